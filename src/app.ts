@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Deps } from './deps.js'
+import { METHODS } from './rpc/methods/index.js'
+import { rpcPlugin } from './rpc/plugin.js'
+
+export type BuildAppOptions = { deps: Deps, logger: Logger }
+
+/** Builds the Fastify app (routes and plugins); never listens. */
+export async function buildApp (options: BuildAppOptions): Promise<FastifyInstance> {
+  const { deps } = options
+  const config = deps.config
+  const app = Fastify({
+    loggerInstance: options.logger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: config.RPC_BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true }
+  })
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  app.get('/health', async () => ({ status: 'ok' }))
+  app.get('/ready', async (_request, reply) => {
+    const ok = await deps.database.ping()
+    return await reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', database: ok ? 'up' : 'down' })
+  })
+
+  await app.register(rpcPlugin, { deps, methods: METHODS, batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES })
+  return app as unknown as FastifyInstance
+}

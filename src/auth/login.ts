@@ -1,0 +1,105 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Log } from '../logger.js'
+import type { Clock } from '../clock.js'
+import type { Database } from '../db/schema.js'
+import { AppError } from '../errors.js'
+import { findMerchantByCode, type Merchant } from './merchant-store.js'
+import type { RateLimiter } from './rate-limiter.js'
+import type { SecretBox } from './secret-box.js'
+import { findSession, insertSession } from './session-store.js'
+
+export const LOGIN_ALGORITHMS = ['md5', 'sha256', 'sha3-256'] as const
+export type LoginAlgorithm = typeof LOGIN_ALGORITHMS[number]
+
+export type AuthDeps = {
+  db: Kysely<Database>
+  clock: Clock
+  secretBox: SecretBox
+  loginLimiter: RateLimiter
+  sessionTtlSeconds: number
+  loginDateWindowSeconds: number
+}
+
+/**
+ * 2Checkout's login hash: HMAC over strlen(code) . code . strlen(date) . date, keyed with the
+ * merchant's secret key, in hex. strlen is PHP's, so it counts bytes, not characters.
+ */
+export function loginHash (secret: string, merchantCode: string, date: string, algorithm: LoginAlgorithm = 'md5'): string {
+  const text = `${Buffer.byteLength(merchantCode)}${merchantCode}${Buffer.byteLength(date)}${date}`
+  return createHmac(algorithm, secret).update(text, 'utf8').digest('hex')
+}
+
+/** Parses the login date `YYYY-MM-DD HH:mm:ss` (UTC); undefined when it is not a real instant. */
+export function parseLoginDate (date: string): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(date)
+  if (match === null) return undefined
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number]
+  const instant = new Date(Date.UTC(y, mo - 1, d, h, mi, s))
+  // Date.UTC rolls over (Feb 30 → Mar 2): such a date is malformed, not a valid instant.
+  if (instant.getUTCFullYear() !== y || instant.getUTCMonth() !== mo - 1 || instant.getUTCDate() !== d ||
+    instant.getUTCHours() !== h || instant.getUTCMinutes() !== mi || instant.getUTCSeconds() !== s) return undefined
+  return instant
+}
+
+export const SESSION_ID_PATTERN = /^[0-9a-f]{64}$/
+
+export function hashSessionId (sessionId: string): string {
+  return createHash('sha256').update(sessionId).digest('hex')
+}
+
+export type LoginInput = { merchantCode: string, date: string, hash: string, algorithm: LoginAlgorithm, clientIp: string }
+
+/** Checks a merchant's login hash and opens a session; returns the sessionID. */
+export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promise<string> {
+  const keys = [`merchant:${input.merchantCode}`, `ip:${input.clientIp}`]
+  if (keys.some((key) => deps.loginLimiter.isBlocked(key))) {
+    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp }, 'login refused: too many failures')
+    throw new AppError('TOO_MANY_REQUESTS')
+  }
+  const fail = (reason: 'AUTHENTICATION_FAILED' | 'DATE_OUT_OF_RANGE', why: string): never => {
+    for (const key of keys) deps.loginLimiter.recordFailure(key)
+    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, why }, 'login failed')
+    throw new AppError(reason)
+  }
+
+  const now = deps.clock.now()
+  const date = parseLoginDate(input.date)
+  if (date === undefined) {
+    // The params schema already refuses malformed dates; this guards a direct caller.
+    throw new AppError('INVALID_PARAMS', { fields: [{ path: 'date', error_code: 'DATE_INVALID', message: 'date must be YYYY-MM-DD HH:mm:ss (UTC)' }] })
+  }
+  if (Math.abs(now.getTime() - date.getTime()) > deps.loginDateWindowSeconds * 1000) {
+    fail('DATE_OUT_OF_RANGE', `login date ${input.date} is outside ±${deps.loginDateWindowSeconds}s of the server clock`)
+  }
+
+  const merchant = await findMerchantByCode(deps.db, input.merchantCode)
+  const secret = merchant === undefined ? undefined : deps.secretBox.open(merchant.secretCiphertext)
+  // Unknown merchants still cost one HMAC, so timing does not tell known codes apart.
+  const expected = loginHash(secret ?? 'no-such-merchant', input.merchantCode, input.date, input.algorithm)
+  const given = input.hash.toLowerCase()
+  const matches = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+  if (merchant === undefined) fail('AUTHENTICATION_FAILED', 'unknown merchant code')
+  if (!matches) fail('AUTHENTICATION_FAILED', `wrong ${input.algorithm} hash`)
+
+  deps.loginLimiter.reset(keys[0] as string)
+  const sessionId = randomBytes(32).toString('hex')
+  await insertSession(deps.db, {
+    idHash: hashSessionId(sessionId),
+    merchantId: (merchant as Merchant).id,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
+  })
+  log.info({ merchantCode: input.merchantCode }, 'login succeeded')
+  return sessionId
+}
+
+/** Resolves a sessionID to its merchant; refuses malformed, unknown and expired sessions. */
+export async function authenticateSession (deps: Pick<AuthDeps, 'db' | 'clock'>, sessionId: unknown): Promise<Merchant> {
+  if (typeof sessionId !== 'string' || !SESSION_ID_PATTERN.test(sessionId)) throw new AppError('INVALID_SESSION')
+  const session = await findSession(deps.db, hashSessionId(sessionId))
+  if (session === undefined) throw new AppError('INVALID_SESSION')
+  // Expired at exactly TTL after login: 9 min 59 s works, 10 min 00 s does not.
+  if (deps.clock.now().getTime() >= session.expiresAt.getTime()) throw new AppError('SESSION_EXPIRED')
+  return session.merchant
+}

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util'
+import { createMerchant } from './auth/merchants.js'
+import { loadConfig } from './config.js'
+import { migrateDown, migrateToLatest } from './db/migrate.js'
+import { createDeps, type Deps } from './deps.js'
+import { AppError } from './errors.js'
+
+const USAGE = `usage:
+  ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)
+  ordergate merchant create --code CODE [--secret S] [--name NAME] [--po-auto-approve]
+  ordergate start                                run the server (same as npm start)
+Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).`
+
+type Command = (deps: Deps, args: string[]) => Promise<void>
+
+const COMMANDS: Record<string, Command> = {
+  async migrate (deps, args) {
+    const { values, positionals } = parseArgs({ args, options: { step: { type: 'boolean', default: false } }, allowPositionals: true })
+    const direction = positionals[0] ?? 'up'
+    if (direction !== 'up' && direction !== 'down') throw new UsageError(`unknown migrate direction "${direction}" (up or down)`)
+    const outcome = direction === 'up' ? await migrateToLatest(deps.db) : await migrateDown(deps.db, { step: values.step })
+    out({ direction, applied: outcome.applied })
+  },
+  async merchant (deps, args) {
+    const [sub, ...rest] = args
+    if (sub !== 'create') throw new UsageError('merchant takes: create --code CODE [--secret S] [--po-auto-approve]')
+    const { values } = parseArgs({
+      args: rest,
+      options: { code: { type: 'string' }, secret: { type: 'string' }, name: { type: 'string' }, 'po-auto-approve': { type: 'boolean', default: false } }
+    })
+    if (values.code === undefined) throw new UsageError('merchant create needs --code CODE')
+    await migrateToLatest(deps.db)
+    const { merchant, secret } = await createMerchant(deps, {
+      code: values.code,
+      ...(values.secret !== undefined ? { secret: values.secret } : {}),
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      poAutoApprove: values['po-auto-approve']
+    })
+    out({ code: merchant.code, secret })
+  }
+}
+
+class UsageError extends Error {}
+
+function out (value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n')
+}
+
+function oneLine (err: unknown): string {
+  if (err instanceof AppError) return [err.message, ...(err.fields ?? []).map((f) => `${f.path}: ${f.message}`)].join('; ')
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : ''
+    if ((err as { code?: string }).code === '23505') return 'already exists (unique constraint)'
+    return `${err.message}${cause}`.replace(/\s+/g, ' ')
+  }
+  return String(err)
+}
+
+/** The `ordergate` command line. Errors exit non-zero with a one-line reason. */
+export async function runCli (argv: string[]): Promise<number> {
+  const [name, ...args] = argv
+  if (name === 'start') {
+    await import('./server.js')
+    return -1 // the server keeps the process alive
+  }
+  const command = name === undefined ? undefined : COMMANDS[name]
+  if (command === undefined || name === undefined || name === 'help' || name === '--help') {
+    process.stdout.write(USAGE + '\n')
+    return name === undefined || name === 'help' || name === '--help' ? 0 : 64
+  }
+  let deps: Deps | undefined
+  try {
+    deps = await createDeps(loadConfig(process.env))
+    await command(deps, args)
+    return 0
+  } catch (err) {
+    process.stderr.write(`ordergate ${name}: ${oneLine(err)}\n`)
+    return err instanceof UsageError ? 64 : 1
+  } finally {
+    await deps?.database.close()
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod'
+
+const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+/** Environment variables ordergate reads (the README's configuration table mirrors this). */
+export const ConfigSchema = z.object({
+  PORT: intFromEnv(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DB_POOL_MAX: intFromEnv(1, 500).default(20),
+  DB_STATEMENT_TIMEOUT_MS: intFromEnv(0, 600_000).default(10_000),
+  SESSION_TTL_SECONDS: intFromEnv(1, 86_400).default(600),
+  LOGIN_DATE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
+  LOGIN_MAX_FAILURES: intFromEnv(1, 10_000).default(10),
+  LOGIN_FAILURE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RPC_BATCH_MAX: intFromEnv(1, 10_000).default(50),
+  RPC_BODY_LIMIT_BYTES: intFromEnv(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /** 32-byte key (hex or base64) that encrypts merchant secret keys at rest */
+  SECRET_ENCRYPTION_KEY: z.string().optional(),
+  DEMO_MERCHANT_SECRET: z.string().min(16, 'must be at least 16 characters').max(255).optional(),
+  /** create the DEMO merchant and catalog on start (default: only on the embedded database) */
+  DEMO_SEED: boolFromEnv.optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  TRUST_PROXY: boolFromEnv.default(false)
+})
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>
+
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Validates the environment once; pure (no I/O), returns a frozen Config or throws ConfigError. */
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  // Empty variables count as unset, as shells and .env files commonly leave them.
+  const cleaned = Object.fromEntries(
+    Object.keys(ConfigSchema.shape)
+      .map((key) => [key, env[key]] as const)
+      .filter(([, value]) => value !== undefined && value !== '')
+  )
+  const parsed = ConfigSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  return Object.freeze(parsed.data)
+}

@@ -1,0 +1,77 @@
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { PGliteDialect } from './pglite-dialect.js'
+import type { Database } from './schema.js'
+
+export type DbTarget =
+  | { kind: 'pg', url: string, poolMax?: number, statementTimeoutMs?: number }
+  | { kind: 'pglite', dataDir?: string } // no dataDir: in memory
+
+export type Db = {
+  readonly db: Kysely<Database>
+  readonly kind: DbTarget['kind']
+  /** true when the database answers a trivial query */
+  ping: () => Promise<boolean>
+  close: () => Promise<void>
+}
+
+const INT8_OID = 20
+
+// int8 (bigint columns: money in minor units, ids) is parsed deliberately as BigInt on both
+// backends, never as a lossy number or a string.
+const parseInt8 = (value: string): bigint => BigInt(value)
+
+export async function createDb (target: DbTarget): Promise<Db> {
+  if (target.kind === 'pg') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolMax ?? 20,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      ...(target.statementTimeoutMs !== undefined && target.statementTimeoutMs > 0 ? { statement_timeout: target.statementTimeoutMs } : {}),
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser
+      }
+    })
+    // A broken idle client (database restarted) must not crash the process; the pool drops it.
+    pool.on('error', () => {})
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return {
+      db,
+      kind: 'pg',
+      ping: () => ping(db),
+      close: () => db.destroy()
+    }
+  }
+  let dataDir: string | undefined
+  if (target.dataDir !== undefined) {
+    dataDir = resolve(target.dataDir, 'pglite')
+    await mkdir(dataDir, { recursive: true })
+  }
+  const pglite = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 } })
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  return {
+    db,
+    kind: 'pglite',
+    ping: () => ping(db),
+    close: () => db.destroy()
+  }
+}
+
+async function ping (db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Where the embedded database keeps its files under DATA_DIR. */
+export function embeddedDataPath (dataDir: string): string {
+  return join(resolve(dataDir), 'pglite')
+}

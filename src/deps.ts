@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { AuthDeps } from './auth/login.js'
+import { createRateLimiter } from './auth/rate-limiter.js'
+import { createSecretBox, parseEncryptionKey } from './auth/secret-box.js'
+import { systemClock, type Clock } from './clock.js'
+import type { Config } from './config.js'
+import { createDb, type Db } from './db/database.js'
+import type { Database } from './db/schema.js'
+
+/** Everything use cases need, passed as a plain argument (never module singletons). */
+export type Deps = AuthDeps & {
+  db: Kysely<Database>
+  database: Db
+  clock: Clock
+  config: Config
+}
+
+export type DepsOverrides = { clock?: Clock, database?: Db, encryptionKey?: Buffer }
+
+/**
+ * The encryption key for merchant secrets: SECRET_ENCRYPTION_KEY, or else a key file that the
+ * first start writes under DATA_DIR (mode 0600), so the embedded default needs no set-up.
+ */
+export async function resolveEncryptionKey (config: Config, log?: Logger): Promise<Buffer> {
+  if (config.SECRET_ENCRYPTION_KEY !== undefined) return parseEncryptionKey(config.SECRET_ENCRYPTION_KEY)
+  const file = join(resolve(config.DATA_DIR), 'secret-encryption.key')
+  try {
+    return parseEncryptionKey(await readFile(file, 'utf8'))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  await mkdir(resolve(config.DATA_DIR), { recursive: true })
+  const key = randomBytes(32)
+  await writeFile(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' })
+  log?.warn({ file }, 'SECRET_ENCRYPTION_KEY is not set: generated a key file; keep it with the database')
+  return key
+}
+
+/** Composition root: connects the database and builds the shared services. */
+export async function createDeps (config: Config, log?: Logger, overrides: DepsOverrides = {}): Promise<Deps> {
+  const clock = overrides.clock ?? systemClock
+  const encryptionKey = overrides.encryptionKey ?? await resolveEncryptionKey(config, log)
+  const database = overrides.database ?? await createDb(config.DATABASE_URL !== undefined
+    ? { kind: 'pg', url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS }
+    : { kind: 'pglite', dataDir: config.DATA_DIR })
+  return {
+    db: database.db,
+    database,
+    clock,
+    config,
+    secretBox: createSecretBox(encryptionKey),
+    loginLimiter: createRateLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The one catalog of error reasons. Domain code throws `AppError(reason)`; the RPC layer maps
+ * the reason to a JSON-RPC error (code + message) with `toRpcError`. Reasons and codes are
+ * stable (clients switch on them); messages may be improved.
+ *
+ * Codes follow 2Checkout API 6.0 where it has them (SPEC §2): 10000-range for authentication,
+ * 55200/55201 for payment and order refusals; -32602 for params of the wrong shape.
+ */
+export type FieldError = { path: string, error_code: string, message: string }
+
+export const ERRORS = {
+  INVALID_PARAMS: { code: -32602, message: 'Invalid params' },
+  AUTHENTICATION_FAILED: { code: 10000, message: 'Authentication failed: unknown merchant code or wrong hash' },
+  DATE_OUT_OF_RANGE: { code: 10000, message: 'Authentication failed: the login date is outside the allowed window of the server clock' },
+  INVALID_SESSION: { code: 10001, message: 'Invalid session: the sessionID is unknown or malformed' },
+  SESSION_EXPIRED: { code: 10002, message: 'Session expired: log in again to get a new sessionID' },
+  NOT_ALLOWED: { code: 10004, message: 'Not allowed for this merchant or user' },
+  TOO_MANY_REQUESTS: { code: 10005, message: 'Too many failed attempts: try again later' },
+  PAYMENT_ERROR: { code: 55200, message: 'The payment could not be attempted' },
+  ORDER_NOT_FOUND: { code: 55201, message: 'Order not found' },
+  ORDER_PRODUCT_CODE_INVALID: { code: 55201, message: 'The order was refused: a product code is unknown or not available' },
+  ORDER_REFUSED: { code: 55201, message: 'The order was refused by a business rule' },
+  IDEMPOTENCY_KEY_REUSED: { code: 55201, message: 'The idempotency key was already used with a different request' },
+  SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
+  INTERNAL_ERROR: { code: -32603, message: 'Internal error' }
+} as const satisfies Record<string, { code: number, message: string }>
+
+export type ErrorReason = keyof typeof ERRORS
+
+export type AppErrorOptions = {
+  /** field-level detail (path + error_code + message), as SPEC §2 asks for */
+  fields?: FieldError[]
+  /** extra data for the client (never secrets, never internal messages) */
+  data?: Record<string, unknown>
+  /** a human message that replaces the catalog's message */
+  message?: string
+  cause?: unknown
+}
+
+export class AppError extends Error {
+  readonly reason: ErrorReason
+  readonly fields: FieldError[] | undefined
+  readonly data: Record<string, unknown> | undefined
+
+  constructor (reason: ErrorReason, options: AppErrorOptions = {}) {
+    super(options.message ?? ERRORS[reason].message, { cause: options.cause })
+    this.name = 'AppError'
+    this.reason = reason
+    this.fields = options.fields
+    this.data = options.data
+  }
+}
+
+export function isAppError (err: unknown): err is AppError {
+  return err instanceof AppError
+}

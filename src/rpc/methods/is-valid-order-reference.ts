@@ -1,0 +1,17 @@
+import { z } from 'zod'
+import { findReusableOrder } from '../../orders/order-reference.js'
+import { defineMethod, SESSION_ERRORS } from '../registry.js'
+
+/** isValidOrderReference(sessionID, RefNo) → true when RefNo can pay a PREVIOUS_ORDER order. */
+export const isValidOrderReferenceMethod = defineMethod({
+  name: 'isValidOrderReference',
+  summary: 'Whether RefNo is this merchant\'s order in AUTHRECEIVED or COMPLETE, paid by card or PayPal, not fraud (usable for PREVIOUS_ORDER)',
+  params: z.object({
+    sessionID: z.string(),
+    RefNo: z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
+  }),
+  result: z.boolean(),
+  session: true,
+  errors: SESSION_ERRORS,
+  handler: async (params, ctx) => (await findReusableOrder(ctx.deps.db, ctx.merchant.id, params.RefNo)) !== undefined
+})

@@ -1,0 +1,54 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ensureDemoMerchant } from './auth/merchants.js'
+import { ConfigError, loadConfig } from './config.js'
+import { migrateToLatest } from './db/migrate.js'
+import { createDeps } from './deps.js'
+import { createLogger } from './logger.js'
+
+/** Process entry: config → deps → migrate → app → listen; closes with grace on signals. */
+async function main (): Promise<void> {
+  let config
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`ordergate: ${err.message}\n`)
+      process.exit(78) // EX_CONFIG
+    }
+    throw err
+  }
+  const log = createLogger({ level: config.LOG_LEVEL })
+  const deps = await createDeps(config, log)
+  // Embedded: the process owns its database, so it migrates it. A server database is migrated
+  // on start too (idempotent, under Kysely's migration lock), so one command brings it up.
+  await migrateToLatest(deps.db)
+
+  const embedded = config.DATABASE_URL === undefined
+  const app = await buildApp({ deps, logger: log })
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err !== undefined) log.error({ err }, 'closing after an error')
+    await app.close()
+    await deps.database.close()
+  })
+  await app.listen({ port: config.PORT, host: config.HOST })
+
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`
+  if (config.DEMO_SEED ?? embedded) {
+    const demo = await ensureDemoMerchant(deps, config.DEMO_MERCHANT_SECRET)
+    // SPEC §6: the demo credentials are printed once to the terminal (not to the log stream).
+    process.stdout.write([
+      '',
+      `ordergate is listening on ${url} (${embedded ? `embedded PostgreSQL under ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL'})`,
+      `  JSON-RPC endpoint: ${url}/rpc  (also ${url}/rpc/6.0/)`,
+      `  demo merchant code: ${demo.merchant.code}`,
+      `  demo secret key:    ${demo.secret}`,
+      ''
+    ].join('\n') + '\n')
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`ordergate: failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,34 @@
+import type { z } from 'zod'
+import type { FieldError } from './errors.js'
+
+/** Dotted path as clients write it: `Items.0.Quantity`, `BillingDetails.State`. */
+export function formatPath (path: ReadonlyArray<PropertyKey>): string {
+  return path.map(String).join('.')
+}
+
+/**
+ * Maps Zod issues to field errors. A rule that knows its 2Checkout name puts it in
+ * `params.error_code`; the rest get a generic, stable code by kind.
+ */
+export function zodIssuesToFields (issues: ReadonlyArray<z.core.$ZodIssue>, prefix: ReadonlyArray<PropertyKey> = []): FieldError[] {
+  return issues.map((issue) => {
+    const path = formatPath([...prefix, ...issue.path])
+    const named = issue.code === 'custom' ? (issue.params as { error_code?: unknown } | undefined)?.error_code : undefined
+    return { path, error_code: typeof named === 'string' ? named : genericCode(issue), message: issue.message }
+  })
+}
+
+function genericCode (issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'FIELD_REQUIRED' : 'FIELD_TYPE_INVALID'
+    case 'too_big':
+      return issue.origin === 'string' ? 'FIELD_TOO_LONG' : 'FIELD_OUT_OF_RANGE'
+    case 'too_small':
+      return issue.origin === 'string' && issue.minimum === 1 ? 'FIELD_REQUIRED' : 'FIELD_OUT_OF_RANGE'
+    case 'unrecognized_keys':
+      return 'FIELD_UNKNOWN'
+    default:
+      return 'FIELD_INVALID'
+  }
+}
