@@ -29,8 +29,12 @@ export type PromotionScope = typeof PROMOTION_SCOPES[number]
 export const CROSS_SELL_DISCOUNT_TYPES = ['PERCENT', 'AMOUNT'] as const
 export type CrossSellDiscountType = typeof CROSS_SELL_DISCOUNT_TYPES[number]
 
-const CurrencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, 'must be an upper-case ISO 4217 code such as "USD"')
-const CountryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an upper-case ISO 3166 alpha-2 code such as "DE"')
+const CURRENCY_CODE_MESSAGE = 'must be an upper-case ISO 4217 code such as "USD"'
+const COUNTRY_CODE_MESSAGE = 'must be an upper-case ISO 3166 alpha-2 code such as "DE"'
+const COUNTRY_CODE = /^[A-Z]{2}$/
+const CurrencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, CURRENCY_CODE_MESSAGE)
+// Record keys are checked in convertCatalog: Zod's own "Invalid key in record" names no rule.
+const KeySchema = z.string()
 const CodeSchema = z.string().min(1).max(256)
 const NameSchema = z.string().min(1).max(255)
 const AmountSchema = z.union([
@@ -43,7 +47,7 @@ const IsoDateSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], 
 })
 
 /** Amounts per currency, e.g. `{ "USD": "99.00", "EUR": "89.00" }`. */
-export const PriceMapSchema = z.record(CurrencyCodeSchema, AmountSchema)
+export const PriceMapSchema = z.record(KeySchema, AmountSchema)
 
 export const PriceOptionSchema = z.strictObject({
   code: CodeSchema,
@@ -139,13 +143,13 @@ export const ShippingMethodSchema = z.strictObject({
 
 const CatalogFileObjectSchema = z.strictObject({
   /** Minor-unit exponents for currencies ordergate does not know, or overrides. */
-  currencies: z.record(CurrencyCodeSchema, z.int().min(0).max(4)).optional(),
+  currencies: z.record(KeySchema, z.int().min(0).max(4)).optional(),
   products: z.array(ProductSchema),
   crossSellCampaigns: z.array(CrossSellCampaignSchema).default([]),
   promotions: z.array(PromotionSchema).default([]),
   shippingMethods: z.array(ShippingMethodSchema).default([]),
   /** VAT percentage per billing country (19, 20.5); countries not listed pay 0. */
-  vat: z.record(CountryCodeSchema, PercentSchema).default({})
+  vat: z.record(KeySchema, PercentSchema).default({})
 })
 
 type ParsedCatalogFile = z.output<typeof CatalogFileObjectSchema>
@@ -300,11 +304,17 @@ type Report = (path: readonly (string | number)[], message: string) => void
 /** The one conversion, used by the schema (to report) and by `normaliseCatalog` (to build). */
 function convertCatalog (file: ParsedCatalogFile, report: Report): Catalog {
   const minorUnits: MinorUnitOverrides = Object.freeze({ ...file.currencies })
+  for (const currency of Object.keys(minorUnits)) {
+    if (!isCurrencyCode(currency)) report(['currencies', currency], CURRENCY_CODE_MESSAGE)
+  }
 
   const money = (map: Readonly<Record<string, number | string>>, path: readonly (string | number)[]): PriceMap => {
     const result: Record<string, bigint> = {}
     for (const [currency, amount] of Object.entries(map)) {
-      if (!isCurrencyCode(currency)) continue // already reported by the key schema
+      if (!isCurrencyCode(currency)) {
+        report([...path, currency], CURRENCY_CODE_MESSAGE)
+        continue
+      }
       const minor = tryToMinor(amount, currency, minorUnits)
       if (minor.ok) result[currency] = minor.value
       else report([...path, currency], minor.message)
@@ -451,7 +461,10 @@ function convertCatalog (file: ParsedCatalogFile, report: Report): Catalog {
   }))
 
   const vat: Record<string, number> = {}
-  for (const [country, percent] of Object.entries(file.vat)) vat[country] = basisPoints(percent, ['vat', country])
+  for (const [country, percent] of Object.entries(file.vat)) {
+    if (COUNTRY_CODE.test(country)) vat[country] = basisPoints(percent, ['vat', country])
+    else report(['vat', country], COUNTRY_CODE_MESSAGE)
+  }
 
   return Object.freeze({
     minorUnits,
