@@ -4,8 +4,14 @@ import type { Logger } from 'pino'
 import type { Deps } from './deps.js'
 import { METHODS } from './rpc/methods/index.js'
 import { rpcPlugin } from './rpc/plugin.js'
+import type { MethodDefinition } from './rpc/registry.js'
 
-export type BuildAppOptions = { deps: Deps, logger: Logger }
+export type BuildAppOptions = {
+  deps: Deps
+  logger: Logger
+  /** methods answered besides METHODS (the conformance tests add the JSON-RPC spec's examples) */
+  extraMethods?: readonly MethodDefinition[]
+}
 
 /** Builds the Fastify app (routes and plugins); never listens. */
 export async function buildApp (options: BuildAppOptions): Promise<FastifyInstance> {
@@ -30,6 +36,6 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     return await reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', database: ok ? 'up' : 'down' })
   })
 
-  await app.register(rpcPlugin, { deps, methods: METHODS, batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES })
+  await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES })
   return app as unknown as FastifyInstance
 }

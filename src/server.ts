@@ -25,6 +25,7 @@ async function main (): Promise<void> {
   await migrateToLatest(deps.db)
 
   const embedded = config.DATABASE_URL === undefined
+  const demo = (config.DEMO_SEED ?? embedded) ? await ensureDemoMerchant(deps, config.DEMO_MERCHANT_SECRET) : undefined
   const app = await buildApp({ deps, logger: log })
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err !== undefined) log.error({ err }, 'closing after an error')
@@ -34,18 +35,16 @@ async function main (): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST })
 
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`
-  if (config.DEMO_SEED ?? embedded) {
-    const demo = await ensureDemoMerchant(deps, config.DEMO_MERCHANT_SECRET)
+  const lines = [
+    '',
+    `ordergate is listening on ${url} (${embedded ? `embedded PostgreSQL under ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL'})`,
+    `  JSON-RPC endpoint: ${url}/rpc  (also ${url}/rpc/6.0/)`
+  ]
+  if (demo !== undefined) {
     // SPEC §6: the demo credentials are printed once to the terminal (not to the log stream).
-    process.stdout.write([
-      '',
-      `ordergate is listening on ${url} (${embedded ? `embedded PostgreSQL under ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL'})`,
-      `  JSON-RPC endpoint: ${url}/rpc  (also ${url}/rpc/6.0/)`,
-      `  demo merchant code: ${demo.merchant.code}`,
-      `  demo secret key:    ${demo.secret}`,
-      ''
-    ].join('\n') + '\n')
+    lines.push(`  demo merchant code: ${demo.merchant.code}`, `  demo secret key:    ${demo.secret}`)
   }
+  process.stdout.write(lines.join('\n') + '\n\n')
 }
 
 main().catch((err: unknown) => {

@@ -16,6 +16,8 @@ export async function rpcPlugin (app: FastifyInstance, options: RpcPluginOptions
 
   // Invalid JSON must become -32700 in a JSON-RPC body, not Fastify's 400. Prototype-pollution
   // keys (`__proto__`, `constructor.prototype`) are removed while parsing.
+  // Only JSON bodies: Fastify's built-in text/plain parser would hand a string to the dispatcher.
+  app.removeAllContentTypeParsers()
   app.addContentTypeParser(['application/json', 'application/json-rpc'], { parseAs: 'string', bodyLimit: options.bodyLimit }, (_req, body, done) => {
     try {
       done(null, sjson.parse(body as string, undefined, { protoAction: 'remove', constructorAction: 'remove' }))

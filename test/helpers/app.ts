@@ -7,6 +7,7 @@ import { createFakeClock } from '../../src/clock.js'
 import { loadConfig } from '../../src/config.js'
 import { createDeps, type Deps } from '../../src/deps.js'
 import { createLogger } from '../../src/logger.js'
+import type { MethodDefinition } from '../../src/rpc/registry.js'
 import { createTestDb, type TestDb } from './db.js'
 
 export const TEST_START = new Date('2026-11-23T10:00:00.000Z')
@@ -39,14 +40,14 @@ export function uniqueCode (prefix = 'M'): string {
 }
 
 /** buildApp over a fresh test database, a fake clock and a captured log stream. */
-export async function createTestApp (t: Teardown, env: Record<string, string> = {}, db?: TestDb): Promise<TestApp> {
+export async function createTestApp (t: Teardown, env: Record<string, string> = {}, db?: TestDb, extraMethods: readonly MethodDefinition[] = []): Promise<TestApp> {
   const database = db ?? await createTestDb()
   const clock = createFakeClock(TEST_START)
   const logs: string[] = []
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => { logs.push(line) } } })
   const config = loadConfig({ LOG_LEVEL: 'debug', ...env })
   const deps = await createDeps(config, logger, { database, clock, encryptionKey: TEST_ENCRYPTION_KEY })
-  const app = await buildApp({ deps, logger })
+  const app = await buildApp({ deps, logger, extraMethods })
   t.teardown(async () => {
     await app.close()
     await database.close()

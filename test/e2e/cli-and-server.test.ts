@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import t from 'tap'
+import { loginHash } from '../../src/auth/login.js'
+import { ADMIN_URL, postgresAvailable } from '../helpers/db.js'
+import { gmdate } from '../helpers/app.js'
+import { runOrdergate, startServer } from '../helpers/process.js'
+
+async function rpc (url: string, method: string, params: unknown): Promise<any> {
+  const response = await fetch(`${url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) })
+  return await response.json()
+}
+
+async function loginOver (url: string, code: string, secret: string): Promise<any> {
+  const date = gmdate(new Date())
+  return await rpc(url, 'login', [code, date, loginHash(secret, code, date)])
+}
+
+t.test('the server starts on the embedded default, seeds DEMO, and a login with its printed secret works', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-e2e-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', DEMO_MERCHANT_SECRET: '' })
+  t.teardown(() => server.stop())
+  const secret = /demo secret key:\s+(\S+)/.exec(server.output())?.[1]
+  t.match(server.output(), /demo merchant code: DEMO/)
+  t.ok(secret, 'the banner prints the secret key')
+  const reply = await loginOver(server.url, 'DEMO', secret as string)
+  t.match(reply, { jsonrpc: '2.0', id: 1, result: /^[0-9a-f]{64}$/ })
+  const health = await fetch(`${server.url}/health`)
+  t.equal(health.status, 200)
+  t.equal((await fetch(`${server.url}/ready`)).status, 200)
+  t.equal(await server.stop(), 0, 'SIGTERM closes it gracefully with exit code 0')
+
+  // A second start reuses the data directory: same DEMO merchant, same secret.
+  const again = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', DEMO_MERCHANT_SECRET: '' })
+  t.teardown(() => again.stop())
+  t.equal(/demo secret key:\s+(\S+)/.exec(again.output())?.[1], secret)
+})
+
+t.test('invalid configuration stops the start with a readable message', async (t) => {
+  const server = startServer({ PORT: 'eighty', DATABASE_URL: '' })
+  await t.rejects(server, /PORT/)
+})
+
+t.test('with DATABASE_URL: ordergate migrate, merchant create, serve, and migrate down reverts everything', async (t) => {
+  if (!(await postgresAvailable())) {
+    t.comment('no PostgreSQL server answers: this test runs the CLI on the embedded backend only')
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-cli-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  let env: Record<string, string> = { DATA_DIR: dataDir, DATABASE_URL: '' }
+  if (await postgresAvailable()) {
+    const name = `ordergate_cli_${process.pid}`
+    const admin = new pg.Client({ connectionString: ADMIN_URL })
+    await admin.connect()
+    await admin.query(`drop database if exists "${name}" with (force)`)
+    await admin.query(`create database "${name}"`)
+    t.teardown(async () => {
+      await admin.query(`drop database if exists "${name}" with (force)`)
+      await admin.end()
+    })
+    const url = new URL(ADMIN_URL)
+    url.pathname = `/${name}`
+    env = { ...env, DATABASE_URL: url.toString() }
+  }
+
+  const up = await runOrdergate(['migrate'], env)
+  t.equal(up.code, 0, up.stderr)
+  t.ok(JSON.parse(up.stdout).applied.length >= 3, 'every migration applied')
+
+  const created = await runOrdergate(['merchant', 'create', '--code', 'ACME', '--po-auto-approve'], env)
+  t.equal(created.code, 0, created.stderr)
+  const merchant = JSON.parse(created.stdout) as { code: string, secret: string }
+  t.equal(merchant.code, 'ACME')
+  t.ok(merchant.secret.length >= 16)
+
+  const duplicate = await runOrdergate(['merchant', 'create', '--code', 'ACME'], env)
+  t.not(duplicate.code, 0, 'a duplicate merchant exits non-zero')
+  t.equal(duplicate.stderr.trim().split('\n').length, 1, 'with a one-line reason')
+
+  const unknown = await runOrdergate(['frobnicate'], env)
+  t.not(unknown.code, 0)
+
+  if (env.DATABASE_URL !== '') {
+    const server = await startServer(env)
+    t.teardown(() => server.stop())
+    t.match(await loginOver(server.url, merchant.code, merchant.secret), { result: /^[0-9a-f]{64}$/ })
+    await server.stop()
+  }
+
+  const down = await runOrdergate(['migrate', 'down'], env)
+  t.equal(down.code, 0, down.stderr)
+  t.ok(JSON.parse(down.stdout).applied.length >= 3, 'every migration reverted')
+  if (env.DATABASE_URL !== '') {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL })
+    await client.connect()
+    const { rows } = await client.query("select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'ordergate_migrations%'")
+    await client.end()
+    t.same(rows, [], 'no table is left after migrate down')
+  }
+  const upAgain = await runOrdergate(['migrate', 'up'], env)
+  t.equal(upAgain.code, 0, 'and up again applies cleanly')
+})

@@ -1,0 +1,63 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const run = promisify(execFile)
+
+/** The e2e tests run the built package (dist/), as users do; `npm test` builds it first. */
+export async function ensureBuilt (): Promise<void> {
+  if (existsSync(join(ROOT, 'dist', 'src', 'server.js'))) return
+  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT })
+}
+
+export type CliResult = { code: number, stdout: string, stderr: string }
+
+export async function runOrdergate (args: string[], env: Record<string, string>): Promise<CliResult> {
+  await ensureBuilt()
+  return await new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin', 'ordergate.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), stdout, stderr })
+    })
+  })
+}
+
+export type RunningServer = { url: string, output: () => string, stop: () => Promise<number | null>, child: ChildProcess }
+
+/** Starts `node dist/src/server.js` on a free port and waits for its banner. */
+export async function startServer (env: Record<string, string>): Promise<RunningServer> {
+  await ensureBuilt()
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000)
+    const check = () => {
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output)
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout.on('data', check)
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${output}`)) })
+  })
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      child.kill('SIGTERM')
+      return await exited
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import t from 'tap'
+import { createEmbeddedTestDb } from '../helpers/db.js'
+import { createTestApp } from '../helpers/app.js'
+
+// The same store code and migrations on the embedded backend (PGlite) as on PostgreSQL.
+t.test('on the embedded backend, login opens a session that authenticates and expires', async (t) => {
+  const db = await createEmbeddedTestDb()
+  t.equal(db.kind, 'pglite')
+  const ta = await createTestApp(t, {}, db)
+  const merchant = await ta.merchant({ poAutoApprove: true })
+  const sessionId = await ta.login(merchant, 'sha256')
+  t.match(sessionId, /^[0-9a-f]{64}$/)
+  t.same(await ta.rpc('isValidOrderReference', [sessionId, '100000001']), { jsonrpc: '2.0', id: 1, result: false })
+  const row = await ta.db.db.selectFrom('sessions').select(['id_hash']).executeTakeFirstOrThrow()
+  t.not(row.id_hash, sessionId, 'only a hash of the sessionID is stored')
+  ta.clock.advance(600_000)
+  t.equal((await ta.rpc('isValidOrderReference', [sessionId, '1'])).error?.data.error_code, 'SESSION_EXPIRED')
+})
+
+t.test('on the embedded backend, concurrent transactions are serialised, not interleaved', async (t) => {
+  const db = await createEmbeddedTestDb()
+  const ta = await createTestApp(t, {}, db)
+  const merchants = await Promise.all(Array.from({ length: 10 }, () => ta.merchant()))
+  const sessions = await Promise.all(merchants.map((m) => ta.login(m)))
+  t.equal(new Set(sessions).size, 10)
+  const { count } = await db.db.selectFrom('sessions').select((eb) => eb.fn.countAll<bigint>().as('count')).executeTakeFirstOrThrow()
+  t.equal(Number(count), 10)
+})
