@@ -319,13 +319,13 @@ export type OrderValidation = { ok: true, order: Order } | { ok: false, fields: 
 // From Zod issues to FieldErrors
 
 type Segment = PropertyKey
-type Rule = { path: RegExp, code: OrderFieldErrorCode, required?: boolean }
+type Rule = { path: RegExp, code: OrderFieldErrorCode, required?: boolean, onlyRequired?: boolean }
 
 const methodField = (...fields: string[]) =>
   new RegExp(`^PaymentDetails\\.PaymentMethod\\.(?:[A-Za-z_]+\\.)?(?:${fields.join('|')})$`)
 
 // Codes of fields whose generic problems (wrong type, format, range) have a specific name.
-// `required: true` also renames a missing value.
+// `required: true` also renames a missing value; `onlyRequired: true` renames nothing else.
 const FIELD_RULES: readonly Rule[] = [
   { path: /^Items$/, code: 'ORDER_PRODUCTS_EMPTY', required: true },
   { path: /^Items\.\d+\.Quantity$/, code: 'ORDER_ITEMS_QUANTITY_INVALID', required: true },
@@ -341,7 +341,7 @@ const FIELD_RULES: readonly Rule[] = [
   { path: /^DeliveryDetails\.Email$/, code: 'DELIVERY_EMAIL_INVALID' },
   { path: /^GiftDetails\.Email$/, code: 'GIFT_EMAIL_INVALID' },
   { path: /^PaymentDetails\.Type$/, code: 'PAYMENT_TYPE_INVALID' },
-  { path: /^PaymentDetails\.PaymentMethod$/, code: 'PAYMENT_METHOD_REQUIRED', required: true },
+  { path: /^PaymentDetails\.PaymentMethod$/, code: 'PAYMENT_METHOD_REQUIRED', required: true, onlyRequired: true },
   { path: /^PaymentDetails\.CustomerIP$/, code: 'CUSTOMER_IP_INVALID' },
   { path: methodField('CardNumber'), code: 'CARD_NUMBER_INVALID' },
   { path: methodField('CardType'), code: 'CARD_TYPE_INVALID' },
@@ -477,7 +477,8 @@ function push (
   let finalCode = code
   if (customMessage === undefined || code === 'FIELD_INVALID') {
     const rule = FIELD_RULES.find((r) => r.path.test(path))
-    if (rule !== undefined && (code !== 'FIELD_REQUIRED' || rule.required === true)) finalCode = rule.code
+    const applies = code === 'FIELD_REQUIRED' ? rule?.required === true : rule?.onlyRequired !== true
+    if (rule !== undefined && applies) finalCode = rule.code
   }
   let message: string
   if (customMessage !== undefined && finalCode === code) {
