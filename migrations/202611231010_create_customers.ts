@@ -14,7 +14,8 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('customers_merchant_reference_key', ['merchant_id', 'customer_reference'])
     .execute()
-  await db.schema.createIndex('customers_merchant_email_idx').on('customers').columns(['merchant_id', 'email']).execute()
+  // Orders without a CustomerReference are grouped under one customer per e-mail address.
+  await sql`create unique index customers_merchant_email_key on customers (merchant_id, lower(email)) where customer_reference is null`.execute(db)
 }
 
 export async function down (db: Kysely<any>): Promise<void> {

@@ -5,6 +5,8 @@ const STATUSES = ['PENDING', 'AUTHRECEIVED', 'COMPLETE', 'CANCELED', 'REVERSED',
 export async function up (db: Kysely<any>): Promise<void> {
   // RefNo: 2Checkout-style numeric reference, unique across merchants, from a sequence.
   await sql`create sequence order_ref_no_seq start with 100000001`.execute(db)
+  // OrderNo: 0 until the order completes, then the next number of this sequence (2Checkout).
+  await sql`create sequence order_no_seq start with 1000001`.execute(db)
   await db.schema.createTable('orders')
     .addColumn('id', 'bigint', (col) => col.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('merchant_id', 'bigint', (col) => col.notNull().references('merchants.id').onDelete('cascade'))
@@ -77,6 +79,8 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('card_expiry', 'text')
     .addColumn('processor_reference', 'text')
     .addColumn('decline_reason', 'text')
+    // Strategy-specific, non-secret data (instructions, redirect token, PO details).
+    .addColumn('details', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
   await db.schema.createIndex('payments_order_idx').on('payments').column('order_id').execute()
@@ -86,5 +90,6 @@ export async function down (db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('payments').execute()
   await db.schema.dropTable('order_items').execute()
   await db.schema.dropTable('orders').execute()
+  await sql`drop sequence order_no_seq`.execute(db)
   await sql`drop sequence order_ref_no_seq`.execute(db)
 }

@@ -16,7 +16,7 @@ const check = process.argv.includes('--check')
 const files = new Map<string, unknown>()
 files.set('openrpc.json', buildOpenRpcDocument(METHODS))
 for (const method of METHODS) {
-  files.set(`${method.name}.params.json`, toJsonSchema(method.params))
+  files.set(`${method.name}.params.json`, toJsonSchema(method.params.extend(method.paramDocs ?? {})))
   files.set(`${method.name}.result.json`, toJsonSchema(method.result, 'output'))
 }
 for (const [name, schema] of Object.entries(EXTRA_SCHEMAS)) files.set(`${name}.json`, toJsonSchema(schema as z.ZodType))

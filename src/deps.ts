@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/database.js'
 import type { Database } from './db/schema.js'
+import { createSandboxGateway, type PaymentGateway } from './payments/sandbox-processor.js'
 
 /** Everything use cases need, passed as a plain argument (never module singletons). */
 export type Deps = AuthDeps & {
@@ -17,9 +18,12 @@ export type Deps = AuthDeps & {
   database: Db
   clock: Clock
   config: Config
+  gateway: PaymentGateway
+  /** base URL of this server, for the pages it serves (3DS, payment redirects) */
+  publicUrl: string
 }
 
-export type DepsOverrides = { clock?: Clock, database?: Db, encryptionKey?: Buffer }
+export type DepsOverrides = { clock?: Clock, database?: Db, encryptionKey?: Buffer, gateway?: PaymentGateway }
 
 /**
  * The encryption key for merchant secrets: SECRET_ENCRYPTION_KEY, or else a key file that the
@@ -52,6 +56,8 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     database,
     clock,
     config,
+    gateway: overrides.gateway ?? createSandboxGateway(),
+    publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     secretBox: createSecretBox(encryptionKey),
     loginLimiter: createRateLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,

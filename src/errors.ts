@@ -18,8 +18,22 @@ export const ERRORS = {
   TOO_MANY_REQUESTS: { code: 10005, message: 'Too many failed attempts: try again later' },
   PAYMENT_ERROR: { code: 55200, message: 'The payment could not be attempted' },
   ORDER_NOT_FOUND: { code: 55201, message: 'Order not found' },
-  ORDER_PRODUCT_CODE_INVALID: { code: 55201, message: 'The order was refused: a product code is unknown or not available' },
-  ORDER_REFUSED: { code: 55201, message: 'The order was refused by a business rule' },
+  // Order refused by business rules after look-ups (SPEC §2: 55201 with 2Checkout's names).
+  ORDER_PRODUCTS_EMPTY: { code: 55201, message: 'The order has no products' },
+  ORDER_ITEMS_QUANTITY_INVALID: { code: 55201, message: 'A quantity is not allowed for this product' },
+  ORDER_PRODUCT_CODE_INVALID: { code: 55201, message: 'A product code is unknown for this merchant' },
+  ORDER_PRODUCT_NOT_PUBLISHED: { code: 55201, message: 'A product is not published' },
+  ORDER_PRODUCT_CURRENCY_INVALID: { code: 55201, message: 'A product has no price in the order currency' },
+  ORDER_PRICE_OPTION_INVALID: { code: 55201, message: 'A price option is unknown or not allowed' },
+  ORDER_PRODUCT_PRICE_TYPE_CUSTOM_INVALID: { code: 55201, message: 'A custom price is not allowed for this product' },
+  ORDER_CROSS_SELL_INVALID: { code: 55201, message: 'A cross-sell campaign does not apply' },
+  ORDER_TRIAL_INVALID: { code: 55201, message: 'A trial does not match the product\'s trial terms' },
+  PROMOTION_CODE_INVALID: { code: 55201, message: 'A promotion code is unknown, expired or not valid for this order' },
+  SHIPPING_METHOD_INVALID: { code: 55201, message: 'The shipping method is unknown or not needed' },
+  DISCOUNT_INVALID: { code: 55201, message: 'A discount is not valid' },
+  ORDER_DELIVERY_DETAILS_REQUIRED: { code: 55201, message: 'Physical products need DeliveryDetails' },
+  ORDER_FREE_TOTAL_NOT_ZERO: { code: 55201, message: 'FREE is only for orders whose total is 0' },
+  PAYMENT_TYPE_NOT_SUPPORTED: { code: 55201, message: 'This payment type is not available' },
   IDEMPOTENCY_KEY_REUSED: { code: 55201, message: 'The idempotency key was already used with a different request' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
   INTERNAL_ERROR: { code: -32603, message: 'Internal error' }
@@ -53,4 +67,11 @@ export class AppError extends Error {
 
 export function isAppError (err: unknown): err is AppError {
   return err instanceof AppError
+}
+
+/** Business reasons carry their first field's 2Checkout name as the error's reason. */
+export function businessError (fields: readonly FieldError[]): AppError {
+  const first = fields[0]
+  const reason = first !== undefined && first.error_code in ERRORS ? first.error_code as ErrorReason : 'ORDER_PRODUCT_CODE_INVALID'
+  return new AppError(reason, { fields: [...fields] })
 }

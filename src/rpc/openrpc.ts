@@ -35,7 +35,7 @@ export function buildOpenRpcDocument (methods: readonly MethodDefinition[]): Rec
         params: Object.entries(shape).map(([name, schema]) => ({
           name,
           required: !(schema as z.ZodType).safeParse(undefined).success,
-          schema: toJsonSchema(schema as z.ZodType)
+          schema: toJsonSchema(method.paramDocs?.[name] ?? schema as z.ZodType)
         })),
         result: { name: `${method.name}Result`, schema: toJsonSchema(method.result, 'output') },
         errors: method.errors.map((reason) => ({ code: ERRORS[reason].code, message: ERRORS[reason].message, data: { error_code: reason } }))

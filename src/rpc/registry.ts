@@ -22,6 +22,8 @@ export type MethodDefinition<P extends Params = Params, S extends boolean = bool
   /** params by name, in positional order (the 2Checkout wire form is positional) */
   params: P
   result: z.ZodType
+  /** schemas documented for params that the handler validates itself (placeOrder's Order) */
+  paramDocs?: Record<string, z.ZodType>
   /** the first param is `sessionID`, authenticated before the other params are checked */
   session: S
   /** every application error the method can return (documented in the OpenRPC document) */

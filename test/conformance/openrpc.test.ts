@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { openrpcDocument as metaSchema } from '@open-rpc/meta-schema'
-import { jsonSchema as jsonSchemaMetaSchema } from '@json-schema-tools/meta-schema'
+import { createRequire } from 'node:module'
 import { Ajv } from 'ajv'
 import t from 'tap'
 import { METHODS } from '../../src/rpc/methods/index.js'
 import { createTestApp } from '../helpers/app.js'
 import { ROOT } from '../helpers/process.js'
+
+// Both meta-schemas ship as CommonJS values without typings for them.
+const require = createRequire(import.meta.url)
+const metaSchema = require('@open-rpc/meta-schema').openrpcDocument as Record<string, unknown>
+const jsonSchemaMetaSchema = require('@json-schema-tools/meta-schema').jsonSchema as Record<string, unknown>
 
 t.test('rpc.discover returns an OpenRPC document that validates against the meta-schema', async (t) => {
   const ta = await createTestApp(t)

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { createDb, type Db } from '../../src/db/database.js'
-import { migrateToLatest, migrationNames } from '../../src/db/migrate.js'
+import { MIGRATIONS } from '../../migrations/index.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
 
 /**
  * One database per test file: a clone of a migrated template (CREATE DATABASE … TEMPLATE …),
@@ -37,7 +38,9 @@ function urlFor (database: string): string {
 }
 
 function templateName (): string {
-  const digest = createHash('sha256').update(migrationNames().join('\n')).digest('hex').slice(0, 12)
+  // Named after the migrations' names and code, so any change builds a new template.
+  const text = Object.entries(MIGRATIONS).map(([name, m]) => `${name}\n${m.up.toString()}\n${m.down?.toString() ?? ''}`).join('\n')
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 12)
   return `ordergate_tpl_${digest}`
 }
 

@@ -1,0 +1,15 @@
+/** Order statuses as 2Checkout reports them (SPEC §4). */
+export const ORDER_STATUSES = ['PENDING', 'AUTHRECEIVED', 'COMPLETE', 'CANCELED', 'REVERSED', 'REFUND', 'PURCHASE_PENDING', 'UNFINISHED', 'PENDING_APPROVAL'] as const
+export type OrderStatus = typeof ORDER_STATUSES[number]
+
+export const APPROVE_STATUSES = ['WAITING', 'OK'] as const
+export type ApproveStatus = typeof APPROVE_STATUSES[number]
+
+export const VENDOR_APPROVE_STATUSES = ['OK', 'WAITING', 'REJECTED'] as const
+export type VendorApproveStatus = typeof VENDOR_APPROVE_STATUSES[number]
+
+export const FRAUD_STATUSES = ['OPEN', 'OKAY', 'REJECTED'] as const
+export type FraudStatus = typeof FRAUD_STATUSES[number]
+
+/** Statuses at which an order counts as finished: OrderNo and FinishDate are set. */
+export const FINISHED_STATUSES: ReadonlySet<OrderStatus> = new Set(['COMPLETE'])

@@ -1,0 +1,200 @@
+import type { Kysely } from 'kysely'
+import type { Merchant } from '../auth/merchant-store.js'
+import { loadCatalogForCart } from '../catalog/catalog-store.js'
+import { tryToMinor } from '../catalog/money.js'
+import { priceCart, type Cart, type CartLine, type PricedCart } from '../catalog/pricing.js'
+import type { Clock } from '../clock.js'
+import { upsertOrderCustomer } from '../customers/customer-store.js'
+import type { Database } from '../db/schema.js'
+import { AppError, businessError, type FieldError } from '../errors.js'
+import type { Log } from '../logger.js'
+import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
+import type { PaymentStrategy } from '../payments/payment-strategy.js'
+import type { PaymentGateway } from '../payments/sandbox-processor.js'
+import type { Order } from './order-schema.js'
+import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
+import { toWireOrder } from './wire-order.js'
+
+export type PlaceOrderDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, publicUrl: string }
+
+/** Builds the pricing cart from a validated Order; amounts that do not fit the currency are field errors. */
+function toCart (order: Order, now: Date): { cart: Cart, errors: FieldError[] } {
+  const errors: FieldError[] = []
+  const minor = (amount: number, path: string, code: string): bigint | undefined => {
+    const parsed = tryToMinor(amount, order.Currency)
+    if (parsed.ok) return parsed.value
+    errors.push({ path, error_code: code, message: parsed.message })
+    return undefined
+  }
+  const lines = order.Items.map((item, index): CartLine => {
+    const custom = item.Price === undefined ? undefined : minor(item.Price.Amount, `Items.${index}.Price.Amount`, 'ORDER_PRODUCT_PRICE_TYPE_CUSTOM_INVALID')
+    const trialPrice = item.Trial === undefined ? undefined : minor(item.Trial.Price ?? 0, `Items.${index}.Trial.Price`, 'ORDER_TRIAL_INVALID')
+    return {
+      code: item.Code,
+      quantity: item.Quantity,
+      priceOptions: item.PriceOptions,
+      ...(custom !== undefined ? { customAmountMinor: custom } : {}),
+      ...(item.CrossSell !== undefined ? { crossSell: { parentCode: item.CrossSell.ParentCode, campaignCode: item.CrossSell.CampaignCode } } : {}),
+      ...(item.Trial !== undefined && trialPrice !== undefined ? { trial: { periodDays: item.Trial.Period, priceMinor: trialPrice } } : {})
+    }
+  })
+  const shippingMethodCode = order.DeliveryInformation?.ShippingMethod?.Code
+  return {
+    errors,
+    cart: {
+      currency: order.Currency,
+      billingCountry: order.BillingDetails.CountryCode,
+      taxExempt: order.BillingDetails.TaxExemptionId !== undefined,
+      lines,
+      promotionCodes: order.Promotions,
+      ...(shippingMethodCode !== undefined ? { shippingMethodCode } : {}),
+      now
+    }
+  }
+}
+
+function toStoredItems (priced: PricedCart, order: Order): StoredOrderItem[] {
+  return priced.lines.map((line) => {
+    const item = order.Items[line.index]
+    return {
+      lineNo: line.index + 1,
+      productCode: line.code,
+      productName: line.name,
+      sku: item?.SKU ?? null,
+      quantity: line.quantity,
+      unitNetPriceMinor: line.unitNetMinor,
+      netPriceMinor: line.netMinor,
+      discountMinor: line.discountMinor,
+      vatMinor: line.vatMinor,
+      grossPriceMinor: line.grossMinor,
+      vatPercentBp: line.vatBasisPoints,
+      details: {
+        PriceType: line.priceType,
+        PriceOptions: line.priceOptions.map((option) => option.optionCode),
+        CrossSell: item?.CrossSell ?? null,
+        Trial: item?.Trial ?? null,
+        AdditionalFields: item?.AdditionalFields ?? [],
+        SubscriptionStartDate: item?.SubscriptionStartDate ?? null,
+        SubscriptionCustomSettings: item?.SubscriptionCustomSettings ?? null,
+        Promotions: line.promotions.map((p) => p.code)
+      }
+    }
+  })
+}
+
+/**
+ * placeOrder (SPEC §4): price the Order from this merchant's catalog in minor units, then in one
+ * transaction resolve the customer, run the payment strategy of PaymentDetails.Type and store
+ * order, lines and payment. Returns the stored Order in 2Checkout's shape. A refusal stores
+ * nothing; a declined payment is stored (PENDING, Errors.PAYMENT_ERROR) as 2Checkout does.
+ */
+export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, order: Order, log: Log): Promise<Record<string, unknown>> {
+  const now = deps.clock.now()
+  const { cart, errors } = toCart(order, now)
+  if (errors.length > 0) throw businessError(errors)
+
+  const catalog = await loadCatalogForCart(deps.db, merchant.id, {
+    productCodes: order.Items.map((item) => item.Code),
+    promotionCodes: order.Promotions,
+    ...(cart.shippingMethodCode !== undefined ? { shippingMethodCode: cart.shippingMethodCode } : {}),
+    currency: order.Currency,
+    billingCountry: order.BillingDetails.CountryCode
+  })
+  const pricing = priceCart(catalog, cart)
+  if (!pricing.ok) throw businessError(pricing.errors)
+  const priced = pricing.cart
+
+  if (priced.lines.some((line) => line.isPhysical) && order.DeliveryDetails === undefined) {
+    throw businessError([{ path: 'DeliveryDetails', error_code: 'ORDER_DELIVERY_DETAILS_REQUIRED', message: 'DeliveryDetails (at least FirstName, LastName, CountryCode) are required when the order has a physical product' }])
+  }
+  const type = order.PaymentDetails.Type
+  const strategy = PAYMENT_STRATEGIES[type] as PaymentStrategy | undefined
+  if (strategy === undefined) {
+    throw new AppError('PAYMENT_TYPE_NOT_SUPPORTED', { fields: [{ path: 'PaymentDetails.Type', error_code: 'PAYMENT_TYPE_NOT_SUPPORTED', message: `${type} payments are not available yet` }] })
+  }
+
+  const amountMinor = priced.grossDiscountedPrice
+  const shippingCode = priced.shipping?.methodCode
+  const stored = await deps.db.transaction().execute(async (trx) => {
+    const billing = order.BillingDetails
+    const customer = await upsertOrderCustomer(trx, merchant.id, {
+      customerReference: order.CustomerReference,
+      firstName: billing.FirstName,
+      lastName: billing.LastName,
+      email: billing.Email,
+      company: billing.Company
+    })
+    const outcome = await strategy.pay({ trx, clock: deps.clock, gateway: deps.gateway, publicUrl: deps.publicUrl }, {
+      merchant,
+      order,
+      details: order.PaymentDetails,
+      priced,
+      amountMinor,
+      currency: order.Currency,
+      customerId: customer.id
+    })
+    const record: Omit<StoredOrder, 'id' | 'refNo' | 'orderNo'> = {
+      merchantCode: merchant.code,
+      customerReference: customer.customerReference,
+      externalReference: order.ExternalReference ?? null,
+      status: outcome.status,
+      approveStatus: outcome.approveStatus,
+      vendorApproveStatus: outcome.vendorApproveStatus,
+      fraudStatus: outcome.fraud?.status ?? null,
+      paymentType: type,
+      currency: order.Currency,
+      language: order.Language ?? 'en',
+      country: order.Country ?? billing.CountryCode,
+      netPriceMinor: priced.netPrice,
+      grossPriceMinor: priced.grossPrice,
+      netDiscountedPriceMinor: priced.netDiscountedPrice,
+      grossDiscountedPriceMinor: priced.grossDiscountedPrice,
+      discountMinor: priced.discount,
+      vatMinor: priced.vat,
+      shippingMinor: priced.shipping?.netMinor ?? 0n,
+      billingDetails: { ...billing },
+      deliveryDetails: order.DeliveryDetails === undefined ? null : { ...order.DeliveryDetails },
+      deliveryInformation: shippingCode === undefined ? null : { ShippingMethod: { Code: shippingCode } },
+      paymentDetails: {
+        Type: type,
+        Currency: order.Currency,
+        CustomerIP: order.PaymentDetails.CustomerIP ?? null,
+        PaymentMethod: outcome.paymentMethod
+      },
+      promotions: priced.promotions.map((p) => p.code),
+      additionalFields: order.AdditionalFields,
+      giftDetails: order.GiftDetails === undefined ? null : { ...order.GiftDetails },
+      errors: outcome.errors,
+      extra: {
+        ...(order.Source !== undefined ? { Source: order.Source } : {}),
+        ...(order.Affiliate !== undefined ? { Affiliate: order.Affiliate } : {}),
+        ...(order.LocalTime !== undefined ? { LocalTime: order.LocalTime } : {}),
+        ...(order.WSOrder !== undefined ? { WSOrder: order.WSOrder } : {}),
+        ...(order.BillingCycleReset !== undefined ? { BillingCycleReset: order.BillingCycleReset } : {}),
+        ...(order.ExtraInformation !== undefined ? { ExtraInformation: order.ExtraInformation } : {}),
+        ...(outcome.fraud !== undefined ? { FraudReview: { Status: outcome.fraud.status, Reason: outcome.fraud.reason } } : {})
+      },
+      orderDate: now,
+      finishDate: outcome.status === 'COMPLETE' ? now : null,
+      items: toStoredItems(priced, order)
+    }
+    const ids = await insertOrder(trx, {
+      ...record,
+      merchantId: merchant.id,
+      customerId: customer.id,
+      payment: {
+        type,
+        status: outcome.paymentStatus,
+        amountMinor,
+        currency: order.Currency,
+        card: outcome.card,
+        processorReference: outcome.processorReference,
+        declineReason: outcome.declineReason,
+        details: outcome.details
+      }
+    })
+    return { ...record, ...ids }
+  })
+  log.info({ refNo: String(stored.refNo), status: stored.status, paymentType: type, amountMinor: String(amountMinor), currency: order.Currency }, 'order placed')
+  return toWireOrder(stored)
+}

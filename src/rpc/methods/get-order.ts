@@ -1,0 +1,17 @@
+import { z } from 'zod'
+import { getOrder } from '../../orders/get-order.js'
+import { defineMethod, SESSION_ERRORS } from '../registry.js'
+
+/** getOrder(sessionID, RefNo) → the stored Order, as placeOrder returned it. */
+export const getOrderMethod = defineMethod({
+  name: 'getOrder',
+  summary: 'Returns this merchant\'s order by RefNo, in the shape placeOrder returned it',
+  params: z.object({
+    sessionID: z.string(),
+    RefNo: z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
+  }),
+  result: z.record(z.string(), z.unknown()).describe('the stored Order'),
+  session: true,
+  errors: [...SESSION_ERRORS, 'ORDER_NOT_FOUND'],
+  handler: async (params, ctx) => await getOrder(ctx.deps.db, ctx.merchant, params.RefNo)
+})
