@@ -105,6 +105,144 @@ export type PaymentsTable = {
   created_at: Generated<Timestamp>
 }
 
+/** A jsonb object of strings (variant attributes); written as JSON text. */
+type JsonAttributes = ColumnType<Record<string, string>, string | undefined, string>
+/** A text[] column; pg and PGlite both send JS arrays as PostgreSQL arrays. */
+type TextArray = ColumnType<string[], string[] | undefined, string[]>
+
+export type ProductsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  code: string
+  name: string
+  kind: string
+  published: Generated<boolean>
+  allow_custom_price: Generated<boolean>
+  trial_allowed: boolean | null
+  trial_period_days: number | null
+  subscription_cycle_unit: string | null
+  subscription_cycle_length: number | null
+  attributes: JsonAttributes
+  position: Generated<number>
+  /** set when a later catalog file no longer names the product: hidden, kept for its history */
+  archived_at: Timestamp | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+/** Amounts per currency, one row each (product list and trial prices, modifiers, …). */
+type AmountColumns = {
+  currency: string
+  amount_minor: bigint
+}
+
+export type ProductPricesTable = AmountColumns & {
+  product_id: bigint
+  /** LIST or TRIAL */
+  price_type: string
+}
+
+export type PriceOptionGroupsTable = {
+  id: Generated<bigint>
+  product_id: bigint
+  code: string
+  name: string
+  required: Generated<boolean>
+  position: Generated<number>
+}
+
+export type PriceOptionsTable = {
+  id: Generated<bigint>
+  group_id: bigint
+  product_id: bigint
+  code: string
+  name: string
+  position: Generated<number>
+}
+
+export type PriceOptionModifiersTable = AmountColumns & { option_id: bigint }
+
+export type ProductSkusTable = {
+  id: Generated<bigint>
+  product_id: bigint
+  code: string
+  name: string | null
+  attributes: JsonAttributes
+  price_options: TextArray
+  position: Generated<number>
+}
+
+export type InventoryTable = {
+  product_id: bigint
+  on_hand: number
+  backorder_limit: Generated<number>
+  reserved: Generated<number>
+  updated_at: Generated<Timestamp>
+}
+
+export type CrossSellCampaignsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  code: string
+  parent_product_id: bigint
+  product_id: bigint
+  /** PERCENT or AMOUNT */
+  discount_type: string
+  discount_bp: number | null
+  position: Generated<number>
+}
+
+export type CrossSellCampaignAmountsTable = AmountColumns & { campaign_id: bigint }
+
+export type PromotionsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  code: string
+  name: string
+  type: string
+  percent_bp: Generated<number>
+  applies_to: string
+  product_codes: TextArray
+  currencies: TextArray
+  valid_from: Timestamp | null
+  valid_until: Timestamp | null
+  max_uses: number | null
+  uses: Generated<number>
+  enabled: Generated<boolean>
+  position: Generated<number>
+  archived_at: Timestamp | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export type PromotionAmountsTable = AmountColumns & { promotion_id: bigint }
+
+export type ShippingMethodsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  code: string
+  name: string
+  is_default: Generated<boolean>
+  position: Generated<number>
+  archived_at: Timestamp | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export type ShippingMethodPricesTable = AmountColumns & { shipping_method_id: bigint }
+
+export type VatRatesTable = {
+  merchant_id: bigint
+  country: string
+  basis_points: number
+}
+
+export type MerchantCurrenciesTable = {
+  merchant_id: bigint
+  currency: string
+  minor_units: number
+}
+
 export type Database = {
   merchants: MerchantsTable
   sessions: SessionsTable
@@ -112,4 +250,19 @@ export type Database = {
   orders: OrdersTable
   order_items: OrderItemsTable
   payments: PaymentsTable
+  products: ProductsTable
+  product_prices: ProductPricesTable
+  price_option_groups: PriceOptionGroupsTable
+  price_options: PriceOptionsTable
+  price_option_modifiers: PriceOptionModifiersTable
+  product_skus: ProductSkusTable
+  inventory: InventoryTable
+  cross_sell_campaigns: CrossSellCampaignsTable
+  cross_sell_campaign_amounts: CrossSellCampaignAmountsTable
+  promotions: PromotionsTable
+  promotion_amounts: PromotionAmountsTable
+  shipping_methods: ShippingMethodsTable
+  shipping_method_prices: ShippingMethodPricesTable
+  vat_rates: VatRatesTable
+  merchant_currencies: MerchantCurrenciesTable
 }
