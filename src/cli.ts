@@ -1,5 +1,10 @@
+import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
+import { findMerchantByCode, type Merchant } from './auth/merchant-store.js'
 import { createMerchant } from './auth/merchants.js'
+import { formatCatalogIssues } from './catalog/catalog-file.js'
+import { loadCatalogFile } from './catalog/catalog-store.js'
+import { loadDemoCatalog } from './catalog/demo.js'
 import { loadConfig } from './config.js'
 import { migrateDown, migrateToLatest } from './db/migrate.js'
 import { createDeps, type Deps } from './deps.js'
@@ -8,6 +13,8 @@ import { AppError } from './errors.js'
 const USAGE = `usage:
   ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)
   ordergate merchant create --code CODE [--secret S] [--name NAME] [--po-auto-approve]
+  ordergate catalog load --merchant CODE FILE.json  replace the merchant's catalog with the file's (prints a summary)
+  ordergate demo --merchant CODE                 load the demo catalog for the merchant
   ordergate start                                run the server (same as npm start)
 Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).`
 
@@ -37,7 +44,38 @@ const COMMANDS: Record<string, Command> = {
       poAutoApprove: values['po-auto-approve']
     })
     out({ code: merchant.code, secret })
+  },
+  async catalog (deps, args) {
+    const [sub, ...rest] = args
+    if (sub !== 'load') throw new UsageError('catalog takes: load --merchant CODE FILE.json')
+    const { values, positionals } = parseArgs({ args: rest, options: { merchant: { type: 'string' } }, allowPositionals: true })
+    const path = positionals[0]
+    if (values.merchant === undefined || path === undefined || positionals.length !== 1) throw new UsageError('catalog load needs --merchant CODE and one FILE.json')
+    let document: unknown
+    try {
+      document = JSON.parse(await readFile(path, 'utf8'))
+    } catch (err) {
+      throw new Error(`${path}: ${err instanceof SyntaxError ? 'not valid JSON: ' : ''}${err instanceof Error ? err.message : String(err)}`)
+    }
+    await migrateToLatest(deps.db)
+    const merchant = await requireMerchant(deps, values.merchant)
+    const result = await loadCatalogFile(deps.db, merchant.id, document)
+    if (!result.ok) throw new Error(`${path}: ${formatCatalogIssues(result.issues)}`)
+    out({ merchant: merchant.code, ...result.summary })
+  },
+  async demo (deps, args) {
+    const { values } = parseArgs({ args, options: { merchant: { type: 'string' } } })
+    if (values.merchant === undefined) throw new UsageError('demo needs --merchant CODE')
+    await migrateToLatest(deps.db)
+    const merchant = await requireMerchant(deps, values.merchant)
+    out({ merchant: merchant.code, ...await loadDemoCatalog(deps.db, merchant.id) })
   }
+}
+
+async function requireMerchant (deps: Deps, code: string): Promise<Merchant> {
+  const merchant = await findMerchantByCode(deps.db, code)
+  if (merchant === undefined) throw new Error(`unknown merchant "${code}"`)
+  return merchant
 }
 
 class UsageError extends Error {}

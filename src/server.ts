@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ensureDemoMerchant } from './auth/merchants.js'
+import { ensureDemoCatalog } from './catalog/demo.js'
 import { ConfigError, loadConfig } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createDeps } from './deps.js'
@@ -26,6 +27,7 @@ async function main (): Promise<void> {
 
   const embedded = config.DATABASE_URL === undefined
   const demo = (config.DEMO_SEED ?? embedded) ? await ensureDemoMerchant(deps, config.DEMO_MERCHANT_SECRET) : undefined
+  if (demo !== undefined) await ensureDemoCatalog(deps.db, demo.merchant.id)
   const app = await buildApp({ deps, logger: log })
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err !== undefined) log.error({ err }, 'closing after an error')
