@@ -33,7 +33,9 @@ export type CustomersTable = {
   updated_at: Generated<Timestamp>
 }
 
+/** jsonb: read as parsed JSON, written as JSON text */
 type Json = ColumnType<unknown, string, string>
+type JsonWithDefault = ColumnType<unknown, string | undefined, string>
 
 export type OrdersTable = {
   id: Generated<bigint>
@@ -61,11 +63,11 @@ export type OrdersTable = {
   delivery_details: Json | null
   delivery_information: Json | null
   payment_details: Json
-  promotions: Generated<Json>
+  promotions: JsonWithDefault
   additional_fields: Json | null
   gift_details: Json | null
   errors: Json | null
-  extra: Generated<Json>
+  extra: JsonWithDefault
   order_date: Timestamp
   finish_date: Timestamp | null
   created_at: Generated<Timestamp>
@@ -86,7 +88,7 @@ export type OrderItemsTable = {
   vat_minor: bigint
   gross_price_minor: bigint
   vat_percent_bp: number
-  details: Generated<Json>
+  details: JsonWithDefault
 }
 
 export type PaymentsTable = {
@@ -102,6 +104,7 @@ export type PaymentsTable = {
   card_expiry: string | null
   processor_reference: string | null
   decline_reason: string | null
+  details: JsonWithDefault
   created_at: Generated<Timestamp>
 }
 
