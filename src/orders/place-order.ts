@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
-import { loadCatalogForCart } from '../catalog/catalog-store.js'
+import { incrementPromotionUses, loadCatalogForCart } from '../catalog/catalog-store.js'
 import { tryToMinor } from '../catalog/money.js'
 import { priceCart, type Cart, type CartLine, type PricedCart } from '../catalog/pricing.js'
 import type { Clock } from '../clock.js'
@@ -100,7 +100,7 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
     currency: order.Currency,
     billingCountry: order.BillingDetails.CountryCode
   })
-  const pricing = priceCart(catalog, cart)
+  const pricing = priceCart(catalog, { ...cart, promotionUses: catalog.promotionUses })
   if (!pricing.ok) throw businessError(pricing.errors)
   const priced = pricing.cart
 
@@ -116,6 +116,16 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
   const amountMinor = priced.grossDiscountedPrice
   const shippingCode = priced.shipping?.methodCode
   const stored = await deps.db.transaction().execute(async (trx) => {
+    // Coupon uses are counted only when the order is placed, atomically against max_uses, and
+    // before the payment runs, so a used-up coupon refuses the order without charging it.
+    const used = await incrementPromotionUses(trx, merchant.id, priced.promotions.map((p) => p.code))
+    if (used.exhausted.length > 0) {
+      throw businessError(used.exhausted.map((code) => ({
+        path: `Promotions.${order.Promotions.findIndex((c) => c.toUpperCase() === code.toUpperCase())}`,
+        error_code: 'PROMOTION_CODE_INVALID',
+        message: `promotion ${code} has no uses left`
+      })))
+    }
     const billing = order.BillingDetails
     const customer = await upsertOrderCustomer(trx, merchant.id, {
       customerReference: order.CustomerReference,

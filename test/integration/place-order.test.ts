@@ -200,3 +200,23 @@ t.test('merchant isolation: merchant B cannot see, validate or fetch merchant A\
   t.same(unknown.error?.data.error_code, fetched.error?.data.error_code, 'the same answer as an unknown RefNo')
   t.equal(unknown.error?.message, fetched.error?.message.replace(refNo, '999999999'))
 })
+
+t.test('a coupon with max_uses is counted when orders are placed and refused once used up', async (t) => {
+  const ta = await createTestApp(t)
+  const merchant = await ta.merchant()
+  const row = await ta.db.db.selectFrom('merchants').select('id').where('code', '=', merchant.code).executeTakeFirstOrThrow()
+  const catalog = structuredClone(DEMO_CATALOG) as any
+  catalog.promotions = catalog.promotions.map((p: any) => p.code === 'WELCOME10' ? { ...p, maxUses: 2 } : p)
+  const loaded = await loadCatalogFile(ta.db.db, row.id, catalog)
+  t.ok(loaded.ok)
+  const session = await ta.login(merchant)
+  const replies = await Promise.all([1, 2, 3].map(() => ta.rpc('placeOrder', [session, testCardOrder({ Promotions: ['WELCOME10'] })])))
+  t.equal(replies.filter((r) => r.result !== undefined).length, 2, 'two orders get the coupon')
+  const refused = replies.filter((r) => r.error !== undefined)
+  t.equal(refused.length, 1)
+  t.match(refused[0]?.error, { code: 55201, data: { error_code: 'PROMOTION_CODE_INVALID', fields: [{ path: 'Promotions.0' }] } })
+  const promo = await ta.db.db.selectFrom('promotions').select('uses').where('merchant_id', '=', row.id).where('code', '=', 'WELCOME10').executeTakeFirstOrThrow()
+  t.equal(Number(promo.uses), 2)
+  const orders = await ta.db.db.selectFrom('orders').select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow()
+  t.equal(Number(orders.n), 2, 'the refused order wrote nothing')
+})
