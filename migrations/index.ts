@@ -4,6 +4,10 @@ import * as createSessions from './202611231001_create_sessions.js'
 import * as createCustomers from './202611231010_create_customers.js'
 import * as createOrders from './202611231020_create_orders.js'
 import * as createCatalog from './202611231030_create_catalog.js'
+import * as createOrderEvents from './202611241000_create_order_events.js'
+import * as createStoredCards from './202611241010_create_stored_cards.js'
+import * as createCustomerCredits from './202611241020_create_customer_credits.js'
+import * as addMerchantPoPaymentTerms from './202611241030_add_merchant_po_payment_terms.js'
 
 /**
  * Every migration, by name (names sort in the order they run). Listed statically so the
@@ -14,5 +18,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202611231001_create_sessions': createSessions,
   '202611231010_create_customers': createCustomers,
   '202611231020_create_orders': createOrders,
-  '202611231030_create_catalog': createCatalog
+  '202611231030_create_catalog': createCatalog,
+  '202611241000_create_order_events': createOrderEvents,
+  '202611241010_create_stored_cards': createStoredCards,
+  '202611241020_create_customer_credits': createCustomerCredits,
+  '202611241030_add_merchant_po_payment_terms': addMerchantPoPaymentTerms
 }

@@ -10,6 +10,7 @@ export type MerchantsTable = {
   /** the merchant's secret key, encrypted with SECRET_ENCRYPTION_KEY (AES-256-GCM) */
   secret_ciphertext: string
   po_auto_approve: Generated<boolean>
+  po_payment_terms_days: Generated<number>
   created_at: Generated<Timestamp>
 }
 
@@ -246,6 +247,49 @@ export type MerchantCurrenciesTable = {
   minor_units: number
 }
 
+export type OrderEventsTable = {
+  id: Generated<bigint>
+  order_id: bigint
+  at: Timestamp
+  from_status: string | null
+  to_status: string
+  event: string
+  actor: string
+  detail: JsonWithDefault
+}
+
+export type StoredCardsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  customer_id: bigint
+  brand: string
+  first6: string
+  last4: string
+  expiry: string
+  holder_name: string
+  /** the processor's token for the card (never the number, never the CVV) */
+  processor_token: string
+  created_at: Timestamp
+  last_used_at: Timestamp
+}
+
+export type TransientTokensTable = {
+  /** sha256 of the TransientToken: the token itself is never stored */
+  token_hash: string
+  merchant_id: bigint
+  stored_card_id: bigint
+  expires_at: Timestamp
+  used_at: Timestamp | null
+  created_at: Generated<Timestamp>
+}
+
+export type CustomerCreditsTable = {
+  customer_id: bigint
+  currency: string
+  balance_minor: bigint
+  updated_at: Generated<Timestamp>
+}
+
 export type Database = {
   merchants: MerchantsTable
   sessions: SessionsTable
@@ -268,4 +312,8 @@ export type Database = {
   shipping_method_prices: ShippingMethodPricesTable
   vat_rates: VatRatesTable
   merchant_currencies: MerchantCurrenciesTable
+  order_events: OrderEventsTable
+  stored_cards: StoredCardsTable
+  transient_tokens: TransientTokensTable
+  customer_credits: CustomerCreditsTable
 }
