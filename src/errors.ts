@@ -33,7 +33,9 @@ export const ERRORS = {
   DISCOUNT_INVALID: { code: 55201, message: 'A discount is not valid' },
   ORDER_DELIVERY_DETAILS_REQUIRED: { code: 55201, message: 'Physical products need DeliveryDetails' },
   ORDER_FREE_TOTAL_NOT_ZERO: { code: 55201, message: 'FREE is only for orders whose total is 0' },
-  PAYMENT_TYPE_NOT_SUPPORTED: { code: 55201, message: 'This payment type is not available' },
+  ORDER_STATUS_INVALID: { code: 55201, message: 'The order\'s status or payment type does not allow this' },
+  CUSTOMER_NOT_FOUND: { code: 55201, message: 'Customer not found' },
+  STORED_PAYMENT_DATA_NOT_FOUND: { code: 55201, message: 'The customer has no stored card' },
   IDEMPOTENCY_KEY_REUSED: { code: 55201, message: 'The idempotency key was already used with a different request' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
   INTERNAL_ERROR: { code: -32603, message: 'Internal error' }

@@ -6,12 +6,13 @@ import { priceCart, type Cart, type CartLine, type PricedCart } from '../catalog
 import type { Clock } from '../clock.js'
 import { upsertOrderCustomer } from '../customers/customer-store.js'
 import type { Database } from '../db/schema.js'
-import { AppError, businessError, type FieldError } from '../errors.js'
+import { businessError, type FieldError } from '../errors.js'
 import type { Log } from '../logger.js'
 import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
 import type { PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
 import type { Order } from './order-schema.js'
+import { recordPlacement } from './order-events.js'
 import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
 import { toWireOrder } from './wire-order.js'
 
@@ -108,10 +109,8 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
     throw businessError([{ path: 'DeliveryDetails', error_code: 'ORDER_DELIVERY_DETAILS_REQUIRED', message: 'DeliveryDetails (at least FirstName, LastName, CountryCode) are required when the order has a physical product' }])
   }
   const type = order.PaymentDetails.Type
-  const strategy = PAYMENT_STRATEGIES[type] as PaymentStrategy | undefined
-  if (strategy === undefined) {
-    throw new AppError('PAYMENT_TYPE_NOT_SUPPORTED', { fields: [{ path: 'PaymentDetails.Type', error_code: 'PAYMENT_TYPE_NOT_SUPPORTED', message: `${type} payments are not available yet` }] })
-  }
+  // The registry is keyed by type, so this strategy's details are the ones of `type`.
+  const strategy = PAYMENT_STRATEGIES[type] as unknown as PaymentStrategy
 
   const amountMinor = priced.grossDiscountedPrice
   const shippingCode = priced.shipping?.methodCode
@@ -182,7 +181,8 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
         ...(order.WSOrder !== undefined ? { WSOrder: order.WSOrder } : {}),
         ...(order.BillingCycleReset !== undefined ? { BillingCycleReset: order.BillingCycleReset } : {}),
         ...(order.ExtraInformation !== undefined ? { ExtraInformation: order.ExtraInformation } : {}),
-        ...(outcome.fraud !== undefined ? { FraudReview: { Status: outcome.fraud.status, Reason: outcome.fraud.reason } } : {})
+        ...(outcome.fraud !== undefined ? { FraudReview: { Status: outcome.fraud.status, Reason: outcome.fraud.reason } } : {}),
+        ...outcome.extra
       },
       orderDate: now,
       finishDate: outcome.status === 'COMPLETE' ? now : null,
@@ -203,6 +203,7 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
         details: outcome.details
       }
     })
+    await recordPlacement(trx, { orderId: ids.id, at: now, actor: `merchant:${merchant.code}`, status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason })
     return { ...record, ...ids }
   })
   log.info({ refNo: String(stored.refNo), status: stored.status, paymentType: type, amountMinor: String(amountMinor), currency: order.Currency }, 'order placed')

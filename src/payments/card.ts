@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto'
+import { saveStoredCard } from '../customers/stored-cards.js'
 import type { CardPaymentMethod } from './payment-method-schemas.js'
+import { newPaymentPage } from './payment-page-token.js'
 import type { PaymentDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 
 /** The card as the wire shows it after placeOrder: brand, first 6 and last 4 digits only. */
@@ -17,43 +18,83 @@ export function maskCard (method: { CardNumber: string, CardType: string, Expira
   }
 }
 
-async function payByCard (deps: PaymentDeps, request: Omit<PaymentRequest, 'details'>, method: CardPaymentMethod): Promise<PaymentOutcome> {
-  const masked = maskCard(method)
-  const card = {
-    brand: method.CardType,
-    first6: method.CardNumber.slice(0, 6),
-    last4: method.CardNumber.slice(-4),
-    expiry: `${method.ExpirationYear}-${method.ExpirationMonth}`
-  }
+/** What any card-like payment charges: a new number or a processor token, and how it is shown. */
+export type CardCharge = {
+  source: { cardNumber: string } | { cardToken: string }
+  holderName: string
+  /** brand, first 6, last 4, expiry (absent for a PayPal account) */
+  card?: { brand: string, first6: string, last4: string, expiry: string }
+  /** the masked wire PaymentMethod */
+  paymentMethod: Record<string, unknown>
+  /** 3-D Secure return and cancel URLs; a charge without them never asks for 3DS */
+  threeDs?: { returnUrl: string, cancelUrl: string }
+  /** a stored card charged by the merchant: no shopper, no 3-D Secure */
+  merchantInitiated?: boolean
+}
+
+/**
+ * Charges a card through the gateway. Approved → AUTHRECEIVED and the card is stored for the
+ * customer (token and display data only); declined → PENDING with Errors.PAYMENT_ERROR (not an
+ * RPC error, as 2Checkout); 3-D Secure → PENDING with Authorize3DS; fraud rule → PENDING, review OPEN.
+ */
+export async function chargeCard (deps: PaymentDeps, request: Omit<PaymentRequest, 'details'>, charge: CardCharge): Promise<PaymentOutcome> {
   const result = await deps.gateway.authorizeCard({
-    cardNumber: method.CardNumber,
-    holderName: method.HolderName,
+    ...charge.source,
+    holderName: charge.holderName,
     amountMinor: request.amountMinor,
-    currency: request.currency
+    currency: request.currency,
+    ...(charge.merchantInitiated === true ? { merchantInitiated: true } : {})
   })
-  const base = { paymentMethod: masked, card, processorReference: result.reference, vendorApproveStatus: 'OK' as const }
+  const base = { paymentMethod: charge.paymentMethod, ...(charge.card !== undefined ? { card: charge.card } : {}), processorReference: result.reference, vendorApproveStatus: 'OK' as const }
+  const details = result.outcome === 'DECLINED' ? { holderName: charge.holderName } : { holderName: charge.holderName, paymentToken: result.cardToken }
   switch (result.outcome) {
     case 'DECLINED':
-      // A decline is not an RPC error (2Checkout): the order is stored PENDING with Errors.
-      return { ...base, status: 'PENDING', approveStatus: 'WAITING', paymentStatus: 'DECLINED', errors: { PAYMENT_ERROR: result.reason }, declineReason: result.reason }
+      return { ...base, details, status: 'PENDING', approveStatus: 'WAITING', paymentStatus: 'DECLINED', errors: { PAYMENT_ERROR: result.reason }, declineReason: result.reason }
     case 'REQUIRES_3DS': {
-      const token = randomBytes(24).toString('base64url')
+      if (charge.threeDs === undefined) {
+        const reason = 'The card requires 3-D Secure, which this payment cannot ask for'
+        return { ...base, details, status: 'PENDING', approveStatus: 'WAITING', paymentStatus: 'DECLINED', errors: { PAYMENT_ERROR: reason }, declineReason: reason }
+      }
+      const page = newPaymentPage(deps.clock.now(), charge.threeDs.returnUrl, charge.threeDs.cancelUrl)
       return {
         ...base,
-        paymentMethod: { ...masked, Authorize3DS: { Href: `${deps.publicUrl}/sandbox/3ds`, Method: 'GET', Params: { avng8apitoken: token } } },
+        paymentMethod: { ...charge.paymentMethod, Authorize3DS: { Href: `${deps.publicUrl}/sandbox/3ds`, Method: 'GET', Params: { avng8apitoken: page.token } } },
         status: 'PENDING',
         approveStatus: 'WAITING',
         paymentStatus: 'PENDING',
         errors: null,
-        details: { threeDs: { token, returnUrl: method.Vendor3DSReturnURL, cancelUrl: method.Vendor3DSCancelURL } }
+        details: { ...details, threeDs: page }
       }
     }
     case 'APPROVED':
       if (result.fraudReview !== undefined) {
-        return { ...base, status: 'PENDING', approveStatus: 'WAITING', paymentStatus: 'APPROVED', errors: null, fraud: { status: 'OPEN', reason: result.fraudReview } }
+        return { ...base, details, status: 'PENDING', approveStatus: 'WAITING', paymentStatus: 'APPROVED', errors: null, fraud: { status: 'OPEN', reason: result.fraudReview } }
       }
-      return { ...base, status: 'AUTHRECEIVED', approveStatus: 'WAITING', paymentStatus: 'APPROVED', errors: null }
+      if (charge.card !== undefined) await storeCard(deps, request, { card: charge.card, holderName: charge.holderName }, result.cardToken)
+      return { ...base, details, status: 'AUTHRECEIVED', approveStatus: 'WAITING', paymentStatus: 'APPROVED', errors: null }
   }
+}
+
+/** Keeps an approved card for the customer (never a card under fraud review). */
+export async function storeCard (deps: PaymentDeps, request: { merchant: { id: bigint }, customerId: bigint }, charge: { card: NonNullable<CardCharge['card']>, holderName: string }, cardToken: string): Promise<void> {
+  await saveStoredCard(deps.trx, {
+    merchantId: request.merchant.id,
+    customerId: request.customerId,
+    ...charge.card,
+    holderName: charge.holderName,
+    processorToken: cardToken,
+    at: deps.clock.now()
+  })
+}
+
+async function payByCard (deps: PaymentDeps, request: Omit<PaymentRequest, 'details'>, method: CardPaymentMethod): Promise<PaymentOutcome> {
+  return await chargeCard(deps, request, {
+    source: { cardNumber: method.CardNumber },
+    holderName: method.HolderName,
+    card: { brand: method.CardType, first6: method.CardNumber.slice(0, 6), last4: method.CardNumber.slice(-4), expiry: `${method.ExpirationYear}-${method.ExpirationMonth}` },
+    paymentMethod: maskCard(method),
+    threeDs: { returnUrl: method.Vendor3DSReturnURL, cancelUrl: method.Vendor3DSCancelURL }
+  })
 }
 
 export const CC_STRATEGY: PaymentStrategy<'CC'> = { type: 'CC', pay: async (deps, request) => await payByCard(deps, request, request.details.PaymentMethod) }

@@ -44,6 +44,8 @@ export type PaymentOutcome = {
   declineReason?: string
   /** non-secret, strategy-specific data kept with the payment (instructions, tokens, PO) */
   details?: Record<string, unknown>
+  /** order data shown on the wire besides PaymentDetails (PODetails) */
+  extra?: Record<string, unknown>
 }
 
 export type PaymentStrategy<T extends PaymentType = PaymentType> = {

@@ -17,7 +17,7 @@ export const placeOrderMethod = defineMethod({
   session: true,
   errors: [...SESSION_ERRORS, 'ORDER_PRODUCT_CODE_INVALID', 'ORDER_PRODUCT_NOT_PUBLISHED', 'ORDER_PRODUCT_CURRENCY_INVALID', 'ORDER_PRICE_OPTION_INVALID',
     'ORDER_PRODUCT_PRICE_TYPE_CUSTOM_INVALID', 'ORDER_CROSS_SELL_INVALID', 'ORDER_TRIAL_INVALID', 'PROMOTION_CODE_INVALID', 'SHIPPING_METHOD_INVALID',
-    'ORDER_DELIVERY_DETAILS_REQUIRED', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_TYPE_NOT_SUPPORTED', 'PAYMENT_ERROR', 'NOT_ALLOWED'],
+    'ORDER_DELIVERY_DETAILS_REQUIRED', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_ERROR', 'NOT_ALLOWED'],
   handler: async (params, ctx) => {
     // The Order's own rules, every violation at once, with 2Checkout's names (SPEC §3).
     const validation = validateOrder(params.Order, ctx.deps.clock.now())

@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { OrderStatus } from './order.js'
+
+/** What happened to an order; stable names, as they appear in the history. */
+export const ORDER_EVENTS = [
+  'PLACED', 'PAYMENT_DECLINED', 'FRAUD_REVIEW_OPENED',
+  'THREE_DS_PASSED', 'THREE_DS_CANCELED', 'THREE_DS_DECLINED',
+  'REDIRECT_COMPLETED', 'REDIRECT_CANCELED',
+  'PO_APPROVED', 'PO_CANCELED', 'PAYMENT_RECEIVED', 'PAYMENT_TERMS_EXPIRED'
+] as const
+export type OrderEventName = typeof ORDER_EVENTS[number]
+
+export type OrderEvent = {
+  orderId: bigint
+  at: Date
+  fromStatus: OrderStatus | null
+  toStatus: OrderStatus
+  event: OrderEventName
+  /** who did it: `merchant:<code>`, `shopper` (sandbox pages), `system:sweep` */
+  actor: string
+  detail?: Record<string, unknown>
+}
+
+/** Appends to the order history; call it inside the transaction that makes the change. */
+export async function recordOrderEvents (trx: Kysely<Database>, events: readonly OrderEvent[]): Promise<void> {
+  if (events.length === 0) return
+  await trx.insertInto('order_events')
+    .values(events.map((e) => ({
+      order_id: e.orderId,
+      at: e.at,
+      from_status: e.fromStatus,
+      to_status: e.toStatus,
+      event: e.event,
+      actor: e.actor,
+      detail: JSON.stringify(e.detail ?? {})
+    })))
+    .execute()
+}
+
+/** The history of a placed order: PLACED, then a decline or an opened fraud review when there was one. */
+export async function recordPlacement (
+  trx: Kysely<Database>,
+  placed: { orderId: bigint, at: Date, actor: string, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
+): Promise<void> {
+  const base = { orderId: placed.orderId, at: placed.at, actor: placed.actor }
+  const events: OrderEvent[] = [{ ...base, fromStatus: null, toStatus: placed.status, event: 'PLACED', detail: { paymentType: placed.paymentType, paymentStatus: placed.paymentStatus } }]
+  if (placed.paymentStatus === 'DECLINED') {
+    events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'PAYMENT_DECLINED', detail: { reason: placed.declineReason ?? null } })
+  }
+  if (placed.fraudReason !== undefined) {
+    events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'FRAUD_REVIEW_OPENED', actor: 'system:fraud-rules', detail: { reason: placed.fraudReason } })
+  }
+  await recordOrderEvents(trx, events)
+}
+
+/** The history of an order, oldest first. */
+export async function listOrderEvents (db: Kysely<Database>, orderId: bigint): Promise<Array<Omit<OrderEvent, 'orderId'>>> {
+  const rows = await db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute()
+  return rows.map((r) => ({
+    at: r.at,
+    fromStatus: r.from_status as OrderStatus | null,
+    toStatus: r.to_status as OrderStatus,
+    event: r.event as OrderEventName,
+    actor: r.actor,
+    detail: r.detail as Record<string, unknown>
+  }))
+}

@@ -1,0 +1,45 @@
+import { formatWireDate } from '../orders/wire-order.js'
+import { AppError } from '../errors.js'
+import type { PaymentStrategy } from './payment-strategy.js'
+
+/** Payment terms when the merchant set none (days from the order date). */
+export const DEFAULT_PO_PAYMENT_TERMS_DAYS = 30
+
+/**
+ * PURCHASEORDER (seed 004). AutoApprove=true needs the merchant's PO auto-approve (10004
+ * NOT_ALLOWED otherwise) and gives PURCHASE_PENDING; AutoApprove=false gives UNFINISHED with
+ * PODetails AWAITING_UPLOAD until the merchant approves or cancels. Either way the order is
+ * canceled by the sweep when it is unpaid after the merchant's payment terms.
+ */
+export const PURCHASEORDER_STRATEGY: PaymentStrategy<'PURCHASEORDER'> = {
+  type: 'PURCHASEORDER',
+  async pay (deps, request) {
+    const method = request.details.PaymentMethod
+    if (method.AutoApprove && !request.merchant.poAutoApprove) {
+      throw new AppError('NOT_ALLOWED', {
+        message: 'Purchase-order auto-approve is not enabled for this merchant',
+        fields: [{ path: 'PaymentDetails.PaymentMethod.AutoApprove', error_code: 'NOT_ALLOWED', message: 'AutoApprove=true needs the PO auto-approve package on this account; send false to approve the order manually' }]
+      })
+    }
+    const merchant = await deps.trx.selectFrom('merchants').select('po_payment_terms_days').where('id', '=', request.merchant.id).executeTakeFirst()
+    const termsDays = merchant?.po_payment_terms_days ?? DEFAULT_PO_PAYMENT_TERMS_DAYS
+    const dueAt = new Date(deps.clock.now().getTime() + termsDays * 86_400_000)
+    const poDetails = {
+      Status: method.AutoApprove ? 'APPROVED' : 'AWAITING_UPLOAD',
+      InternalPONumber: method.InternalPONumber,
+      AutoApprove: method.AutoApprove,
+      PaymentTermDays: termsDays,
+      DueDate: formatWireDate(dueAt)
+    }
+    return {
+      status: method.AutoApprove ? 'PURCHASE_PENDING' : 'UNFINISHED',
+      approveStatus: 'WAITING',
+      vendorApproveStatus: method.AutoApprove ? 'OK' : 'WAITING',
+      paymentStatus: 'PENDING',
+      errors: null,
+      paymentMethod: { InternalPONumber: method.InternalPONumber, AutoApprove: method.AutoApprove },
+      extra: { PODetails: poDetails },
+      details: { purchaseOrder: { internalPONumber: method.InternalPONumber, autoApprove: method.AutoApprove, termsDays, dueAt: dueAt.toISOString() } }
+    }
+  }
+}
