@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Deps } from './deps.js'
+import { sandboxRoutes } from './http/sandbox-routes.js'
+import { startSweeper } from './orders/sweeper.js'
 import { METHODS } from './rpc/methods/index.js'
 import { rpcPlugin } from './rpc/plugin.js'
 import type { MethodDefinition } from './rpc/registry.js'
@@ -9,6 +11,8 @@ import type { MethodDefinition } from './rpc/registry.js'
 export type BuildAppOptions = {
   deps: Deps
   logger: Logger
+  /** how often overdue purchase orders are swept (ms; 0: never); default SWEEP_INTERVAL_MS */
+  sweepIntervalMs?: number
   /** methods answered besides METHODS (the conformance tests add the JSON-RPC spec's examples) */
   extraMethods?: readonly MethodDefinition[]
 }
@@ -36,6 +40,11 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     return await reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', database: ok ? 'up' : 'down' })
   })
 
+  await app.register(sandboxRoutes, { deps })
+  if (options.sweepIntervalMs !== 0) {
+    const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs)
+    app.addHook('onClose', async () => { stopSweeper() })
+  }
   await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES })
   return app as unknown as FastifyInstance
 }

@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { Deps } from '../deps.js'
+import { describePaymentPage, finishPaymentPage, type PageAction, type PageKind, type PageRefusal } from '../payments/payment-pages.js'
+
+// The sandbox pages a shopper's browser opens (SPEC §4): 3-D Secure (`Authorize3DS.Href` with
+// `avng8apitoken`) and the redirect providers' page (`RedirectURL`). Small HTML forms that POST
+// back; the outcome is a 303 to the merchant's return or cancel URL with REFNO. The payment
+// logic lives in src/payments/payment-pages.ts.
+
+const PAGES: Record<PageKind, { path: string, param: string, title: string, complete: string }> = {
+  '3DS': { path: '/sandbox/3ds', param: 'avng8apitoken', title: '3-D Secure (sandbox)', complete: 'Authenticate' },
+  REDIRECT: { path: '/sandbox/redirect', param: 'token', title: 'Payment provider (sandbox)', complete: 'Pay' }
+}
+
+const REFUSALS: Record<PageRefusal, { code: number, text: string }> = {
+  UNKNOWN: { code: 404, text: 'This payment page does not exist.' },
+  USED: { code: 409, text: 'This payment page was already used.' },
+  EXPIRED: { code: 410, text: 'This payment page has expired.' }
+}
+
+const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+function html (title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
+    '<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}form{display:inline-block;margin-right:.5rem}button{font-size:1rem;padding:.5rem 1rem}</style>' +
+    `</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
+}
+
+async function sendHtml (reply: FastifyReply, code: number, page: string): Promise<FastifyReply> {
+  return await reply.code(code)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+    .header('referrer-policy', 'no-referrer')
+    .send(page)
+}
+
+async function refuse (reply: FastifyReply, kind: PageKind, reason: PageRefusal): Promise<FastifyReply> {
+  const r = REFUSALS[reason]
+  return await sendHtml(reply, r.code, html(PAGES[kind].title, `<p>${escapeHtml(r.text)}</p><p>Nothing was charged or changed.</p>`))
+}
+
+const tokenOf = (source: unknown, param: string): string => {
+  const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[param] : undefined
+  return typeof value === 'string' ? value : ''
+}
+
+/** GET and POST for the sandbox 3-D Secure and redirect pages. */
+export async function sandboxRoutes (app: FastifyInstance, options: { deps: Deps }): Promise<void> {
+  const { deps } = options
+  // The pages' forms post application/x-www-form-urlencoded (only in this plugin's scope).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+  })
+
+  for (const kind of Object.keys(PAGES) as PageKind[]) {
+    const page = PAGES[kind]
+    app.get(page.path, async (request, reply) => {
+      const token = tokenOf(request.query, page.param)
+      const shown = await describePaymentPage(deps, kind, token)
+      if (!shown.ok) return await refuse(reply, kind, shown.reason)
+      const hidden = `<input type="hidden" name="${page.param}" value="${escapeHtml(token)}">`
+      const form = (action: PageAction, label: string) =>
+        `<form method="post" action="${page.path}">${hidden}<input type="hidden" name="action" value="${action}"><button type="submit">${label}</button></form>`
+      return await sendHtml(reply, 200, html(page.title,
+        `<p>${escapeHtml(shown.merchantName)} asks for <strong>${escapeHtml(shown.amount)} ${escapeHtml(shown.currency)}</strong> (order ${escapeHtml(shown.refNo)}, ${escapeHtml(shown.paymentType)}${shown.card !== null ? `, ${escapeHtml(shown.card)}` : ''}).</p>` +
+        `<p>This is the ordergate sandbox: no money moves.</p>${form('complete', page.complete)}${form('cancel', 'Cancel')}`))
+    })
+    app.post(page.path, async (request, reply) => {
+      const token = tokenOf(request.body, page.param)
+      const action = tokenOf(request.body, 'action')
+      if (action !== 'complete' && action !== 'cancel') {
+        return await sendHtml(reply, 400, html(page.title, '<p>Unknown action.</p><p>Nothing was charged or changed.</p>'))
+      }
+      const done = await finishPaymentPage(deps, kind, token, action)
+      if (!done.ok) return await refuse(reply, kind, done.reason)
+      return await reply.code(303).header('location', done.location).header('cache-control', 'no-store').send()
+    })
+  }
+}

@@ -1,0 +1,23 @@
+import type { Log } from '../logger.js'
+import { sweepOverdueOrders, type LifecycleDeps } from './order-lifecycle.js'
+
+/** How often the server sweeps overdue purchase orders. */
+export const SWEEP_INTERVAL_MS = 60_000
+
+/**
+ * Runs sweepOverdueOrders every `intervalMs` (never two at once); returns the function that
+ * stops it. The timer does not keep the process alive.
+ */
+export function startSweeper (deps: LifecycleDeps, log: Log, intervalMs = SWEEP_INTERVAL_MS): () => void {
+  let running = false
+  const timer = setInterval(() => {
+    if (running) return
+    running = true
+    sweepOverdueOrders(deps)
+      .then(({ canceled }) => { if (canceled.length > 0) log.info({ canceled }, 'overdue purchase orders canceled') })
+      .catch((err: unknown) => { log.error({ err }, 'sweep of overdue purchase orders failed') })
+      .finally(() => { running = false })
+  }, intervalMs)
+  timer.unref()
+  return () => { clearInterval(timer) }
+}
