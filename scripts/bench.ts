@@ -1,0 +1,314 @@
+// `npm run bench`: drives a fixed load against a real ordergate process on the local PostgreSQL
+// and prints (and appends to bench/results.md) requests/s, latency percentiles, errors and the
+// server's RSS, beside the raw ceiling: the SQL one placeOrder issues, replayed through `pg` at
+// the same concurrency. Not part of `npm test`; performance is measured here, never in tests.
+//
+//   npm run bench -- [--label TEXT] [--duration SECONDS] [--scale] [--no-write]
+//   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
+//   the bench creates and drops its own database `ordergate_bench`.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely'
+import pg from 'pg'
+import { loginHash } from '../src/auth/login.js'
+import { createMerchant } from '../src/auth/merchants.js'
+import { createSecretBox } from '../src/auth/secret-box.js'
+import { replaceCatalog } from '../src/catalog/catalog-store.js'
+import { normaliseCatalog, type CatalogFile } from '../src/catalog/catalog-file.js'
+import { DEMO_CATALOG } from '../src/catalog/demo-catalog.js'
+import { systemClock } from '../src/clock.js'
+import { createDb } from '../src/db/database.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import type { Database } from '../src/db/schema.js'
+import { validateOrder } from '../src/orders/order-schema.js'
+import { placeOrder } from '../src/orders/place-order.js'
+import { createSandboxGateway } from '../src/payments/sandbox-processor.js'
+import { benchOrder } from './bench-order.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const { values: args } = parseArgs({
+  options: {
+    label: { type: 'string', default: 'run' },
+    duration: { type: 'string', default: '10' },
+    scale: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+    connections: { type: 'string', default: '1,10,50' }
+  }
+})
+const DURATION = Number(args.duration)
+const CONNECTIONS = args.connections.split(',').map(Number)
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const DB_NAME = 'ordergate_bench'
+const ENCRYPTION_KEY = 'ab'.repeat(32)
+const POOL_MAX = 20
+
+function dbUrl (name: string): string {
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function admin (sqlText: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL })
+  await client.connect()
+  try { await client.query(sqlText) } finally { await client.end() }
+}
+
+const gmdate = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ')
+
+/** A catalog with `extra` more products (for the 10,000-product scale run). */
+function catalogWith (extra: number, linesOfOrder: number): CatalogFile {
+  const base = structuredClone(DEMO_CATALOG) as { products: unknown[] } & CatalogFile
+  for (let i = 0; i < extra; i++) base.products.push({ code: `P-${i}`, name: `Product ${i}`, kind: 'DIGITAL', prices: { USD: '1.00' } })
+  for (let i = 0; i < linesOfOrder; i++) {
+    if (i >= 2) base.products.push({ code: `LINE-${i}`, name: `Line ${i}`, kind: 'DIGITAL', prices: { USD: '2.50' } })
+  }
+  return base
+}
+
+type Server = { url: string, child: ChildProcess, rssSamples: number[], stop: () => Promise<void> }
+
+async function startServer (url: string): Promise<Server> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, DEMO_SEED: 'false' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let out = ''
+  const serverUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString()
+      const m = /listening on (http:\/\/\S+)/.exec(out)
+      if (m?.[1] !== undefined) resolve(m[1])
+    })
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)))
+  })
+  const rssSamples: number[] = []
+  const timer = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8').then((s) => {
+      const kb = /VmRSS:\s+(\d+)/.exec(s)?.[1]
+      if (kb !== undefined) rssSamples.push(Number(kb) / 1024)
+    }, () => {})
+  }, 250)
+  return {
+    url: serverUrl,
+    child,
+    rssSamples,
+    stop: async () => {
+      clearInterval(timer)
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
+}
+
+type Row = { scenario: string, connections: number, rps: number, p50: number, p95: number, p99: number, errors: number, rssMb: number }
+
+async function drive (server: Server, scenario: string, connections: number, body: () => string, check?: (text: string) => boolean): Promise<Row> {
+  const before = server.rssSamples.length
+  let bad = 0
+  const result = await autocannon({
+    url: `${server.url}/rpc`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration: DURATION,
+    requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse: (status, text) => { if (status !== 200 || (check !== undefined && !check(text))) bad++ } }]
+  })
+  const rss = server.rssSamples.slice(before)
+  return {
+    scenario,
+    connections,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p95: (result.latency as unknown as Record<string, number>).p97_5 ?? result.latency.p90,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + bad + result.timeouts,
+    rssMb: Math.round(Math.max(0, ...rss))
+  }
+}
+
+/** Records the SQL one placeOrder issues (in order, with parameters), through Kysely's log hook. */
+async function captureOrderSql (url: string, merchant: { id: bigint, code: string, name: string, poAutoApprove: boolean }, order: Record<string, unknown>): Promise<{ queries: CompiledQuery[], orderId: bigint }> {
+  const queries: CompiledQuery[] = []
+  const pool = new pg.Pool({ connectionString: url, max: 1 })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (event) => { if (event.level === 'query') queries.push(event.query) } })
+  const validation = validateOrder(order, new Date())
+  if (!validation.ok) throw new Error(JSON.stringify(validation.fields))
+  const noop = { fatal () {}, error () {}, warn () {}, info () {}, debug () {}, trace () {}, child () { return noop } }
+  const placed = await placeOrder({ db, clock: systemClock, gateway: createSandboxGateway(), publicUrl: 'http://127.0.0.1' }, merchant, validation.order, noop)
+  const count = queries.length
+  const row = await db.selectFrom('orders').select('id').where('ref_no', '=', BigInt(placed.RefNo as string)).executeTakeFirstOrThrow()
+  await db.destroy()
+  return { queries: queries.slice(0, count), orderId: row.id }
+}
+
+/** The raw ceiling: the captured statements replayed through pg at `connections` concurrency. */
+async function rawCeiling (url: string, { queries, orderId: capturedOrderId }: { queries: CompiledQuery[], orderId: bigint }, sessionSql: CompiledQuery, connections: number): Promise<Row> {
+  const pool = new pg.Pool({ connectionString: url, max: Math.min(connections, POOL_MAX) })
+  const reads = queries.filter((q) => /^\s*(select|with)/i.test(q.sql))
+  const writes = queries.filter((q) => !/^\s*(select|with)/i.test(q.sql))
+  const latencies: number[] = []
+  let errors = 0
+  const deadline = Date.now() + DURATION * 1000
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const start = performance.now()
+      try {
+        await pool.query(sessionSql.sql, sessionSql.parameters as unknown[])
+        for (const q of reads) await pool.query(q.sql, q.parameters as unknown[])
+        const client = await pool.connect()
+        try {
+          await client.query('begin')
+          let orderId: unknown
+          for (const q of writes) {
+            // The lines and payment refer to the order inserted just before them.
+            const params = (q.parameters as unknown[]).map((p) => (orderId !== undefined && p === capturedOrderId ? orderId : p))
+            const r = await client.query(q.sql, params)
+            if (/insert into "orders"/.test(q.sql)) orderId = r.rows[0]?.id
+          }
+          await client.query('commit')
+        } finally { client.release() }
+      } catch { errors++ }
+      latencies.push(performance.now() - start)
+    }
+  }
+  const started = Date.now()
+  await Promise.all(Array.from({ length: connections }, worker))
+  const seconds = (Date.now() - started) / 1000
+  await pool.end()
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0)
+  return { scenario: 'raw SQL of placeOrder (pg)', connections, rps: Math.round(latencies.length / seconds), p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), errors, rssMb: 0 }
+}
+
+async function generateOrders (url: string, merchantId: bigint, count: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  const { rows } = await client.query('select id from customers where merchant_id = $1 limit 1', [merchantId])
+  const customerId = rows[0]?.id
+  const batch = 100_000
+  for (let done = 0; done < count; done += batch) {
+    await client.query(`
+      with o as (
+        insert into orders (merchant_id, customer_id, status, approve_status, vendor_approve_status, payment_type, currency, language, country,
+          net_price_minor, gross_price_minor, net_discounted_price_minor, gross_discounted_price_minor, discount_minor, vat_minor,
+          billing_details, payment_details, order_date)
+        select $1, $2, 'AUTHRECEIVED', 'WAITING', 'OK', 'TEST', 'USD', 'en', 'US', 10900, 10900, 10900, 10900, 0, 0,
+          '{"FirstName":"Gen","LastName":"Erated","CountryCode":"US","Email":"gen@example.com"}'::jsonb, '{"Type":"TEST"}'::jsonb, now()
+        from generate_series(1, $3) returning id)
+      , i as (insert into order_items (order_id, line_no, product_code, product_name, quantity, unit_net_price_minor, net_price_minor,
+          discount_minor, vat_minor, gross_price_minor, vat_percent_bp) select id, 1, 'my_subscription_1', 'gen', 1, 9900, 9900, 0, 0, 9900, 0 from o returning order_id)
+      insert into payments (order_id, type, status, amount_minor, currency) select order_id, 'TEST', 'APPROVED', 10900, 'USD' from i`,
+    [merchantId, customerId, Math.min(batch, count - done)])
+    process.stdout.write(`  generated ${Math.min(done + batch, count)} orders\r`)
+  }
+  await client.query('analyze')
+  await client.end()
+  process.stdout.write('\n')
+}
+
+function table (rows: Row[]): string {
+  const lines = ['| scenario | conns | req/s | p50 ms | p95 ms | p99 ms | errors | server RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|']
+  for (const r of rows) lines.push(`| ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.rssMb || ''} |`)
+  return lines.join('\n')
+}
+
+async function main (): Promise<void> {
+  await admin(`drop database if exists ${DB_NAME} with (force)`)
+  await admin(`create database ${DB_NAME}`)
+  const url = dbUrl(DB_NAME)
+  const setup = await createDb({ kind: 'pg', url, poolMax: 4 })
+  await migrateToLatest(setup.db)
+  const secretBox = createSecretBox(Buffer.from(ENCRYPTION_KEY, 'hex'))
+  const { merchant, secret } = await createMerchant({ db: setup.db, secretBox }, { code: 'BENCH', poAutoApprove: true })
+  await replaceCatalog(setup.db, merchant.id, normaliseCatalog(catalogWith(args.scale ? 10_000 : 0, 100)))
+
+  const server = await startServer(url)
+  const rpc = async (method: string, params: unknown) => {
+    const r = await fetch(`${server.url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+    return await r.json() as { result?: any, error?: unknown }
+  }
+  const login = async () => {
+    const date = gmdate(new Date())
+    const r = await rpc('login', [merchant.code, date, loginHash(secret, merchant.code, date)])
+    if (typeof r.result !== 'string') throw new Error(`login failed: ${JSON.stringify(r.error)}`)
+    return r.result as string
+  }
+  const rows: Row[] = []
+  // Each order from a different shopper (e-mail), as a real store sees them.
+  let shopper = 0
+  const orderBody = (session: string, lines = 2) => {
+    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'placeOrder', params: [session, benchOrder(lines)] })
+    return () => text.replace('bench@example.com', `bench${++shopper}@example.com`)
+  }
+  const ok = (text: string) => text.includes('"result"')
+
+  // Warm up: JIT, pool connections, PostgreSQL caches.
+  let session = await login()
+  const warm = await rpc('placeOrder', [session, benchOrder()])
+  if (warm.result === undefined) throw new Error(`placeOrder failed: ${JSON.stringify(warm.error)}`)
+  await autocannon({ url: `${server.url}/rpc`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: 20, duration: 3, body: orderBody(session)() })
+  const refNo = warm.result.RefNo as string
+
+  const captured = await captureOrderSql(url, merchant, benchOrder())
+  const sessionSql = { sql: 'select "merchants"."id", "merchants"."code", "merchants"."name", "merchants"."po_auto_approve", "sessions"."expires_at" from "sessions" inner join "merchants" on "merchants"."id" = "sessions"."merchant_id" where "sessions"."id_hash" = $1', parameters: ['0'.repeat(64)] } as unknown as CompiledQuery
+
+  for (const connections of CONNECTIONS) {
+    session = await login()
+    rows.push(await drive(server, 'placeOrder (TEST card, 2 lines)', connections, orderBody(session), ok))
+    rows.push(await rawCeiling(url, captured, sessionSql, connections))
+    rows.push(await drive(server, 'getOrder', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getOrder', params: [session, refNo] }), ok))
+    rows.push(await drive(server, 'isValidOrderReference', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'isValidOrderReference', params: [session, refNo] }), (t) => t.includes('"result":true')))
+    rows.push(await drive(server, 'login', connections, () => {
+      const date = gmdate(new Date())
+      return JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'login', params: [merchant.code, date, loginHash(secret, merchant.code, date)] })
+    }, ok))
+  }
+
+  const scaleRows: Row[] = []
+  if (args.scale) {
+    session = await login()
+    for (const lines of [1, 10, 100]) scaleRows.push({ ...await drive(server, `placeOrder, ${lines} lines, 10,000 products`, 10, orderBody(session, lines), ok) })
+    scaleRows.push(await drive(server, 'getOrder, small database', 10, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getOrder', params: [session, refNo] }), ok))
+    await generateOrders(url, merchant.id, 1_000_000)
+    session = await login()
+    scaleRows.push(await drive(server, 'placeOrder, 2 lines, 1,000,000 orders stored', 10, orderBody(session), ok))
+    scaleRows.push(await drive(server, 'getOrder, 1,000,000 orders stored', 10, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getOrder', params: [session, refNo] }), ok))
+  }
+  await server.stop()
+  await setup.close()
+  await admin(`drop database if exists ${DB_NAME} with (force)`)
+
+  const at50 = (name: string) => rows.find((r) => r.scenario.startsWith(name) && r.connections === 50)
+  const ratio = (at50('placeOrder')?.rps ?? 0) / Math.max(1, at50('raw SQL')?.rps ?? 1)
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL at ${new URL(ADMIN_URL).host}; load generator (autocannon) on the same machine`
+  const report = [
+    `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${args.label}`,
+    '',
+    `Machine: ${machine}. ${DURATION} s per row after a warm-up; server pool ${POOL_MAX}; LOG_LEVEL=warn.`,
+    '',
+    table(rows),
+    '',
+    `ordergate / raw ratio for placeOrder at 50 connections: **${ratio.toFixed(2)}**. Peak server RSS: ${Math.round(Math.max(0, ...server.rssSamples))} MB.`,
+    ...(scaleRows.length > 0 ? ['', 'Scale (10 connections):', '', table(scaleRows)] : []),
+    ''
+  ].join('\n')
+  console.log('\n' + report)
+  if (!args['no-write']) {
+    await mkdir(join(ROOT, 'bench'), { recursive: true })
+    await appendFile(join(ROOT, 'bench', 'results.md'), report + '\n')
+    console.log('appended to bench/results.md')
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
