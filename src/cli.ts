@@ -9,12 +9,14 @@ import { loadConfig } from './config.js'
 import { migrateDown, migrateToLatest } from './db/migrate.js'
 import { createDeps, type Deps } from './deps.js'
 import { AppError } from './errors.js'
+import { sweepOverdueOrders } from './orders/order-lifecycle.js'
 
 const USAGE = `usage:
   ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)
   ordergate merchant create --code CODE [--secret S] [--name NAME] [--po-auto-approve]
   ordergate catalog load --merchant CODE FILE.json  replace the merchant's catalog with the file's (prints a summary)
   ordergate demo --merchant CODE                 load the demo catalog for the merchant
+  ordergate sweep                                cancel purchase orders unpaid after their payment terms (prints the RefNos)
   ordergate start                                run the server (same as npm start)
 Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).`
 
@@ -62,6 +64,10 @@ const COMMANDS: Record<string, Command> = {
     const result = await loadCatalogFile(deps.db, merchant.id, document)
     if (!result.ok) throw new Error(`${path}: ${formatCatalogIssues(result.issues)}`)
     out({ merchant: merchant.code, ...result.summary })
+  },
+  async sweep (deps) {
+    await migrateToLatest(deps.db)
+    out(await sweepOverdueOrders(deps))
   },
   async demo (deps, args) {
     const { values } = parseArgs({ args, options: { merchant: { type: 'string' } } })

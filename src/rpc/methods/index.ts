@@ -1,8 +1,12 @@
 import type { MethodDefinition } from '../registry.js'
+import { approvePurchaseOrderMethod } from './approve-purchase-order.js'
+import { cancelPurchaseOrderMethod } from './cancel-purchase-order.js'
 import { createDiscoverMethod } from './discover.js'
+import { getCustomerTransientTokenMethod } from './get-customer-transient-token.js'
 import { getOrderMethod } from './get-order.js'
 import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { loginMethod } from './login.js'
+import { markOrderPaidMethod } from './mark-order-paid.js'
 import { placeOrderMethod } from './place-order.js'
 
 /** Every JSON-RPC method ordergate answers. */
@@ -11,5 +15,9 @@ export const METHODS: readonly MethodDefinition[] = [
   placeOrderMethod,
   isValidOrderReferenceMethod,
   getOrderMethod,
+  getCustomerTransientTokenMethod,
+  approvePurchaseOrderMethod,
+  cancelPurchaseOrderMethod,
+  markOrderPaidMethod,
   createDiscoverMethod(() => METHODS)
 ]

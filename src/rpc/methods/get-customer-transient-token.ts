@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { getCustomerTransientToken } from '../../customers/stored-cards.js'
+import { defineMethod, SESSION_ERRORS } from '../registry.js'
+
+/** getCustomerTransientToken(sessionID, CustomerReference) → a single-use TransientToken for the customer's stored card (EXISTING_PAYMENT_DATA). */
+export const getCustomerTransientTokenMethod = defineMethod({
+  name: 'getCustomerTransientToken',
+  summary: 'Issues a short-lived, single-use TransientToken for the most recently used stored card of this merchant\'s customer, to pay with EXISTING_PAYMENT_DATA',
+  params: z.object({
+    sessionID: z.string(),
+    CustomerReference: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/).transform(Number)])
+  }),
+  result: z.object({
+    TransientToken: z.string(),
+    ExpirationDate: z.string().describe('YYYY-MM-DD HH:mm:ss (UTC)'),
+    CustomerReference: z.number().int(),
+    PaymentMethod: z.record(z.string(), z.unknown()).describe('the stored card: CardType, FirstDigits, LastDigits, ExpirationMonth, ExpirationYear, HolderName')
+  }),
+  session: true,
+  errors: [...SESSION_ERRORS, 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND'],
+  handler: async (params, ctx) => await getCustomerTransientToken(ctx.deps, ctx.merchant.id, params.CustomerReference)
+})
