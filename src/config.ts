@@ -11,6 +11,8 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_MAX: intFromEnv(1, 500).default(20),
   DB_STATEMENT_TIMEOUT_MS: intFromEnv(0, 600_000).default(10_000),
+  /** how long a call waits for a pool connection before it is refused as unavailable */
+  DB_CONNECT_TIMEOUT_MS: intFromEnv(100, 600_000).default(5_000),
   SESSION_TTL_SECONDS: intFromEnv(1, 86_400).default(600),
   LOGIN_DATE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
   LOGIN_MAX_FAILURES: intFromEnv(1, 10_000).default(10),

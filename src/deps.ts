@@ -49,7 +49,7 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
   const clock = overrides.clock ?? systemClock
   const encryptionKey = overrides.encryptionKey ?? await resolveEncryptionKey(config, log)
   const database = overrides.database ?? await createDb(config.DATABASE_URL !== undefined
-    ? { kind: 'pg', url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS }
+    ? { kind: 'pg', url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS, connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS }
     : { kind: 'pglite', dataDir: config.DATA_DIR })
   return {
     db: database.db,

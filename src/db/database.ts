@@ -8,7 +8,7 @@ import { PGliteDialect } from './pglite-dialect.js'
 import type { Database } from './schema.js'
 
 export type DbTarget =
-  | { kind: 'pg', url: string, poolMax?: number, statementTimeoutMs?: number }
+  | { kind: 'pg', url: string, poolMax?: number, statementTimeoutMs?: number, connectTimeoutMs?: number }
   | { kind: 'pglite', dataDir?: string } // no dataDir: in memory
 
 export type Db = {
@@ -30,7 +30,7 @@ export async function createDb (target: DbTarget): Promise<Db> {
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolMax ?? 20,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: target.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
       ...(target.statementTimeoutMs !== undefined && target.statementTimeoutMs > 0 ? { statement_timeout: target.statementTimeoutMs } : {}),
       types: {
@@ -79,10 +79,20 @@ function preparedName (text: string): string | undefined {
   return name
 }
 
+// A client checked out of the pool emits 'error' when its connection dies between queries (the
+// database restarts mid-transaction); unhandled, that event would end the process. The failing
+// query itself rejects and is answered SERVICE_UNAVAILABLE, and the pool discards the client.
+const guarded = new WeakSet<pg.PoolClient>()
+const ignoreClientError = (): void => {}
+
 function preparingPool (pool: pg.Pool): PostgresPool {
   return {
     async connect (): Promise<PostgresPoolClient> {
       const client = await pool.connect()
+      if (!guarded.has(client)) {
+        guarded.add(client)
+        client.on('error', ignoreClientError)
+      }
       return {
         query: ((text: unknown, values?: readonly unknown[]) => {
           if (typeof text !== 'string') return client.query(text as pg.Submittable) // a cursor (streaming)

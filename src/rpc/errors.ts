@@ -17,9 +17,18 @@ export function protocolError (
   return { jsonrpc: '2.0', id, error: data === undefined ? { code, message } : { code, message, data } }
 }
 
-// Connection-level failures (database down or restarting): a clear, retryable answer rather
-// than a generic internal error; nothing was acknowledged, so the client may safely retry.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'])
+// The database is down, restarting, overloaded (no pool connection in time) or too slow (the
+// statement timeout fired): a clear, retryable answer rather than a generic internal error.
+// The transaction did not commit, so nothing was acknowledged and the client may retry.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
+  '57P01', '57P02', '57P03', // admin shutdown, crash shutdown, cannot connect now
+  '57014', // query canceled (statement_timeout)
+  '55P03', // lock not available
+  '40001', '40P01', // serialization failure, deadlock: retrying succeeds
+  '53300', // too many connections
+  '08000', '08003', '08006', '08001', '08004'
+])
 
 function isUnavailable (err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {

@@ -1,3 +1,7 @@
+import { loadCatalogFile } from '../../src/catalog/catalog-store.js'
+import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.js'
+import type { TestApp } from './app.js'
+
 /** Wire-form Orders for tests: a valid TEST-card order, with overrides. */
 export function testCardOrder (overrides: Record<string, unknown> = {}): Record<string, any> {
   return {
@@ -37,4 +41,13 @@ export function testCardOrder (overrides: Record<string, unknown> = {}): Record<
 
 export function withCard (order: Record<string, any>, card: Record<string, unknown>): Record<string, any> {
   return { ...order, PaymentDetails: { ...order.PaymentDetails, PaymentMethod: { ...order.PaymentDetails.PaymentMethod, ...card } } }
+}
+
+/** A merchant with the demo catalog (SPEC §6) and a session for it. */
+export async function seedDemoMerchant (ta: TestApp, options: { poAutoApprove?: boolean } = {}): Promise<{ id: bigint, code: string, secret: string, sessionId: string }> {
+  const merchant = await ta.merchant({ poAutoApprove: options.poAutoApprove ?? true })
+  const row = await ta.db.db.selectFrom('merchants').select('id').where('code', '=', merchant.code).executeTakeFirstOrThrow()
+  const loaded = await loadCatalogFile(ta.db.db, row.id, DEMO_CATALOG)
+  if (!loaded.ok) throw new Error('the demo catalog did not load')
+  return { ...merchant, id: row.id, sessionId: await ta.login(merchant) }
 }
