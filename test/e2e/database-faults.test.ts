@@ -42,9 +42,9 @@ t.test('PostgreSQL cut in the middle of the load: clear retryable errors, no ack
   const base = `http://127.0.0.1:${(ta.app.server.address() as { port: number }).port}`
 
   const outcomes: Outcome[] = []
-  let running = true
+  const load = { running: true }
   const worker = async () => {
-    while (running) outcomes.push(await call(base, 'placeOrder', [m.sessionId, testCardOrder()]))
+    while (load.running) outcomes.push(await call(base, 'placeOrder', [m.sessionId, testCardOrder()]))
   }
   const workers = Array.from({ length: 10 }, worker)
   await sleep(1500)
@@ -54,7 +54,7 @@ t.test('PostgreSQL cut in the middle of the load: clear retryable errors, no ack
   await sleep(1500)
   proxy.restore()
   await sleep(1500)
-  running = false
+  load.running = false
   await Promise.all(workers)
   const readyAfter = await fetch(`${base}/ready`)
   const after = await call(base, 'placeOrder', [m.sessionId, testCardOrder()])
