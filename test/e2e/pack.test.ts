@@ -98,7 +98,7 @@ t.test('the packed tarball installs and its ordergate bin starts the server', as
         resolve(match[1])
       }
     })
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`the packed server exited with ${code}:\n${output}`)) })
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`the packed server exited with ${code}:\n${output}`)) })
   })
   t.match(output, /demo merchant code: DEMO/)
   t.equal((await fetch(`${url}/health`)).status, 200)
