@@ -4,14 +4,12 @@ import { pino, type DestinationStream, type Logger } from 'pino'
  * Never logged (SPEC "Standards"): card numbers, CVV, IBANs and account numbers, login hashes,
  * secret keys and session ids. Code does not log these on purpose; redaction is the net under it.
  */
+const SENSITIVE_KEYS = ['sessionID', 'sessionId', 'hash', 'secret', 'secretKey', 'password', 'CardNumber', 'CCID', 'Iban', 'AccountNumber', 'BankRoutingNumber', 'TransientToken', 'EesToken', 'PaymentToken', 'avng8apitoken']
+const MAX_DEPTH = 5
+
+// pino's wildcards match one level each, so every key is listed at each depth up to MAX_DEPTH.
 export const REDACT_PATHS = [
-  'sessionID', '*.sessionID', 'sessionId', '*.sessionId',
-  'hash', '*.hash', 'secret', '*.secret', 'secretKey', '*.secretKey',
-  'CardNumber', '*.CardNumber', '*.*.CardNumber', '*.*.*.CardNumber',
-  'CCID', '*.CCID', '*.*.CCID', '*.*.*.CCID',
-  'Iban', '*.Iban', '*.*.Iban', '*.*.*.Iban',
-  'AccountNumber', '*.AccountNumber', '*.*.AccountNumber',
-  'password', '*.password',
+  ...SENSITIVE_KEYS.flatMap((key) => Array.from({ length: MAX_DEPTH + 1 }, (_, depth) => [...Array<string>(depth).fill('*'), key].join('.'))),
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'
 ]
 
