@@ -23,7 +23,7 @@ function callRPC($Request, $host)
     curl_setopt($curl, CURLOPT_HEADER, 0);
     curl_setopt($curl, CURLOPT_RETURNTRANSFER, 1);
     curl_setopt($curl, CURLOPT_TIMEOUT, 30);
-    // 2Checkout's samples turn TLS verification off; these keep curl's default (verify).
+    // TLS certificates are verified (curl's default): never turn CURLOPT_SSL_VERIFYPEER off.
     curl_setopt($curl, CURLOPT_HTTPHEADER, array('Content-Type: application/json', 'Accept: application/json'));
     $RequestString = json_encode($Request);
     curl_setopt($curl, CURLOPT_POSTFIELDS, $RequestString);
