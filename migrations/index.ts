@@ -8,6 +8,13 @@ import * as createOrderEvents from './202611241000_create_order_events.js'
 import * as createStoredCards from './202611241010_create_stored_cards.js'
 import * as createCustomerCredits from './202611241020_create_customer_credits.js'
 import * as addMerchantPoPaymentTerms from './202611241030_add_merchant_po_payment_terms.js'
+import * as createMerchantUsers from './202611241200_create_merchant_users.js'
+import * as createCustomerLevels from './202611241210_create_customer_levels.js'
+import * as createOrderAdjustments from './202611241220_create_order_adjustments.js'
+import * as createFraudReviews from './202611241230_create_fraud_reviews.js'
+import * as createIdempotencyKeys from './202611241240_create_idempotency_keys.js'
+import * as createOrderAttachments from './202611241250_create_order_attachments.js'
+import * as createInventoryReservations from './202611241260_create_inventory_reservations.js'
 
 /**
  * Every migration, by name (names sort in the order they run). Listed statically so the
@@ -22,5 +29,12 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202611241000_create_order_events': createOrderEvents,
   '202611241010_create_stored_cards': createStoredCards,
   '202611241020_create_customer_credits': createCustomerCredits,
-  '202611241030_add_merchant_po_payment_terms': addMerchantPoPaymentTerms
+  '202611241030_add_merchant_po_payment_terms': addMerchantPoPaymentTerms,
+  '202611241200_create_merchant_users': createMerchantUsers,
+  '202611241210_create_customer_levels': createCustomerLevels,
+  '202611241220_create_order_adjustments': createOrderAdjustments,
+  '202611241230_create_fraud_reviews': createFraudReviews,
+  '202611241240_create_idempotency_keys': createIdempotencyKeys,
+  '202611241250_create_order_attachments': createOrderAttachments,
+  '202611241260_create_inventory_reservations': createInventoryReservations
 }

@@ -37,6 +37,14 @@ export const ERRORS = {
   CUSTOMER_NOT_FOUND: { code: 55201, message: 'Customer not found' },
   STORED_PAYMENT_DATA_NOT_FOUND: { code: 55201, message: 'The customer has no stored card' },
   IDEMPOTENCY_KEY_REUSED: { code: 55201, message: 'The idempotency key was already used with a different request' },
+  // Assisted sale (SPEC §5)
+  IDEMPOTENCY_KEY_IN_USE: { code: 55201, message: 'A request with this idempotency key is still being processed: retry it later' },
+  PROMOTION_NOT_ALLOWED_FOR_B2B: { code: 55201, message: 'Coupons are for retail customers only, not for B2B (wholesale) customers' },
+  CUSTOMER_EXISTS: { code: 55201, message: 'A customer with this e-mail address or CustomerReference already exists' },
+  CUSTOMER_LEVEL_NOT_FOUND: { code: 55201, message: 'Customer level not found' },
+  ADDRESS_NOT_FOUND: { code: 55201, message: 'Address not found in the customer\'s address book' },
+  ATTACHMENT_INVALID: { code: 55201, message: 'The attachment is not a PDF document within the size limit' },
+  ATTACHMENT_NOT_FOUND: { code: 55201, message: 'Attachment not found' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
   INTERNAL_ERROR: { code: -32603, message: 'Internal error' }
 } as const satisfies Record<string, { code: number, message: string }>

@@ -20,6 +20,8 @@ export type SessionsTable = {
   merchant_id: bigint
   created_at: Timestamp
   expires_at: Timestamp
+  /** null for the merchant's API session; the merchant user's id for loginUser sessions */
+  user_id: ColumnType<bigint | null, bigint | null | undefined, bigint | null>
 }
 
 export type CustomersTable = {
@@ -30,6 +32,11 @@ export type CustomersTable = {
   last_name: string
   email: string
   company: string | null
+  b2b: Generated<boolean>
+  level_id: bigint | null
+  /** every order of this customer stays in fraud review until a user marks them OKAY */
+  fraud_review: Generated<boolean>
+  phone: string | null
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }
@@ -71,6 +78,8 @@ export type OrdersTable = {
   extra: JsonWithDefault
   order_date: Timestamp
   finish_date: Timestamp | null
+  /** the merchant user who placed an on-behalf order */
+  placed_by_user_id: ColumnType<bigint | null, bigint | null | undefined, bigint | null>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }
@@ -290,6 +299,110 @@ export type CustomerCreditsTable = {
   updated_at: Generated<Timestamp>
 }
 
+export type MerchantUsersTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  username: string
+  display_name: string | null
+  /** scrypt$N$r$p$salt$hash */
+  password_hash: string
+  privileges: TextArray
+  active: Generated<boolean>
+  created_at: Generated<Timestamp>
+}
+
+export type CustomerLevelsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  code: string
+  name: string
+  percent_off_bp: Generated<number>
+  created_at: Generated<Timestamp>
+}
+
+export type CustomerLevelPricesTable = AmountColumns & {
+  level_id: bigint
+  product_code: string
+}
+
+export type CustomerAddressesTable = {
+  id: Generated<bigint>
+  customer_id: bigint
+  label: string | null
+  first_name: string
+  last_name: string
+  company: string | null
+  address1: string
+  address2: string | null
+  city: string
+  state: string | null
+  zip: string
+  country_code: string
+  phone: string | null
+  email: string | null
+  created_at: Generated<Timestamp>
+}
+
+export type OrderAdjustmentsTable = {
+  id: Generated<bigint>
+  order_id: bigint
+  user_id: bigint
+  line_no: number | null
+  /** LINE_DISCOUNT, ORDER_DISCOUNT or PAYMENT_NOT_REQUIRED */
+  kind: string
+  discount_type: string | null
+  /** the staff's Value as given on the wire */
+  value: string
+  old_minor: bigint
+  new_minor: bigint
+  reason: string
+  created_at: Timestamp
+}
+
+export type FraudReviewsTable = {
+  id: Generated<bigint>
+  order_id: bigint
+  opened_by: string
+  reason: string
+  opened_at: Timestamp
+  next_status: string
+  closed_by_user_id: bigint | null
+  closed_at: Timestamp | null
+  outcome: string | null
+  note: string | null
+}
+
+export type IdempotencyKeysTable = {
+  merchant_id: bigint
+  key: string
+  method: string
+  request_hash: string
+  /** IN_PROGRESS or DONE */
+  state: string
+  response: Json | null
+  locked_at: Timestamp
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
+export type OrderAttachmentsTable = {
+  id: Generated<bigint>
+  order_id: bigint
+  file_name: string
+  content_type: string
+  size_bytes: number
+  sha256: string
+  content: Uint8Array
+  added_by_user_id: bigint
+  created_at: Timestamp
+}
+
+export type InventoryReservationsTable = {
+  order_id: bigint
+  product_id: bigint
+  quantity: number
+}
+
 export type Database = {
   merchants: MerchantsTable
   sessions: SessionsTable
@@ -316,4 +429,13 @@ export type Database = {
   stored_cards: StoredCardsTable
   transient_tokens: TransientTokensTable
   customer_credits: CustomerCreditsTable
+  merchant_users: MerchantUsersTable
+  customer_levels: CustomerLevelsTable
+  customer_level_prices: CustomerLevelPricesTable
+  customer_addresses: CustomerAddressesTable
+  order_adjustments: OrderAdjustmentsTable
+  fraud_reviews: FraudReviewsTable
+  idempotency_keys: IdempotencyKeysTable
+  order_attachments: OrderAttachmentsTable
+  inventory_reservations: InventoryReservationsTable
 }
