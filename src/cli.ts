@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { findMerchantByCode, type Merchant } from './auth/merchant-store.js'
 import { createMerchant } from './auth/merchants.js'
+import { createMerchantUser } from './auth/merchant-users.js'
 import { formatCatalogIssues } from './catalog/catalog-file.js'
 import { loadCatalogFile } from './catalog/catalog-store.js'
 import { loadDemoCatalog } from './catalog/demo.js'
@@ -16,6 +17,9 @@ const USAGE = `usage:
   ordergate merchant create --code CODE [--secret S] [--name NAME] [--po-auto-approve]
   ordergate catalog load --merchant CODE FILE.json  replace the merchant's catalog with the file's (prints a summary)
   ordergate demo --merchant CODE                 load the demo catalog for the merchant
+  ordergate user create --merchant CODE --username U --password P [--privilege P]... [--name NAME]
+                                                 create a merchant user (staff); privileges: PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS,
+                                                 REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, or the roles AGENT, SUPERVISOR
   ordergate sweep                                cancel purchase orders unpaid after their payment terms (prints the RefNos)
   ordergate start                                run the server (same as npm start)
 Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).`
@@ -68,6 +72,24 @@ const COMMANDS: Record<string, Command> = {
   async sweep (deps) {
     await migrateToLatest(deps.db)
     out(await sweepOverdueOrders(deps))
+  },
+  async user (deps, args) {
+    const [sub, ...rest] = args
+    if (sub !== 'create') throw new UsageError('user takes: create --merchant CODE --username U --password P [--privilege P]...')
+    const { values } = parseArgs({
+      args: rest,
+      options: { merchant: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, privilege: { type: 'string', multiple: true }, name: { type: 'string' } }
+    })
+    if (values.merchant === undefined || values.username === undefined || values.password === undefined) throw new UsageError('user create needs --merchant CODE --username U --password P')
+    await migrateToLatest(deps.db)
+    const merchant = await requireMerchant(deps, values.merchant)
+    const user = await createMerchantUser(deps.db, merchant.id, {
+      username: values.username,
+      password: values.password,
+      privileges: (values.privilege ?? []).flatMap((p) => p.split(',')).filter((p) => p !== ''),
+      ...(values.name !== undefined ? { displayName: values.name } : {})
+    })
+    out({ merchant: merchant.code, userId: Number(user.id), username: user.username, privileges: user.privileges })
   },
   async demo (deps, args) {
     const { values } = parseArgs({ args, options: { merchant: { type: 'string' } } })

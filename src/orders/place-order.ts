@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
 import { incrementPromotionUses, loadCatalogForCart } from '../catalog/catalog-store.js'
+import { reserveInventory } from '../catalog/inventory.js'
 import { tryToMinor } from '../catalog/money.js'
 import { priceCart, type Cart, type CartLine, type PricedCart } from '../catalog/pricing.js'
 import type { Clock } from '../clock.js'
@@ -12,6 +13,7 @@ import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
 import type { PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
 import type { Order } from './order-schema.js'
+import { holdForCustomerReview, settlePlacement, type PlaceOrderHooks } from './place-order-hooks.js'
 import { recordPlacement } from './order-events.js'
 import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
 import { toWireOrder } from './wire-order.js'
@@ -84,13 +86,10 @@ function toStoredItems (priced: PricedCart, order: Order): StoredOrderItem[] {
 }
 
 /**
- * placeOrder (SPEC §4): price the Order from this merchant's catalog in minor units, then in one
- * transaction resolve the customer, run the payment strategy of PaymentDetails.Type and store
- * order, lines and payment. Returns the stored Order in 2Checkout's shape. A refusal stores
- * nothing; a declined payment is stored (PENDING, Errors.PAYMENT_ERROR) as 2Checkout does.
+ * Prices the Order as placeOrder will (quote uses this very function): the cart from the Order,
+ * the catalog it needs, `priceCart`, and the delivery rule. Reads only; refusals are thrown.
  */
-export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, order: Order, log: Log): Promise<Record<string, unknown>> {
-  const now = deps.clock.now()
+export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db'>, merchant: Merchant, order: Order, now: Date, hooks: PlaceOrderHooks = {}): Promise<PricedCart> {
   const { cart, errors } = toCart(order, now)
   if (errors.length > 0) throw businessError(errors)
 
@@ -101,13 +100,26 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
     currency: order.Currency,
     billingCountry: order.BillingDetails.CountryCode
   })
-  const pricing = priceCart(catalog, { ...cart, promotionUses: catalog.promotionUses })
+  const pricing = priceCart(hooks.catalog?.(catalog) ?? catalog, { ...(hooks.cart?.(cart) ?? cart), promotionUses: catalog.promotionUses })
   if (!pricing.ok) throw businessError(pricing.errors)
   const priced = pricing.cart
 
   if (priced.lines.some((line) => line.isPhysical) && order.DeliveryDetails === undefined) {
     throw businessError([{ path: 'DeliveryDetails', error_code: 'ORDER_DELIVERY_DETAILS_REQUIRED', message: 'DeliveryDetails (at least FirstName, LastName, CountryCode) are required when the order has a physical product' }])
   }
+  return priced
+}
+
+/**
+ * placeOrder (SPEC §4): price the Order from this merchant's catalog in minor units, then in one
+ * transaction resolve the customer, run the payment strategy of PaymentDetails.Type and store
+ * order, lines and payment. Returns the stored Order in 2Checkout's shape. A refusal stores
+ * nothing; a declined payment is stored (PENDING, Errors.PAYMENT_ERROR) as 2Checkout does.
+ * `hooks` are the assisted sale's (customer level, staff discounts, payment not required).
+ */
+export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, order: Order, log: Log, hooks: PlaceOrderHooks = {}): Promise<Record<string, unknown>> {
+  const now = deps.clock.now()
+  const priced = await priceOrder(deps, merchant, order, now, hooks)
   const type = order.PaymentDetails.Type
   // The registry is keyed by type, so this strategy's details are the ones of `type`.
   const strategy = PAYMENT_STRATEGIES[type] as unknown as PaymentStrategy
@@ -125,15 +137,17 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
         message: `promotion ${code} has no uses left`
       })))
     }
+    // Stock is reserved before the payment runs: an order that cannot be filled is never charged.
+    const reservation = await reserveInventory(trx, merchant.id, priced.lines)
     const billing = order.BillingDetails
-    const customer = await upsertOrderCustomer(trx, merchant.id, {
+    const customer = await (hooks.customer?.(trx) ?? upsertOrderCustomer(trx, merchant.id, {
       customerReference: order.CustomerReference,
       firstName: billing.FirstName,
       lastName: billing.LastName,
       email: billing.Email,
       company: billing.Company
-    })
-    const outcome = await strategy.pay({ trx, clock: deps.clock, gateway: deps.gateway, publicUrl: deps.publicUrl }, {
+    }))
+    const paid = hooks.pay?.(priced) ?? await strategy.pay({ trx, clock: deps.clock, gateway: deps.gateway, publicUrl: deps.publicUrl }, {
       merchant,
       order,
       details: order.PaymentDetails,
@@ -142,6 +156,8 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
       currency: order.Currency,
       customerId: customer.id
     })
+    // A customer flagged for review: the order waits in fraud review whatever the payment did.
+    const { outcome, nextStatus } = await holdForCustomerReview(trx, customer.id, paid)
     const record: Omit<StoredOrder, 'id' | 'refNo' | 'orderNo'> = {
       merchantCode: merchant.code,
       customerReference: customer.customerReference,
@@ -182,7 +198,8 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
         ...(order.BillingCycleReset !== undefined ? { BillingCycleReset: order.BillingCycleReset } : {}),
         ...(order.ExtraInformation !== undefined ? { ExtraInformation: order.ExtraInformation } : {}),
         ...(outcome.fraud !== undefined ? { FraudReview: { Status: outcome.fraud.status, Reason: outcome.fraud.reason } } : {}),
-        ...outcome.extra
+        ...outcome.extra,
+        ...hooks.extra
       },
       orderDate: now,
       finishDate: outcome.status === 'COMPLETE' ? now : null,
@@ -203,6 +220,8 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
         details: outcome.details
       }
     })
+    await settlePlacement(trx, { orderId: ids.id, at: now, outcome, nextStatus, reservation })
+    await hooks.placed?.(trx, { orderId: ids.id, priced })
     await recordPlacement(trx, { orderId: ids.id, at: now, actor: `merchant:${merchant.code}`, status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason })
     return { ...record, ...ids }
   })

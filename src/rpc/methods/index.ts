@@ -8,6 +8,10 @@ import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { loginMethod } from './login.js'
 import { markOrderPaidMethod } from './mark-order-paid.js'
 import { placeOrderMethod } from './place-order.js'
+import { placeAssistedOrderMethod, quoteMethod } from './assisted-orders.js'
+import { createCustomerMethod, deleteCustomerAddressMethod, getCustomerMethod, saveCustomerAddressMethod, saveCustomerLevelMethod, searchCustomersMethod, updateCustomerMethod } from './customers.js'
+import { loginUserMethod } from './login-user.js'
+import { addOrderAttachmentMethod, cancelOrderMethod, getOrderAttachmentMethod, listOrderAttachmentsMethod, reviewCustomerMethod, searchCatalogMethod } from './staff-orders.js'
 
 /** Every JSON-RPC method ordergate answers. */
 export const METHODS: readonly MethodDefinition[] = [
@@ -19,5 +23,22 @@ export const METHODS: readonly MethodDefinition[] = [
   approvePurchaseOrderMethod,
   cancelPurchaseOrderMethod,
   markOrderPaidMethod,
+  // Assisted sale (SPEC §5)
+  loginUserMethod,
+  placeAssistedOrderMethod,
+  quoteMethod,
+  createCustomerMethod,
+  updateCustomerMethod,
+  getCustomerMethod,
+  searchCustomersMethod,
+  saveCustomerAddressMethod,
+  deleteCustomerAddressMethod,
+  saveCustomerLevelMethod,
+  searchCatalogMethod,
+  cancelOrderMethod,
+  reviewCustomerMethod,
+  addOrderAttachmentMethod,
+  listOrderAttachmentsMethod,
+  getOrderAttachmentMethod,
   createDiscoverMethod(() => METHODS)
 ]

@@ -1,0 +1,118 @@
+/**
+ * Stock (SPEC §5, seed 001): the quantity of a line is capped at on hand − reserved + backorder
+ * limit, for every product with an inventory row. placeOrder reserves in its transaction with one
+ * conditional UPDATE per product (the row lock makes racing orders take turns, and each re-checks
+ * what is left), so stock is never oversold; cancelling an order releases what it reserved.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { businessError, type FieldError } from '../errors.js'
+
+export type StockLine = { readonly index: number, readonly code: string, readonly quantity: number }
+
+type Need = { productId: bigint, code: string, quantity: number, firstIndex: number }
+
+async function needs (db: Kysely<Database>, merchantId: bigint, lines: readonly StockLine[]): Promise<Need[]> {
+  const codes = [...new Set(lines.map((line) => line.code))]
+  if (codes.length === 0) return []
+  const rows = await db.selectFrom('products')
+    .innerJoin('inventory', 'inventory.product_id', 'products.id')
+    .select(['products.id', 'products.code'])
+    .where('products.merchant_id', '=', merchantId)
+    .where('products.archived_at', 'is', null)
+    .where('products.code', 'in', codes)
+    .execute()
+  const ids = new Map(rows.map((row) => [row.code, row.id]))
+  const byProduct = new Map<string, Need>()
+  for (const line of lines) {
+    const productId = ids.get(line.code)
+    if (productId === undefined) continue
+    const need = byProduct.get(line.code)
+    if (need === undefined) byProduct.set(line.code, { productId, code: line.code, quantity: line.quantity, firstIndex: line.index })
+    else need.quantity += line.quantity
+  }
+  // A fixed lock order (by product id): two orders for the same products never deadlock.
+  return [...byProduct.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
+}
+
+async function available (db: Kysely<Database>, productId: bigint): Promise<number> {
+  const row = await db.selectFrom('inventory').select(sql<number>`greatest(0, on_hand - reserved + backorder_limit)::int`.as('available')).where('product_id', '=', productId).executeTakeFirst()
+  return row?.available ?? 0
+}
+
+function tooMany (need: Need, left: number): FieldError {
+  return {
+    path: `Items.${need.firstIndex}.Quantity`,
+    error_code: 'ORDER_ITEMS_QUANTITY_INVALID',
+    message: `only ${left} of "${need.code}" can be ordered (on hand + backorder limit − reserved); the order asks for ${need.quantity}`
+  }
+}
+
+/** Read-only check (quote): the lines whose quantity exceeds what is available now. */
+export async function checkInventory (db: Kysely<Database>, merchantId: bigint, lines: readonly StockLine[]): Promise<FieldError[]> {
+  const errors: FieldError[] = []
+  for (const need of await needs(db, merchantId, lines)) {
+    const left = await available(db, need.productId)
+    if (need.quantity > left) errors.push(tooMany(need, left))
+  }
+  return errors
+}
+
+export type Reservation = {
+  /**
+   * After the order is stored: keeps the reservation for it (recorded per order and product),
+   * or gives it back when the payment was declined (a declined order holds no stock).
+   */
+  settle: (orderId: bigint, declined: boolean) => Promise<void>
+}
+
+/**
+ * Reserves the lines' quantities in the caller's transaction, or refuses the order with
+ * ORDER_ITEMS_QUANTITY_INVALID at `Items.N.Quantity` naming what is available. Run it before
+ * the payment, so an order that cannot be filled is never charged.
+ */
+export async function reserveInventory (trx: Kysely<Database>, merchantId: bigint, lines: readonly StockLine[]): Promise<Reservation> {
+  const errors: FieldError[] = []
+  const reserved: Need[] = []
+  for (const need of await needs(trx, merchantId, lines)) {
+    const row = await trx.updateTable('inventory')
+      .set((eb) => ({ reserved: eb('reserved', '+', need.quantity), updated_at: sql`now()` }))
+      .where('product_id', '=', need.productId)
+      .where(sql<boolean>`on_hand - reserved + backorder_limit >= ${need.quantity}`)
+      .returning('product_id')
+      .executeTakeFirst()
+    if (row === undefined) errors.push(tooMany(need, await available(trx, need.productId)))
+    else reserved.push(need)
+  }
+  if (errors.length > 0) throw businessError(errors)
+  return {
+    settle: async (orderId, declined) => {
+      if (reserved.length === 0) return
+      if (declined) {
+        for (const need of reserved) await giveBack(trx, need.productId, need.quantity)
+        return
+      }
+      await trx.insertInto('inventory_reservations')
+        .values(reserved.map((need) => ({ order_id: orderId, product_id: need.productId, quantity: need.quantity })))
+        .execute()
+    }
+  }
+}
+
+async function giveBack (trx: Kysely<Database>, productId: bigint, quantity: number): Promise<void> {
+  await trx.updateTable('inventory')
+    .set((eb) => ({ reserved: sql`greatest(0, ${eb.ref('reserved')} - ${quantity})`, updated_at: sql`now()` }))
+    .where('product_id', '=', productId)
+    .execute()
+}
+
+/**
+ * Gives back what an order holds (order cancel, fraud rejection, a canceled payment), exactly
+ * once: the reservation rows are deleted as they are given back. Call it in the transaction
+ * that cancels the order.
+ */
+export async function releaseOrderInventory (trx: Kysely<Database>, orderId: bigint): Promise<void> {
+  const rows = await trx.deleteFrom('inventory_reservations').where('order_id', '=', orderId).returning(['product_id', 'quantity']).execute()
+  rows.sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0))
+  for (const row of rows) await giveBack(trx, row.product_id, row.quantity)
+}

@@ -1,0 +1,174 @@
+/**
+ * What staff do to an order after it is placed (SPEC §5): cancel it (stock given back), end a
+ * customer's fraud review (OKAY → the orders move on; rejected → canceled), attach PDFs.
+ * Each change locks the order row and re-checks its status in the same transaction.
+ */
+import { createHash } from 'node:crypto'
+import { sql, type Kysely } from 'kysely'
+import type { Merchant } from '../auth/merchant-store.js'
+import type { MerchantUser } from '../auth/merchant-users.js'
+import { releaseOrderInventory } from '../catalog/inventory.js'
+import type { Clock } from '../clock.js'
+import type { Database } from '../db/schema.js'
+import { AppError } from '../errors.js'
+import { formatWireDate, toWireOrder } from './wire-order.js'
+import { parseRefNo } from './order-reference.js'
+import { findOrderByRefNo } from './order-store.js'
+import type { OrderStatus } from './order.js'
+
+export type AdminDeps = { db: Kysely<Database>, clock: Clock }
+
+/** Orders that can still be canceled: not yet complete, not already ended. */
+export const CANCELABLE_STATUSES: readonly OrderStatus[] = ['PENDING', 'AUTHRECEIVED', 'PURCHASE_PENDING', 'UNFINISHED', 'PENDING_APPROVAL']
+
+const notFound = (refNo: string) => new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'RefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${refNo} for this merchant` }] })
+const by = (user: MerchantUser) => ({ UserId: Number(user.id), Username: user.username })
+
+async function lockByRefNo (trx: Kysely<Database>, merchantId: bigint, refNo: string) {
+  const ref = parseRefNo(refNo)
+  if (ref === undefined) throw notFound(refNo)
+  const row = await trx.selectFrom('orders').select(['id', 'ref_no', 'status', 'fraud_status', 'extra'])
+    .where('merchant_id', '=', merchantId).where('ref_no', '=', ref).forUpdate().executeTakeFirst()
+  if (row === undefined) throw notFound(refNo)
+  return { ...row, extra: row.extra as Record<string, unknown> }
+}
+
+/** cancelOrder: → CANCELED, the payment voided, the stock it held given back, who/when/why recorded. */
+export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, reason: string): Promise<Record<string, unknown>> {
+  const now = deps.clock.now()
+  const ref = await deps.db.transaction().execute(async (trx) => {
+    const order = await lockByRefNo(trx, merchant.id, refNo)
+    if (!CANCELABLE_STATUSES.includes(order.status as OrderStatus)) {
+      throw new AppError('ORDER_STATUS_INVALID', { fields: [{ path: 'RefNo', error_code: 'ORDER_STATUS_INVALID', message: `order ${refNo} is ${order.status}; only ${CANCELABLE_STATUSES.join(', ')} orders can be canceled` }] })
+    }
+    const review = order.fraud_status === 'OPEN'
+    const extra = {
+      ...order.extra,
+      Cancellation: { By: by(user), At: formatWireDate(now), Reason: reason },
+      ...(review ? { FraudReview: { ...(order.extra.FraudReview as Record<string, unknown>), Status: 'REJECTED', ClosedBy: by(user), ClosedAt: formatWireDate(now) } } : {})
+    }
+    await trx.updateTable('orders').set({
+      status: 'CANCELED',
+      ...(review ? { fraud_status: 'REJECTED' } : {}),
+      extra: JSON.stringify(extra),
+      updated_at: sql`${now}`
+    }).where('id', '=', order.id).execute()
+    await trx.updateTable('payments').set({ status: 'CANCELED' }).where('order_id', '=', order.id).where('status', 'in', ['APPROVED', 'PENDING']).execute()
+    if (review) {
+      await trx.updateTable('fraud_reviews').set({ outcome: 'REJECTED', closed_by_user_id: user.id, closed_at: now, note: `order canceled: ${reason}` })
+        .where('order_id', '=', order.id).where('outcome', 'is', null).execute()
+    }
+    await releaseOrderInventory(trx, order.id)
+    return order.ref_no
+  })
+  const stored = await findOrderByRefNo(deps.db, merchant.id, ref)
+  if (stored === undefined) throw notFound(refNo)
+  return toWireOrder(stored)
+}
+
+export const REVIEW_OUTCOMES = ['OKAY', 'REJECTED'] as const
+export type ReviewOutcome = typeof REVIEW_OUTCOMES[number]
+
+/**
+ * reviewCustomer: ends the fraud review of a customer (seed 001: mark the customer "OKAY").
+ * OKAY clears the customer's review flag and moves every order of theirs in review on to the
+ * status it was held from (an approved card → AUTHRECEIVED); REJECTED cancels those orders.
+ * Each review records who closed it, when and how.
+ */
+export async function reviewCustomer (deps: AdminDeps, merchant: Merchant, user: MerchantUser, customerId: bigint, outcome: ReviewOutcome, note: string | undefined): Promise<Record<string, unknown>> {
+  const now = deps.clock.now()
+  const customer = await deps.db.selectFrom('customers').select('id').where('merchant_id', '=', merchant.id).where('id', '=', customerId).executeTakeFirst()
+  if (customer === undefined) throw new AppError('CUSTOMER_NOT_FOUND', { fields: [{ path: 'CustomerId', error_code: 'CUSTOMER_NOT_FOUND', message: `no customer ${customerId} for this merchant` }] })
+  const released = await deps.db.transaction().execute(async (trx) => {
+    if (outcome === 'OKAY') await trx.updateTable('customers').set({ fraud_review: false, updated_at: sql`${now}` }).where('id', '=', customerId).execute()
+    else await trx.updateTable('customers').set({ fraud_review: true, updated_at: sql`${now}` }).where('id', '=', customerId).execute()
+    const open = await trx.selectFrom('fraud_reviews')
+      .innerJoin('orders', 'orders.id', 'fraud_reviews.order_id')
+      .select(['fraud_reviews.id as review_id', 'orders.id as order_id', 'fraud_reviews.next_status'])
+      .where('orders.merchant_id', '=', merchant.id).where('orders.customer_id', '=', customerId)
+      .where('fraud_reviews.outcome', 'is', null)
+      .orderBy('orders.id')
+      .execute()
+    const moved: Array<{ RefNo: string, Status: string }> = []
+    for (const review of open) {
+      const order = await trx.selectFrom('orders').select(['id', 'ref_no', 'status', 'fraud_status', 'extra']).where('id', '=', review.order_id).forUpdate().executeTakeFirst()
+      if (order === undefined || order.fraud_status !== 'OPEN') continue
+      const extra = order.extra as Record<string, unknown>
+      const fraudReview = { ...(extra.FraudReview as Record<string, unknown>), Status: outcome, ClosedBy: by(user), ClosedAt: formatWireDate(now), ...(note !== undefined ? { Note: note } : {}) }
+      const to = (outcome === 'OKAY' ? review.next_status : 'CANCELED') as OrderStatus
+      const completes = to === 'COMPLETE' && order.status !== 'COMPLETE'
+      await trx.updateTable('orders').set({
+        status: to,
+        fraud_status: outcome,
+        ...(outcome === 'OKAY' ? { approve_status: 'OK' } : { vendor_approve_status: 'REJECTED' }),
+        extra: JSON.stringify({ ...extra, FraudReview: fraudReview }),
+        updated_at: sql`${now}`,
+        ...(completes ? { finish_date: now, order_no: sql<bigint>`nextval('order_no_seq')` } : {})
+      }).where('id', '=', order.id).execute()
+      if (outcome === 'REJECTED') {
+        await trx.updateTable('payments').set({ status: 'CANCELED' }).where('order_id', '=', order.id).where('status', 'in', ['APPROVED', 'PENDING']).execute()
+        await releaseOrderInventory(trx, order.id)
+      }
+      await trx.updateTable('fraud_reviews').set({ outcome, closed_by_user_id: user.id, closed_at: now, note: note ?? null }).where('id', '=', review.review_id).execute()
+      moved.push({ RefNo: String(order.ref_no), Status: to })
+    }
+    return moved
+  })
+  return { CustomerId: Number(customerId), Outcome: outcome, ReviewedBy: by(user), ReviewedAt: formatWireDate(now), Orders: released }
+}
+
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+const PDF_MAGIC = Buffer.from('%PDF-', 'latin1')
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** Decodes and checks an attachment: strict base64, at most MAX_ATTACHMENT_BYTES, a PDF by its magic bytes. */
+export function decodePdf (base64: string): Buffer {
+  const invalid = (message: string) => new AppError('ATTACHMENT_INVALID', { fields: [{ path: 'Content', error_code: 'ATTACHMENT_INVALID', message }] })
+  if (base64.length > Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4 + 4) throw invalid(`the attachment exceeds ${MAX_ATTACHMENT_BYTES} bytes`)
+  if (!BASE64.test(base64)) throw invalid('Content must be standard base64')
+  const bytes = Buffer.from(base64, 'base64')
+  if (bytes.length === 0) throw invalid('the attachment is empty')
+  if (bytes.length > MAX_ATTACHMENT_BYTES) throw invalid(`the attachment exceeds ${MAX_ATTACHMENT_BYTES} bytes`)
+  if (!bytes.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC)) throw invalid('only PDF documents (starting with %PDF-) can be attached')
+  return bytes
+}
+
+function wireAttachment (row: { id: bigint, file_name: string, content_type: string, size_bytes: number, sha256: string, created_at: Date, added_by_user_id: bigint }): Record<string, unknown> {
+  return { AttachmentId: Number(row.id), FileName: row.file_name, ContentType: row.content_type, Size: row.size_bytes, Sha256: row.sha256, AddedAt: formatWireDate(row.created_at), AddedBy: Number(row.added_by_user_id) }
+}
+
+async function orderId (db: Kysely<Database>, merchantId: bigint, refNo: string): Promise<bigint> {
+  const ref = parseRefNo(refNo)
+  const row = ref === undefined ? undefined : await db.selectFrom('orders').select('id').where('merchant_id', '=', merchantId).where('ref_no', '=', ref).executeTakeFirst()
+  if (row === undefined) throw notFound(refNo)
+  return row.id
+}
+
+export async function addOrderAttachment (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, fileName: string, base64: string): Promise<Record<string, unknown>> {
+  const bytes = decodePdf(base64)
+  const id = await orderId(deps.db, merchant.id, refNo)
+  const row = await deps.db.insertInto('order_attachments').values({
+    order_id: id,
+    file_name: fileName,
+    content_type: 'application/pdf',
+    size_bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    content: bytes,
+    added_by_user_id: user.id,
+    created_at: deps.clock.now()
+  }).returning(['id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'created_at', 'added_by_user_id']).executeTakeFirstOrThrow()
+  return wireAttachment(row)
+}
+
+export async function listOrderAttachments (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<Record<string, unknown>[]> {
+  const id = await orderId(db, merchant.id, refNo)
+  const rows = await db.selectFrom('order_attachments').select(['id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'created_at', 'added_by_user_id']).where('order_id', '=', id).orderBy('id').execute()
+  return rows.map(wireAttachment)
+}
+
+export async function getOrderAttachment (db: Kysely<Database>, merchant: Merchant, refNo: string, attachmentId: bigint): Promise<Record<string, unknown>> {
+  const id = await orderId(db, merchant.id, refNo)
+  const row = await db.selectFrom('order_attachments').selectAll().where('order_id', '=', id).where('id', '=', attachmentId).executeTakeFirst()
+  if (row === undefined) throw new AppError('ATTACHMENT_NOT_FOUND', { fields: [{ path: 'AttachmentId', error_code: 'ATTACHMENT_NOT_FOUND', message: `order ${refNo} has no attachment ${attachmentId}` }] })
+  return { ...wireAttachment(row), Content: Buffer.from(row.content).toString('base64') }
+}

@@ -1,0 +1,69 @@
+/**
+ * What placeOrder does besides pricing and paying, for every order (stock, fraud review), and
+ * the seams the assisted sale plugs into (customer level, staff discounts, a chosen customer,
+ * payment not required, who placed it). Kept here so place-order.ts stays one readable flow.
+ */
+import type { Kysely } from 'kysely'
+import type { Catalog } from '../catalog/catalog-file.js'
+import type { Reservation } from '../catalog/inventory.js'
+import type { Cart, PricedCart } from '../catalog/pricing.js'
+import type { OrderCustomer } from '../customers/customer-store.js'
+import type { Database } from '../db/schema.js'
+import type { PaymentOutcome } from '../payments/payment-strategy.js'
+import type { OrderStatus } from './order.js'
+
+export type PlaceOrderHooks = {
+  /** the catalog as this customer sees it (customer level prices) */
+  catalog?: <C extends Catalog>(catalog: C) => C
+  /** the cart with staff discounts, unpublished products allowed */
+  cart?: (cart: Cart) => Cart
+  /** the customer the order is for, instead of the CustomerReference / e-mail upsert */
+  customer?: (trx: Kysely<Database>) => Promise<OrderCustomer>
+  /** replaces the payment strategy (a replacement order whose payment is not required) */
+  pay?: (priced: PricedCart) => PaymentOutcome
+  /** order data shown on the wire (ExtraInformation with PlacedBy) */
+  extra?: Record<string, unknown>
+  /** runs in the order's transaction once it is stored (adjustments, placed_by) */
+  placed?: (trx: Kysely<Database>, placed: { orderId: bigint, priced: PricedCart }) => Promise<void>
+}
+
+// Statuses an order would move on to: a review holds these (an order still waiting for 3DS, a
+// redirect or an offline payment has nothing to release yet).
+const HOLDABLE: ReadonlySet<OrderStatus> = new Set(['AUTHRECEIVED', 'COMPLETE', 'PURCHASE_PENDING'])
+
+export const CUSTOMER_REVIEW_REASON = 'The customer is flagged for fraud review'
+
+/**
+ * An order of a customer flagged for review stays PENDING with FraudReview OPEN (seed 001:
+ * "the order will be stuck in Review until the customer is marked OKAY"). Answers the outcome
+ * to store and the status the order moves to when the review ends OKAY.
+ */
+export async function holdForCustomerReview (trx: Kysely<Database>, customerId: bigint, paid: PaymentOutcome): Promise<{ outcome: PaymentOutcome, nextStatus: OrderStatus }> {
+  // The sandbox fraud rule already held an approved card payment.
+  if (paid.fraud !== undefined) return { outcome: paid, nextStatus: 'AUTHRECEIVED' }
+  if (!HOLDABLE.has(paid.status)) return { outcome: paid, nextStatus: paid.status }
+  const customer = await trx.selectFrom('customers').select('fraud_review').where('id', '=', customerId).executeTakeFirst()
+  if (customer?.fraud_review !== true) return { outcome: paid, nextStatus: paid.status }
+  return {
+    outcome: { ...paid, status: 'PENDING', approveStatus: 'WAITING', fraud: { status: 'OPEN', reason: CUSTOMER_REVIEW_REASON } },
+    nextStatus: paid.status
+  }
+}
+
+/** After the order is stored: the stock reservation is kept (or given back on a decline); a review is opened. */
+export async function settlePlacement (
+  trx: Kysely<Database>,
+  placed: { orderId: bigint, at: Date, outcome: PaymentOutcome, nextStatus: OrderStatus, reservation: Reservation }
+): Promise<void> {
+  await placed.reservation.settle(placed.orderId, placed.outcome.paymentStatus === 'DECLINED')
+  const fraud = placed.outcome.fraud
+  if (fraud !== undefined && fraud.status === 'OPEN') {
+    await trx.insertInto('fraud_reviews').values({
+      order_id: placed.orderId,
+      opened_by: fraud.reason === CUSTOMER_REVIEW_REASON ? 'system:customer-flag' : 'system:fraud-rules',
+      reason: fraud.reason,
+      opened_at: placed.at,
+      next_status: placed.nextStatus
+    }).execute()
+  }
+}
