@@ -37,7 +37,9 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     scale: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
-    connections: { type: 'string', default: '1,10,50' }
+    connections: { type: 'string', default: '1,10,50' },
+    /** write a CPU profile of the server to this directory */
+    'cpu-prof': { type: 'string' }
   }
 })
 const DURATION = Number(args.duration)
@@ -74,7 +76,8 @@ function catalogWith (extra: number, linesOfOrder: number): CatalogFile {
 type Server = { url: string, child: ChildProcess, rssSamples: number[], stop: () => Promise<void> }
 
 async function startServer (url: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+  const profile = args['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'src', 'server.js')], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, DEMO_SEED: 'false' },
     stdio: ['ignore', 'pipe', 'inherit']

@@ -74,78 +74,89 @@ export type NewPayment = {
 const json = (value: unknown): string => JSON.stringify(value)
 const nullableJson = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
 
-/** Inserts the order, its lines and its payment record; returns the RefNo and OrderNo. */
+/**
+ * Inserts the order, its lines and its payment record in ONE statement (data-modifying CTEs:
+ * one round trip instead of three on the hot path); returns the id, RefNo and OrderNo.
+ * The lines go in as parallel arrays unnested together.
+ */
 export async function insertOrder (trx: Kysely<Database>, order: NewOrder): Promise<{ id: bigint, refNo: bigint, orderNo: bigint }> {
   const finished = order.status === 'COMPLETE'
-  const row = await trx.insertInto('orders')
-    .values({
-      merchant_id: order.merchantId,
-      customer_id: order.customerId,
-      external_reference: order.externalReference,
-      status: order.status,
-      approve_status: order.approveStatus,
-      vendor_approve_status: order.vendorApproveStatus,
-      fraud_status: order.fraudStatus,
-      payment_type: order.paymentType,
-      currency: order.currency,
-      language: order.language,
-      country: order.country,
-      net_price_minor: order.netPriceMinor,
-      gross_price_minor: order.grossPriceMinor,
-      net_discounted_price_minor: order.netDiscountedPriceMinor,
-      gross_discounted_price_minor: order.grossDiscountedPriceMinor,
-      discount_minor: order.discountMinor,
-      vat_minor: order.vatMinor,
-      shipping_minor: order.shippingMinor,
-      billing_details: json(order.billingDetails),
-      delivery_details: nullableJson(order.deliveryDetails),
-      delivery_information: nullableJson(order.deliveryInformation),
-      payment_details: json(order.paymentDetails),
-      promotions: json(order.promotions),
-      additional_fields: nullableJson(order.additionalFields),
-      gift_details: nullableJson(order.giftDetails),
-      errors: nullableJson(order.errors),
-      extra: json(order.extra),
-      order_date: order.orderDate,
-      finish_date: order.finishDate,
-      ...(finished ? { order_no: sql<bigint>`nextval('order_no_seq')` } : {})
-    })
-    .returning(['id', 'ref_no', 'order_no'])
-    .executeTakeFirstOrThrow()
-  await trx.insertInto('order_items')
-    .values(order.items.map((item) => ({
-      order_id: row.id,
-      line_no: item.lineNo,
-      product_code: item.productCode,
-      product_name: item.productName,
-      sku: item.sku,
-      quantity: item.quantity,
-      unit_net_price_minor: item.unitNetPriceMinor,
-      net_price_minor: item.netPriceMinor,
-      discount_minor: item.discountMinor,
-      vat_minor: item.vatMinor,
-      gross_price_minor: item.grossPriceMinor,
-      vat_percent_bp: item.vatPercentBp,
-      details: json(item.details)
-    })))
-    .execute()
+  const items = order.items
+  const column = <T>(pick: (item: StoredOrderItem) => T) => items.map(pick)
   const p = order.payment
-  await trx.insertInto('payments')
-    .values({
-      order_id: row.id,
-      type: p.type,
-      status: p.status,
-      amount_minor: p.amountMinor,
-      currency: p.currency,
-      card_brand: p.card?.brand ?? null,
-      card_first6: p.card?.first6 ?? null,
-      card_last4: p.card?.last4 ?? null,
-      card_expiry: p.card?.expiry ?? null,
-      processor_reference: p.processorReference ?? null,
-      decline_reason: p.declineReason ?? null,
-      details: json(p.details ?? {})
-    })
-    .execute()
+  const row = await trx
+    .with('o', (db) => db.insertInto('orders')
+      .values({
+        merchant_id: order.merchantId,
+        customer_id: order.customerId,
+        external_reference: order.externalReference,
+        status: order.status,
+        approve_status: order.approveStatus,
+        vendor_approve_status: order.vendorApproveStatus,
+        fraud_status: order.fraudStatus,
+        payment_type: order.paymentType,
+        currency: order.currency,
+        language: order.language,
+        country: order.country,
+        net_price_minor: order.netPriceMinor,
+        gross_price_minor: order.grossPriceMinor,
+        net_discounted_price_minor: order.netDiscountedPriceMinor,
+        gross_discounted_price_minor: order.grossDiscountedPriceMinor,
+        discount_minor: order.discountMinor,
+        vat_minor: order.vatMinor,
+        shipping_minor: order.shippingMinor,
+        billing_details: json(order.billingDetails),
+        delivery_details: nullableJson(order.deliveryDetails),
+        delivery_information: nullableJson(order.deliveryInformation),
+        payment_details: json(order.paymentDetails),
+        promotions: json(order.promotions),
+        additional_fields: nullableJson(order.additionalFields),
+        gift_details: nullableJson(order.giftDetails),
+        errors: nullableJson(order.errors),
+        extra: json(order.extra),
+        order_date: order.orderDate,
+        finish_date: order.finishDate,
+        ...(finished ? { order_no: sql<bigint>`nextval('order_no_seq')` } : {})
+      })
+      .returning(['id', 'ref_no', 'order_no']))
+    .with('i', (db) => db.insertInto('order_items')
+      .columns(['order_id', 'line_no', 'product_code', 'product_name', 'sku', 'quantity', 'unit_net_price_minor', 'net_price_minor',
+        'discount_minor', 'vat_minor', 'gross_price_minor', 'vat_percent_bp', 'details'])
+      .expression((eb) => eb.selectFrom('o').select([
+        'o.id',
+        sql<number>`unnest(${column((i) => i.lineNo)}::int[])`.as('line_no'),
+        sql<string>`unnest(${column((i) => i.productCode)}::text[])`.as('product_code'),
+        sql<string>`unnest(${column((i) => i.productName)}::text[])`.as('product_name'),
+        sql<string>`unnest(${column((i) => i.sku)}::text[])`.as('sku'),
+        sql<number>`unnest(${column((i) => i.quantity)}::int[])`.as('quantity'),
+        sql<bigint>`unnest(${column((i) => String(i.unitNetPriceMinor))}::int8[])`.as('unit_net_price_minor'),
+        sql<bigint>`unnest(${column((i) => String(i.netPriceMinor))}::int8[])`.as('net_price_minor'),
+        sql<bigint>`unnest(${column((i) => String(i.discountMinor))}::int8[])`.as('discount_minor'),
+        sql<bigint>`unnest(${column((i) => String(i.vatMinor))}::int8[])`.as('vat_minor'),
+        sql<bigint>`unnest(${column((i) => String(i.grossPriceMinor))}::int8[])`.as('gross_price_minor'),
+        sql<number>`unnest(${column((i) => i.vatPercentBp)}::int[])`.as('vat_percent_bp'),
+        sql<string>`unnest(${column((i) => json(i.details))}::jsonb[])`.as('details')
+      ])))
+    .with('p', (db) => db.insertInto('payments')
+      .columns(['order_id', 'type', 'status', 'amount_minor', 'currency', 'card_brand', 'card_first6', 'card_last4', 'card_expiry',
+        'processor_reference', 'decline_reason', 'details'])
+      .expression((eb) => eb.selectFrom('o').select([
+        'o.id',
+        sql<string>`${p.type}::text`.as('type'),
+        sql<string>`${p.status}::text`.as('status'),
+        sql<bigint>`${p.amountMinor}::int8`.as('amount_minor'),
+        sql<string>`${p.currency}::char(3)`.as('currency'),
+        sql<string>`${p.card?.brand ?? null}::text`.as('card_brand'),
+        sql<string>`${p.card?.first6 ?? null}::char(6)`.as('card_first6'),
+        sql<string>`${p.card?.last4 ?? null}::char(4)`.as('card_last4'),
+        sql<string>`${p.card?.expiry ?? null}::text`.as('card_expiry'),
+        sql<string>`${p.processorReference ?? null}::text`.as('processor_reference'),
+        sql<string>`${p.declineReason ?? null}::text`.as('decline_reason'),
+        sql<string>`${json(p.details ?? {})}::jsonb`.as('details')
+      ])))
+    .selectFrom('o')
+    .select(['o.id', 'o.ref_no', 'o.order_no'])
+    .executeTakeFirstOrThrow()
   return { id: row.id, refNo: row.ref_no, orderNo: row.order_no }
 }
 

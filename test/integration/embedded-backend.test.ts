@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createEmbeddedTestDb } from '../helpers/db.js'
 import { createTestApp } from '../helpers/app.js'
+import { seedDemoMerchant, testCardOrder } from '../helpers/orders.js'
 
 // The same store code and migrations on the embedded backend (PGlite) as on PostgreSQL.
 t.test('on the embedded backend, login opens a session that authenticates and expires', async (t) => {
@@ -25,4 +26,15 @@ t.test('on the embedded backend, concurrent transactions are serialised, not int
   t.equal(new Set(sessions).size, 10)
   const { count } = await db.db.selectFrom('sessions').select((eb) => eb.fn.countAll<bigint>().as('count')).executeTakeFirstOrThrow()
   t.equal(Number(count), 10)
+})
+
+t.test('on the embedded backend, placeOrder stores the order, its lines (unnested arrays) and its payment in one statement', async (t) => {
+  const db = await createEmbeddedTestDb()
+  const ta = await createTestApp(t, {}, db)
+  const m = await seedDemoMerchant(ta)
+  const order = testCardOrder({ Items: [{ Code: 'my_subscription_1', PriceOptions: ['PREMIUM'] }, { Code: 'ADDON-1', Quantity: 2 }, { Code: 'PAY-WHAT-YOU-WANT', Price: { Type: 'CUSTOM', Amount: 3.5 } }] })
+  const placed = await ta.rpc('placeOrder', [m.sessionId, order])
+  t.notOk(placed.error, JSON.stringify(placed.error))
+  t.match(placed.result, { Status: 'AUTHRECEIVED', NetPrice: 142.5, Items: [{ Code: 'my_subscription_1', PriceOptions: ['PREMIUM'] }, { Code: 'ADDON-1', Quantity: 2 }, { Code: 'PAY-WHAT-YOU-WANT', Price: { Type: 'CUSTOM' } }] })
+  t.same((await ta.rpc('getOrder', [m.sessionId, placed.result.RefNo])).result, placed.result, 'the same order comes back')
 })
