@@ -8,6 +8,7 @@ export const STAFF_PASSWORD = 'correct horse battery staple'
 
 export type Staff = {
   code: string
+  secret: string
   merchantId: bigint
   /** the merchant's API session (login) */
   apiSession: string
@@ -35,6 +36,7 @@ export async function staffMerchant (ta: TestApp, catalog: CatalogFile = DEMO_CA
   }
   return {
     code: merchant.code,
+    secret: merchant.secret,
     merchantId: row.id,
     apiSession: await ta.login(merchant),
     staffSession: await userSession(['SUPERVISOR' as Privilege]),
