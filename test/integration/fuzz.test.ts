@@ -12,7 +12,7 @@ const METHODS = ['login', 'placeOrder', 'getOrder', 'isValidOrderReference', 'rp
 const INTERNAL = /node_modules|\bat \w+ \(|relation "|syntax error|violates|column "|TypeError|ReferenceError|Cannot read prop/
 
 type Tally = { calls: number, acknowledgedOrders: number }
-type Checker = { fail: (message: string) => unknown, ok: (value: unknown, message?: string) => unknown }
+type Checker = { fail: (message: string) => unknown, ok: (value: unknown, message: string) => unknown }
 
 function checkResponse (t: Checker, body: unknown, tally: Tally): void {
   const responses = Array.isArray(body) ? body : [body]
