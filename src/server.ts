@@ -37,6 +37,8 @@ async function main (): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST })
 
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`
+  // With PORT=0 the port is known only now: the 3DS and payment pages must name the real one.
+  if (config.PUBLIC_URL === undefined) deps.publicUrl = url
   const lines = [
     '',
     `ordergate is listening on ${url} (${embedded ? `embedded PostgreSQL under ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL'})`,

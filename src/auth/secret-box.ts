@@ -32,7 +32,11 @@ export function createSecretBox (key: Buffer): SecretBox {
       }
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'))
       decipher.setAuthTag(Buffer.from(tag, 'base64'))
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8')
+      try {
+        return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8')
+      } catch (err) {
+        throw new Error('cannot decrypt a merchant secret key: SECRET_ENCRYPTION_KEY (or the key file under DATA_DIR) is not the key it was encrypted with', { cause: err })
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import t from 'tap'
 import { loginHash } from '../../src/auth/login.js'
 import { ADMIN_URL, postgresAvailable } from '../helpers/db.js'
 import { gmdate } from '../helpers/app.js'
+import { testCardOrder, withCard } from '../helpers/orders.js'
 import { runOrdergate, startServer } from '../helpers/process.js'
 
 async function rpc (url: string, method: string, params: unknown): Promise<any> {
@@ -28,6 +29,10 @@ t.test('the server starts on the embedded default, seeds DEMO, and a login with 
   t.ok(secret, 'the banner prints the secret key')
   const reply = await loginOver(server.url, 'DEMO', secret as string)
   t.match(reply, { jsonrpc: '2.0', id: 1, result: /^[0-9a-f]{64}$/ })
+  // PORT=0: the 3DS page the order points to is on the port the server really listens on.
+  const session = reply.result as string
+  const threeDs = await rpc(server.url, 'placeOrder', [session, withCard(testCardOrder(), { CardNumber: '4000000000003220' })])
+  t.match(threeDs.result?.PaymentDetails?.PaymentMethod?.Authorize3DS, { Href: `${server.url}/sandbox/3ds`, Method: 'GET' })
   const health = await fetch(`${server.url}/health`)
   t.equal(health.status, 200)
   t.equal((await fetch(`${server.url}/ready`)).status, 200)
