@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { consolePlugin } from './console/plugin.js'
 import type { Deps } from './deps.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
 import { startSweeper } from './orders/sweeper.js'
@@ -41,6 +42,7 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
   })
 
   await app.register(sandboxRoutes, { deps })
+  await app.register(consolePlugin)
   if (options.sweepIntervalMs !== 0) {
     const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs)
     app.addHook('onClose', async () => { stopSweeper() })
