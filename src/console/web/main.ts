@@ -1,0 +1,836 @@
+/**
+ * The operator console (seeds 000, 001, 003): a call-centre user signs in, finds or creates the
+ * customer, builds the cart from the catalog, chooses how the customer pays and where it ships,
+ * sees live totals from `quote`, and places the order on the customer's behalf.
+ */
+import * as api from './api.js'
+import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
+import type { FieldProblem } from './field-errors.js'
+import { buildOrder, buildQuote, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls } from './order-draft.js'
+import { hasSession, RpcError, setSession, whenSessionEnds } from './rpc.js'
+
+type PaymentKind = Payment['kind']
+
+const state = {
+  merchantCode: '',
+  username: '',
+  customer: null as Customer | null,
+  lines: [] as CartLine[],
+  coupons: [] as string[],
+  orderDiscount: undefined as Discount | undefined,
+  /** kept only when the last placeOrder got no answer: the retry must not place a second order */
+  retryKey: undefined as string | undefined,
+  placed: undefined as api.WireOrder | undefined,
+  threeDsUrl: undefined as string | undefined
+}
+
+const ADDRESS_FIELDS: Array<{ key: keyof Address, label: string, required: boolean, autocomplete: string }> = [
+  { key: 'FirstName', label: 'First name', required: true, autocomplete: 'given-name' },
+  { key: 'LastName', label: 'Last name', required: true, autocomplete: 'family-name' },
+  { key: 'Company', label: 'Company', required: false, autocomplete: 'organization' },
+  { key: 'Address1', label: 'Address', required: true, autocomplete: 'address-line1' },
+  { key: 'Address2', label: 'Address (line 2)', required: false, autocomplete: 'address-line2' },
+  { key: 'City', label: 'City', required: true, autocomplete: 'address-level2' },
+  { key: 'State', label: 'State / region', required: false, autocomplete: 'address-level1' },
+  { key: 'Zip', label: 'ZIP / postcode', required: true, autocomplete: 'postal-code' },
+  { key: 'CountryCode', label: 'Country (two letters)', required: true, autocomplete: 'country' },
+  { key: 'Phone', label: 'Phone', required: false, autocomplete: 'tel' }
+]
+
+const money = (amount: unknown, currency: string): string => {
+  const value = Number(amount)
+  if (!Number.isFinite(value)) return '—'
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).format(value)
+  } catch {
+    return `${value.toFixed(2)} ${currency.toUpperCase()}`
+  }
+}
+
+const notice = (text: string): void => { byId('notice').textContent = text }
+/** Runs an event handler's async work; whatever escapes it is shown, never lost. */
+const run = (task: Promise<unknown>): void => { task.catch((error: unknown) => { notice(errorText(error)) }) }
+const currency = (): string => byId<HTMLSelectElement>('currency').value
+const paymentKind = (): PaymentKind => (document.querySelector<HTMLInputElement>('input[name=payment]:checked')?.value ?? 'NEW_CARD') as PaymentKind
+const value = (id: string): string => byId<HTMLInputElement>(id).value.trim()
+
+function returnUrls (): ReturnUrls {
+  const back = new URL('/console/3ds-return.html', location.origin)
+  const cancel = new URL(back)
+  cancel.searchParams.set('outcome', 'cancel')
+  return { Vendor3DSReturnURL: back.toString(), Vendor3DSCancelURL: cancel.toString() }
+}
+
+// ---------------------------------------------------------------- sign in and session
+
+function showView (view: 'sign-in' | 'order' | 'confirmation'): void {
+  show(byId('sign-in-view'), view === 'sign-in')
+  show(byId('order-view'), view === 'order')
+  show(byId('confirmation-view'), view === 'confirmation')
+  show(byId('who'), view !== 'sign-in')
+}
+
+async function signIn (event: Event): Promise<void> {
+  event.preventDefault()
+  const form = byId('sign-in-form')
+  clearErrors(form)
+  const merchantCode = value('sign-in-merchant')
+  const username = value('sign-in-username')
+  const password = byId<HTMLInputElement>('sign-in-password').value
+  const missing: FieldProblem[] = []
+  if (merchantCode === '') missing.push({ path: 'merchantCode', message: 'Enter the merchant code.' })
+  if (username === '') missing.push({ path: 'username', message: 'Enter your username.' })
+  if (password === '') missing.push({ path: 'password', message: 'Enter your password.' })
+  if (missing.length > 0) {
+    showError(form, new RpcError({ code: -32602, message: 'Some fields are missing', data: { error_code: 'INVALID_PARAMS', fields: missing } }))
+    return
+  }
+  try {
+    const sessionId = await api.loginUser(merchantCode, username, password)
+    setSession(sessionId)
+    byId<HTMLInputElement>('sign-in-password').value = ''
+    // Another merchant's user must not inherit the order in progress.
+    if (state.merchantCode !== merchantCode) resetOrder()
+    state.merchantCode = merchantCode
+    state.username = username
+    byId('who-text').textContent = `${username} @ ${merchantCode}`
+    notice('')
+    showView(state.placed !== undefined ? 'confirmation' : 'order')
+    byId(state.placed !== undefined ? 'confirmation-view' : (state.customer === null ? 'customer-query' : 'catalog-query')).focus()
+  } catch (error) {
+    showError(form, error)
+  }
+}
+
+function signOut (message: string): void {
+  setSession(undefined)
+  showView('sign-in')
+  notice(message)
+  byId('sign-in-password').focus()
+}
+
+// ---------------------------------------------------------------- customer
+
+async function searchCustomers (event: Event): Promise<void> {
+  event.preventDefault()
+  const form = byId('customer-search-form')
+  clearErrors(form)
+  const text = value('customer-query')
+  const by = byId<HTMLSelectElement>('customer-search-by').value as keyof api.CustomerSearch
+  const search: api.CustomerSearch = {}
+  if (text !== '') {
+    if (by === 'CustomerId' || by === 'CustomerReference') {
+      if (!/^\d{1,15}$/.test(text)) {
+        showError(form, new RpcError({ code: -32602, message: 'Not a number', data: { error_code: 'INVALID_PARAMS', fields: [{ path: 'Search', message: 'A customer id or reference is a number.' }] } }))
+        return
+      }
+      search[by] = Number(text)
+    } else if (by === 'B2B') {
+      // not a text search
+    } else {
+      search[by] = text
+    }
+  }
+  if (byId<HTMLInputElement>('customer-b2b').checked) search.B2B = true
+  const results = byId('customer-results')
+  try {
+    const found = await api.searchCustomers(search)
+    results.replaceChildren(customerTable(found.customers, found.total))
+  } catch (error) {
+    results.replaceChildren()
+    showError(form, error, { prefix: 'Search' })
+  }
+}
+
+function badges (customer: Customer): Node[] {
+  return [
+    customer.B2B ? h('span', { class: 'badge b2b' }, 'B2B') : null,
+    customer.FraudReview ? h('span', { class: 'badge review' }, 'fraud review') : null
+  ].filter((node): node is HTMLSpanElement => node !== null)
+}
+
+function customerTable (customers: Customer[], total: number): Node {
+  if (customers.length === 0) return h('p', {}, 'No customer matches. Try another search, or create a new customer.')
+  const rows = customers.map((customer) => h('tr', {},
+    h('td', {}, `${customer.FirstName} ${customer.LastName}`, ...badges(customer)),
+    h('td', {}, customer.Email),
+    h('td', {}, customer.CustomerId),
+    h('td', {}, customer.CustomerReference ?? '—'),
+    h('td', {}, customer.Company ?? ''),
+    h('td', {}, h('button', { type: 'button', 'aria-label': `Use customer ${customer.FirstName} ${customer.LastName}`, onclick: () => { run(useCustomer(customer.CustomerId)) } }, 'Use customer'))
+  ))
+  return h('div', {},
+    h('p', { class: 'hint' }, `${total} customer${total === 1 ? '' : 's'} found${total > customers.length ? `, the first ${customers.length} shown` : ''}.`),
+    h('table', {},
+      h('caption', { class: 'hint' }, 'Customers'),
+      h('thead', {}, h('tr', {}, ...['Name', 'E-mail', 'Customer id', 'Reference', 'Company', ''].map((title) => h('th', { scope: 'col' }, title)))),
+      h('tbody', {}, ...rows)))
+}
+
+async function useCustomer (customerId: number): Promise<void> {
+  try {
+    const customer = await api.getCustomer(customerId)
+    selectCustomer(customer)
+  } catch (error) {
+    showError(byId('customer-search-form'), error)
+  }
+}
+
+function selectCustomer (customer: Customer): void {
+  state.customer = customer
+  byId('customer-results').replaceChildren()
+  show(byId('new-customer-form'), false)
+  renderCustomerSummary()
+  fillAddressSources()
+  fillStoredCards()
+  notice(`Ordering for ${customer.FirstName} ${customer.LastName}.`)
+  scheduleQuote()
+  byId('catalog-query').focus()
+}
+
+function renderCustomerSummary (): void {
+  const summary = byId('customer-summary')
+  const customer = state.customer
+  show(summary, customer !== null)
+  if (customer === null) { summary.replaceChildren(); return }
+  const addresses = customer.Addresses ?? []
+  const cards = customer.StoredCards ?? []
+  const credit = customer.StoreCredit ?? []
+  summary.replaceChildren(
+    h('h3', {}, `${customer.FirstName} ${customer.LastName}`, ...badges(customer)),
+    h('dl', { class: 'details' },
+      h('dt', {}, 'E-mail'), h('dd', {}, customer.Email),
+      h('dt', {}, 'Phone'), h('dd', {}, customer.Phone ?? '—'),
+      h('dt', {}, 'Company'), h('dd', {}, customer.Company ?? '—'),
+      h('dt', {}, 'Customer id'), h('dd', {}, customer.CustomerId),
+      h('dt', {}, 'Customer reference'), h('dd', {}, customer.CustomerReference ?? '—'),
+      h('dt', {}, 'Type'), h('dd', {}, customer.B2B ? 'B2B (wholesale): coupons do not apply' : 'Retail'),
+      h('dt', {}, 'Customer level'), h('dd', {}, customer.Level != null ? `${customer.Level.Name} (${customer.Level.Code})` : 'None'),
+      h('dt', {}, 'Fraud review'), h('dd', {}, customer.FraudReview ? 'Flagged: orders wait in review until the customer is marked OKAY' : 'Not flagged'),
+      h('dt', {}, 'Store credit'), h('dd', {}, credit.length === 0 ? 'None' : credit.map((c) => money(c.Balance, c.Currency)).join(', '))),
+    h('h4', {}, 'Address book'),
+    addresses.length === 0
+      ? h('p', { class: 'hint' }, 'No saved address.')
+      : h('ul', { class: 'address-book' }, ...addresses.map((a) => h('li', {}, addressLine(a)))),
+    h('h4', {}, 'Stored cards'),
+    cards.length === 0
+      ? h('p', { class: 'hint' }, 'No stored card.')
+      : h('ul', { class: 'address-book' }, ...cards.map((card) => h('li', {}, cardLine(card)))),
+    h('button', { type: 'button', id: 'change-customer', onclick: () => { byId('customer-query').focus() } }, 'Change customer')
+  )
+}
+
+const addressLine = (a: Address & { Label?: string | null }): string =>
+  [a.Label, `${a.FirstName} ${a.LastName}`, a.Company, a.Address1, a.City, a.State, a.Zip, a.CountryCode.toUpperCase()].filter((part) => part != null && part !== '').join(', ')
+
+const cardLine = (card: NonNullable<Customer['StoredCards']>[number]): string =>
+  `${card.CardType} ${card.FirstDigits}…${card.LastDigits}, expires ${card.ExpirationMonth ?? '?'}/${card.ExpirationYear ?? '?'}, ${card.HolderName}`
+
+async function createCustomer (event: Event): Promise<void> {
+  event.preventDefault()
+  const form = byId('new-customer-form')
+  clearErrors(form)
+  const reference = value('nc-reference')
+  const customer: Record<string, unknown> = {
+    FirstName: value('nc-first'),
+    LastName: value('nc-last'),
+    Email: value('nc-email'),
+    B2B: byId<HTMLInputElement>('nc-b2b').checked
+  }
+  if (value('nc-phone') !== '') customer.Phone = value('nc-phone')
+  if (value('nc-company') !== '') customer.Company = value('nc-company')
+  if (reference !== '') customer.CustomerReference = /^\d+$/.test(reference) ? Number(reference) : reference
+  try {
+    selectCustomer(await api.createCustomer(customer))
+    form.querySelectorAll('input').forEach((input) => { if (input.type === 'checkbox') input.checked = false; else input.value = '' })
+  } catch (error) {
+    showError(form, error, { prefix: 'Customer' })
+  }
+}
+
+// ---------------------------------------------------------------- catalog and cart
+
+async function searchCatalog (event: Event): Promise<void> {
+  event.preventDefault()
+  const form = byId('catalog-search-form')
+  clearErrors(form)
+  const published = (document.querySelector<HTMLInputElement>('input[name=catalog-published]:checked')?.value ?? 'ALL') as 'ALL' | 'PUBLISHED' | 'UNPUBLISHED'
+  const results = byId('catalog-results')
+  try {
+    const found = await api.searchCatalog(value('catalog-query'), published)
+    results.replaceChildren(productTable(found.products, found.total))
+  } catch (error) {
+    results.replaceChildren()
+    showError(form, error)
+  }
+}
+
+function stockText (stock: api.Product['stock']): string {
+  if (stock === null) return 'not tracked'
+  return `${stock.available} can be ordered (on hand ${stock.onHand - stock.reserved}, backorder ${stock.backorderLimit})`
+}
+
+function productTable (products: api.Product[], total: number): Node {
+  if (products.length === 0) return h('p', {}, 'No product matches.')
+  const rows = products.map((product, index) => {
+    const qtyId = `catalog-qty-${index}`
+    const price = product.prices[currency()]
+    const variants = [...Object.entries(product.attributes).map(([k, v]) => `${k}: ${v}`), ...product.skus.map((s) => `SKU ${s.code}${s.name !== '' ? ` (${s.name})` : ''}`)].join('; ')
+    return h('tr', {},
+      h('td', {}, product.name, product.published ? null : h('span', { class: 'badge unpublished' }, 'unpublished'), product.physical ? h('span', { class: 'badge' }, 'ships') : null,
+        variants !== '' ? h('div', { class: 'hint' }, variants) : null),
+      h('td', {}, product.code),
+      h('td', { class: 'num' }, price === undefined ? `no ${currency()} price` : money(price, currency())),
+      h('td', {}, stockText(product.stock)),
+      h('td', {},
+        h('label', { for: qtyId, class: 'vh' }, `Quantity of ${product.name} to add`),
+        h('input', { id: qtyId, class: 'qty', type: 'number', min: 1, step: 1, value: 1, inputmode: 'numeric' }),
+        ' ',
+        h('button', { type: 'button', 'aria-label': `Add ${product.name} to the cart`, onclick: () => { addToCart(product, Number(byId<HTMLInputElement>(qtyId).value)) } }, 'Add')))
+  })
+  return h('div', {},
+    h('p', { class: 'hint' }, `${total} product${total === 1 ? '' : 's'} found${total > products.length ? `, the first ${products.length} shown` : ''}.`),
+    h('table', {},
+      h('thead', {}, h('tr', {}, ...['Product', 'Code', 'Price', 'Stock', 'Add to cart'].map((title) => h('th', { scope: 'col' }, title)))),
+      h('tbody', {}, ...rows)))
+}
+
+function addToCart (product: api.Product, quantity: number): void {
+  const qty = Number.isInteger(quantity) && quantity >= 1 ? quantity : 1
+  const existing = state.lines.find((line) => line.code === product.code)
+  if (existing !== undefined) existing.quantity += qty
+  else state.lines.push({ code: product.code, name: product.name, quantity: qty, physical: product.physical, stock: product.stock })
+  renderCart()
+  notice(`${qty} × ${product.name} in the cart.`)
+  scheduleQuote()
+}
+
+const DISCOUNT_LABELS: Record<DiscountType, string> = { AMOUNT: 'Amount off the line', PERCENT: 'Percent off the line', UNIT_PRICE: 'Set unit price' }
+
+function describeDiscount (discount: Discount | undefined): string {
+  if (discount === undefined) return 'No discount'
+  const amount = discount.Type === 'PERCENT' ? `${discount.Value}%` : money(discount.Value, currency())
+  return `${DISCOUNT_LABELS[discount.Type]}: ${amount} (${discount.Reason})`
+}
+
+function renderCart (): void {
+  const cart = byId('cart')
+  show(byId('shipping'), state.lines.some((line) => line.physical))
+  if (state.lines.length === 0) {
+    cart.replaceChildren(h('p', { class: 'hint' }, 'The cart is empty: search the catalog and add products.'))
+    return
+  }
+  const rows = state.lines.flatMap((line, index) => {
+    const qtyId = `line-${index}-qty`
+    const warning = stockWarning(line)
+    const discountType = `line-${index}-discount-type`
+    const discountValue = `line-${index}-discount-value`
+    const discountReason = `line-${index}-discount-reason`
+    return [
+      h('tr', { 'data-line': index },
+        h('td', {}, line.name, h('div', { class: 'hint' }, line.code)),
+        h('td', { class: 'field', 'data-path': `Items.${index}.Quantity` },
+          h('label', { for: qtyId, class: 'vh' }, `Quantity of ${line.name}`),
+          h('input', { id: qtyId, class: 'qty', type: 'number', min: 1, step: 1, value: line.quantity, 'data-path': `Items.${index}.Quantity`, 'aria-describedby': `line-${index}-stock`, onchange: (event) => { changeQuantity(index, (event.target as HTMLInputElement).valueAsNumber) } }),
+          h('span', { id: `line-${index}-stock`, class: warning !== undefined && line.quantity > (line.stock?.available ?? Infinity) ? 'error' : 'warning', role: 'status' }, warning ?? '')),
+        h('td', { class: 'num', id: `line-${index}-unit` }, '…'),
+        h('td', { class: 'num', id: `line-${index}-total` }, '…'),
+        h('td', { id: `line-${index}-discount` }, describeDiscount(line.discount)),
+        h('td', {}, h('button', { type: 'button', 'aria-label': `Remove ${line.name}`, onclick: () => { removeLine(index) } }, '×'))),
+      h('tr', { class: 'discount-row' },
+        h('td', { colspan: 6 },
+          h('div', { class: 'row', 'data-path': `Assisted.Items.${index}.Discount` },
+            h('div', { class: 'field' },
+              h('label', { for: discountType }, `Discount on ${line.name}`),
+              h('select', { id: discountType, 'data-path': `Assisted.Items.${index}.Discount.Type` },
+                h('option', { value: '' }, 'None'),
+                ...DISCOUNT_TYPES.map((type) => h('option', { value: type, selected: line.discount?.Type === type }, DISCOUNT_LABELS[type])))),
+            h('div', { class: 'field' },
+              h('label', { for: discountValue }, `Discount value for ${line.name}`),
+              h('input', { id: discountValue, class: 'small', inputmode: 'decimal', value: line.discount?.Value ?? '', 'data-path': `Assisted.Items.${index}.Discount.Value` })),
+            h('div', { class: 'field grow' },
+              h('label', { for: discountReason }, `Discount reason for ${line.name}`),
+              h('input', { id: discountReason, value: line.discount?.Reason ?? '', 'data-path': `Assisted.Items.${index}.Discount.Reason` })),
+            h('button', { type: 'button', 'aria-label': `Apply the discount to ${line.name}`, onclick: () => { applyLineDiscount(index) } }, 'Apply discount'))))
+    ]
+  })
+  cart.replaceChildren(h('table', {},
+    h('thead', {}, h('tr', {}, ...['Product', 'Quantity', 'Unit price', 'Line total', 'Discount', 'Remove'].map((title) => h('th', { scope: 'col' }, title)))),
+    h('tbody', {}, ...rows)))
+}
+
+function changeQuantity (index: number, quantity: number): void {
+  const line = state.lines[index]
+  if (line === undefined) return
+  line.quantity = Number.isInteger(quantity) && quantity >= 1 ? quantity : 1
+  const input = byId<HTMLInputElement>(`line-${index}-qty`)
+  if (input.valueAsNumber !== line.quantity) input.value = String(line.quantity)
+  const warning = stockWarning(line)
+  const status = byId(`line-${index}-stock`)
+  status.textContent = warning ?? ''
+  status.className = warning !== undefined && line.quantity > (line.stock?.available ?? Infinity) ? 'error' : 'warning'
+  scheduleQuote()
+}
+
+function removeLine (index: number): void {
+  const [removed] = state.lines.splice(index, 1)
+  renderCart()
+  if (removed !== undefined) notice(`${removed.name} removed from the cart.`)
+  scheduleQuote()
+  ;(document.querySelector<HTMLElement>(`#line-${Math.min(index, state.lines.length - 1)}-qty`) ?? byId('catalog-query')).focus()
+}
+
+function readDiscount (typeId: string, valueId: string, reasonId: string, path: string): Discount | undefined | FieldProblem[] {
+  const type = byId<HTMLSelectElement>(typeId).value
+  if (type === '') return undefined
+  const raw = value(valueId)
+  const amount = Number(raw)
+  const problems: FieldProblem[] = []
+  if (raw === '' || !Number.isFinite(amount) || amount < 0) problems.push({ path: `${path}.Value`, message: 'Enter a positive number.' })
+  if (value(reasonId) === '') problems.push({ path: `${path}.Reason`, message: 'Say why the discount is given (it is recorded with your name).' })
+  if (problems.length > 0) return problems
+  return { Type: type as DiscountType, Value: amount, Reason: value(reasonId) }
+}
+
+function localProblems (scope: HTMLElement, problems: FieldProblem[]): void {
+  showError(scope, new RpcError({ code: -32602, message: 'Please correct the marked fields', data: { error_code: 'INVALID_PARAMS', fields: problems } }))
+}
+
+function applyLineDiscount (index: number): void {
+  const line = state.lines[index]
+  if (line === undefined) return
+  clearErrors(byId('cart-step'))
+  const discount = readDiscount(`line-${index}-discount-type`, `line-${index}-discount-value`, `line-${index}-discount-reason`, `Assisted.Items.${index}.Discount`)
+  if (Array.isArray(discount)) { localProblems(byId('cart-step'), discount); return }
+  line.discount = discount
+  byId(`line-${index}-discount`).textContent = describeDiscount(discount)
+  notice(discount === undefined ? `Discount removed from ${line.name}.` : `${describeDiscount(discount)} on ${line.name}.`)
+  scheduleQuote()
+}
+
+// ---------------------------------------------------------------- addresses, payment, shipping
+
+function addressFields (containerId: string, prefix: string): void {
+  const container = byId(containerId)
+  container.replaceChildren(...ADDRESS_FIELDS.map((field) => {
+    const id = `${containerId}-${field.key}`
+    return h('div', { class: 'field' },
+      h('label', { for: id }, field.label),
+      h('input', { id, 'data-path': `${prefix}.${field.key}`, autocomplete: 'off', 'data-autocomplete': field.autocomplete, required: field.required, maxlength: field.key === 'CountryCode' ? 2 : 255, onchange: () => { scheduleQuote() } }))
+  }))
+}
+
+function fillAddress (containerId: string, address: Partial<Address>): void {
+  for (const field of ADDRESS_FIELDS) {
+    const input = byId<HTMLInputElement>(`${containerId}-${field.key}`)
+    const given = address[field.key]
+    input.value = given === undefined || given === null ? '' : String(field.key === 'CountryCode' ? given.toUpperCase() : given)
+  }
+}
+
+function readAddress (containerId: string): Address {
+  const read = (key: keyof Address): string => byId<HTMLInputElement>(`${containerId}-${key}`).value.trim()
+  return {
+    FirstName: read('FirstName'),
+    LastName: read('LastName'),
+    Company: read('Company'),
+    Address1: read('Address1'),
+    Address2: read('Address2'),
+    City: read('City'),
+    State: read('State'),
+    Zip: read('Zip'),
+    CountryCode: read('CountryCode'),
+    Phone: read('Phone')
+  }
+}
+
+function fillAddressSources (): void {
+  const customer = state.customer
+  const book = customer?.Addresses ?? []
+  const options = (select: HTMLSelectElement, extra: HTMLOptionElement[]): void => {
+    select.replaceChildren(...extra, ...book.map((address) => h('option', { value: String(address.AddressId) }, addressLine(address))), h('option', { value: 'new' }, 'New address'))
+  }
+  options(byId<HTMLSelectElement>('billing-source'), [])
+  options(byId<HTMLSelectElement>('shipping-source'), [h('option', { value: 'billing' }, 'Same as billing address')])
+  byId<HTMLSelectElement>('billing-source').value = book.length > 0 ? String(book[0]?.AddressId) : 'new'
+  byId<HTMLSelectElement>('shipping-source').value = 'billing'
+  pickAddress('billing')
+  pickAddress('shipping')
+}
+
+function pickAddress (which: 'billing' | 'shipping'): void {
+  const choice = byId<HTMLSelectElement>(`${which}-source`).value
+  const fields = `${which}-fields`
+  show(byId(fields), choice !== 'billing')
+  const customer = state.customer
+  const fromBook = customer?.Addresses?.find((address) => String(address.AddressId) === choice)
+  if (fromBook !== undefined) fillAddress(fields, fromBook)
+  else if (choice === 'new') fillAddress(fields, { FirstName: customer?.FirstName ?? '', LastName: customer?.LastName ?? '', Company: customer?.Company ?? '', Phone: customer?.Phone ?? '' })
+  scheduleQuote()
+}
+
+function fillStoredCards (): void {
+  const select = byId<HTMLSelectElement>('stored-card')
+  const cards = state.customer?.StoredCards ?? []
+  const reference = state.customer?.CustomerReference ?? null
+  if (cards.length === 0 || reference === null) {
+    select.replaceChildren(h('option', { value: '' }, reference === null ? 'The customer has no customer reference, so no card on file' : 'No stored card for this customer'))
+    select.disabled = true
+    return
+  }
+  select.disabled = false
+  // getCustomerTransientToken issues a token for the most recently used card (listed first).
+  select.replaceChildren(h('option', { value: 'latest' }, cardLine(cards[0] as NonNullable<Customer['StoredCards']>[number])))
+}
+
+function choosePayment (): void {
+  const kind = paymentKind()
+  for (const panel of ['STORED_CARD', 'NEW_CARD', 'CHECK', 'PURCHASE_ORDER', 'NOT_REQUIRED'] as const) show(byId(`panel-${panel}`), panel === kind)
+  scheduleQuote()
+}
+
+function readPayment (): Payment {
+  switch (paymentKind()) {
+    case 'STORED_CARD': return { kind: 'STORED_CARD' }
+    case 'CHECK': return { kind: 'CHECK' }
+    case 'PURCHASE_ORDER': return { kind: 'PURCHASE_ORDER', InternalPONumber: value('po-number'), AutoApprove: byId<HTMLInputElement>('po-auto-approve').checked }
+    case 'NOT_REQUIRED': return { kind: 'NOT_REQUIRED', OriginalRefNo: value('replace-refno'), Reason: value('replace-reason') }
+    case 'NEW_CARD': {
+      const number = value('card-number')
+      return {
+        kind: 'NEW_CARD',
+        card: {
+          HolderName: value('card-holder'),
+          CardNumber: number,
+          CardType: byId<HTMLSelectElement>('card-type').value !== '' ? byId<HTMLSelectElement>('card-type').value : detectCardType(number) ?? '',
+          ExpirationMonth: value('card-month').padStart(2, '0'),
+          ExpirationYear: value('card-year'),
+          CCID: value('card-cvv')
+        }
+      }
+    }
+  }
+}
+
+function applyCoupon (): void {
+  const code = value('coupon').toUpperCase()
+  if (code === '') return
+  if (!state.coupons.includes(code)) state.coupons.push(code)
+  byId<HTMLInputElement>('coupon').value = ''
+  renderCoupons()
+  scheduleQuote()
+}
+
+function renderCoupons (): void {
+  byId('coupons').replaceChildren(...state.coupons.map((code) => h('li', {}, code,
+    h('button', { type: 'button', 'aria-label': `Remove coupon ${code}`, onclick: () => { state.coupons = state.coupons.filter((c) => c !== code); renderCoupons(); scheduleQuote(); byId('coupon').focus() } }, '×'))))
+}
+
+function applyOrderDiscount (): void {
+  const discount = readDiscount('order-discount-type', 'order-discount-value', 'order-discount-reason', 'Assisted.Discount')
+  clearErrors(byId('order-view'))
+  if (Array.isArray(discount)) { localProblems(byId('order-view'), discount); return }
+  state.orderDiscount = discount
+  notice(discount === undefined ? 'Order discount removed.' : `Order discount: ${discount.Type === 'PERCENT' ? `${discount.Value}%` : money(discount.Value, currency())} (${discount.Reason}).`)
+  scheduleQuote()
+}
+
+function draft (): Draft {
+  const billing = readAddress('billing-fields')
+  return {
+    customer: state.customer,
+    lines: state.lines,
+    currency: currency(),
+    billing,
+    delivery: byId<HTMLSelectElement>('shipping-source').value === 'billing' ? null : readAddress('shipping-fields'),
+    shippingMethod: byId<HTMLSelectElement>('shipping-method').value,
+    coupons: state.coupons,
+    orderDiscount: state.orderDiscount,
+    payment: readPayment()
+  }
+}
+
+// ---------------------------------------------------------------- live totals (quote)
+
+let quoteTimer: ReturnType<typeof setTimeout> | undefined
+let quoteSeq = 0
+
+function scheduleQuote (): void {
+  if (quoteTimer !== undefined) clearTimeout(quoteTimer)
+  quoteTimer = setTimeout(() => { run(refreshQuote()) }, 250)
+}
+
+// Quote errors about what the user is editing right now go beside those fields; the rest (an
+// incomplete billing address, say) wait for Place order, so the page does not shout while typing.
+const LIVE_PATHS = /^(Items|Promotions|Assisted\.(Items|Discount)|DeliveryInformation|Currency)/
+
+async function refreshQuote (): Promise<void> {
+  const body = byId('totals-body')
+  const seq = ++quoteSeq
+  const current = draft()
+  const waiting = notQuotableYet(current)
+  if (!hasSession() || waiting !== undefined) {
+    body.replaceChildren(h('p', { class: 'hint' }, waiting ?? ''))
+    return
+  }
+  try {
+    const quoted = await api.quote(buildQuote(current, returnUrls()))
+    if (seq !== quoteSeq) return
+    clearQuoteErrors()
+    renderTotals(quoted)
+  } catch (error) {
+    if (seq !== quoteSeq) return
+    clearQuoteErrors()
+    const live = error instanceof RpcError ? error.fields.filter((problem) => LIVE_PATHS.test(problem.path)) : []
+    if (live.length > 0) showError(byId('order-view'), error, { quiet: true, only: (problem) => LIVE_PATHS.test(problem.path) })
+    body.replaceChildren(h('p', { class: live.length > 0 ? 'error' : 'hint' },
+      live.length > 0 ? 'The totals cannot be computed: see the marked fields.' : `Totals appear once the order is complete enough to price (${errorText(error)}).`))
+  }
+}
+
+function clearQuoteErrors (): void {
+  for (const message of document.querySelectorAll<HTMLElement>('#order-view .error[data-error-for]')) {
+    if (!LIVE_PATHS.test(message.dataset.errorFor ?? '')) continue
+    const input = document.querySelector(`[aria-describedby~="${message.id}"]`)
+    input?.removeAttribute('aria-invalid')
+    message.remove()
+  }
+}
+
+function renderTotals (quoted: api.WireOrder): void {
+  const cur = String(quoted.Currency ?? currency())
+  const items = (quoted.Items ?? []) as Array<Record<string, any>>
+  items.forEach((item, index) => {
+    const unit = document.getElementById(`line-${index}-unit`)
+    const total = document.getElementById(`line-${index}-total`)
+    const price = (item.Price ?? {}) as Record<string, unknown>
+    if (unit !== null) unit.textContent = money(price.UnitNetPrice ?? price.UnitPrice, cur)
+    if (total !== null) total.textContent = money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)
+  })
+  const orderDiscount = quoted.OrderDiscount as { Amount: number } | null | undefined
+  const physical = state.lines.some((line) => line.physical)
+  const shipping = physical ? Number(quoted.ShippingPrice ?? 0) : 0
+  const rows: Array<[string, unknown, string?]> = [
+    ['Products (net)', Number(quoted.NetPrice) - shipping],
+    ['Line discounts and coupons', quoted.Discount === undefined ? undefined : -(Number(quoted.Discount) - Number(orderDiscount?.Amount ?? 0))],
+    ['Shipping', physical ? quoted.ShippingPrice : undefined],
+    ['Tax (VAT)', quoted.VAT],
+    ['Order discount (after tax and shipping)', orderDiscount == null ? undefined : -Number(orderDiscount.Amount)],
+    ['Total', quoted.GrossDiscountedPrice],
+    ['Amount due', quoted.AmountDue]
+  ]
+  byId('totals-body').replaceChildren(h('table', {}, h('tbody', {}, ...rows
+    .filter(([, amount]) => amount !== undefined && amount !== null)
+    .map(([label, amount, note]) => h('tr', { class: label === 'Total' ? 'total' : undefined, 'data-total': label },
+      h('th', { scope: 'row' }, note !== undefined ? `${label} (${note})` : label),
+      h('td', { class: 'num' }, money(amount, cur)))))))
+}
+
+// ---------------------------------------------------------------- place order and after
+
+async function placeOrder (event: Event): Promise<void> {
+  event.preventDefault()
+  const view = byId('order-view')
+  clearErrors(view)
+  if (state.customer === null) { localProblems(view, [{ path: 'Assisted.CustomerId', message: 'Choose or create the customer first (step 1).' }]); byId('customer-query').focus(); return }
+  if (state.lines.length === 0) { localProblems(view, [{ path: 'Items', message: 'Add at least one product to the cart (step 2).' }]); return }
+  const button = byId<HTMLButtonElement>('place-order')
+  button.disabled = true
+  button.setAttribute('aria-busy', 'true')
+  notice('Placing the order…')
+  const current = draft()
+  try {
+    if (current.payment.kind === 'STORED_CARD') {
+      if (state.customer.CustomerReference === null) {
+        localProblems(view, [{ path: 'PaymentDetails.PaymentMethod.TransientToken', message: 'This customer has no customer reference, so no stored card can be charged.' }])
+        return
+      }
+      current.payment = { kind: 'STORED_CARD', TransientToken: await api.getCustomerTransientToken(state.customer.CustomerReference) }
+    }
+    const key = state.retryKey ?? crypto.randomUUID()
+    state.retryKey = key
+    let placed: api.WireOrder
+    try {
+      placed = await api.placeAssistedOrder(buildOrder(current, returnUrls()), key)
+      state.retryKey = undefined
+    } catch (error) {
+      // Only a lost answer keeps the key: the server may have placed the order.
+      if (error instanceof RpcError) state.retryKey = undefined
+      throw error
+    }
+    notice(`Order ${placed.RefNo ?? ''} placed.`)
+    showConfirmation(placed)
+    const challenge = placed.PaymentDetails?.PaymentMethod?.Authorize3DS as { Href: string, Params?: Record<string, string> } | undefined
+    if (challenge !== undefined && placed.Status === 'PENDING') startThreeDs(challenge)
+  } catch (error) {
+    notice('')
+    showError(view, error)
+  } finally {
+    button.disabled = false
+    button.removeAttribute('aria-busy')
+  }
+}
+
+function startThreeDs (challenge: { Href: string, Params?: Record<string, string> }): void {
+  const url = new URL(challenge.Href, location.origin)
+  for (const [name, param] of Object.entries(challenge.Params ?? {})) url.searchParams.set(name, param)
+  state.threeDsUrl = url.toString()
+  show(byId('three-ds-open'), true)
+  openThreeDs()
+}
+
+function openThreeDs (): void {
+  if (state.threeDsUrl === undefined) return
+  // A named window, not noopener: its return page tells this window (same origin) it is done.
+  const opened = window.open(state.threeDsUrl, 'ordergate-3ds', 'popup,width=520,height=640')
+  if (opened === null) notice('The browser blocked the 3-D Secure window: use "Open 3-D Secure again".')
+  else notice('3-D Secure opened in a new window: the customer confirms the payment there.')
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  if (event.origin !== location.origin) return
+  const data = event.data as { type?: string, refNo?: string, outcome?: string } | null
+  if (data?.type !== 'ordergate-3ds' || state.placed === undefined || data.refNo !== state.placed.RefNo) return
+  notice(data.outcome === 'cancel' ? '3-D Secure was cancelled.' : '3-D Secure finished: reading the order status…')
+  state.threeDsUrl = undefined
+  show(byId('three-ds-open'), false)
+  run(refreshPlaced())
+})
+
+async function refreshPlaced (): Promise<void> {
+  if (state.placed?.RefNo === undefined) return
+  const view = byId('confirmation-view')
+  clearErrors(view)
+  try {
+    showConfirmation(await api.getOrder(state.placed.RefNo))
+  } catch (error) {
+    showError(view, error)
+  }
+}
+
+function nextSteps (order: api.WireOrder): string[] {
+  const steps: string[] = []
+  const declined = order.Errors?.PAYMENT_ERROR as string | undefined
+  const fraud = order.FraudReview as { Status?: string, Reason?: string } | undefined
+  const po = order.PODetails as { Status?: string, InternalPONumber?: string } | undefined
+  const method = (order.PaymentDetails?.PaymentMethod ?? {}) as Record<string, any>
+  if (declined !== undefined) steps.push(`The payment was declined (${declined}); nothing was charged. Press Done Order and place it again with another card or payment method.`)
+  if (fraud?.Status === 'OPEN') steps.push(`The order is held in fraud review (${fraud.Reason ?? 'review'}). It stays PENDING until a user with the fraud privilege marks the customer OKAY (the order then moves on) or rejects it (the order is cancelled).`)
+  if (method.Authorize3DS !== undefined && order.Status === 'PENDING') steps.push('Waiting for 3-D Secure: the customer confirms the payment in the window that opened. The status updates here when it is done.')
+  if (order.Status === 'PURCHASE_PENDING') steps.push(`The purchase order ${po?.InternalPONumber ?? ''} is approved automatically; the order waits for the customer's payment within the PO terms, and moves on once it is marked paid.`)
+  if (po?.Status === 'AWAITING_UPLOAD') steps.push(`The purchase order ${po.InternalPONumber ?? ''} waits for the customer's PO document; the merchant then approves it (approvePurchaseOrder) or cancels it.`)
+  if (order.PaymentDetails?.Type === 'CHECK' && method.PayableTo !== undefined) steps.push(`Waiting for the check: payable to ${String(method.PayableTo)}, mailed to ${String(method.MailingAddress)}, reference ${String(method.PaymentReference)}.`)
+  if (order.Status === 'AUTHRECEIVED' && fraud?.Status !== 'OPEN') steps.push('The payment is authorised: the order goes on to fulfilment.')
+  if (order.Status === 'COMPLETE') steps.push('The order is complete: nothing more to do.')
+  if (order.Status === 'CANCELED') steps.push('The order is cancelled.')
+  return steps
+}
+
+function showConfirmation (order: api.WireOrder): void {
+  state.placed = order
+  const cur = String(order.Currency ?? currency())
+  const rows: Array<[string, unknown]> = [
+    ['Order reference (RefNo)', order.RefNo],
+    ['Status', order.Status],
+    ['Approval', order.ApproveStatus],
+    ['Customer', state.customer !== null ? `${state.customer.FirstName} ${state.customer.LastName} (${state.customer.Email})` : order.BillingDetails?.Email],
+    ['Payment', order.PaymentDetails?.Type],
+    ['Total', money(order.GrossDiscountedPrice ?? order.GrossPrice, cur)]
+  ]
+  byId('confirmation-details').replaceChildren(...rows.flatMap(([label, shown]) => [h('dt', {}, label), h('dd', { 'data-field': label }, shown === undefined || shown === null ? '—' : String(shown))]))
+  byId('confirmation-next').replaceChildren(...nextSteps(order).map((step) => h('p', {}, step)))
+  show(byId('cancel-placed-order'), order.Status !== 'CANCELED' && order.Status !== 'COMPLETE')
+  byId('confirmation-title').textContent = `Order ${order.RefNo ?? ''} placed`
+  if (byId('confirmation-view').hidden) {
+    showView('confirmation')
+    byId('confirmation-view').focus()
+  }
+}
+
+async function cancelPlacedOrder (): Promise<void> {
+  const order = state.placed
+  if (order?.RefNo === undefined) return
+  if (!window.confirm(`Cancel order ${order.RefNo}? Any authorised payment is released.`)) return
+  const view = byId('confirmation-view')
+  clearErrors(view)
+  try {
+    showConfirmation(await api.cancelOrder(order.RefNo, 'Cancelled by the operator from the console'))
+    notice(`Order ${order.RefNo} cancelled.`)
+  } catch (error) {
+    showError(view, error)
+  }
+}
+
+/** Done Order / Cancel Order (seed 003): leave the phone order; a fresh one starts. */
+function resetOrder (): void {
+  state.customer = null
+  state.lines = []
+  state.coupons = []
+  state.orderDiscount = undefined
+  state.retryKey = undefined
+  state.placed = undefined
+  state.threeDsUrl = undefined
+  show(byId('three-ds-open'), false)
+  for (const form of ['customer-search-form', 'new-customer-form', 'catalog-search-form', 'checkout-form'] as const) {
+    const element = byId<HTMLFormElement>(form)
+    element.reset()
+    clearErrors(element)
+  }
+  clearErrors(byId('order-view'))
+  byId('customer-results').replaceChildren()
+  byId('catalog-results').replaceChildren()
+  show(byId('new-customer-form'), false)
+  renderCustomerSummary()
+  renderCart()
+  renderCoupons()
+  fillAddressSources()
+  fillStoredCards()
+  choosePayment()
+  byId('totals-body').replaceChildren(h('p', { class: 'hint' }, 'Add products to see the totals.'))
+}
+
+function leaveOrder (how: 'done' | 'cancel'): void {
+  if (how === 'cancel' && (state.customer !== null || state.lines.length > 0) && !window.confirm('Cancel this order? The customer and cart are discarded; nothing is placed.')) return
+  resetOrder()
+  showView('order')
+  notice(how === 'done' ? 'Order done. Ready for the next call.' : 'Order cancelled: nothing was placed.')
+  byId('customer-query').focus()
+}
+
+// ---------------------------------------------------------------- wiring
+
+function start (): void {
+  addressFields('billing-fields', 'BillingDetails')
+  addressFields('shipping-fields', 'DeliveryDetails')
+  byId('sign-in-form').addEventListener('submit', (event) => { run(signIn(event)) })
+  byId('sign-out').addEventListener('click', () => { signOut('Signed out.') })
+  byId('customer-search-form').addEventListener('submit', (event) => { run(searchCustomers(event)) })
+  byId('new-customer-open').addEventListener('click', () => { show(byId('new-customer-form'), true); byId('nc-first').focus() })
+  byId('new-customer-close').addEventListener('click', () => { show(byId('new-customer-form'), false); byId('new-customer-open').focus() })
+  byId('new-customer-form').addEventListener('submit', (event) => { run(createCustomer(event)) })
+  byId('catalog-search-form').addEventListener('submit', (event) => { run(searchCatalog(event)) })
+  byId('billing-source').addEventListener('change', () => { pickAddress('billing') })
+  byId('shipping-source').addEventListener('change', () => { pickAddress('shipping') })
+  byId('shipping-method').addEventListener('change', scheduleQuote)
+  byId('currency').addEventListener('change', scheduleQuote)
+  for (const radio of document.querySelectorAll('input[name=payment]')) radio.addEventListener('change', choosePayment)
+  byId('coupon-apply').addEventListener('click', applyCoupon)
+  byId('coupon').addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); applyCoupon() } })
+  byId('order-discount-apply').addEventListener('click', applyOrderDiscount)
+  byId('checkout-form').addEventListener('submit', (event) => { run(placeOrder(event)) })
+  byId('cancel-order').addEventListener('click', () => { leaveOrder('cancel') })
+  byId('done-order').addEventListener('click', () => { leaveOrder('done') })
+  byId('cancel-placed-order').addEventListener('click', () => { run(cancelPlacedOrder()) })
+  byId('refresh-order').addEventListener('click', () => { run(refreshPlaced()) })
+  byId('three-ds-open').addEventListener('click', openThreeDs)
+  whenSessionEnds((error) => {
+    signOut(error.errorCode === 'SESSION_EXPIRED'
+      ? 'Your session expired: sign in again to go on. The order in progress is kept.'
+      : 'Your session is no longer valid: sign in again. The order in progress is kept.')
+  })
+  resetOrder()
+  showView('sign-in')
+  byId('sign-in-merchant').focus()
+}
+
+start()
