@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   /** how long a call waits for a pool connection before it is refused as unavailable */
   DB_CONNECT_TIMEOUT_MS: intFromEnv(100, 600_000).default(5_000),
   SESSION_TTL_SECONDS: intFromEnv(1, 86_400).default(600),
+  /** how long a read session (and its merchant's settings) is reused before it is read again; 0: never */
+  SESSION_CACHE_MS: intFromEnv(0, 60_000).default(2_000),
   LOGIN_DATE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
   LOGIN_MAX_FAILURES: intFromEnv(1, 10_000).default(10),
   LOGIN_FAILURE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js'
 import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import type { RateLimiter } from './rate-limiter.js'
 import type { SecretBox } from './secret-box.js'
+import type { SessionCache } from './session-cache.js'
 import { findSession, insertSession } from './session-store.js'
 
 export const LOGIN_ALGORITHMS = ['md5', 'sha256', 'sha3-256'] as const
@@ -95,10 +96,15 @@ export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promi
 }
 
 /** Resolves a sessionID to its merchant; refuses malformed, unknown and expired sessions. */
-export async function authenticateSession (deps: Pick<AuthDeps, 'db' | 'clock'>, sessionId: unknown): Promise<Merchant> {
+export async function authenticateSession (deps: Pick<AuthDeps, 'db' | 'clock'> & { sessionCache?: SessionCache }, sessionId: unknown): Promise<Merchant> {
   if (typeof sessionId !== 'string' || !SESSION_ID_PATTERN.test(sessionId)) throw new AppError('INVALID_SESSION')
-  const session = await findSession(deps.db, hashSessionId(sessionId))
-  if (session === undefined) throw new AppError('INVALID_SESSION')
+  const idHash = hashSessionId(sessionId)
+  let session = deps.sessionCache?.get(idHash)
+  if (session === undefined) {
+    session = await findSession(deps.db, idHash)
+    if (session === undefined) throw new AppError('INVALID_SESSION')
+    deps.sessionCache?.set(idHash, session)
+  }
   // Expired at exactly TTL after login: 9 min 59 s works, 10 min 00 s does not.
   if (deps.clock.now().getTime() >= session.expiresAt.getTime()) throw new AppError('SESSION_EXPIRED')
   return session.merchant

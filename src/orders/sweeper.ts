@@ -1,4 +1,5 @@
 import type { Log } from '../logger.js'
+import { deleteExpiredSessions } from '../auth/session-store.js'
 import { sweepOverdueOrders, type LifecycleDeps } from './order-lifecycle.js'
 
 /** How often the server sweeps overdue purchase orders. */
@@ -15,6 +16,8 @@ export function startSweeper (deps: LifecycleDeps, log: Log, intervalMs = SWEEP_
     running = true
     sweepOverdueOrders(deps)
       .then(({ canceled }) => { if (canceled.length > 0) log.info({ canceled }, 'overdue purchase orders canceled') })
+      // Expired sessions are useless after their expiry; an hour's grace keeps SESSION_EXPIRED answers meaningful.
+      .then(async () => await deleteExpiredSessions(deps.db, new Date(deps.clock.now().getTime() - 3_600_000)))
       .catch((err: unknown) => { log.error({ err }, 'sweep of overdue purchase orders failed') })
       .finally(() => { running = false })
   }, intervalMs)

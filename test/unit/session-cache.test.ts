@@ -1,0 +1,22 @@
+import t from 'tap'
+import { createSessionCache } from '../../src/auth/session-cache.js'
+
+const record = (code: string) => ({ merchant: { id: 1n, code, name: code, poAutoApprove: false }, expiresAt: new Date('2026-11-23T10:10:00Z') })
+
+t.test('the session cache serves an entry until it is freshnessMs old, and stays bounded', async (t) => {
+  let now = 0
+  const cache = createSessionCache({ maxEntries: 2, freshnessMs: 1000, now: () => now })
+  cache.set('a', record('A'))
+  now = 999
+  t.equal(cache.get('a')?.merchant.code, 'A')
+  now = 1000
+  t.equal(cache.get('a'), undefined, 'read again once freshnessMs has passed')
+  cache.set('a', record('A'))
+  cache.set('b', record('B'))
+  cache.set('c', record('C'))
+  t.equal(cache.get('a'), undefined, 'the oldest entry went first')
+  t.equal(cache.get('c')?.merchant.code, 'C')
+  const off = createSessionCache({ maxEntries: 2, freshnessMs: 0, now: () => now })
+  off.set('a', record('A'))
+  t.equal(off.get('a'), undefined, 'freshnessMs 0 turns it off')
+})
