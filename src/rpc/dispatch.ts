@@ -60,8 +60,26 @@ function toNamedParams (definition: MethodDefinition, params: JSONRPCParams | un
   return params as Record<string, unknown>
 }
 
+/** Paths of strings holding U+0000, which no PostgreSQL text column can store. */
+function nulPaths (value: unknown, path: string, out: string[]): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out.push(path)
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => nulPaths(item, path === '' ? String(index) : `${path}.${index}`, out))
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) nulPaths(item, path === '' ? key : `${path}.${key}`, out)
+  }
+  return out
+}
+
 async function invoke (definition: MethodDefinition, params: JSONRPCParams | undefined, ctx: MethodContext): Promise<unknown> {
   const named = toNamedParams(definition, params)
+  const withNul = nulPaths(named, '', [])
+  if (withNul.length > 0) {
+    throw new AppError('INVALID_PARAMS', {
+      fields: withNul.map((path) => ({ path: path.replace(/^Order\./, ''), error_code: 'FIELD_INVALID', message: 'text must not contain the NUL character (U+0000)' }))
+    })
+  }
   let callCtx: MethodContext | SessionContext = ctx
   if (definition.session) {
     // SPEC §4: the session is authenticated before anything else is looked at.

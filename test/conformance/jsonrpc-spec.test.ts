@@ -249,3 +249,13 @@ t.test('GET /ready answers 503 when the database is gone', async (t) => {
   // the teardown closes it again: make that a no-op
   ta.db.close = async () => {}
 })
+
+t.test('a NUL character in any string param is -32602 naming the field, never an internal error', async (t) => {
+  const ta = await createTestApp(t, {}, undefined, SPEC_METHODS)
+  const reply = await ta.post({ jsonrpc: '2.0', method: 'update', params: { a: 1 }, id: 1 })
+  t.same(reply.json, { jsonrpc: '2.0', id: 1, result: null })
+  const nul = await ta.post({ jsonrpc: '2.0', method: 'login', params: ['M\u0000', '2026-11-23 10:00:00', 'a'.repeat(32)], id: 2 })
+  t.match(nul.json, { error: { code: -32602, data: { fields: [{ path: 'merchantCode', error_code: 'FIELD_INVALID' }] } } })
+  const deep = await ta.post({ jsonrpc: '2.0', method: 'placeOrder', params: { sessionID: '0'.repeat(64), Order: { ExternalReference: 'x\u0000', Items: [{ Code: '\u0000' }] } }, id: 3 })
+  t.match(deep.json, { error: { code: -32602, data: { fields: [{ path: 'ExternalReference' }, { path: 'Items.0.Code' }] } } })
+})
