@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { releaseOrderInventory } from '../catalog/inventory.js'
 import type { Database } from '../db/schema.js'
 import { recordOrderEvents, type OrderEventName } from './order-events.js'
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
@@ -92,5 +93,8 @@ export async function applyStatusChange (trx: Kysely<Database>, order: LockedOrd
       .where('order_id', '=', order.id)
       .execute()
   }
+  // Every way to CANCELED (3DS or redirect cancelled, PO canceled or swept, fraud rejected)
+  // gives the order's reserved stock back, in the same transaction; a second release is a no-op.
+  if (change.to === 'CANCELED') await releaseOrderInventory(trx, order.id)
   await recordOrderEvents(trx, [{ orderId: order.id, at: change.at, fromStatus: order.status, toStatus: change.to, event: change.event, actor: change.actor, ...(change.detail !== undefined ? { detail: change.detail } : {}) }])
 }
