@@ -1,5 +1,6 @@
 import type { Log } from '../logger.js'
 import { deleteExpiredSessions } from '../auth/session-store.js'
+import { deleteExpiredIdempotencyKeys } from './idempotency.js'
 import { sweepOverdueOrders, type LifecycleDeps } from './order-lifecycle.js'
 
 /** How often the server sweeps overdue purchase orders. */
@@ -18,6 +19,7 @@ export function startSweeper (deps: LifecycleDeps, log: Log, intervalMs = SWEEP_
       .then(({ canceled }) => { if (canceled.length > 0) log.info({ canceled }, 'overdue purchase orders canceled') })
       // Expired sessions are useless after their expiry; an hour's grace keeps SESSION_EXPIRED answers meaningful.
       .then(async () => await deleteExpiredSessions(deps.db, new Date(deps.clock.now().getTime() - 3_600_000)))
+      .then(async () => await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now()))
       .catch((err: unknown) => { log.error({ err }, 'sweep of overdue purchase orders failed') })
       .finally(() => { running = false })
   }, intervalMs)
