@@ -28,7 +28,6 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 const run = promisify(execFile)
 
-
 /** Why the browser tests cannot run here (undefined: they can). In CI nothing may be missing. */
 export async function missingPrerequisite (): Promise<string | undefined> {
   const reasons: string[] = []

@@ -89,8 +89,8 @@ async function signIn (event: Event): Promise<void> {
     const sessionId = await api.loginUser(merchantCode, username, password)
     setSession(sessionId)
     byId<HTMLInputElement>('sign-in-password').value = ''
-    // Another merchant's user must not inherit the order in progress.
-    if (state.merchantCode !== merchantCode) resetOrder()
+    // Another user must not inherit the order in progress (the same user after an expiry does).
+    if (state.merchantCode !== merchantCode || state.username !== username) resetOrder()
     state.merchantCode = merchantCode
     state.username = username
     byId('who-text').textContent = `${username} @ ${merchantCode}`
@@ -620,7 +620,7 @@ function renderTotals (quoted: api.WireOrder): void {
     ['Amount due', quoted.AmountDue]
   ]
   byId('totals-body').replaceChildren(h('table', {}, h('tbody', {}, ...rows
-    .filter(([, amount]) => amount !== undefined && amount !== null)
+    .filter(([label, amount]) => amount !== undefined && amount !== null && !(label.startsWith('Line discounts') && Number(amount) === 0))
     .map(([label, amount, note]) => h('tr', { class: label === 'Total' ? 'total' : undefined, 'data-total': label },
       h('th', { scope: 'row' }, note !== undefined ? `${label} (${note})` : label),
       h('td', { class: 'num' }, money(amount, cur)))))))
@@ -702,7 +702,9 @@ async function refreshPlaced (): Promise<void> {
   const view = byId('confirmation-view')
   clearErrors(view)
   try {
-    showConfirmation(await api.getOrder(state.placed.RefNo))
+    const order = await api.getOrder(state.placed.RefNo)
+    showConfirmation(order)
+    notice(`Order ${order.RefNo ?? ''} is ${order.Status ?? 'unknown'}.`)
   } catch (error) {
     showError(view, error)
   }
