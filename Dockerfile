@@ -7,7 +7,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
-RUN npx tsc -p tsconfig.build.json
+# npm run build: the server, then the operator console (src/console/web compiled, src/console/public copied).
+RUN npm run build
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/app/data
