@@ -208,6 +208,13 @@ t.test('the operator console places orders on behalf of customers', { skip: skip
       BillingDetails: { Company: 'Wholesale Inc' },
       PaymentDetails: { Type: 'PURCHASEORDER' }
     })
+
+    // Seed 003's Cancel Order, after the fact: the customer changed their mind on the phone.
+    page.once('dialog', (dialog) => { dialog.accept().catch(() => {}) })
+    await page.locator('#confirmation-view').getByRole('button', { name: 'Cancel Order' }).click()
+    await expect(page.locator('dd[data-field="Status"]')).toHaveText('CANCELED')
+    await shot('10b-purchase-order-cancelled')
+    t.match(await getOrder(refNo), { RefNo: refNo, Status: 'CANCELED' }, 'cancelled by cancelOrder')
     await page.getByRole('button', { name: 'Done Order' }).click()
   })
 
