@@ -1,0 +1,92 @@
+import t from 'tap'
+import { METHODS } from '../../src/rpc/methods/index.js'
+import { createTestApp } from '../helpers/app.js'
+import { staffMerchant } from '../helpers/assisted.js'
+import { testCardOrder } from '../helpers/orders.js'
+
+// Merchant B, with a supervisor session holding every privilege, aims every session method at
+// merchant A's orders, customers and attachments: it must see, change and validate nothing.
+const NOT_FOUND = new Set(['ORDER_NOT_FOUND', 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'ADDRESS_NOT_FOUND'])
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
+
+t.test('every session method refuses another merchant\'s data', async (t) => {
+  const ta = await createTestApp(t)
+  const a = await staffMerchant(ta)
+  const b = await staffMerchant(ta)
+
+  const customer = await ta.rpc('createCustomer', [a.staffSession, { CustomerReference: 777001, FirstName: 'Ann', LastName: 'Aye', Email: 'ann@a.example' }])
+  t.notOk(customer.error, JSON.stringify(customer.error))
+  const customerId = customer.result.CustomerId as number
+  const order = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ CustomerReference: 777001 })])).result
+  const po = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, Company: 'A Co' }, PaymentDetails: { Type: 'PURCHASEORDER', Currency: 'USD', PaymentMethod: { InternalPONumber: 'PO-1', AutoApprove: false } } })])).result
+  const attachment = await ta.rpc('addOrderAttachment', [a.staffSession, order.RefNo, 'po.pdf', PDF])
+  t.notOk(attachment.error, JSON.stringify(attachment.error))
+  const attachmentId = attachment.result.AttachmentId
+  t.match(order, { Status: 'AUTHRECEIVED' })
+  t.match(po, { Status: 'UNFINISHED' })
+
+  const s = b.staffSession
+  const calls: Record<string, unknown[]> = {
+    placeOrder: [s, testCardOrder({ PaymentDetails: { Type: 'PREVIOUS_ORDER', Currency: 'USD', PaymentMethod: { RefNo: order.RefNo } } })],
+    isValidOrderReference: [s, order.RefNo],
+    getOrder: [s, order.RefNo],
+    getCustomerTransientToken: [s, 777001],
+    approvePurchaseOrder: [s, po.RefNo],
+    cancelPurchaseOrder: [s, po.RefNo],
+    markOrderPaid: [s, po.RefNo],
+    placeAssistedOrder: [s, testCardOrder(), { CustomerId: customerId }],
+    quote: [s, testCardOrder(), { CustomerId: customerId }],
+    createCustomer: [s, { CustomerReference: 777001, FirstName: 'Bob', LastName: 'Bee', Email: 'bob@b.example' }],
+    updateCustomer: [s, customerId, { FirstName: 'Hijacked', LastName: 'Aye', Email: 'ann@a.example' }],
+    getCustomer: [s, customerId],
+    searchCustomers: [s, { Text: 'Ann' }],
+    saveCustomerAddress: [s, customerId, { FirstName: 'X', LastName: 'Y', Address1: '1 St', City: 'LA', Zip: '1', CountryCode: 'US', State: 'CA' }],
+    deleteCustomerAddress: [s, customerId, 1],
+    saveCustomerLevel: [s, { Code: 'GOLD', Name: 'Gold', PercentOff: 10 }],
+    searchCatalog: [s, { Text: 'my_subscription_1' }],
+    cancelOrder: [s, order.RefNo, 'not yours'],
+    reviewCustomer: [s, customerId, 'REJECTED'],
+    addOrderAttachment: [s, order.RefNo, 'x.pdf', PDF],
+    listOrderAttachments: [s, order.RefNo],
+    getOrderAttachment: [s, order.RefNo, attachmentId]
+  }
+  const sessionMethods = METHODS.filter((m) => m.session).map((m) => m.name).sort()
+  t.same(Object.keys(calls).sort(), sessionMethods, 'every session method is probed (a new method must be added here)')
+
+  for (const [method, params] of Object.entries(calls)) {
+    const reply = await ta.rpc(method, params)
+    const code = reply.error?.data?.error_code as string | undefined
+    const json = JSON.stringify(reply)
+    const leaks = json.includes('ann@a.example') || json.includes('"Ann"') || json.includes('"Aye"')
+    switch (method) {
+      case 'isValidOrderReference':
+        t.equal(reply.result, false, `${method}: false`)
+        break
+      case 'placeOrder':
+        t.match(reply.error, { code: 55200, data: { error_code: 'PAYMENT_ERROR' } }, `${method}: A's order cannot pay for B`)
+        break
+      case 'createCustomer':
+        t.notOk(reply.error, 'B may create its own customer with the same CustomerReference')
+        t.not(reply.result?.CustomerId, customerId, 'a different customer')
+        break
+      case 'searchCustomers':
+      case 'searchCatalog':
+        t.notOk(reply.error)
+        t.notOk(json.includes('ann@a.example'), `${method}: none of A's customers`)
+        if (method === 'searchCatalog') t.ok((reply.result.Products ?? reply.result.products ?? []).every((p: { MerchantCode?: string }) => p.MerchantCode === undefined || p.MerchantCode === b.code), 'only B\'s catalog')
+        break
+      case 'saveCustomerLevel':
+        t.notOk(reply.error, 'B may define its own level')
+        break
+      default:
+        t.ok(code !== undefined && NOT_FOUND.has(code), `${method}: not found (${code})`)
+    }
+    t.notOk(leaks, `${method}: nothing of A's customer in the answer`)
+  }
+
+  // A's data is exactly as it was.
+  t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, order, 'A\'s order unchanged')
+  t.match((await ta.rpc('getOrder', [a.apiSession, po.RefNo])).result, { Status: 'UNFINISHED' }, 'A\'s PO unchanged')
+  t.match((await ta.rpc('getCustomer', [a.staffSession, customerId])).result, { FirstName: 'Ann', Email: 'ann@a.example' }, 'A\'s customer unchanged')
+  t.equal((await ta.rpc('listOrderAttachments', [a.staffSession, order.RefNo])).result.length, 1, 'A\'s attachments unchanged')
+})
