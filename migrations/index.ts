@@ -15,6 +15,7 @@ import * as createFraudReviews from './202611241230_create_fraud_reviews.js'
 import * as createIdempotencyKeys from './202611241240_create_idempotency_keys.js'
 import * as createOrderAttachments from './202611241250_create_order_attachments.js'
 import * as createInventoryReservations from './202611241260_create_inventory_reservations.js'
+import * as addMerchantCatalogVersion from './202611241300_add_merchant_catalog_version.js'
 
 /**
  * Every migration, by name (names sort in the order they run). Listed statically so the
@@ -36,5 +37,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202611241230_create_fraud_reviews': createFraudReviews,
   '202611241240_create_idempotency_keys': createIdempotencyKeys,
   '202611241250_create_order_attachments': createOrderAttachments,
-  '202611241260_create_inventory_reservations': createInventoryReservations
+  '202611241260_create_inventory_reservations': createInventoryReservations,
+  '202611241300_add_merchant_catalog_version': addMerchantCatalogVersion
 }

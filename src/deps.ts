@@ -7,6 +7,7 @@ import type { AuthDeps } from './auth/login.js'
 import { createRateLimiter } from './auth/rate-limiter.js'
 import { createSecretBox, parseEncryptionKey } from './auth/secret-box.js'
 import { createSessionCache, type SessionCache } from './auth/session-cache.js'
+import { createCatalogCache, type CatalogCache } from './catalog/catalog-cache.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/database.js'
@@ -21,6 +22,7 @@ export type Deps = AuthDeps & {
   config: Config
   gateway: PaymentGateway
   sessionCache: SessionCache
+  catalogCache: CatalogCache
   /** base URL of this server, for the pages it serves (3DS, payment redirects) */
   publicUrl: string
 }
@@ -60,6 +62,7 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     config,
     gateway: overrides.gateway ?? createSandboxGateway(),
     sessionCache: createSessionCache({ maxEntries: 10_000, freshnessMs: config.SESSION_CACHE_MS }),
+    catalogCache: createCatalogCache({ maxEntries: config.CATALOG_CACHE_ENTRIES }),
     publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     secretBox: createSecretBox(encryptionKey),
     loginLimiter: createRateLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),

@@ -59,6 +59,8 @@ export async function replaceCatalog (db: Kysely<Database>, merchantId: bigint, 
 
   const merchant = await db.selectFrom('merchants').select('id').where('id', '=', merchantId).forNoKeyUpdate().executeTakeFirst()
   if (merchant === undefined) throw new Error(`no merchant with id ${merchantId}`)
+  // Cached carts of the old catalog are stale from the moment this transaction commits.
+  await db.updateTable('merchants').set((eb) => ({ catalog_version: eb('catalog_version', '+', 1n) })).where('id', '=', merchantId).execute()
 
   const archivedProducts = await replaceProducts(db, merchantId, catalog)
   const promotions = await replacePromotions(db, merchantId, catalog.promotions)

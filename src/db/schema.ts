@@ -10,6 +10,7 @@ export type MerchantsTable = {
   /** the merchant's secret key, encrypted with SECRET_ENCRYPTION_KEY (AES-256-GCM) */
   secret_ciphertext: string
   po_auto_approve: Generated<boolean>
+  catalog_version: Generated<bigint>
   po_payment_terms_days: Generated<number>
   created_at: Generated<Timestamp>
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
+import type { CatalogCache } from '../catalog/catalog-cache.js'
 import { incrementPromotionUses, loadCatalogForCart } from '../catalog/catalog-store.js'
 import { reserveInventory } from '../catalog/inventory.js'
 import { tryToMinor } from '../catalog/money.js'
@@ -18,7 +19,7 @@ import { recordPlacement } from './order-events.js'
 import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
 import { toWireOrder } from './wire-order.js'
 
-export type PlaceOrderDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, publicUrl: string }
+export type PlaceOrderDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, publicUrl: string, catalogCache?: CatalogCache }
 
 /** Builds the pricing cart from a validated Order; amounts that do not fit the currency are field errors. */
 function toCart (order: Order, now: Date): { cart: Cart, errors: FieldError[] } {
@@ -89,17 +90,20 @@ function toStoredItems (priced: PricedCart, order: Order): StoredOrderItem[] {
  * Prices the Order as placeOrder will (quote uses this very function): the cart from the Order,
  * the catalog it needs, `priceCart`, and the delivery rule. Reads only; refusals are thrown.
  */
-export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db'>, merchant: Merchant, order: Order, now: Date, hooks: PlaceOrderHooks = {}): Promise<PricedCart> {
+export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db' | 'catalogCache'>, merchant: Merchant, order: Order, now: Date, hooks: PlaceOrderHooks = {}): Promise<PricedCart> {
   const { cart, errors } = toCart(order, now)
   if (errors.length > 0) throw businessError(errors)
 
-  const catalog = await loadCatalogForCart(deps.db, merchant.id, {
+  const request = {
     productCodes: order.Items.map((item) => item.Code),
     promotionCodes: order.Promotions,
     ...(cart.shippingMethodCode !== undefined ? { shippingMethodCode: cart.shippingMethodCode } : {}),
     currency: order.Currency,
     billingCountry: order.BillingDetails.CountryCode
-  })
+  }
+  const catalog = deps.catalogCache !== undefined
+    ? await deps.catalogCache.load(deps.db, merchant.id, request)
+    : await loadCatalogForCart(deps.db, merchant.id, request)
   const pricing = priceCart(hooks.catalog?.(catalog) ?? catalog, { ...(hooks.cart?.(cart) ?? cart), promotionUses: catalog.promotionUses })
   if (!pricing.ok) throw businessError(pricing.errors)
   const priced = pricing.cart
