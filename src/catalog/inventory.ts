@@ -8,12 +8,14 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { businessError, type FieldError } from '../errors.js'
 
-export type StockLine = { readonly index: number, readonly code: string, readonly quantity: number }
+/** A cart line; `product.inventory` null (known from the catalog) means the product keeps no stock. */
+export type StockLine = { readonly index: number, readonly code: string, readonly quantity: number, readonly product?: { readonly inventory: unknown } }
 
 type Need = { productId: bigint, code: string, quantity: number, firstIndex: number }
 
 async function needs (db: Kysely<Database>, merchantId: bigint, lines: readonly StockLine[]): Promise<Need[]> {
-  const codes = [...new Set(lines.map((line) => line.code))]
+  // Lines the catalog says keep no stock need no look-up (most carts: digital products only).
+  const codes = [...new Set(lines.filter((line) => line.product?.inventory !== null).map((line) => line.code))]
   if (codes.length === 0) return []
   const rows = await db.selectFrom('products')
     .innerJoin('inventory', 'inventory.product_id', 'products.id')

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 
-export type OrderCustomer = { id: bigint, customerReference: bigint | null }
+/** `fraudReview`: the customer is flagged for review (undefined: not read). */
+export type OrderCustomer = { id: bigint, customerReference: bigint | null, fraudReview?: boolean }
 
 /**
  * The customer an order belongs to (SPEC §4): by CustomerReference (2Checkout's external
@@ -16,14 +17,14 @@ export async function upsertOrderCustomer (
 ): Promise<OrderCustomer> {
   const reference = customer.customerReference === undefined ? null : BigInt(customer.customerReference)
   const find = () => {
-    const query = db.selectFrom('customers').select(['id', 'customer_reference']).where('merchant_id', '=', merchantId)
+    const query = db.selectFrom('customers').select(['id', 'customer_reference', 'fraud_review']).where('merchant_id', '=', merchantId)
     return (reference !== null
       ? query.where('customer_reference', '=', reference)
       : query.where('customer_reference', 'is', null).where(sql`lower(email)`, '=', customer.email.toLowerCase())
     ).executeTakeFirst()
   }
   const existing = await find()
-  if (existing !== undefined) return { id: existing.id, customerReference: existing.customer_reference }
+  if (existing !== undefined) return { id: existing.id, customerReference: existing.customer_reference, fraudReview: existing.fraud_review }
   const insert = db.insertInto('customers').values({
     merchant_id: merchantId,
     customer_reference: reference,
@@ -35,9 +36,9 @@ export async function upsertOrderCustomer (
   const inserted = await (reference !== null
     ? insert.onConflict((oc) => oc.columns(['merchant_id', 'customer_reference']).doNothing())
     : insert.onConflict((oc) => oc.expression(sql`merchant_id, lower(email)`).where('customer_reference', 'is', null).doNothing())
-  ).returning(['id', 'customer_reference']).executeTakeFirst()
+  ).returning(['id', 'customer_reference', 'fraud_review']).executeTakeFirst()
   // A racing order created it between our look-up and insert: it is committed now, read it.
   const row = inserted ?? await find()
   if (row === undefined) throw new Error('customer vanished between insert and read')
-  return { id: row.id, customerReference: row.customer_reference }
+  return { id: row.id, customerReference: row.customer_reference, fraudReview: row.fraud_review }
 }

@@ -38,20 +38,19 @@ export async function recordOrderEvents (trx: Kysely<Database>, events: readonly
     .execute()
 }
 
+export type Placement = { at: Date, actor: string, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
+
 /** The history of a placed order: PLACED, then a decline or an opened fraud review when there was one. */
-export async function recordPlacement (
-  trx: Kysely<Database>,
-  placed: { orderId: bigint, at: Date, actor: string, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
-): Promise<void> {
-  const base = { orderId: placed.orderId, at: placed.at, actor: placed.actor }
-  const events: OrderEvent[] = [{ ...base, fromStatus: null, toStatus: placed.status, event: 'PLACED', detail: { paymentType: placed.paymentType, paymentStatus: placed.paymentStatus } }]
+export function placementEvents (placed: Placement): Array<Omit<OrderEvent, 'orderId'>> {
+  const base = { at: placed.at, actor: placed.actor }
+  const events: Array<Omit<OrderEvent, 'orderId'>> = [{ ...base, fromStatus: null, toStatus: placed.status, event: 'PLACED', detail: { paymentType: placed.paymentType, paymentStatus: placed.paymentStatus } }]
   if (placed.paymentStatus === 'DECLINED') {
     events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'PAYMENT_DECLINED', detail: { reason: placed.declineReason ?? null } })
   }
   if (placed.fraudReason !== undefined) {
     events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'FRAUD_REVIEW_OPENED', actor: 'system:fraud-rules', detail: { reason: placed.fraudReason } })
   }
-  await recordOrderEvents(trx, events)
+  return events
 }
 
 /** The history of an order, oldest first. */

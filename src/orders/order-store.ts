@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import type { OrderEvent } from './order-events.js'
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
 
 /** An order as stored: scalar columns, money in minor units, wire-shaped parts as JSON. */
@@ -58,6 +59,8 @@ export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantC
   merchantId: bigint
   customerId: bigint
   payment: NewPayment
+  /** the order's first history entries (PLACED, …), stored in the same statement */
+  events: ReadonlyArray<Omit<OrderEvent, 'orderId'>>
 }
 
 export type NewPayment = {
@@ -75,7 +78,7 @@ const json = (value: unknown): string => JSON.stringify(value)
 const nullableJson = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
 
 /**
- * Inserts the order, its lines and its payment record in ONE statement (data-modifying CTEs:
+ * Inserts the order, its lines, its payment record and its first history entries in ONE statement (data-modifying CTEs:
  * one round trip instead of three on the hot path); returns the id, RefNo and OrderNo.
  * The lines go in as parallel arrays unnested together.
  */
@@ -153,6 +156,17 @@ export async function insertOrder (trx: Kysely<Database>, order: NewOrder): Prom
         sql<string>`${p.processorReference ?? null}::text`.as('processor_reference'),
         sql<string>`${p.declineReason ?? null}::text`.as('decline_reason'),
         sql<string>`${json(p.details ?? {})}::jsonb`.as('details')
+      ])))
+    .with('e', (db) => db.insertInto('order_events')
+      .columns(['order_id', 'at', 'from_status', 'to_status', 'event', 'actor', 'detail'])
+      .expression((eb) => eb.selectFrom('o').select([
+        'o.id',
+        sql<Date>`unnest(${order.events.map((e) => e.at.toISOString())}::timestamptz[])`.as('at'),
+        sql<string>`unnest(${order.events.map((e) => e.fromStatus)}::text[])`.as('from_status'),
+        sql<string>`unnest(${order.events.map((e) => e.toStatus)}::text[])`.as('to_status'),
+        sql<string>`unnest(${order.events.map((e) => e.event)}::text[])`.as('event'),
+        sql<string>`unnest(${order.events.map((e) => e.actor)}::text[])`.as('actor'),
+        sql<string>`unnest(${order.events.map((e) => json(e.detail ?? {}))}::jsonb[])`.as('detail')
       ])))
     .selectFrom('o')
     .select(['o.id', 'o.ref_no', 'o.order_no'])

@@ -38,12 +38,13 @@ export const CUSTOMER_REVIEW_REASON = 'The customer is flagged for fraud review'
  * "the order will be stuck in Review until the customer is marked OKAY"). Answers the outcome
  * to store and the status the order moves to when the review ends OKAY.
  */
-export async function holdForCustomerReview (trx: Kysely<Database>, customerId: bigint, paid: PaymentOutcome): Promise<{ outcome: PaymentOutcome, nextStatus: OrderStatus }> {
+export async function holdForCustomerReview (trx: Kysely<Database>, customer: OrderCustomer, paid: PaymentOutcome): Promise<{ outcome: PaymentOutcome, nextStatus: OrderStatus }> {
   // The sandbox fraud rule already held an approved card payment.
   if (paid.fraud !== undefined) return { outcome: paid, nextStatus: 'AUTHRECEIVED' }
   if (!HOLDABLE.has(paid.status)) return { outcome: paid, nextStatus: paid.status }
-  const customer = await trx.selectFrom('customers').select('fraud_review').where('id', '=', customerId).executeTakeFirst()
-  if (customer?.fraud_review !== true) return { outcome: paid, nextStatus: paid.status }
+  // The flag comes with the customer when it was read with it; otherwise it is read here.
+  const flagged = customer.fraudReview ?? (await trx.selectFrom('customers').select('fraud_review').where('id', '=', customer.id).executeTakeFirst())?.fraud_review
+  if (flagged !== true) return { outcome: paid, nextStatus: paid.status }
   return {
     outcome: { ...paid, status: 'PENDING', approveStatus: 'WAITING', fraud: { status: 'OPEN', reason: CUSTOMER_REVIEW_REASON } },
     nextStatus: paid.status

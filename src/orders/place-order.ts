@@ -15,7 +15,7 @@ import type { PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
 import type { Order } from './order-schema.js'
 import { holdForCustomerReview, settlePlacement, type PlaceOrderHooks } from './place-order-hooks.js'
-import { recordPlacement } from './order-events.js'
+import { placementEvents } from './order-events.js'
 import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
 import { toWireOrder } from './wire-order.js'
 
@@ -161,7 +161,7 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
       customerId: customer.id
     })
     // A customer flagged for review: the order waits in fraud review whatever the payment did.
-    const { outcome, nextStatus } = await holdForCustomerReview(trx, customer.id, paid)
+    const { outcome, nextStatus } = await holdForCustomerReview(trx, customer, paid)
     const record: Omit<StoredOrder, 'id' | 'refNo' | 'orderNo'> = {
       merchantCode: merchant.code,
       customerReference: customer.customerReference,
@@ -213,6 +213,7 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
       ...record,
       merchantId: merchant.id,
       customerId: customer.id,
+      events: placementEvents({ at: now, actor: `merchant:${merchant.code}`, status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason }),
       payment: {
         type,
         status: outcome.paymentStatus,
@@ -226,7 +227,6 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
     })
     await settlePlacement(trx, { orderId: ids.id, at: now, outcome, nextStatus, reservation })
     await hooks.placed?.(trx, { orderId: ids.id, priced })
-    await recordPlacement(trx, { orderId: ids.id, at: now, actor: `merchant:${merchant.code}`, status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason })
     return { ...record, ...ids }
   })
   log.info({ refNo: String(stored.refNo), status: stored.status, paymentType: type, amountMinor: String(amountMinor), currency: order.Currency }, 'order placed')
