@@ -17,7 +17,7 @@ import { applyLevelPrices, loadLevelPricing } from '../customers/customer-levels
 import type { Database } from '../db/schema.js'
 import { AppError, businessError, type FieldError } from '../errors.js'
 import type { Log } from '../logger.js'
-import { parseRefNo } from './order-reference.js'
+import { parseRefNo, RefNoSchema } from './order-reference.js'
 import type { Order } from './order-schema.js'
 import { placeOrder, priceOrder, type PlaceOrderDeps } from './place-order.js'
 import type { PlaceOrderHooks } from './place-order-hooks.js'
@@ -43,7 +43,7 @@ export const AssistedSchema = z.object({
     .describe('per Order.Items index: a staff discount on that line'),
   Discount: OrderDiscountSchema.optional().describe('a discount on the transaction total, after tax and shipping'),
   PaymentNotRequired: z.object({
-    OriginalRefNo: z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)]),
+    OriginalRefNo: RefNoSchema,
     Reason: z.string().min(1).max(255)
   }).optional().describe('a replacement order: COMPLETE with no charge, linked to the original order (privilege REPLACEMENT_ORDERS; PaymentDetails.Type FREE)'),
   IdempotencyKey: z.string().min(1).max(255).optional().describe('a retry with the same key answers the first answer (kept 24 hours)')

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 
@@ -57,3 +58,6 @@ export async function findReusableOrder (db: Kysely<Database>, merchantId: bigin
       : null
   }
 }
+
+/** RefNo as a param: a numeric string, or a number (PHP clients send either). */
+export const RefNoSchema = z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])

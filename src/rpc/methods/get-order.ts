@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RefNoSchema } from '../../orders/order-reference.js'
 import { getOrder } from '../../orders/get-order.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
@@ -8,7 +9,7 @@ export const getOrderMethod = defineMethod({
   summary: 'Returns this merchant\'s order by RefNo, in the shape placeOrder returned it',
   params: z.object({
     sessionID: z.string(),
-    RefNo: z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
+    RefNo: RefNoSchema
   }),
   result: z.record(z.string(), z.unknown()).describe('the stored Order'),
   session: true,

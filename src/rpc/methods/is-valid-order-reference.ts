@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { findReusableOrder } from '../../orders/order-reference.js'
+import { findReusableOrder, RefNoSchema } from '../../orders/order-reference.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 /** isValidOrderReference(sessionID, RefNo) → true when RefNo can pay a PREVIOUS_ORDER order. */
@@ -8,7 +8,7 @@ export const isValidOrderReferenceMethod = defineMethod({
   summary: 'Whether RefNo is this merchant\'s order in AUTHRECEIVED or COMPLETE, paid by card or PayPal, not fraud (usable for PREVIOUS_ORDER)',
   params: z.object({
     sessionID: z.string(),
-    RefNo: z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
+    RefNo: RefNoSchema
   }),
   result: z.boolean(),
   session: true,
