@@ -1,18 +1,13 @@
 import { sql } from 'kysely'
 import type { Test } from 'tap'
-import { loadCatalogFile } from '../../src/catalog/catalog-store.js'
-import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.js'
 import type { TestApp } from './app.js'
-import { testCardOrder } from './orders.js'
+import { seedDemoMerchant, testCardOrder } from './orders.js'
 
 export type DemoMerchant = { id: bigint, code: string, secret: string, sessionId: string }
 
-/** A merchant with the demo catalog and an open session. */
+/** A merchant with the demo catalog and an open session (PO auto-approve off unless asked). */
 export async function demoMerchant (ta: TestApp, options: { poAutoApprove?: boolean } = {}): Promise<DemoMerchant> {
-  const merchant = await ta.merchant({ poAutoApprove: options.poAutoApprove ?? false })
-  const row = await ta.db.db.selectFrom('merchants').select('id').where('code', '=', merchant.code).executeTakeFirstOrThrow()
-  await loadCatalogFile(ta.db.db, row.id, DEMO_CATALOG)
-  return { ...merchant, id: row.id, sessionId: await ta.login(merchant) }
+  return await seedDemoMerchant(ta, { poAutoApprove: options.poAutoApprove ?? false })
 }
 
 /** testCardOrder (USD 99.00, my_subscription_1) paid with `type` and `method`. */

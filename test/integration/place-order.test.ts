@@ -2,7 +2,7 @@ import t from 'tap'
 import { loadCatalogFile } from '../../src/catalog/catalog-store.js'
 import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
-import { testCardOrder, withCard } from '../helpers/orders.js'
+import { seedDemoMerchant, testCardOrder, withCard } from '../helpers/orders.js'
 
 async function countRows (ta: TestApp): Promise<Record<string, number>> {
   const counts: Record<string, number> = {}
@@ -13,16 +13,9 @@ async function countRows (ta: TestApp): Promise<Record<string, number>> {
   return counts
 }
 
-async function demoMerchant (ta: TestApp): Promise<{ code: string, secret: string, sessionId: string }> {
-  const merchant = await ta.merchant({ poAutoApprove: true })
-  const row = await ta.db.db.selectFrom('merchants').select('id').where('code', '=', merchant.code).executeTakeFirstOrThrow()
-  await loadCatalogFile(ta.db.db, row.id, DEMO_CATALOG)
-  return { ...merchant, sessionId: await ta.login(merchant) }
-}
-
 t.test('placeOrder and getOrder', async (t) => {
   const ta = await createTestApp(t)
-  const m = await demoMerchant(ta)
+  const m = await seedDemoMerchant(ta)
 
   t.test('a TEST order with 4111111111111111 and "John Doe" ends AUTHRECEIVED / WAITING / OK', async (t) => {
     const reply = await ta.rpc('placeOrder', [m.sessionId, testCardOrder()])
@@ -188,8 +181,8 @@ t.test('placeOrder and getOrder', async (t) => {
 
 t.test('merchant isolation: merchant B cannot see, validate or fetch merchant A\'s orders', async (t) => {
   const ta = await createTestApp(t)
-  const a = await demoMerchant(ta)
-  const b = await demoMerchant(ta)
+  const a = await seedDemoMerchant(ta)
+  const b = await seedDemoMerchant(ta)
   const placed = await ta.rpc('placeOrder', [a.sessionId, testCardOrder()])
   const refNo = placed.result.RefNo as string
   t.equal((await ta.rpc('isValidOrderReference', [a.sessionId, refNo])).result, true)
