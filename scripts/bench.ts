@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     scale: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     connections: { type: 'string', default: '1,10,50' },
+    /** run only the scenarios whose name starts with one of these (comma-separated) */
+    only: { type: 'string' },
     /** write a CPU profile of the server to this directory */
     'cpu-prof': { type: 'string' }
   }
@@ -263,16 +265,20 @@ async function main (): Promise<void> {
   const captured = await captureOrderSql(url, merchant, benchOrder())
   const sessionSql = { sql: 'select "merchants"."id", "merchants"."code", "merchants"."name", "merchants"."po_auto_approve", "sessions"."expires_at" from "sessions" inner join "merchants" on "merchants"."id" = "sessions"."merchant_id" where "sessions"."id_hash" = $1', parameters: ['0'.repeat(64)] } as unknown as CompiledQuery
 
+  const only = args.only?.split(',')
+  const wanted = (name: string) => only === undefined || only.some((o) => name.startsWith(o))
   for (const connections of CONNECTIONS) {
     session = await login()
-    rows.push(await drive(server, 'placeOrder (TEST card, 2 lines)', connections, orderBody(session), ok))
-    rows.push(await rawCeiling(url, captured, sessionSql, connections))
-    rows.push(await drive(server, 'getOrder', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getOrder', params: [session, refNo] }), ok))
-    rows.push(await drive(server, 'isValidOrderReference', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'isValidOrderReference', params: [session, refNo] }), (t) => t.includes('"result":true')))
-    rows.push(await drive(server, 'login', connections, () => {
-      const date = gmdate(new Date())
-      return JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'login', params: [merchant.code, date, loginHash(secret, merchant.code, date)] })
-    }, ok))
+    if (wanted('placeOrder')) rows.push(await drive(server, 'placeOrder (TEST card, 2 lines)', connections, orderBody(session), ok))
+    if (wanted('raw')) rows.push(await rawCeiling(url, captured, sessionSql, connections))
+    if (wanted('getOrder')) rows.push(await drive(server, 'getOrder', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getOrder', params: [session, refNo] }), ok))
+    if (wanted('isValid')) rows.push(await drive(server, 'isValidOrderReference', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'isValidOrderReference', params: [session, refNo] }), (t) => t.includes('"result":true')))
+    if (wanted('login')) {
+      rows.push(await drive(server, 'login', connections, () => {
+        const date = gmdate(new Date())
+        return JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'login', params: [merchant.code, date, loginHash(secret, merchant.code, date)] })
+      }, ok))
+    }
   }
 
   const scaleRows: Row[] = []

@@ -10,18 +10,19 @@ import { loadCatalogForCart, type CartCatalog, type CartCatalogRequest } from '.
  * checked and counted in the order's transaction. Bounded: the oldest entries go first.
  */
 export type CatalogCache = {
-  load: (db: Kysely<Database>, merchantId: bigint, request: CartCatalogRequest) => Promise<CartCatalog>
+  /** `catalogVersion`: the merchant's catalog_version when the caller has just read it (saves a round trip) */
+  load: (db: Kysely<Database>, merchantId: bigint, request: CartCatalogRequest, catalogVersion?: bigint) => Promise<CartCatalog>
 }
 
 export function createCatalogCache (options: { maxEntries: number }): CatalogCache {
   const entries = new Map<string, CartCatalog>()
   return {
-    async load (db, merchantId, request) {
+    async load (db, merchantId, request, catalogVersion) {
       if (options.maxEntries <= 0) return await loadCatalogForCart(db, merchantId, request)
-      const row = await db.selectFrom('merchants').select('catalog_version').where('id', '=', merchantId).executeTakeFirst()
-      if (row === undefined) return await loadCatalogForCart(db, merchantId, request)
+      const version = catalogVersion ?? (await db.selectFrom('merchants').select('catalog_version').where('id', '=', merchantId).executeTakeFirst())?.catalog_version
+      if (version === undefined) return await loadCatalogForCart(db, merchantId, request)
       const key = JSON.stringify([
-        String(merchantId), String(row.catalog_version), request.currency ?? '', request.billingCountry ?? '', request.shippingMethodCode ?? '',
+        String(merchantId), String(version), request.currency ?? '', request.billingCountry ?? '', request.shippingMethodCode ?? '',
         [...request.productCodes].sort(), request.promotionCodes.map((c) => c.trim().toUpperCase()).sort()
       ])
       const cached = entries.get(key)

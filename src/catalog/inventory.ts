@@ -13,9 +13,13 @@ export type StockLine = { readonly index: number, readonly code: string, readonl
 
 type Need = { productId: bigint, code: string, quantity: number, firstIndex: number }
 
+const mayKeepStock = (line: StockLine): boolean => line.product?.inventory !== null
+
+/** Whether any line may keep stock; lines the catalog says keep none need no look-up (most carts: digital products only). */
+export const keepsStock = (lines: readonly StockLine[]): boolean => lines.some(mayKeepStock)
+
 async function needs (db: Kysely<Database>, merchantId: bigint, lines: readonly StockLine[]): Promise<Need[]> {
-  // Lines the catalog says keep no stock need no look-up (most carts: digital products only).
-  const codes = [...new Set(lines.filter((line) => line.product?.inventory !== null).map((line) => line.code))]
+  const codes = [...new Set(lines.filter(mayKeepStock).map((line) => line.code))]
   if (codes.length === 0) return []
   const rows = await db.selectFrom('products')
     .innerJoin('inventory', 'inventory.product_id', 'products.id')

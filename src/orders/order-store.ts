@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely'
+import { CompiledQuery, type Kysely } from 'kysely'
+import { namedStatement } from '../db/named-statement.js'
 import type { Database } from '../db/schema.js'
 import type { OrderEvent } from './order-events.js'
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
@@ -55,12 +56,20 @@ export type StoredOrderItem = {
   details: Record<string, unknown>
 }
 
+/** A customer the order creates (its first order): found by CustomerReference, else by e-mail. */
+export type NewCustomer = { customerReference: bigint | null, firstName: string, lastName: string, email: string, company: string | null }
+
 export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantCode' | 'customerReference'> & {
   merchantId: bigint
-  customerId: bigint
+  /** the customer's id, or the customer to create with the order */
+  customer: { id: bigint } | { create: NewCustomer }
   payment: NewPayment
   /** the order's first history entries (PLACED, …), stored in the same statement */
   events: ReadonlyArray<Omit<OrderEvent, 'orderId'>>
+  /** an approved card kept (or refreshed) for the customer */
+  storedCard?: { brand: string, first6: string, last4: string, expiry: string, holderName: string, processorToken: string } | undefined
+  /** a fraud review opened with the order */
+  fraudReview?: { openedBy: string, reason: string, nextStatus: string } | undefined
 }
 
 export type NewPayment = {
@@ -77,101 +86,171 @@ export type NewPayment = {
 const json = (value: unknown): string => JSON.stringify(value)
 const nullableJson = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
 
+// Customer (found or created), order, lines, payment, history, stored card and fraud review: ONE
+// statement, atomic on its own, so an order outside a transaction costs one round trip. When the
+// customer to create already exists (a racing first order of the same shopper committed it),
+// `created` is empty and so is everything built on it: nothing is written and no row comes back.
+const INSERT_ORDER = namedStatement<
+  'customer_id' | 'merchant_id' | 'customer_reference' | 'first_name' | 'last_name' | 'email' | 'company' |
+  'external_reference' | 'status' | 'approve_status' | 'vendor_approve_status' | 'fraud_status' | 'payment_type' | 'currency' |
+  'language' | 'country' | 'net_price' | 'gross_price' | 'net_discounted_price' | 'gross_discounted_price' | 'discount' | 'vat' |
+  'shipping' | 'billing_details' | 'delivery_details' | 'delivery_information' | 'payment_details' | 'promotions' |
+  'additional_fields' | 'gift_details' | 'errors' | 'extra' | 'order_date' | 'finish_date' | 'finished' |
+  'line_no' | 'product_code' | 'product_name' | 'sku' | 'quantity' | 'unit_net_price' | 'line_net_price' | 'line_discount' |
+  'line_vat' | 'line_gross_price' | 'vat_percent_bp' | 'line_details' |
+  'pay_type' | 'pay_status' | 'amount' | 'pay_currency' | 'card_brand' | 'card_first6' | 'card_last4' | 'card_expiry' |
+  'processor_reference' | 'decline_reason' | 'pay_details' |
+  'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_detail' |
+  'keep_brand' | 'keep_first6' | 'keep_last4' | 'keep_expiry' | 'keep_holder' | 'keep_token' |
+  'review_by' | 'review_reason' | 'review_next'
+>(`
+with found as (
+  select $customer_id::int8 as id where $customer_id::int8 is not null
+), created as (
+  insert into customers (merchant_id, customer_reference, first_name, last_name, email, company)
+  select $merchant_id::int8, $customer_reference::int8, $first_name::text, $last_name::text, $email::text, $company::text
+  where $customer_id::int8 is null
+  on conflict do nothing
+  returning id
+), c as (
+  select id from found union all select id from created
+), o as (
+  insert into orders (merchant_id, customer_id, external_reference, status, approve_status, vendor_approve_status, fraud_status,
+    payment_type, currency, language, country, net_price_minor, gross_price_minor, net_discounted_price_minor,
+    gross_discounted_price_minor, discount_minor, vat_minor, shipping_minor, billing_details, delivery_details,
+    delivery_information, payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, order_no)
+  select $merchant_id::int8, c.id, $external_reference::text, $status::text, $approve_status::text, $vendor_approve_status::text,
+    $fraud_status::text, $payment_type::text, $currency::text, $language::text, $country::text, $net_price::int8, $gross_price::int8,
+    $net_discounted_price::int8, $gross_discounted_price::int8, $discount::int8, $vat::int8, $shipping::int8,
+    $billing_details::jsonb, $delivery_details::jsonb, $delivery_information::jsonb, $payment_details::jsonb, $promotions::jsonb,
+    $additional_fields::jsonb, $gift_details::jsonb, $errors::jsonb, $extra::jsonb, $order_date::timestamptz, $finish_date::timestamptz,
+    case when $finished::bool then nextval('order_no_seq') else 0 end
+  from c
+  returning id, ref_no, order_no, customer_id
+), i as (
+  insert into order_items (order_id, line_no, product_code, product_name, sku, quantity, unit_net_price_minor, net_price_minor,
+    discount_minor, vat_minor, gross_price_minor, vat_percent_bp, details)
+  select o.id, unnest($line_no::int[]), unnest($product_code::text[]), unnest($product_name::text[]), unnest($sku::text[]),
+    unnest($quantity::int[]), unnest($unit_net_price::int8[]), unnest($line_net_price::int8[]), unnest($line_discount::int8[]),
+    unnest($line_vat::int8[]), unnest($line_gross_price::int8[]), unnest($vat_percent_bp::int[]), unnest($line_details::jsonb[])
+  from o
+), p as (
+  insert into payments (order_id, type, status, amount_minor, currency, card_brand, card_first6, card_last4, card_expiry,
+    processor_reference, decline_reason, details)
+  select o.id, $pay_type::text, $pay_status::text, $amount::int8, $pay_currency::text, $card_brand::text, $card_first6::text,
+    $card_last4::text, $card_expiry::text, $processor_reference::text, $decline_reason::text, $pay_details::jsonb
+  from o
+), e as (
+  insert into order_events (order_id, at, from_status, to_status, event, actor, detail)
+  select o.id, unnest($event_at::timestamptz[]), unnest($event_from::text[]), unnest($event_to::text[]), unnest($event_name::text[]),
+    unnest($event_actor::text[]), unnest($event_detail::jsonb[])
+  from o
+), sc as (
+  insert into stored_cards (merchant_id, customer_id, brand, first6, last4, expiry, holder_name, processor_token, created_at, last_used_at)
+  select $merchant_id::int8, o.customer_id, $keep_brand::text, $keep_first6::text, $keep_last4::text, $keep_expiry::text,
+    $keep_holder::text, $keep_token::text, $order_date::timestamptz, $order_date::timestamptz
+  from o where $keep_token::text is not null
+  on conflict on constraint stored_cards_customer_card_key do update
+    set processor_token = excluded.processor_token, holder_name = excluded.holder_name, last_used_at = excluded.last_used_at
+), fr as (
+  insert into fraud_reviews (order_id, opened_by, reason, opened_at, next_status)
+  select o.id, $review_by::text, $review_reason::text, $order_date::timestamptz, $review_next::text
+  from o where $review_reason::text is not null
+)
+select id, ref_no, order_no, customer_id from o`)
+
 /**
- * Inserts the order, its lines, its payment record and its first history entries in ONE statement (data-modifying CTEs:
- * one round trip instead of three on the hot path); returns the id, RefNo and OrderNo.
- * The lines go in as parallel arrays unnested together.
+ * Stores the order in ONE statement (data-modifying CTEs): the customer when it is new, the
+ * order, its lines (parallel arrays unnested together), its payment record, its first history
+ * entries, the card kept for the customer and an opened fraud review. Answers the id, RefNo,
+ * OrderNo and customer id, or undefined when the customer to create already exists (nothing
+ * was written: look the customer up and call again).
  */
-export async function insertOrder (trx: Kysely<Database>, order: NewOrder): Promise<{ id: bigint, refNo: bigint, orderNo: bigint }> {
-  const finished = order.status === 'COMPLETE'
+export async function insertOrder (db: Kysely<Database>, order: NewOrder): Promise<{ id: bigint, refNo: bigint, orderNo: bigint, customerId: bigint } | undefined> {
   const items = order.items
-  const column = <T>(pick: (item: StoredOrderItem) => T) => items.map(pick)
   const p = order.payment
-  const row = await trx
-    .with('o', (db) => db.insertInto('orders')
-      .values({
-        merchant_id: order.merchantId,
-        customer_id: order.customerId,
-        external_reference: order.externalReference,
-        status: order.status,
-        approve_status: order.approveStatus,
-        vendor_approve_status: order.vendorApproveStatus,
-        fraud_status: order.fraudStatus,
-        payment_type: order.paymentType,
-        currency: order.currency,
-        language: order.language,
-        country: order.country,
-        net_price_minor: order.netPriceMinor,
-        gross_price_minor: order.grossPriceMinor,
-        net_discounted_price_minor: order.netDiscountedPriceMinor,
-        gross_discounted_price_minor: order.grossDiscountedPriceMinor,
-        discount_minor: order.discountMinor,
-        vat_minor: order.vatMinor,
-        shipping_minor: order.shippingMinor,
-        billing_details: json(order.billingDetails),
-        delivery_details: nullableJson(order.deliveryDetails),
-        delivery_information: nullableJson(order.deliveryInformation),
-        payment_details: json(order.paymentDetails),
-        promotions: json(order.promotions),
-        additional_fields: nullableJson(order.additionalFields),
-        gift_details: nullableJson(order.giftDetails),
-        errors: nullableJson(order.errors),
-        extra: json(order.extra),
-        order_date: order.orderDate,
-        finish_date: order.finishDate,
-        ...(finished ? { order_no: sql<bigint>`nextval('order_no_seq')` } : {})
-      })
-      .returning(['id', 'ref_no', 'order_no']))
-    .with('i', (db) => db.insertInto('order_items')
-      .columns(['order_id', 'line_no', 'product_code', 'product_name', 'sku', 'quantity', 'unit_net_price_minor', 'net_price_minor',
-        'discount_minor', 'vat_minor', 'gross_price_minor', 'vat_percent_bp', 'details'])
-      .expression((eb) => eb.selectFrom('o').select([
-        'o.id',
-        sql<number>`unnest(${column((i) => i.lineNo)}::int[])`.as('line_no'),
-        sql<string>`unnest(${column((i) => i.productCode)}::text[])`.as('product_code'),
-        sql<string>`unnest(${column((i) => i.productName)}::text[])`.as('product_name'),
-        sql<string>`unnest(${column((i) => i.sku)}::text[])`.as('sku'),
-        sql<number>`unnest(${column((i) => i.quantity)}::int[])`.as('quantity'),
-        sql<bigint>`unnest(${column((i) => String(i.unitNetPriceMinor))}::int8[])`.as('unit_net_price_minor'),
-        sql<bigint>`unnest(${column((i) => String(i.netPriceMinor))}::int8[])`.as('net_price_minor'),
-        sql<bigint>`unnest(${column((i) => String(i.discountMinor))}::int8[])`.as('discount_minor'),
-        sql<bigint>`unnest(${column((i) => String(i.vatMinor))}::int8[])`.as('vat_minor'),
-        sql<bigint>`unnest(${column((i) => String(i.grossPriceMinor))}::int8[])`.as('gross_price_minor'),
-        sql<number>`unnest(${column((i) => i.vatPercentBp)}::int[])`.as('vat_percent_bp'),
-        sql<string>`unnest(${column((i) => json(i.details))}::jsonb[])`.as('details')
-      ])))
-    .with('p', (db) => db.insertInto('payments')
-      .columns(['order_id', 'type', 'status', 'amount_minor', 'currency', 'card_brand', 'card_first6', 'card_last4', 'card_expiry',
-        'processor_reference', 'decline_reason', 'details'])
-      .expression((eb) => eb.selectFrom('o').select([
-        'o.id',
-        sql<string>`${p.type}::text`.as('type'),
-        sql<string>`${p.status}::text`.as('status'),
-        sql<bigint>`${p.amountMinor}::int8`.as('amount_minor'),
-        sql<string>`${p.currency}::char(3)`.as('currency'),
-        sql<string>`${p.card?.brand ?? null}::text`.as('card_brand'),
-        sql<string>`${p.card?.first6 ?? null}::char(6)`.as('card_first6'),
-        sql<string>`${p.card?.last4 ?? null}::char(4)`.as('card_last4'),
-        sql<string>`${p.card?.expiry ?? null}::text`.as('card_expiry'),
-        sql<string>`${p.processorReference ?? null}::text`.as('processor_reference'),
-        sql<string>`${p.declineReason ?? null}::text`.as('decline_reason'),
-        sql<string>`${json(p.details ?? {})}::jsonb`.as('details')
-      ])))
-    .with('e', (db) => db.insertInto('order_events')
-      .columns(['order_id', 'at', 'from_status', 'to_status', 'event', 'actor', 'detail'])
-      .expression((eb) => eb.selectFrom('o').select([
-        'o.id',
-        sql<Date>`unnest(${order.events.map((e) => e.at.toISOString())}::timestamptz[])`.as('at'),
-        sql<string>`unnest(${order.events.map((e) => e.fromStatus)}::text[])`.as('from_status'),
-        sql<string>`unnest(${order.events.map((e) => e.toStatus)}::text[])`.as('to_status'),
-        sql<string>`unnest(${order.events.map((e) => e.event)}::text[])`.as('event'),
-        sql<string>`unnest(${order.events.map((e) => e.actor)}::text[])`.as('actor'),
-        sql<string>`unnest(${order.events.map((e) => json(e.detail ?? {}))}::jsonb[])`.as('detail')
-      ])))
-    .selectFrom('o')
-    .select(['o.id', 'o.ref_no', 'o.order_no'])
-    .executeTakeFirstOrThrow()
-  return { id: row.id, refNo: row.ref_no, orderNo: row.order_no }
+  const created = 'create' in order.customer ? order.customer.create : undefined
+  const keep = order.storedCard
+  const review = order.fraudReview
+  const events = order.events
+  const parameters = INSERT_ORDER.bind({
+    customer_id: 'id' in order.customer ? order.customer.id : null,
+    merchant_id: order.merchantId,
+    customer_reference: created?.customerReference ?? null,
+    first_name: created?.firstName ?? null,
+    last_name: created?.lastName ?? null,
+    email: created?.email ?? null,
+    company: created?.company ?? null,
+    external_reference: order.externalReference,
+    status: order.status,
+    approve_status: order.approveStatus,
+    vendor_approve_status: order.vendorApproveStatus,
+    fraud_status: order.fraudStatus,
+    payment_type: order.paymentType,
+    currency: order.currency,
+    language: order.language,
+    country: order.country,
+    net_price: order.netPriceMinor,
+    gross_price: order.grossPriceMinor,
+    net_discounted_price: order.netDiscountedPriceMinor,
+    gross_discounted_price: order.grossDiscountedPriceMinor,
+    discount: order.discountMinor,
+    vat: order.vatMinor,
+    shipping: order.shippingMinor,
+    billing_details: json(order.billingDetails),
+    delivery_details: nullableJson(order.deliveryDetails),
+    delivery_information: nullableJson(order.deliveryInformation),
+    payment_details: json(order.paymentDetails),
+    promotions: json(order.promotions),
+    additional_fields: nullableJson(order.additionalFields),
+    gift_details: nullableJson(order.giftDetails),
+    errors: nullableJson(order.errors),
+    extra: json(order.extra),
+    order_date: order.orderDate,
+    finish_date: order.finishDate,
+    finished: order.status === 'COMPLETE',
+    line_no: items.map((i) => i.lineNo),
+    product_code: items.map((i) => i.productCode),
+    product_name: items.map((i) => i.productName),
+    sku: items.map((i) => i.sku),
+    quantity: items.map((i) => i.quantity),
+    unit_net_price: items.map((i) => String(i.unitNetPriceMinor)),
+    line_net_price: items.map((i) => String(i.netPriceMinor)),
+    line_discount: items.map((i) => String(i.discountMinor)),
+    line_vat: items.map((i) => String(i.vatMinor)),
+    line_gross_price: items.map((i) => String(i.grossPriceMinor)),
+    vat_percent_bp: items.map((i) => i.vatPercentBp),
+    line_details: items.map((i) => json(i.details)),
+    pay_type: p.type,
+    pay_status: p.status,
+    amount: p.amountMinor,
+    pay_currency: p.currency,
+    card_brand: p.card?.brand ?? null,
+    card_first6: p.card?.first6 ?? null,
+    card_last4: p.card?.last4 ?? null,
+    card_expiry: p.card?.expiry ?? null,
+    processor_reference: p.processorReference ?? null,
+    decline_reason: p.declineReason ?? null,
+    pay_details: json(p.details ?? {}),
+    event_at: events.map((e) => e.at.toISOString()),
+    event_from: events.map((e) => e.fromStatus),
+    event_to: events.map((e) => e.toStatus),
+    event_name: events.map((e) => e.event),
+    event_actor: events.map((e) => e.actor),
+    event_detail: events.map((e) => json(e.detail ?? {})),
+    keep_brand: keep?.brand ?? null,
+    keep_first6: keep?.first6 ?? null,
+    keep_last4: keep?.last4 ?? null,
+    keep_expiry: keep?.expiry ?? null,
+    keep_holder: keep?.holderName ?? null,
+    keep_token: keep?.processorToken ?? null,
+    review_by: review?.openedBy ?? null,
+    review_reason: review?.reason ?? null,
+    review_next: review?.nextStatus ?? null
+  })
+  const { rows } = await db.executeQuery<{ id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint }>(CompiledQuery.raw(INSERT_ORDER.text, parameters))
+  const row = rows[0]
+  return row === undefined ? undefined : { id: row.id, refNo: row.ref_no, orderNo: row.order_no, customerId: row.customer_id }
 }
 
 /** This merchant's order by RefNo (another merchant's order is simply not found). */

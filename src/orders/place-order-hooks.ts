@@ -5,7 +5,6 @@
  */
 import type { Kysely } from 'kysely'
 import type { Catalog } from '../catalog/catalog-file.js'
-import type { Reservation } from '../catalog/inventory.js'
 import type { Cart, PricedCart } from '../catalog/pricing.js'
 import type { OrderCustomer } from '../customers/customer-store.js'
 import type { Database } from '../db/schema.js'
@@ -36,14 +35,15 @@ export const CUSTOMER_REVIEW_REASON = 'The customer is flagged for fraud review'
 /**
  * An order of a customer flagged for review stays PENDING with FraudReview OPEN (seed 001:
  * "the order will be stuck in Review until the customer is marked OKAY"). Answers the outcome
- * to store and the status the order moves to when the review ends OKAY.
+ * to store and the status the order moves to when the review ends OKAY. A customer the order
+ * creates is `{ fraudReview: false }`.
  */
-export async function holdForCustomerReview (trx: Kysely<Database>, customer: OrderCustomer, paid: PaymentOutcome): Promise<{ outcome: PaymentOutcome, nextStatus: OrderStatus }> {
+export async function holdForCustomerReview (trx: Kysely<Database>, customer: OrderCustomer | { fraudReview: boolean }, paid: PaymentOutcome): Promise<{ outcome: PaymentOutcome, nextStatus: OrderStatus }> {
   // The sandbox fraud rule already held an approved card payment.
   if (paid.fraud !== undefined) return { outcome: paid, nextStatus: 'AUTHRECEIVED' }
   if (!HOLDABLE.has(paid.status)) return { outcome: paid, nextStatus: paid.status }
   // The flag comes with the customer when it was read with it; otherwise it is read here.
-  const flagged = customer.fraudReview ?? (await trx.selectFrom('customers').select('fraud_review').where('id', '=', customer.id).executeTakeFirst())?.fraud_review
+  const flagged = customer.fraudReview ?? ('id' in customer ? (await trx.selectFrom('customers').select('fraud_review').where('id', '=', customer.id).executeTakeFirst())?.fraud_review : false)
   if (flagged !== true) return { outcome: paid, nextStatus: paid.status }
   return {
     outcome: { ...paid, status: 'PENDING', approveStatus: 'WAITING', fraud: { status: 'OPEN', reason: CUSTOMER_REVIEW_REASON } },
@@ -51,20 +51,9 @@ export async function holdForCustomerReview (trx: Kysely<Database>, customer: Or
   }
 }
 
-/** After the order is stored: the stock reservation is kept (or given back on a decline); a review is opened. */
-export async function settlePlacement (
-  trx: Kysely<Database>,
-  placed: { orderId: bigint, at: Date, outcome: PaymentOutcome, nextStatus: OrderStatus, reservation: Reservation }
-): Promise<void> {
-  await placed.reservation.settle(placed.orderId, placed.outcome.paymentStatus === 'DECLINED')
-  const fraud = placed.outcome.fraud
-  if (fraud !== undefined && fraud.status === 'OPEN') {
-    await trx.insertInto('fraud_reviews').values({
-      order_id: placed.orderId,
-      opened_by: fraud.reason === CUSTOMER_REVIEW_REASON ? 'system:customer-flag' : 'system:fraud-rules',
-      reason: fraud.reason,
-      opened_at: placed.at,
-      next_status: placed.nextStatus
-    }).execute()
-  }
+/** The fraud review the order opens with (stored in the order's statement), if it is held. */
+export function openedReview (outcome: PaymentOutcome, nextStatus: OrderStatus): { openedBy: string, reason: string, nextStatus: OrderStatus } | undefined {
+  const fraud = outcome.fraud
+  if (fraud === undefined || fraud.status !== 'OPEN') return undefined
+  return { openedBy: fraud.reason === CUSTOMER_REVIEW_REASON ? 'system:customer-flag' : 'system:fraud-rules', reason: fraud.reason, nextStatus }
 }

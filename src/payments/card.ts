@@ -1,7 +1,6 @@
-import { saveStoredCard } from '../customers/stored-cards.js'
 import type { CardPaymentMethod } from './payment-method-schemas.js'
 import { newPaymentPage } from './payment-page-token.js'
-import type { PaymentDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
+import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 
 /** The card as the wire shows it after placeOrder: brand, first 6 and last 4 digits only. */
 export function maskCard (method: { CardNumber: string, CardType: string, ExpirationMonth: string, ExpirationYear: string, HolderName: string, RecurringEnabled?: boolean | undefined, Vendor3DSReturnURL: string, Vendor3DSCancelURL: string }): Record<string, unknown> {
@@ -37,7 +36,7 @@ export type CardCharge = {
  * customer (token and display data only); declined → PENDING with Errors.PAYMENT_ERROR (not an
  * RPC error, as 2Checkout); 3-D Secure → PENDING with Authorize3DS; fraud rule → PENDING, review OPEN.
  */
-export async function chargeCard (deps: PaymentDeps, request: Omit<PaymentRequest, 'details'>, charge: CardCharge): Promise<PaymentOutcome> {
+export async function chargeCard (deps: GatewayDeps, request: Omit<PaymentRequest, 'details'>, charge: CardCharge): Promise<PaymentOutcome> {
   const result = await deps.gateway.authorizeCard({
     ...charge.source,
     holderName: charge.holderName,
@@ -70,24 +69,19 @@ export async function chargeCard (deps: PaymentDeps, request: Omit<PaymentReques
       if (result.fraudReview !== undefined) {
         return { ...base, details, status: 'PENDING', approveStatus: 'WAITING', paymentStatus: 'APPROVED', errors: null, fraud: { status: 'OPEN', reason: result.fraudReview } }
       }
-      if (charge.card !== undefined) await storeCard(deps, request, { card: charge.card, holderName: charge.holderName }, result.cardToken)
-      return { ...base, details, status: 'AUTHRECEIVED', approveStatus: 'WAITING', paymentStatus: 'APPROVED', errors: null }
+      return {
+        ...base,
+        details,
+        status: 'AUTHRECEIVED',
+        approveStatus: 'WAITING',
+        paymentStatus: 'APPROVED',
+        errors: null,
+        ...(charge.card !== undefined ? { storedCard: { ...charge.card, holderName: charge.holderName, processorToken: result.cardToken } } : {})
+      }
   }
 }
 
-/** Keeps an approved card for the customer (never a card under fraud review). */
-export async function storeCard (deps: PaymentDeps, request: { merchant: { id: bigint }, customerId: bigint }, charge: { card: NonNullable<CardCharge['card']>, holderName: string }, cardToken: string): Promise<void> {
-  await saveStoredCard(deps.trx, {
-    merchantId: request.merchant.id,
-    customerId: request.customerId,
-    ...charge.card,
-    holderName: charge.holderName,
-    processorToken: cardToken,
-    at: deps.clock.now()
-  })
-}
-
-async function payByCard (deps: PaymentDeps, request: Omit<PaymentRequest, 'details'>, method: CardPaymentMethod): Promise<PaymentOutcome> {
+async function payByCard (deps: GatewayDeps, request: Omit<PaymentRequest, 'details'>, method: CardPaymentMethod): Promise<PaymentOutcome> {
   return await chargeCard(deps, request, {
     source: { cardNumber: method.CardNumber },
     holderName: method.HolderName,
@@ -97,5 +91,5 @@ async function payByCard (deps: PaymentDeps, request: Omit<PaymentRequest, 'deta
   })
 }
 
-export const CC_STRATEGY: PaymentStrategy<'CC'> = { type: 'CC', pay: async (deps, request) => await payByCard(deps, request, request.details.PaymentMethod) }
-export const TEST_STRATEGY: PaymentStrategy<'TEST'> = { type: 'TEST', pay: async (deps, request) => await payByCard(deps, request, request.details.PaymentMethod) }
+export const CC_STRATEGY: PaymentStrategy<'CC'> = { type: 'CC', database: 'none', pay: async (deps, request) => await payByCard(deps, request, request.details.PaymentMethod) }
+export const TEST_STRATEGY: PaymentStrategy<'TEST'> = { type: 'TEST', database: 'none', pay: async (deps, request) => await payByCard(deps, request, request.details.PaymentMethod) }

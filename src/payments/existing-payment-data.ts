@@ -9,6 +9,7 @@ import type { PaymentStrategy } from './payment-strategy.js'
  */
 export const EXISTING_PAYMENT_DATA_STRATEGY: PaymentStrategy<'EXISTING_PAYMENT_DATA'> = {
   type: 'EXISTING_PAYMENT_DATA',
+  database: 'transaction',
   async pay (deps, request) {
     const method = request.details.PaymentMethod
     const stored = await redeemTransientToken(deps.trx, request.merchant.id, method.TransientToken, deps.clock.now())

@@ -4,6 +4,7 @@ import type { PaymentStrategy } from './payment-strategy.js'
 /** FREE: no payment details, only for an order whose total is 0 (seed 002). */
 export const FREE_STRATEGY: PaymentStrategy<'FREE'> = {
   type: 'FREE',
+  database: 'none',
   async pay (_deps, request) {
     if (request.amountMinor !== 0n) {
       throw new AppError('ORDER_FREE_TOTAL_NOT_ZERO', {

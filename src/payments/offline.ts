@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { fromMinor } from '../catalog/money.js'
-import type { PaymentDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
+import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 
 // Offline methods (WIRE, CHECK, DIRECTDEBIT, DIRECT_DEBIT_ACH, BOLETO): the order stays PENDING
 // and the answer carries the payment instructions, as 2Checkout's placeOrder response does,
@@ -52,6 +52,7 @@ const amount = (request: Omit<PaymentRequest, 'details'>) => ({ Amount: fromMino
 
 export const WIRE_STRATEGY: PaymentStrategy<'WIRE'> = {
   type: 'WIRE',
+  database: 'none',
   async pay (_deps, request) {
     const reference = paymentReference('WIRE')
     return pending({ ...amount(request), PaymentReference: reference, BankAccounts: [{ ...SANDBOX_BENEFICIARY }] }, { offline: { paymentReference: reference } })
@@ -60,6 +61,7 @@ export const WIRE_STRATEGY: PaymentStrategy<'WIRE'> = {
 
 export const CHECK_STRATEGY: PaymentStrategy<'CHECK'> = {
   type: 'CHECK',
+  database: 'none',
   async pay (_deps, request) {
     const reference = paymentReference('CHECK')
     return pending({ ...amount(request), PaymentReference: reference, ...SANDBOX_CHECK_PAYEE }, { offline: { paymentReference: reference } })
@@ -68,6 +70,7 @@ export const CHECK_STRATEGY: PaymentStrategy<'CHECK'> = {
 
 export const BOLETO_STRATEGY: PaymentStrategy<'BOLETO'> = {
   type: 'BOLETO',
+  database: 'none',
   async pay (deps, request) {
     // The sandbox boleto: a 47-digit "linha digitável" that is plainly a test number.
     const reference = paymentReference('BOLETO')
@@ -85,12 +88,13 @@ export const BOLETO_STRATEGY: PaymentStrategy<'BOLETO'> = {
   }
 }
 
-async function mandate (deps: PaymentDeps, kind: 'SEPA' | 'ACH', holderName: string, accountNumber: string, bankCode?: string): Promise<string> {
+async function mandate (deps: GatewayDeps, kind: 'SEPA' | 'ACH', holderName: string, accountNumber: string, bankCode?: string): Promise<string> {
   return (await deps.gateway.registerBankAccount({ kind, holderName, accountNumber, bankCode })).mandateReference
 }
 
 export const DIRECTDEBIT_STRATEGY: PaymentStrategy<'DIRECTDEBIT'> = {
   type: 'DIRECTDEBIT',
+  database: 'none',
   async pay (deps, request) {
     const m = request.details.PaymentMethod
     const reference = await mandate(deps, 'SEPA', `${m.FirstName} ${m.LastName}`, m.Iban, m.Swift)
@@ -107,6 +111,7 @@ export const DIRECTDEBIT_STRATEGY: PaymentStrategy<'DIRECTDEBIT'> = {
 
 export const DIRECT_DEBIT_ACH_STRATEGY: PaymentStrategy<'DIRECT_DEBIT_ACH'> = {
   type: 'DIRECT_DEBIT_ACH',
+  database: 'none',
   async pay (deps, request) {
     const m = request.details.PaymentMethod
     const reference = await mandate(deps, 'ACH', m.AccountHolderName, m.AccountNumber, m.BankRoutingNumber)

@@ -9,13 +9,18 @@ import type { PaymentDetailsOf } from './payment-method-schemas.js'
 import type { PaymentType } from './payment-types.js'
 import type { PaymentGateway } from './sandbox-processor.js'
 
-/** What a strategy may use: the open transaction, the clock, the gateway. No protocol types. */
-export type PaymentDeps = {
-  trx: Kysely<Database>
+/** What every strategy may use: the clock, the gateway, this server's URL. No protocol types. */
+export type GatewayDeps = {
   clock: Clock
   gateway: PaymentGateway
   /** base URL of this server, for the pages it serves (3DS, redirects) */
   publicUrl: string
+}
+
+/** What a strategy that reads or writes the database gets besides: the order's open transaction and customer. */
+export type PaymentDeps = GatewayDeps & {
+  trx: Kysely<Database>
+  customerId: bigint
 }
 
 export type PaymentRequest<T extends PaymentType = PaymentType> = {
@@ -26,7 +31,6 @@ export type PaymentRequest<T extends PaymentType = PaymentType> = {
   /** what is charged: the order's GrossDiscountedPrice, in minor units */
   amountMinor: bigint
   currency: string
-  customerId: bigint
 }
 
 /** The outcome the use case stores; `paymentMethod` is the masked wire PaymentMethod. */
@@ -40,6 +44,8 @@ export type PaymentOutcome = {
   paymentMethod: Record<string, unknown> | null
   fraud?: { status: FraudStatus, reason: string }
   card?: { brand: string, first6: string, last4: string, expiry: string }
+  /** an approved card to keep (or refresh) for the customer; stored with the order, in its statement */
+  storedCard?: { brand: string, first6: string, last4: string, expiry: string, holderName: string, processorToken: string }
   processorReference?: string
   declineReason?: string
   /** non-secret, strategy-specific data kept with the payment (instructions, tokens, PO) */
@@ -48,7 +54,13 @@ export type PaymentOutcome = {
   extra?: Record<string, unknown>
 }
 
-export type PaymentStrategy<T extends PaymentType = PaymentType> = {
-  type: T
-  pay: (deps: PaymentDeps, request: PaymentRequest<T>) => Promise<PaymentOutcome>
-}
+/**
+ * How one PaymentDetails.Type pays. `database` says what pay() needs: `transaction` strategies
+ * read or write the database (a token to redeem, credit to spend) inside the order's transaction;
+ * `none` strategies only talk to the gateway and return what to store in the outcome, which lets
+ * placeOrder store such an order with a single statement (no BEGIN/COMMIT round trips). The
+ * types keep a `none` strategy from reaching the database at all.
+ */
+export type PaymentStrategy<T extends PaymentType = PaymentType> =
+  | { type: T, database: 'transaction', pay: (deps: PaymentDeps, request: PaymentRequest<T>) => Promise<PaymentOutcome> }
+  | { type: T, database: 'none', pay: (deps: GatewayDeps, request: PaymentRequest<T>) => Promise<PaymentOutcome> }

@@ -9,6 +9,7 @@ import type { PaymentStrategy } from './payment-strategy.js'
  */
 export const PREVIOUS_ORDER_STRATEGY: PaymentStrategy<'PREVIOUS_ORDER'> = {
   type: 'PREVIOUS_ORDER',
+  database: 'transaction',
   async pay (deps, request) {
     const refNo = request.details.PaymentMethod.RefNo
     const previous = await findReusableOrder(deps.trx, request.merchant.id, refNo)

@@ -13,6 +13,7 @@ export const DEFAULT_PO_PAYMENT_TERMS_DAYS = 30
  */
 export const PURCHASEORDER_STRATEGY: PaymentStrategy<'PURCHASEORDER'> = {
   type: 'PURCHASEORDER',
+  database: 'transaction',
   async pay (deps, request) {
     const method = request.details.PaymentMethod
     if (method.AutoApprove && !request.merchant.poAutoApprove) {

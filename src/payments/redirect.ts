@@ -1,5 +1,5 @@
 import { newPaymentPage } from './payment-page-token.js'
-import type { PaymentDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
+import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 import type { PaymentType } from './payment-types.js'
 
 // Methods that send the shopper to the provider and back (PayPal, iDEAL, WeChat Pay, Alipay,
@@ -12,7 +12,7 @@ export const REDIRECT_PAGE_PATH = '/sandbox/redirect'
 
 type RedirectMethod = { ReturnURL: string, CancelURL?: string | undefined }
 
-async function payByRedirect (deps: PaymentDeps, request: Omit<PaymentRequest, 'details'>, type: PaymentType, method: RedirectMethod & Record<string, unknown>): Promise<PaymentOutcome> {
+async function payByRedirect (deps: GatewayDeps, request: Omit<PaymentRequest, 'details'>, type: PaymentType, method: RedirectMethod & Record<string, unknown>): Promise<PaymentOutcome> {
   const started = await deps.gateway.startRedirect({ type, amountMinor: request.amountMinor, currency: request.currency })
   const page = newPaymentPage(deps.clock.now(), method.ReturnURL, method.CancelURL ?? method.ReturnURL)
   const redirectUrl = `${deps.publicUrl}${REDIRECT_PAGE_PATH}?token=${encodeURIComponent(page.token)}`
@@ -30,6 +30,7 @@ async function payByRedirect (deps: PaymentDeps, request: Omit<PaymentRequest, '
 
 const redirectStrategy = <T extends 'PAYPAL' | 'PAYPAL_EXPRESS' | 'DIRECT_EBANKING' | 'WE_CHAT_PAY' | 'IDEAL' | 'ALIPAY' | 'UNIONPAY' | 'TRUSTLY'>(type: T): PaymentStrategy<T> => ({
   type,
+  database: 'none',
   // Every redirect type's PaymentMethod has ReturnURL (and CancelURL where the provider has one).
   pay: async (deps, request) => await payByRedirect(deps, request, type, (request.details as { PaymentMethod: RedirectMethod & Record<string, unknown> }).PaymentMethod)
 })

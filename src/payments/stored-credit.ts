@@ -6,8 +6,9 @@ import type { PaymentStrategy } from './payment-strategy.js'
 /** STORED_CREDIT: the customer's store credit covers the total → COMPLETE, the balance is taken atomically. */
 export const STORED_CREDIT_STRATEGY: PaymentStrategy<'STORED_CREDIT'> = {
   type: 'STORED_CREDIT',
+  database: 'transaction',
   async pay (deps, request) {
-    const balance = await spendStoreCredit(deps.trx, { customerId: request.customerId, currency: request.currency, amountMinor: request.amountMinor })
+    const balance = await spendStoreCredit(deps.trx, { customerId: deps.customerId, currency: request.currency, amountMinor: request.amountMinor })
     if (balance === undefined) {
       throw paymentError('PaymentDetails.Type', `the customer's store credit in ${request.currency} does not cover ${fromMinor(request.amountMinor, request.currency)}`)
     }

@@ -1,6 +1,6 @@
 import { chargeCard } from './card.js'
 import { paymentError } from './payment-error.js'
-import type { PaymentDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
+import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 import type { PaymentType } from './payment-types.js'
 
 // Client-side and wallet tokens (2Pay.js EES tokens, client-side encryption, Apple Pay, Google
@@ -9,7 +9,7 @@ import type { PaymentType } from './payment-types.js'
 
 type TokenMethod = { Vendor3DSReturnURL: string, Vendor3DSCancelURL: string, RecurringEnabled?: boolean | undefined }
 
-async function payByToken (deps: PaymentDeps, request: Omit<PaymentRequest, 'details'>, type: PaymentType, token: string, field: string, method: TokenMethod): Promise<PaymentOutcome> {
+async function payByToken (deps: GatewayDeps, request: Omit<PaymentRequest, 'details'>, type: PaymentType, token: string, field: string, method: TokenMethod): Promise<PaymentOutcome> {
   const card = await deps.gateway.readWalletToken({ type, token })
   if (card === undefined) throw paymentError(`PaymentDetails.PaymentMethod.${field}`, `the ${type} token cannot be read by the processor`)
   const billing = request.order.BillingDetails
@@ -36,17 +36,21 @@ async function payByToken (deps: PaymentDeps, request: Omit<PaymentRequest, 'det
 
 export const ENCRYPTED_PAYMENT_DATA_STRATEGY: PaymentStrategy<'ENCRYPTED_PAYMENT_DATA'> = {
   type: 'ENCRYPTED_PAYMENT_DATA',
+  database: 'none',
   pay: async (deps, request) => await payByToken(deps, request, 'ENCRYPTED_PAYMENT_DATA', request.details.PaymentMethod.EesToken, 'EesToken', request.details.PaymentMethod)
 }
 export const EES_TOKEN_PAYMENT_STRATEGY: PaymentStrategy<'EES_TOKEN_PAYMENT'> = {
   type: 'EES_TOKEN_PAYMENT',
+  database: 'none',
   pay: async (deps, request) => await payByToken(deps, request, 'EES_TOKEN_PAYMENT', request.details.PaymentMethod.EesToken, 'EesToken', request.details.PaymentMethod)
 }
 export const APPLE_PAY_STRATEGY: PaymentStrategy<'APPLE_PAY'> = {
   type: 'APPLE_PAY',
+  database: 'none',
   pay: async (deps, request) => await payByToken(deps, request, 'APPLE_PAY', request.details.PaymentMethod.PaymentToken, 'PaymentToken', request.details.PaymentMethod)
 }
 export const GOOGLE_PAY_STRATEGY: PaymentStrategy<'GOOGLE_PAY'> = {
   type: 'GOOGLE_PAY',
+  database: 'none',
   pay: async (deps, request) => await payByToken(deps, request, 'GOOGLE_PAY', request.details.PaymentMethod.PaymentToken, 'PaymentToken', request.details.PaymentMethod)
 }

@@ -213,3 +213,68 @@ t.test('a coupon with max_uses is counted when orders are placed and refused onc
   const orders = await ta.db.db.selectFrom('orders').select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow()
   t.equal(Number(orders.n), 2, 'the refused order wrote nothing')
 })
+
+// Card orders without coupons or stock are stored by one statement outside a transaction (the
+// customer, when new, is created by that statement); these are that path's own cases.
+t.test('orders stored in one statement: new customers, racing first orders, kept cards, flagged customers', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await seedDemoMerchant(ta)
+  const shopper = (email: string, overrides: Record<string, unknown> = {}) =>
+    testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, Email: email }, ...overrides })
+
+  t.test('20 racing first orders of one new shopper: all placed, one customer, one kept card', async (t) => {
+    const replies = await Promise.all(Array.from({ length: 20 }, async () => await ta.rpc('placeOrder', [m.sessionId, shopper('Racer@Example.com')])))
+    t.same(replies.filter((r) => r.result?.Status !== 'AUTHRECEIVED').map((r) => r.error), [], 'every order placed')
+    const customers = await ta.db.db.selectFrom('customers').select('id').where('merchant_id', '=', m.id).where('email', 'ilike', 'racer@example.com').execute()
+    t.equal(customers.length, 1, 'one customer')
+    const customerId = customers[0]?.id ?? -1n
+    const orders = await ta.db.db.selectFrom('orders').select('id').where('customer_id', '=', customerId).execute()
+    t.equal(orders.length, 20, 'all 20 orders are that customer\'s')
+    const cards = await ta.db.db.selectFrom('stored_cards').selectAll().where('customer_id', '=', customerId).execute()
+    t.match(cards, [{ brand: 'visa', first6: '411111', last4: '1111' }], 'the card kept once, as brand and digits only')
+    const payments = await ta.db.db.selectFrom('payments').select('id').where('order_id', 'in', orders.map((o) => o.id)).execute()
+    t.equal(payments.length, 20, 'one payment record per order')
+  })
+
+  t.test('racing first orders of one new CustomerReference share one customer', async (t) => {
+    const replies = await Promise.all(Array.from({ length: 10 }, async (_, i) => await ta.rpc('placeOrder', [m.sessionId, shopper(`ref${i}@example.com`, { CustomerReference: 777 })])))
+    t.same(replies.map((r) => r.result?.CustomerReference), Array(10).fill(777))
+    const customers = await ta.db.db.selectFrom('customers').select('id').where('merchant_id', '=', m.id).where('customer_reference', '=', 777n).execute()
+    t.equal(customers.length, 1)
+  })
+
+  t.test('an e-mail address finds its customer whatever its letter case', async (t) => {
+    await ta.rpc('placeOrder', [m.sessionId, shopper('Case@Example.com')])
+    await ta.rpc('placeOrder', [m.sessionId, shopper('CASE@example.COM')])
+    const customers = await ta.db.db.selectFrom('customers').select('id').where('merchant_id', '=', m.id).where('email', 'ilike', 'case@example.com').execute()
+    t.equal(customers.length, 1)
+  })
+
+  t.test('a customer flagged for review: the order is held PENDING with a review opened in the same statement', async (t) => {
+    const first = (await ta.rpc('placeOrder', [m.sessionId, shopper('flagged@example.com')])).result
+    t.equal(first.Status, 'AUTHRECEIVED')
+    await ta.db.db.updateTable('customers').set({ fraud_review: true }).where('merchant_id', '=', m.id).where('email', '=', 'flagged@example.com').execute()
+    const held = (await ta.rpc('placeOrder', [m.sessionId, shopper('flagged@example.com')])).result
+    t.match(held, { Status: 'PENDING', ApproveStatus: 'WAITING', FraudReview: { Status: 'OPEN', Reason: /flagged/ } })
+    const order = await ta.db.db.selectFrom('orders').select(['id', 'status', 'fraud_status']).where('ref_no', '=', BigInt(held.RefNo)).executeTakeFirstOrThrow()
+    t.match(order, { status: 'PENDING', fraud_status: 'OPEN' })
+    const review = await ta.db.db.selectFrom('fraud_reviews').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow()
+    t.match(review, { opened_by: 'system:customer-flag', next_status: 'AUTHRECEIVED', outcome: null })
+  })
+
+  t.test('a sandbox fraud-rule hit opens a fraud-rules review and keeps no card', async (t) => {
+    const held = (await ta.rpc('placeOrder', [m.sessionId, withCard(shopper('rule@example.com'), { HolderName: 'FRAUD REVIEW' })])).result
+    t.match(held, { Status: 'PENDING', FraudReview: { Status: 'OPEN' } })
+    const order = await ta.db.db.selectFrom('orders').select(['id', 'customer_id']).where('ref_no', '=', BigInt(held.RefNo)).executeTakeFirstOrThrow()
+    t.match(await ta.db.db.selectFrom('fraud_reviews').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow(), { opened_by: 'system:fraud-rules', next_status: 'AUTHRECEIVED' })
+    t.same(await ta.db.db.selectFrom('stored_cards').select('id').where('customer_id', '=', order.customer_id ?? -1n).execute(), [])
+  })
+
+  t.test('a declined card keeps no card and stores the order PENDING with its payment', async (t) => {
+    const declined = (await ta.rpc('placeOrder', [m.sessionId, withCard(shopper('declined@example.com'), { CardNumber: '4000000000000002' })])).result
+    t.match(declined, { Status: 'PENDING', Errors: { PAYMENT_ERROR: String } })
+    const order = await ta.db.db.selectFrom('orders').select(['id', 'customer_id']).where('ref_no', '=', BigInt(declined.RefNo)).executeTakeFirstOrThrow()
+    t.match(await ta.db.db.selectFrom('payments').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow(), { status: 'DECLINED', card_last4: '0002' })
+    t.same(await ta.db.db.selectFrom('stored_cards').select('id').where('customer_id', '=', order.customer_id ?? -1n).execute(), [])
+  })
+})
