@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { lazyChild } from './logger.js'
 import { consolePlugin } from './console/plugin.js'
 import type { Deps } from './deps.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
@@ -25,6 +26,8 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
   const app = Fastify({
     loggerInstance: options.logger,
     genReqId: () => randomUUID(),
+    // Per-request loggers are made when a request first logs (most log nothing).
+    childLoggerFactory: (logger, bindings) => lazyChild(logger as Logger, bindings),
     requestIdHeader: false,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.RPC_BODY_LIMIT_BYTES,
