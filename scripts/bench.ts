@@ -116,7 +116,12 @@ async function startServer (url: string): Promise<Server> {
 
 type Row = { scenario: string, connections: number, rps: number, p50: number, p95: number, p99: number, errors: number, rssMb: number }
 
+// Every row starts from a fresh checkpoint: otherwise a checkpoint forced by the previous row's
+// WAL (full-page writes, fsync) lands in a later row and the rows measure each other.
+const checkpoint = async (): Promise<void> => { await admin('checkpoint') }
+
 async function drive (server: Server, scenario: string, connections: number, body: () => string, check?: (text: string) => boolean): Promise<Row> {
+  await checkpoint()
   const before = server.rssSamples.length
   let bad = 0
   const result = await autocannon({
@@ -170,6 +175,7 @@ async function captureOrderSql (url: string, merchant: { id: bigint, code: strin
  * captured e-mail address is replaced), inside BEGIN/COMMIT on one connection if placeOrder used one.
  */
 async function rawCeiling (url: string, queries: CompiledQuery[], connections: number): Promise<Row> {
+  await checkpoint()
   const pool = new pg.Pool({ connectionString: url, max: Math.min(connections, POOL_MAX) })
   const named = queries.map((q, i) => ({ name: `raw_${i}`, text: q.sql, values: q.parameters as unknown[] }))
   const transactional = named.some((q) => /^\s*begin/i.test(q.text))
