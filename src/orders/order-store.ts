@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely'
+import type { NewCustomer } from '../customers/customer-store.js'
 import { namedStatement } from '../db/named-statement.js'
 import type { Database } from '../db/schema.js'
 import type { OrderEvent } from './order-events.js'
@@ -55,9 +56,6 @@ export type StoredOrderItem = {
   vatPercentBp: number
   details: Record<string, unknown>
 }
-
-/** A customer the order creates (its first order): found by CustomerReference, else by e-mail. */
-export type NewCustomer = { customerReference: bigint | null, firstName: string, lastName: string, email: string, company: string | null }
 
 export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantCode' | 'customerReference'> & {
   merchantId: bigint

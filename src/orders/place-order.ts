@@ -6,7 +6,7 @@ import { keepsStock, reserveInventory } from '../catalog/inventory.js'
 import { tryToMinor } from '../catalog/money.js'
 import { priceCart, type Cart, type CartLine, type PricedCart } from '../catalog/pricing.js'
 import type { Clock } from '../clock.js'
-import { readOrderContext, upsertOrderCustomer, type OrderCustomer } from '../customers/customer-store.js'
+import { createOrderCustomer, readOrderContext, type NewCustomer, type OrderCustomer } from '../customers/customer-store.js'
 import type { Database } from '../db/schema.js'
 import { businessError, type FieldError } from '../errors.js'
 import type { Log } from '../logger.js'
@@ -16,7 +16,7 @@ import type { PaymentGateway } from '../payments/sandbox-processor.js'
 import type { Order } from './order-schema.js'
 import { holdForCustomerReview, openedReview, type PlaceOrderHooks } from './place-order-hooks.js'
 import { placementEvents } from './order-events.js'
-import { insertOrder, type NewCustomer, type StoredOrder, type StoredOrderItem } from './order-store.js'
+import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
 import { toWireOrder } from './wire-order.js'
 
 export type PlaceOrderDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, publicUrl: string, catalogCache?: CatalogCache }
@@ -129,8 +129,15 @@ export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db' | 'catalogCach
 export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, order: Order, log: Log, hooks: PlaceOrderHooks = {}): Promise<Record<string, unknown>> {
   const now = deps.clock.now()
   const billing = order.BillingDetails
-  const customerReference = order.CustomerReference === undefined ? null : BigInt(order.CustomerReference)
-  const context = await readOrderContext(deps.db, merchant.id, hooks.customer === undefined ? { customerReference, email: billing.Email } : undefined)
+  // The shopper as the order names them, created with the order when new.
+  const shopper: NewCustomer = {
+    customerReference: order.CustomerReference === undefined ? null : BigInt(order.CustomerReference),
+    firstName: billing.FirstName,
+    lastName: billing.LastName,
+    email: billing.Email,
+    company: billing.Company ?? null
+  }
+  const context = await readOrderContext(deps.db, merchant.id, hooks.customer === undefined ? shopper : undefined)
   const priced = await priceOrder(deps, merchant, order, now, hooks, context.catalogVersion)
   const type = order.PaymentDetails.Type
   // The registry is keyed by type, so this strategy's details are the ones of `type`.
@@ -169,11 +176,11 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
     const paid = await strategy.pay(gatewayDeps, request)
     let customer: OrderCustomer | undefined = context.customer
     for (let attempt = 1; ; attempt++) {
-      const result = await store(deps.db, customer ?? { customerReference, firstName: billing.FirstName, lastName: billing.LastName, email: billing.Email, company: billing.Company ?? null }, paid)
+      const result = await store(deps.db, customer ?? shopper, paid)
       if (result !== undefined) { placed = result; break }
       // A racing first order of the same shopper created the customer: use it, store again.
       if (attempt === 3) throw new Error('the order\'s new customer exists but cannot be read')
-      customer = (await readOrderContext(deps.db, merchant.id, { customerReference, email: billing.Email })).customer
+      customer = (await readOrderContext(deps.db, merchant.id, shopper)).customer
     }
   } else {
     placed = await deps.db.transaction().execute(async (trx) => {
@@ -189,13 +196,7 @@ export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, orde
       }
       // Stock is reserved before the payment runs: an order that cannot be filled is never charged.
       const reservation = await reserveInventory(trx, merchant.id, priced.lines)
-      const customer = await (hooks.customer?.(trx) ?? context.customer ?? upsertOrderCustomer(trx, merchant.id, {
-        customerReference: order.CustomerReference,
-        firstName: billing.FirstName,
-        lastName: billing.LastName,
-        email: billing.Email,
-        company: billing.Company
-      }))
+      const customer = await (hooks.customer?.(trx) ?? context.customer ?? createOrderCustomer(trx, merchant.id, shopper))
       const paid = hooks.pay?.(priced) ?? (strategy.database === 'none'
         ? await strategy.pay(gatewayDeps, request)
         : await strategy.pay({ ...gatewayDeps, trx, customerId: customer.id }, request))
