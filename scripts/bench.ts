@@ -7,8 +7,8 @@
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
 //   the bench creates and drops its own database `ordergate_bench`.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
+import { appendFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     scale: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     connections: { type: 'string', default: '1,10,50' },
+    /** connections in the server's pool (DB_POOL_MAX), the raw ceiling's and the floor's */
+    pool: { type: 'string', default: '20' },
     /** run only the scenarios whose name starts with one of these (comma-separated) */
     only: { type: 'string' },
     /** write a CPU profile of the server to this directory */
@@ -50,7 +52,7 @@ const CONNECTIONS = args.connections.split(',').map(Number)
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB_NAME = 'ordergate_bench'
 const ENCRYPTION_KEY = 'ab'.repeat(32)
-const POOL_MAX = 20
+const POOL_MAX = Number(args.pool)
 
 function dbUrl (name: string): string {
   const url = new URL(ADMIN_URL)
@@ -80,11 +82,12 @@ type Server = { url: string, child: ChildProcess, rssSamples: number[], stop: ()
 
 async function startServer (url: string): Promise<Server> {
   const profile = args['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'src', 'server.js')], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, DEMO_SEED: 'false' },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
+  return await startProcess([...profile, join(ROOT, 'dist', 'src', 'server.js')],
+    { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, DEMO_SEED: 'false' })
+}
+
+async function startProcess (argv: string[], env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   const serverUrl = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (c: Buffer) => {
@@ -114,7 +117,45 @@ async function startServer (url: string): Promise<Server> {
   }
 }
 
-type Row = { scenario: string, connections: number, rps: number, p50: number, p95: number, p99: number, errors: number, rssMb: number }
+type Row = { scenario: string, connections: number, rps: number, p50: number, p95: number, p99: number, errors: number, rssMb: number, cpu?: CpuCost }
+
+// CPU cost per request, read from /proc (Linux): the figures that stay comparable when the
+// machine's speed swings (other tenants, fsync latency), unlike requests/s alone.
+type CpuCost = { serverUs: number, pgUs: number, generatorUs: number, busyPct: number }
+type CpuSnapshot = { server: number, pg: number, generator: number, busy: number, total: number }
+const TICK_US = 10_000 // USER_HZ = 100 on Linux
+
+async function processTicks (pid: number | string): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12]) // utime + stime
+  } catch { return 0 } // the process ended
+}
+
+async function cpuSnapshot (serverPid: number | undefined): Promise<CpuSnapshot> {
+  let pg = 0
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')
+    if (comm.trim() === 'postgres') pg += await processTicks(pid)
+  }
+  const [, ...times] = ((await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '').trim().split(/\s+/).map(Number)
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = times
+  const busy = user + nice + system + irq + softirq + steal
+  const usage = process.cpuUsage()
+  return { server: serverPid === undefined ? 0 : await processTicks(serverPid), pg, generator: (usage.user + usage.system) / TICK_US, busy, total: busy + idle + iowait }
+}
+
+function cpuCost (before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuCost {
+  const per = (ticks: number) => Math.round(ticks * TICK_US / Math.max(1, requests))
+  return {
+    serverUs: per(after.server - before.server),
+    pgUs: per(after.pg - before.pg),
+    generatorUs: per(after.generator - before.generator),
+    busyPct: Math.round(100 * (after.busy - before.busy) / Math.max(1, after.total - before.total))
+  }
+}
 
 // Every row starts from a fresh checkpoint: otherwise a checkpoint forced by the previous row's
 // WAL (full-page writes, fsync) lands in a later row and the rows measure each other.
@@ -124,6 +165,7 @@ async function drive (server: Server, scenario: string, connections: number, bod
   await checkpoint()
   const before = server.rssSamples.length
   let bad = 0
+  const cpuBefore = await cpuSnapshot(server.child.pid)
   const result = await autocannon({
     url: `${server.url}/rpc`,
     method: 'POST',
@@ -132,8 +174,10 @@ async function drive (server: Server, scenario: string, connections: number, bod
     duration: DURATION,
     requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse: (status, text) => { if (status !== 200 || (check !== undefined && !check(text))) bad++ } }]
   })
+  const cpu = cpuCost(cpuBefore, await cpuSnapshot(server.child.pid), result.requests.total)
   const rss = server.rssSamples.slice(before)
   return {
+    cpu,
     scenario,
     connections,
     rps: Math.round(result.requests.average),
@@ -146,6 +190,27 @@ async function drive (server: Server, scenario: string, connections: number, bod
 }
 
 const CAPTURE_EMAIL = 'raw-ceiling@example.com'
+
+// Captured parameters as JSON for the floor process: int8 as text and timestamps as ISO text,
+// which is what pg sends for them anyway.
+const toJsonValue = (value: unknown): unknown =>
+  typeof value === 'bigint' ? String(value) : value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(toJsonValue) : value
+
+/** The stack floor (scripts/bench-floor.ts) serving the captured SQL with an Order of the real size. */
+async function startFloor (url: string, queries: CompiledQuery[], result: Record<string, unknown>): Promise<Server> {
+  const spec = {
+    databaseUrl: url,
+    poolMax: POOL_MAX,
+    statements: queries.map((q, i) => ({ name: `floor_${i}`, text: q.sql, values: q.parameters.map(toJsonValue) })),
+    captureEmail: CAPTURE_EMAIL,
+    transactional: queries.some((q) => /^\s*begin/i.test(q.sql)),
+    result
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'ordergate-bench-'))
+  const specPath = join(dir, 'floor.json')
+  await writeFile(specPath, JSON.stringify(spec))
+  return await startProcess([join(ROOT, 'dist', 'scripts', 'bench-floor.js')], { BENCH_FLOOR_SPEC: specPath })
+}
 
 /**
  * Records the SQL one placeOrder issues (in order, with parameters), through Kysely's log hook,
@@ -200,12 +265,14 @@ async function rawCeiling (url: string, queries: CompiledQuery[], connections: n
     }
   }
   const started = Date.now()
+  const cpuBefore = await cpuSnapshot(undefined)
   await Promise.all(Array.from({ length: connections }, worker))
   const seconds = (Date.now() - started) / 1000
+  const cpu = cpuCost(cpuBefore, await cpuSnapshot(undefined), latencies.length)
   await pool.end()
   latencies.sort((a, b) => a - b)
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0)
-  return { scenario: `raw SQL of placeOrder (pg, ${queries.length} statements)`, connections, rps: Math.round(latencies.length / seconds), p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), errors, rssMb: 0 }
+  return { scenario: `raw SQL of placeOrder (pg, ${queries.length} statements)`, connections, rps: Math.round(latencies.length / seconds), p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), errors, rssMb: 0, cpu }
 }
 
 async function generateOrders (url: string, merchantId: bigint, count: number): Promise<void> {
@@ -235,8 +302,14 @@ async function generateOrders (url: string, merchantId: bigint, count: number): 
 }
 
 function table (rows: Row[]): string {
-  const lines = ['| scenario | conns | req/s | p50 ms | p95 ms | p99 ms | errors | server RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|']
-  for (const r of rows) lines.push(`| ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.rssMb || ''} |`)
+  const lines = [
+    '| scenario | conns | req/s | p50 ms | p95 ms | p99 ms | errors | server RSS MB | server CPU µs/req | PostgreSQL CPU µs/req | generator CPU µs/req | machine busy % |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  ]
+  for (const r of rows) {
+    const cpu = r.cpu === undefined ? ['', '', '', ''] : [r.cpu.serverUs || '', r.cpu.pgUs, r.cpu.generatorUs, r.cpu.busyPct]
+    lines.push(`| ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.rssMb || ''} | ${cpu.join(' | ')} |`)
+  }
   return lines.join('\n')
 }
 
@@ -262,6 +335,8 @@ async function main (): Promise<void> {
     return r.result as string
   }
   const rows: Row[] = []
+  const only = args.only?.split(',')
+  const wanted = (name: string) => only === undefined || only.some((o) => name.startsWith(o))
   // Each order from a different shopper (e-mail), as a real store sees them.
   let shopper = 0
   const orderBody = (session: string, lines = 2) => {
@@ -278,13 +353,13 @@ async function main (): Promise<void> {
   const refNo = warm.result.RefNo as string
 
   const captured = await captureOrderSql(url, merchant, benchOrder())
+  const floor = wanted('floor') ? await startFloor(url, captured, warm.result as Record<string, unknown>) : undefined
 
-  const only = args.only?.split(',')
-  const wanted = (name: string) => only === undefined || only.some((o) => name.startsWith(o))
   for (const connections of CONNECTIONS) {
     session = await login()
     if (wanted('placeOrder')) rows.push(await drive(server, 'placeOrder (TEST card, 2 lines)', connections, orderBody(session), ok))
     if (wanted('raw')) rows.push(await rawCeiling(url, captured, connections))
+    if (floor !== undefined) rows.push(await drive(floor, 'floor: bare Fastify + pg, the same SQL, no ordergate logic', connections, orderBody(session), ok))
     if (wanted('getOrder')) rows.push(await drive(server, 'getOrder', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getOrder', params: [session, refNo] }), ok))
     if (wanted('isValid')) rows.push(await drive(server, 'isValidOrderReference', connections, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'isValidOrderReference', params: [session, refNo] }), (t) => t.includes('"result":true')))
     if (wanted('login')) {
@@ -306,6 +381,7 @@ async function main (): Promise<void> {
     scaleRows.push(await drive(server, 'getOrder, 1,000,000 orders stored', 10, () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getOrder', params: [session, refNo] }), ok))
   }
   await server.stop()
+  await floor?.stop()
   await setup.close()
   await admin(`drop database if exists ${DB_NAME} with (force)`)
 
