@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { sql, type Kysely } from 'kysely'
+import { CompiledQuery, type Kysely } from 'kysely'
+import { namedStatement } from '../db/named-statement.js'
 import type { Database } from '../db/schema.js'
 
 /** Statuses whose card or PayPal payment a new order may reuse (seed 002, PreviousOrder.RefNo). */
@@ -23,6 +24,33 @@ export type ReusableOrder = {
   card: { brand: string, first6: string, last4: string, expiry: string } | null
 }
 
+const REUSABLE_STATUS_LIST: readonly string[] = REUSABLE_STATUSES
+const REUSABLE_PAYMENT_TYPE_LIST: readonly string[] = REUSABLE_PAYMENT_TYPES
+
+type ReusableRow = {
+  id: bigint
+  ref_no: bigint
+  payment_type: string
+  card_brand: string | null
+  card_first6: string | null
+  card_last4: string | null
+  card_expiry: string | null
+  payment_token: string
+  holder_name: string | null
+}
+
+// One constant text, prepared once per connection (isValidOrderReference is a hot read).
+const REUSABLE_ORDER = namedStatement<'merchant_id' | 'ref_no' | 'statuses' | 'payment_types'>(`
+select o.id, o.ref_no, o.payment_type, p.card_brand, p.card_first6, p.card_last4, p.card_expiry,
+  p.details->>'paymentToken' as payment_token, p.details->>'holderName' as holder_name
+from orders o
+join payments p on p.order_id = o.id
+where o.merchant_id = $merchant_id::int8 and o.ref_no = $ref_no::int8
+  and o.status = any($statuses::text[]) and o.payment_type = any($payment_types::text[])
+  and (o.fraud_status is null or o.fraud_status = 'OKAY')
+  and p.details->>'paymentToken' is not null
+limit 1`)
+
 /**
  * The order behind `refNo`, if it belongs to this merchant and can pay for a PREVIOUS_ORDER
  * order: AUTHRECEIVED or COMPLETE, paid by card or PayPal, not under (or failed) fraud review,
@@ -32,20 +60,13 @@ export type ReusableOrder = {
 export async function findReusableOrder (db: Kysely<Database>, merchantId: bigint, refNo: string): Promise<ReusableOrder | undefined> {
   const ref = parseRefNo(refNo)
   if (ref === undefined) return undefined
-  const row = await db.selectFrom('orders')
-    .innerJoin('payments', 'payments.order_id', 'orders.id')
-    .select(['orders.id', 'orders.ref_no', 'orders.payment_type', 'payments.card_brand', 'payments.card_first6', 'payments.card_last4', 'payments.card_expiry'])
-    .select([
-      sql<string>`payments.details->>'paymentToken'`.as('payment_token'),
-      sql<string | null>`payments.details->>'holderName'`.as('holder_name')
-    ])
-    .where('orders.merchant_id', '=', merchantId)
-    .where('orders.ref_no', '=', ref)
-    .where('orders.status', 'in', REUSABLE_STATUSES)
-    .where('orders.payment_type', 'in', REUSABLE_PAYMENT_TYPES)
-    .where((eb) => eb.or([eb('orders.fraud_status', 'is', null), eb('orders.fraud_status', '=', 'OKAY')]))
-    .where(sql<boolean>`payments.details->>'paymentToken' is not null`)
-    .executeTakeFirst()
+  const { rows } = await db.executeQuery<ReusableRow>(CompiledQuery.raw(REUSABLE_ORDER.text, REUSABLE_ORDER.bind({
+    merchant_id: merchantId,
+    ref_no: ref,
+    statuses: REUSABLE_STATUS_LIST,
+    payment_types: REUSABLE_PAYMENT_TYPE_LIST
+  })))
+  const row = rows[0]
   if (row === undefined) return undefined
   return {
     id: row.id,

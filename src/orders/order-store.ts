@@ -1,7 +1,7 @@
-import { CompiledQuery, type Kysely } from 'kysely'
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely'
 import type { NewCustomer } from '../customers/customer-store.js'
 import { namedStatement } from '../db/named-statement.js'
-import type { Database } from '../db/schema.js'
+import type { Database, OrdersTable } from '../db/schema.js'
 import type { OrderEvent } from './order-events.js'
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
 
@@ -251,18 +251,30 @@ export async function insertOrder (db: Kysely<Database>, order: NewOrder): Promi
   return row === undefined ? undefined : { id: row.id, refNo: row.ref_no, orderNo: row.order_no, customerId: row.customer_id }
 }
 
+// The order with its merchant code, customer reference and lines, in ONE round trip. Lines come
+// as one JSON array (ordered by line_no) with their int8 amounts as text, so no amount passes
+// through a JavaScript number.
+const ORDER_BY_REF_NO = namedStatement<'merchant_id' | 'ref_no'>(`
+select o.*, m.code as merchant_code, c.customer_reference,
+  coalesce((
+    select json_agg(json_build_array(i.line_no, i.product_code, i.product_name, i.sku, i.quantity,
+      i.unit_net_price_minor::text, i.net_price_minor::text, i.discount_minor::text, i.vat_minor::text,
+      i.gross_price_minor::text, i.vat_percent_bp, i.details) order by i.line_no)
+    from order_items i where i.order_id = o.id
+  ), '[]'::json) as items
+from orders o
+join merchants m on m.id = o.merchant_id
+left join customers c on c.id = o.customer_id
+where o.merchant_id = $merchant_id::int8 and o.ref_no = $ref_no::int8`)
+
+type OrderRow = Selectable<OrdersTable> & { merchant_code: string, customer_reference: bigint | null, items: OrderItemTuple[] }
+type OrderItemTuple = [number, string, string, string | null, number, string, string, string, string, string, number, Record<string, unknown>]
+
 /** This merchant's order by RefNo (another merchant's order is simply not found). */
 export async function findOrderByRefNo (db: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<StoredOrder | undefined> {
-  const row = await db.selectFrom('orders')
-    .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')
-    .leftJoin('customers', 'customers.id', 'orders.customer_id')
-    .selectAll('orders')
-    .select(['merchants.code as merchant_code', 'customers.customer_reference'])
-    .where('orders.merchant_id', '=', merchantId)
-    .where('orders.ref_no', '=', refNo)
-    .executeTakeFirst()
+  const { rows } = await db.executeQuery<OrderRow>(CompiledQuery.raw(ORDER_BY_REF_NO.text, ORDER_BY_REF_NO.bind({ merchant_id: merchantId, ref_no: refNo })))
+  const row = rows[0]
   if (row === undefined) return undefined
-  const items = await db.selectFrom('order_items').selectAll().where('order_id', '=', row.id).orderBy('line_no').execute()
   return {
     id: row.id,
     merchantCode: row.merchant_code,
@@ -296,19 +308,19 @@ export async function findOrderByRefNo (db: Kysely<Database>, merchantId: bigint
     extra: row.extra as Record<string, unknown>,
     orderDate: row.order_date,
     finishDate: row.finish_date,
-    items: items.map((item) => ({
-      lineNo: item.line_no,
-      productCode: item.product_code,
-      productName: item.product_name,
-      sku: item.sku,
-      quantity: item.quantity,
-      unitNetPriceMinor: item.unit_net_price_minor,
-      netPriceMinor: item.net_price_minor,
-      discountMinor: item.discount_minor,
-      vatMinor: item.vat_minor,
-      grossPriceMinor: item.gross_price_minor,
-      vatPercentBp: item.vat_percent_bp,
-      details: item.details as Record<string, unknown>
+    items: row.items.map(([lineNo, productCode, productName, sku, quantity, unitNet, net, discount, vat, gross, vatPercentBp, details]) => ({
+      lineNo,
+      productCode,
+      productName,
+      sku,
+      quantity,
+      unitNetPriceMinor: BigInt(unitNet),
+      netPriceMinor: BigInt(net),
+      discountMinor: BigInt(discount),
+      vatMinor: BigInt(vat),
+      grossPriceMinor: BigInt(gross),
+      vatPercentBp,
+      details
     }))
   }
 }
