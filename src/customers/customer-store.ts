@@ -1,5 +1,5 @@
-import { CompiledQuery, type Kysely } from 'kysely'
-import { namedStatement } from '../db/named-statement.js'
+import type { Kysely } from 'kysely'
+import { batchedRead, batchStatements } from '../db/read-batcher.js'
 import type { Database } from '../db/schema.js'
 
 /** `fraudReview`: the customer is flagged for review (undefined: not read). */
@@ -33,33 +33,38 @@ export async function createOrderCustomer (db: Kysely<Database>, merchantId: big
 export type CustomerKey = { customerReference: bigint | null, email: string }
 
 // The merchant's catalog version (for the cart-catalog cache) and the order's existing customer,
-// in one round trip. The second branch runs only when there is no CustomerReference.
-const ORDER_CONTEXT = namedStatement<'merchant_id' | 'reference' | 'email'>(`
-select m.catalog_version, c.id, c.customer_reference, c.fraud_review
-from merchants m
+// in one round trip, for every order that concurrent calls are placing at once. The second
+// branch runs only when there is no CustomerReference.
+const ORDER_CONTEXTS = batchStatements([['merchant_id', 'int8'], ['reference', 'int8'], ['email', 'text']], (source) => `
+select k.n, m.catalog_version, c.id, c.customer_reference, c.fraud_review
+from ${source}
+join merchants m on m.id = k.merchant_id
 left join lateral (
   (select id, customer_reference, fraud_review from customers
-    where merchant_id = m.id and customer_reference = $reference::int8)
+    where merchant_id = m.id and customer_reference = k.reference)
   union all
   (select id, customer_reference, fraud_review from customers
-    where merchant_id = m.id and $reference::int8 is null and customer_reference is null and lower(email) = lower($email::text))
+    where merchant_id = m.id and k.reference is null and customer_reference is null and lower(email) = lower(k.email))
   limit 1
-) c on true
-where m.id = $merchant_id::int8`)
+) c on true`)
+
+type OrderContextRow = { n: number, catalog_version: bigint, id: bigint | null, customer_reference: bigint | null, fraud_review: boolean | null }
+type OrderContext = { catalogVersion: bigint | undefined, customer: OrderCustomer | undefined }
+
+const readContext = batchedRead(
+  ORDER_CONTEXTS,
+  (key: { merchantId: bigint, reference: bigint | null, email: string | null }) => [key.merchantId, key.reference, key.email],
+  (row: OrderContextRow): OrderContext => ({
+    catalogVersion: row.catalog_version,
+    customer: row.id === null ? undefined : { id: row.id, customerReference: row.customer_reference, fraudReview: row.fraud_review === true }
+  })
+)
 
 /**
  * What placeOrder reads before it prices: the merchant's catalog version and, when `key` is
  * given, the customer it names (undefined: a new customer; no key: not looked up).
  */
-export async function readOrderContext (db: Kysely<Database>, merchantId: bigint, key: CustomerKey | undefined): Promise<{ catalogVersion: bigint | undefined, customer: OrderCustomer | undefined }> {
-  const { rows } = await db.executeQuery<{ catalog_version: bigint, id: bigint | null, customer_reference: bigint | null, fraud_review: boolean | null }>(CompiledQuery.raw(
-    ORDER_CONTEXT.text,
-    ORDER_CONTEXT.bind({ merchant_id: merchantId, reference: key?.customerReference ?? null, email: key?.email ?? null })
-  ))
-  const row = rows[0]
-  if (row === undefined) return { catalogVersion: undefined, customer: undefined }
-  return {
-    catalogVersion: row.catalog_version,
-    customer: row.id === null ? undefined : { id: row.id, customerReference: row.customer_reference, fraudReview: row.fraud_review === true }
-  }
+export async function readOrderContext (db: Kysely<Database>, merchantId: bigint, key: CustomerKey | undefined): Promise<OrderContext> {
+  const context = await readContext(db, { merchantId, reference: key?.customerReference ?? null, email: key?.email ?? null })
+  return context ?? { catalogVersion: undefined, customer: undefined }
 }

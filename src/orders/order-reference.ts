@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { CompiledQuery, type Kysely } from 'kysely'
-import { namedStatement } from '../db/named-statement.js'
+import type { Kysely } from 'kysely'
+import { batchedRead, batchStatements } from '../db/read-batcher.js'
 import type { Database } from '../db/schema.js'
 
 /** Statuses whose card or PayPal payment a new order may reuse (seed 002, PreviousOrder.RefNo). */
@@ -24,9 +24,6 @@ export type ReusableOrder = {
   card: { brand: string, first6: string, last4: string, expiry: string } | null
 }
 
-const REUSABLE_STATUS_LIST: readonly string[] = REUSABLE_STATUSES
-const REUSABLE_PAYMENT_TYPE_LIST: readonly string[] = REUSABLE_PAYMENT_TYPES
-
 type ReusableRow = {
   id: bigint
   ref_no: bigint
@@ -39,17 +36,36 @@ type ReusableRow = {
   holder_name: string | null
 }
 
-// One constant text, prepared once per connection (isValidOrderReference is a hot read).
-const REUSABLE_ORDER = namedStatement<'merchant_id' | 'ref_no' | 'statuses' | 'payment_types'>(`
-select o.id, o.ref_no, o.payment_type, p.card_brand, p.card_first6, p.card_last4, p.card_expiry,
-  p.details->>'paymentToken' as payment_token, p.details->>'holderName' as holder_name
-from orders o
-join payments p on p.order_id = o.id
-where o.merchant_id = $merchant_id::int8 and o.ref_no = $ref_no::int8
-  and o.status = any($statuses::text[]) and o.payment_type = any($payment_types::text[])
-  and (o.fraud_status is null or o.fraud_status = 'OKAY')
-  and p.details->>'paymentToken' is not null
-limit 1`)
+// Concurrent look-ups (isValidOrderReference is a hot read) go out together as one statement.
+const REUSABLE_ORDERS = batchStatements([['merchant_id', 'int8'], ['ref_no', 'int8']], (source) => `
+select k.n, r.* from ${source}
+join lateral (
+  select o.id, o.ref_no, o.payment_type, p.card_brand, p.card_first6, p.card_last4, p.card_expiry,
+    p.details->>'paymentToken' as payment_token, p.details->>'holderName' as holder_name
+  from orders o
+  join payments p on p.order_id = o.id
+  where o.merchant_id = k.merchant_id and o.ref_no = k.ref_no
+    and o.status in (${REUSABLE_STATUSES.map((s) => `'${s}'`).join(', ')})
+    and o.payment_type in (${REUSABLE_PAYMENT_TYPES.map((t) => `'${t}'`).join(', ')})
+    and (o.fraud_status is null or o.fraud_status = 'OKAY')
+    and p.details->>'paymentToken' is not null
+  limit 1
+) r on true`)
+
+const readReusableOrder = batchedRead(
+  REUSABLE_ORDERS,
+  (key: { merchantId: bigint, refNo: bigint }) => [key.merchantId, key.refNo],
+  (row: ReusableRow & { n: number }): ReusableOrder => ({
+    id: row.id,
+    refNo: row.ref_no,
+    paymentType: row.payment_type,
+    paymentToken: row.payment_token,
+    holderName: row.holder_name,
+    card: row.card_brand !== null && row.card_first6 !== null && row.card_last4 !== null && row.card_expiry !== null
+      ? { brand: row.card_brand, first6: row.card_first6, last4: row.card_last4, expiry: row.card_expiry }
+      : null
+  })
+)
 
 /**
  * The order behind `refNo`, if it belongs to this merchant and can pay for a PREVIOUS_ORDER
@@ -60,24 +76,7 @@ limit 1`)
 export async function findReusableOrder (db: Kysely<Database>, merchantId: bigint, refNo: string): Promise<ReusableOrder | undefined> {
   const ref = parseRefNo(refNo)
   if (ref === undefined) return undefined
-  const { rows } = await db.executeQuery<ReusableRow>(CompiledQuery.raw(REUSABLE_ORDER.text, REUSABLE_ORDER.bind({
-    merchant_id: merchantId,
-    ref_no: ref,
-    statuses: REUSABLE_STATUS_LIST,
-    payment_types: REUSABLE_PAYMENT_TYPE_LIST
-  })))
-  const row = rows[0]
-  if (row === undefined) return undefined
-  return {
-    id: row.id,
-    refNo: row.ref_no,
-    paymentType: row.payment_type,
-    paymentToken: row.payment_token,
-    holderName: row.holder_name,
-    card: row.card_brand !== null && row.card_first6 !== null && row.card_last4 !== null && row.card_expiry !== null
-      ? { brand: row.card_brand, first6: row.card_first6, last4: row.card_last4, expiry: row.card_expiry }
-      : null
-  }
+  return await readReusableOrder(db, { merchantId, refNo: ref })
 }
 
 /** RefNo as a param: a numeric string, or a number (PHP clients send either). */

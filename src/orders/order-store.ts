@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely'
 import type { NewCustomer } from '../customers/customer-store.js'
 import { namedStatement } from '../db/named-statement.js'
+import { batchedRead, batchStatements } from '../db/read-batcher.js'
 import type { Database, OrdersTable } from '../db/schema.js'
 import type { OrderEvent } from './order-events.js'
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
@@ -251,30 +252,33 @@ export async function insertOrder (db: Kysely<Database>, order: NewOrder): Promi
   return row === undefined ? undefined : { id: row.id, refNo: row.ref_no, orderNo: row.order_no, customerId: row.customer_id }
 }
 
-// The order with its merchant code, customer reference and lines, in ONE round trip. Lines come
-// as one JSON array (ordered by line_no) with their int8 amounts as text, so no amount passes
-// through a JavaScript number.
-const ORDER_BY_REF_NO = namedStatement<'merchant_id' | 'ref_no'>(`
-select o.*, m.code as merchant_code, c.customer_reference,
+// The order with its merchant code, customer reference and lines, in ONE round trip, for every
+// order that concurrent calls ask for at once. Lines come as one JSON array (ordered by line_no)
+// with their int8 amounts as text, so no amount passes through a JavaScript number.
+const ORDERS_BY_REF_NO = batchStatements([['merchant_id', 'int8'], ['ref_no', 'int8']], (source) => `
+select k.n, o.*, m.code as merchant_code, c.customer_reference,
   coalesce((
     select json_agg(json_build_array(i.line_no, i.product_code, i.product_name, i.sku, i.quantity,
       i.unit_net_price_minor::text, i.net_price_minor::text, i.discount_minor::text, i.vat_minor::text,
       i.gross_price_minor::text, i.vat_percent_bp, i.details) order by i.line_no)
     from order_items i where i.order_id = o.id
   ), '[]'::json) as items
-from orders o
+from ${source}
+join orders o on o.merchant_id = k.merchant_id and o.ref_no = k.ref_no
 join merchants m on m.id = o.merchant_id
-left join customers c on c.id = o.customer_id
-where o.merchant_id = $merchant_id::int8 and o.ref_no = $ref_no::int8`)
+left join customers c on c.id = o.customer_id`)
 
-type OrderRow = Selectable<OrdersTable> & { merchant_code: string, customer_reference: bigint | null, items: OrderItemTuple[] }
+type OrderRow = Selectable<OrdersTable> & { n: number, merchant_code: string, customer_reference: bigint | null, items: OrderItemTuple[] }
 type OrderItemTuple = [number, string, string, string | null, number, string, string, string, string, string, number, Record<string, unknown>]
+
+const readOrder = batchedRead(ORDERS_BY_REF_NO, (key: { merchantId: bigint, refNo: bigint }) => [key.merchantId, key.refNo], toStoredOrder)
 
 /** This merchant's order by RefNo (another merchant's order is simply not found). */
 export async function findOrderByRefNo (db: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<StoredOrder | undefined> {
-  const { rows } = await db.executeQuery<OrderRow>(CompiledQuery.raw(ORDER_BY_REF_NO.text, ORDER_BY_REF_NO.bind({ merchant_id: merchantId, ref_no: refNo })))
-  const row = rows[0]
-  if (row === undefined) return undefined
+  return await readOrder(db, { merchantId, refNo })
+}
+
+function toStoredOrder (row: OrderRow): StoredOrder {
   return {
     id: row.id,
     merchantCode: row.merchant_code,
