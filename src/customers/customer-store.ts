@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { batchedRead, batchStatements } from '../db/read-batcher.js'
+import { batchedRead, batchStatements } from '../db/coalesce.js'
 import type { Database } from '../db/schema.js'
 
 /** `fraudReview`: the customer is flagged for review (undefined: not read). */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Kysely } from 'kysely'
-import { batchedRead, batchStatements } from '../db/read-batcher.js'
+import { batchedRead, batchStatements } from '../db/coalesce.js'
 import type { Database } from '../db/schema.js'
 
 /** Statuses whose card or PayPal payment a new order may reuse (seed 002, PreviousOrder.RefNo). */

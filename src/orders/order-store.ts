@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely'
 import type { NewCustomer } from '../customers/customer-store.js'
 import { namedStatement } from '../db/named-statement.js'
-import { batchedRead, batchStatements } from '../db/read-batcher.js'
+import { batchedRead, batchStatements, coalesced, isRolledBackStatementError } from '../db/coalesce.js'
 import type { Database, OrdersTable } from '../db/schema.js'
 import type { OrderEvent } from './order-events.js'
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
@@ -85,172 +85,225 @@ export type NewPayment = {
 const json = (value: unknown): string => JSON.stringify(value)
 const nullableJson = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
 
-// Customer (found or created), order, lines, payment, history, stored card and fraud review: ONE
-// statement, atomic on its own, so an order outside a transaction costs one round trip. When the
-// customer to create already exists (a racing first order of the same shopper committed it),
-// `created` is empty and so is everything built on it: nothing is written and no row comes back.
-const INSERT_ORDER = namedStatement<
-  'customer_id' | 'merchant_id' | 'customer_reference' | 'first_name' | 'last_name' | 'email' | 'company' |
+// Orders (each with its customer found or created, lines, payment, history, kept card and fraud
+// review) in ONE statement, atomic on its own, so storing them outside a transaction costs one
+// round trip for all of them. Each order is a slot `n`: its own values are the n-th element of
+// the order arrays, its lines and history entries are the elements tagged n in theirs.
+// - A new customer is matched back to its slots by its unique key, so two orders of one new
+//   shopper share the customer created for them. When the customer to create already exists (a
+//   racing order of the same shopper committed it), its slots find no customer and are not
+//   written: no row comes back for them.
+// - Each slot's RefNo is drawn from the sequence in `s` (volatile, so evaluated once) and the
+//   inserted orders are matched back to their slots by it.
+// - ON CONFLICT DO UPDATE may not touch one row twice in a command: a card kept by two orders of
+//   one customer is upserted once, with the later order's values.
+const INSERT_ORDERS = namedStatement<
+  'n' | 'customer_id' | 'merchant_id' | 'customer_reference' | 'first_name' | 'last_name' | 'email' | 'company' |
   'external_reference' | 'status' | 'approve_status' | 'vendor_approve_status' | 'fraud_status' | 'payment_type' | 'currency' |
   'language' | 'country' | 'net_price' | 'gross_price' | 'net_discounted_price' | 'gross_discounted_price' | 'discount' | 'vat' |
   'shipping' | 'billing_details' | 'delivery_details' | 'delivery_information' | 'payment_details' | 'promotions' |
   'additional_fields' | 'gift_details' | 'errors' | 'extra' | 'order_date' | 'finish_date' | 'finished' |
-  'line_no' | 'product_code' | 'product_name' | 'sku' | 'quantity' | 'unit_net_price' | 'line_net_price' | 'line_discount' |
-  'line_vat' | 'line_gross_price' | 'vat_percent_bp' | 'line_details' |
   'pay_type' | 'pay_status' | 'amount' | 'pay_currency' | 'card_brand' | 'card_first6' | 'card_last4' | 'card_expiry' |
   'processor_reference' | 'decline_reason' | 'pay_details' |
-  'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_detail' |
   'keep_brand' | 'keep_first6' | 'keep_last4' | 'keep_expiry' | 'keep_holder' | 'keep_token' |
-  'review_by' | 'review_reason' | 'review_next'
+  'review_by' | 'review_reason' | 'review_next' |
+  'line_n' | 'line_no' | 'product_code' | 'product_name' | 'sku' | 'quantity' | 'unit_net_price' | 'line_net_price' | 'line_discount' |
+  'line_vat' | 'line_gross_price' | 'vat_percent_bp' | 'line_details' |
+  'event_n' | 'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_detail'
 >(`
-with found as (
-  select $customer_id::int8 as id where $customer_id::int8 is not null
+with k as (
+  select * from unnest($n::int[], $customer_id::int8[], $merchant_id::int8[], $customer_reference::int8[], $first_name::text[],
+    $last_name::text[], $email::text[], $company::text[], $external_reference::text[], $status::text[], $approve_status::text[],
+    $vendor_approve_status::text[], $fraud_status::text[], $payment_type::text[], $currency::text[], $language::text[], $country::text[],
+    $net_price::int8[], $gross_price::int8[], $net_discounted_price::int8[], $gross_discounted_price::int8[], $discount::int8[],
+    $vat::int8[], $shipping::int8[], $billing_details::jsonb[], $delivery_details::jsonb[], $delivery_information::jsonb[],
+    $payment_details::jsonb[], $promotions::jsonb[], $additional_fields::jsonb[], $gift_details::jsonb[], $errors::jsonb[],
+    $extra::jsonb[], $order_date::timestamptz[], $finish_date::timestamptz[], $finished::bool[],
+    $pay_type::text[], $pay_status::text[], $amount::int8[], $pay_currency::text[], $card_brand::text[], $card_first6::text[],
+    $card_last4::text[], $card_expiry::text[], $processor_reference::text[], $decline_reason::text[], $pay_details::jsonb[],
+    $keep_brand::text[], $keep_first6::text[], $keep_last4::text[], $keep_expiry::text[], $keep_holder::text[], $keep_token::text[],
+    $review_by::text[], $review_reason::text[], $review_next::text[])
+  as k(n, customer_id, merchant_id, customer_reference, first_name, last_name, email, company, external_reference, status,
+    approve_status, vendor_approve_status, fraud_status, payment_type, currency, language, country, net_price, gross_price,
+    net_discounted_price, gross_discounted_price, discount, vat, shipping, billing_details, delivery_details, delivery_information,
+    payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, finished,
+    pay_type, pay_status, amount, pay_currency, card_brand, card_first6, card_last4, card_expiry, processor_reference,
+    decline_reason, pay_details, keep_brand, keep_first6, keep_last4, keep_expiry, keep_holder, keep_token,
+    review_by, review_reason, review_next)
 ), created as (
   insert into customers (merchant_id, customer_reference, first_name, last_name, email, company)
-  select $merchant_id::int8, $customer_reference::int8, $first_name::text, $last_name::text, $email::text, $company::text
-  where $customer_id::int8 is null
+  select merchant_id, customer_reference, first_name, last_name, email, company from k where customer_id is null
   on conflict do nothing
-  returning id
+  returning id, merchant_id, customer_reference, email
 ), c as (
-  select id from found union all select id from created
+  select k.n, k.customer_id as id from k where k.customer_id is not null
+  union all
+  select k.n, cr.id from k join created cr on cr.merchant_id = k.merchant_id
+    and (cr.customer_reference = k.customer_reference
+      or (k.customer_reference is null and cr.customer_reference is null and lower(cr.email) = lower(k.email)))
+  where k.customer_id is null
+), s as (
+  select k.*, c.id as order_customer_id, nextval('order_ref_no_seq') as new_ref_no from k join c on c.n = k.n
 ), o as (
-  insert into orders (merchant_id, customer_id, external_reference, status, approve_status, vendor_approve_status, fraud_status,
+  insert into orders (merchant_id, customer_id, ref_no, external_reference, status, approve_status, vendor_approve_status, fraud_status,
     payment_type, currency, language, country, net_price_minor, gross_price_minor, net_discounted_price_minor,
     gross_discounted_price_minor, discount_minor, vat_minor, shipping_minor, billing_details, delivery_details,
     delivery_information, payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, order_no)
-  select $merchant_id::int8, c.id, $external_reference::text, $status::text, $approve_status::text, $vendor_approve_status::text,
-    $fraud_status::text, $payment_type::text, $currency::text, $language::text, $country::text, $net_price::int8, $gross_price::int8,
-    $net_discounted_price::int8, $gross_discounted_price::int8, $discount::int8, $vat::int8, $shipping::int8,
-    $billing_details::jsonb, $delivery_details::jsonb, $delivery_information::jsonb, $payment_details::jsonb, $promotions::jsonb,
-    $additional_fields::jsonb, $gift_details::jsonb, $errors::jsonb, $extra::jsonb, $order_date::timestamptz, $finish_date::timestamptz,
-    case when $finished::bool then nextval('order_no_seq') else 0 end
-  from c
+  select merchant_id, order_customer_id, new_ref_no, external_reference, status, approve_status, vendor_approve_status, fraud_status,
+    payment_type, currency, language, country, net_price, gross_price, net_discounted_price, gross_discounted_price, discount, vat,
+    shipping, billing_details, delivery_details, delivery_information, payment_details, promotions, additional_fields, gift_details,
+    errors, extra, order_date, finish_date, case when finished then nextval('order_no_seq') else 0 end
+  from s
   returning id, ref_no, order_no, customer_id
+), so as (
+  select s.*, o.id as order_id, o.order_no as new_order_no from s join o on o.ref_no = s.new_ref_no
 ), i as (
   insert into order_items (order_id, line_no, product_code, product_name, sku, quantity, unit_net_price_minor, net_price_minor,
     discount_minor, vat_minor, gross_price_minor, vat_percent_bp, details)
-  select o.id, unnest($line_no::int[]), unnest($product_code::text[]), unnest($product_name::text[]), unnest($sku::text[]),
-    unnest($quantity::int[]), unnest($unit_net_price::int8[]), unnest($line_net_price::int8[]), unnest($line_discount::int8[]),
-    unnest($line_vat::int8[]), unnest($line_gross_price::int8[]), unnest($vat_percent_bp::int[]), unnest($line_details::jsonb[])
-  from o
+  select so.order_id, l.line_no, l.product_code, l.product_name, l.sku, l.quantity, l.unit_net_price, l.line_net_price,
+    l.line_discount, l.line_vat, l.line_gross_price, l.vat_percent_bp, l.line_details
+  from unnest($line_n::int[], $line_no::int[], $product_code::text[], $product_name::text[], $sku::text[], $quantity::int[],
+    $unit_net_price::int8[], $line_net_price::int8[], $line_discount::int8[], $line_vat::int8[], $line_gross_price::int8[],
+    $vat_percent_bp::int[], $line_details::jsonb[])
+    as l(n, line_no, product_code, product_name, sku, quantity, unit_net_price, line_net_price, line_discount, line_vat,
+      line_gross_price, vat_percent_bp, line_details)
+  join so on so.n = l.n
 ), p as (
   insert into payments (order_id, type, status, amount_minor, currency, card_brand, card_first6, card_last4, card_expiry,
     processor_reference, decline_reason, details)
-  select o.id, $pay_type::text, $pay_status::text, $amount::int8, $pay_currency::text, $card_brand::text, $card_first6::text,
-    $card_last4::text, $card_expiry::text, $processor_reference::text, $decline_reason::text, $pay_details::jsonb
-  from o
+  select order_id, pay_type, pay_status, amount, pay_currency, card_brand, card_first6, card_last4, card_expiry,
+    processor_reference, decline_reason, pay_details
+  from so
 ), e as (
   insert into order_events (order_id, at, from_status, to_status, event, actor, detail)
-  select o.id, unnest($event_at::timestamptz[]), unnest($event_from::text[]), unnest($event_to::text[]), unnest($event_name::text[]),
-    unnest($event_actor::text[]), unnest($event_detail::jsonb[])
-  from o
+  select so.order_id, h.at, h.from_status, h.to_status, h.event, h.actor, h.detail
+  from unnest($event_n::int[], $event_at::timestamptz[], $event_from::text[], $event_to::text[], $event_name::text[],
+    $event_actor::text[], $event_detail::jsonb[]) with ordinality as h(n, at, from_status, to_status, event, actor, detail, position)
+  join so on so.n = h.n
+  -- history is read in id order: entries take their ids in the order they happened
+  order by h.position
 ), sc as (
   insert into stored_cards (merchant_id, customer_id, brand, first6, last4, expiry, holder_name, processor_token, created_at, last_used_at)
-  select $merchant_id::int8, o.customer_id, $keep_brand::text, $keep_first6::text, $keep_last4::text, $keep_expiry::text,
-    $keep_holder::text, $keep_token::text, $order_date::timestamptz, $order_date::timestamptz
-  from o where $keep_token::text is not null
+  select distinct on (order_customer_id, keep_brand, keep_first6, keep_last4, keep_expiry)
+    merchant_id, order_customer_id, keep_brand, keep_first6, keep_last4, keep_expiry, keep_holder, keep_token, order_date, order_date
+  from so where keep_token is not null
+  order by order_customer_id, keep_brand, keep_first6, keep_last4, keep_expiry, n desc
   on conflict on constraint stored_cards_customer_card_key do update
     set processor_token = excluded.processor_token, holder_name = excluded.holder_name, last_used_at = excluded.last_used_at
 ), fr as (
   insert into fraud_reviews (order_id, opened_by, reason, opened_at, next_status)
-  select o.id, $review_by::text, $review_reason::text, $order_date::timestamptz, $review_next::text
-  from o where $review_reason::text is not null
+  select order_id, review_by, review_reason, order_date, review_next
+  from so where review_reason is not null
 )
-select id, ref_no, order_no, customer_id from o`)
+select n, order_id as id, new_ref_no as ref_no, new_order_no as order_no, order_customer_id as customer_id from so`)
+
+export type InsertedOrder = { id: bigint, refNo: bigint, orderNo: bigint, customerId: bigint }
 
 /**
- * Stores the order in ONE statement (data-modifying CTEs): the customer when it is new, the
- * order, its lines (parallel arrays unnested together), its payment record, its first history
- * entries, the card kept for the customer and an opened fraud review. Answers the id, RefNo,
- * OrderNo and customer id, or undefined when the customer to create already exists (nothing
- * was written: look the customer up and call again).
+ * Stores orders in ONE statement (data-modifying CTEs): each order's customer when it is new,
+ * the order, its lines, its payment record, its first history entries, the card kept for the
+ * customer and an opened fraud review. Answers, for each order in turn, its id, RefNo, OrderNo
+ * and customer id, or undefined when the customer to create already exists (nothing was written
+ * for that order: look the customer up and store it again). The statement is atomic: when it
+ * fails, none of the orders was written.
  */
-export async function insertOrder (db: Kysely<Database>, order: NewOrder): Promise<{ id: bigint, refNo: bigint, orderNo: bigint, customerId: bigint } | undefined> {
-  const items = order.items
-  const p = order.payment
-  const created = 'create' in order.customer ? order.customer.create : undefined
-  const keep = order.storedCard
-  const review = order.fraudReview
-  const events = order.events
-  const parameters = INSERT_ORDER.bind({
-    customer_id: 'id' in order.customer ? order.customer.id : null,
-    merchant_id: order.merchantId,
-    customer_reference: created?.customerReference ?? null,
-    first_name: created?.firstName ?? null,
-    last_name: created?.lastName ?? null,
-    email: created?.email ?? null,
-    company: created?.company ?? null,
-    external_reference: order.externalReference,
-    status: order.status,
-    approve_status: order.approveStatus,
-    vendor_approve_status: order.vendorApproveStatus,
-    fraud_status: order.fraudStatus,
-    payment_type: order.paymentType,
-    currency: order.currency,
-    language: order.language,
-    country: order.country,
-    net_price: order.netPriceMinor,
-    gross_price: order.grossPriceMinor,
-    net_discounted_price: order.netDiscountedPriceMinor,
-    gross_discounted_price: order.grossDiscountedPriceMinor,
-    discount: order.discountMinor,
-    vat: order.vatMinor,
-    shipping: order.shippingMinor,
-    billing_details: json(order.billingDetails),
-    delivery_details: nullableJson(order.deliveryDetails),
-    delivery_information: nullableJson(order.deliveryInformation),
-    payment_details: json(order.paymentDetails),
-    promotions: json(order.promotions),
-    additional_fields: nullableJson(order.additionalFields),
-    gift_details: nullableJson(order.giftDetails),
-    errors: nullableJson(order.errors),
-    extra: json(order.extra),
-    order_date: order.orderDate,
-    finish_date: order.finishDate,
-    finished: order.status === 'COMPLETE',
-    line_no: items.map((i) => i.lineNo),
-    product_code: items.map((i) => i.productCode),
-    product_name: items.map((i) => i.productName),
-    sku: items.map((i) => i.sku),
-    quantity: items.map((i) => i.quantity),
-    unit_net_price: items.map((i) => String(i.unitNetPriceMinor)),
-    line_net_price: items.map((i) => String(i.netPriceMinor)),
-    line_discount: items.map((i) => String(i.discountMinor)),
-    line_vat: items.map((i) => String(i.vatMinor)),
-    line_gross_price: items.map((i) => String(i.grossPriceMinor)),
-    vat_percent_bp: items.map((i) => i.vatPercentBp),
-    line_details: items.map((i) => json(i.details)),
-    pay_type: p.type,
-    pay_status: p.status,
-    amount: p.amountMinor,
-    pay_currency: p.currency,
-    card_brand: p.card?.brand ?? null,
-    card_first6: p.card?.first6 ?? null,
-    card_last4: p.card?.last4 ?? null,
-    card_expiry: p.card?.expiry ?? null,
-    processor_reference: p.processorReference ?? null,
-    decline_reason: p.declineReason ?? null,
-    pay_details: json(p.details ?? {}),
-    event_at: events.map((e) => e.at.toISOString()),
-    event_from: events.map((e) => e.fromStatus),
-    event_to: events.map((e) => e.toStatus),
-    event_name: events.map((e) => e.event),
-    event_actor: events.map((e) => e.actor),
-    event_detail: events.map((e) => json(e.detail ?? {})),
-    keep_brand: keep?.brand ?? null,
-    keep_first6: keep?.first6 ?? null,
-    keep_last4: keep?.last4 ?? null,
-    keep_expiry: keep?.expiry ?? null,
-    keep_holder: keep?.holderName ?? null,
-    keep_token: keep?.processorToken ?? null,
-    review_by: review?.openedBy ?? null,
-    review_reason: review?.reason ?? null,
-    review_next: review?.nextStatus ?? null
+export async function insertOrders (db: Kysely<Database>, orders: readonly NewOrder[]): Promise<Array<InsertedOrder | undefined>> {
+  const column = <T>(value: (order: NewOrder) => T): T[] => orders.map(value)
+  const lines = orders.flatMap((order, index) => order.items.map((item) => ({ n: index + 1, item })))
+  const events = orders.flatMap((order, index) => order.events.map((event) => ({ n: index + 1, event })))
+  const created = (order: NewOrder): NewCustomer | undefined => ('create' in order.customer ? order.customer.create : undefined)
+  const parameters = INSERT_ORDERS.bind({
+    n: orders.map((_, index) => index + 1),
+    customer_id: column((o) => ('id' in o.customer ? o.customer.id : null)),
+    merchant_id: column((o) => o.merchantId),
+    customer_reference: column((o) => created(o)?.customerReference ?? null),
+    first_name: column((o) => created(o)?.firstName ?? null),
+    last_name: column((o) => created(o)?.lastName ?? null),
+    email: column((o) => created(o)?.email ?? null),
+    company: column((o) => created(o)?.company ?? null),
+    external_reference: column((o) => o.externalReference),
+    status: column((o) => o.status),
+    approve_status: column((o) => o.approveStatus),
+    vendor_approve_status: column((o) => o.vendorApproveStatus),
+    fraud_status: column((o) => o.fraudStatus),
+    payment_type: column((o) => o.paymentType),
+    currency: column((o) => o.currency),
+    language: column((o) => o.language),
+    country: column((o) => o.country),
+    net_price: column((o) => String(o.netPriceMinor)),
+    gross_price: column((o) => String(o.grossPriceMinor)),
+    net_discounted_price: column((o) => String(o.netDiscountedPriceMinor)),
+    gross_discounted_price: column((o) => String(o.grossDiscountedPriceMinor)),
+    discount: column((o) => String(o.discountMinor)),
+    vat: column((o) => String(o.vatMinor)),
+    shipping: column((o) => String(o.shippingMinor)),
+    billing_details: column((o) => json(o.billingDetails)),
+    delivery_details: column((o) => nullableJson(o.deliveryDetails)),
+    delivery_information: column((o) => nullableJson(o.deliveryInformation)),
+    payment_details: column((o) => json(o.paymentDetails)),
+    promotions: column((o) => json(o.promotions)),
+    additional_fields: column((o) => nullableJson(o.additionalFields)),
+    gift_details: column((o) => nullableJson(o.giftDetails)),
+    errors: column((o) => nullableJson(o.errors)),
+    extra: column((o) => json(o.extra)),
+    order_date: column((o) => o.orderDate.toISOString()),
+    finish_date: column((o) => o.finishDate?.toISOString() ?? null),
+    finished: column((o) => o.status === 'COMPLETE'),
+    pay_type: column((o) => o.payment.type),
+    pay_status: column((o) => o.payment.status),
+    amount: column((o) => String(o.payment.amountMinor)),
+    pay_currency: column((o) => o.payment.currency),
+    card_brand: column((o) => o.payment.card?.brand ?? null),
+    card_first6: column((o) => o.payment.card?.first6 ?? null),
+    card_last4: column((o) => o.payment.card?.last4 ?? null),
+    card_expiry: column((o) => o.payment.card?.expiry ?? null),
+    processor_reference: column((o) => o.payment.processorReference ?? null),
+    decline_reason: column((o) => o.payment.declineReason ?? null),
+    pay_details: column((o) => json(o.payment.details ?? {})),
+    keep_brand: column((o) => o.storedCard?.brand ?? null),
+    keep_first6: column((o) => o.storedCard?.first6 ?? null),
+    keep_last4: column((o) => o.storedCard?.last4 ?? null),
+    keep_expiry: column((o) => o.storedCard?.expiry ?? null),
+    keep_holder: column((o) => o.storedCard?.holderName ?? null),
+    keep_token: column((o) => o.storedCard?.processorToken ?? null),
+    review_by: column((o) => o.fraudReview?.openedBy ?? null),
+    review_reason: column((o) => o.fraudReview?.reason ?? null),
+    review_next: column((o) => o.fraudReview?.nextStatus ?? null),
+    line_n: lines.map((l) => l.n),
+    line_no: lines.map((l) => l.item.lineNo),
+    product_code: lines.map((l) => l.item.productCode),
+    product_name: lines.map((l) => l.item.productName),
+    sku: lines.map((l) => l.item.sku),
+    quantity: lines.map((l) => l.item.quantity),
+    unit_net_price: lines.map((l) => String(l.item.unitNetPriceMinor)),
+    line_net_price: lines.map((l) => String(l.item.netPriceMinor)),
+    line_discount: lines.map((l) => String(l.item.discountMinor)),
+    line_vat: lines.map((l) => String(l.item.vatMinor)),
+    line_gross_price: lines.map((l) => String(l.item.grossPriceMinor)),
+    vat_percent_bp: lines.map((l) => l.item.vatPercentBp),
+    line_details: lines.map((l) => json(l.item.details)),
+    event_n: events.map((e) => e.n),
+    event_at: events.map((e) => e.event.at.toISOString()),
+    event_from: events.map((e) => e.event.fromStatus),
+    event_to: events.map((e) => e.event.toStatus),
+    event_name: events.map((e) => e.event.event),
+    event_actor: events.map((e) => e.event.actor),
+    event_detail: events.map((e) => json(e.event.detail ?? {}))
   })
-  const { rows } = await db.executeQuery<{ id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint }>(CompiledQuery.raw(INSERT_ORDER.text, parameters))
-  const row = rows[0]
-  return row === undefined ? undefined : { id: row.id, refNo: row.ref_no, orderNo: row.order_no, customerId: row.customer_id }
+  const { rows } = await db.executeQuery<{ n: number, id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint }>(CompiledQuery.raw(INSERT_ORDERS.text, parameters))
+  const stored = new Array<InsertedOrder | undefined>(orders.length).fill(undefined)
+  for (const row of rows) stored[row.n - 1] = { id: row.id, refNo: row.ref_no, orderNo: row.order_no, customerId: row.customer_id }
+  return stored
 }
+
+/**
+ * One order, stored as `insertOrders` stores it (undefined: its new customer already exists).
+ * Orders stored outside a transaction in one turn of the event loop share one statement (one
+ * round trip and one commit); if PostgreSQL refuses that statement for one order's data, nothing
+ * was written and each order is stored alone, so one order cannot fail the others.
+ */
+export const insertOrder: (db: Kysely<Database>, order: NewOrder) => Promise<InsertedOrder | undefined> =
+  coalesced(insertOrders, { retryAlone: isRolledBackStatementError })
 
 // The order with its merchant code, customer reference and lines, in ONE round trip, for every
 // order that concurrent calls ask for at once. Lines come as one JSON array (ordered by line_no)

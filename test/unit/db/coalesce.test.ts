@@ -1,6 +1,6 @@
 import type { CompiledQuery, Kysely } from 'kysely'
 import t from 'tap'
-import { batchedRead, batchStatements, MAX_BATCH } from '../../../src/db/read-batcher.js'
+import { batchedRead, batchStatements, coalesced, isRolledBackStatementError, MAX_BATCH } from '../../../src/db/coalesce.js'
 
 // A stand-in for Kysely that records each statement and answers, from a table keyed by the
 // statement's parameters, the rows a database would: one row per known key, carrying its slot n.
@@ -97,4 +97,49 @@ t.test('separate databases are never mixed in one statement', async (t) => {
   t.same(await Promise.all([find(one.db, { merchant: 1, ref: 100 }), find(two.db, { merchant: 1, ref: 100 })]), ['one', 'two'])
   t.equal(one.sent.length, 1)
   t.equal(two.sent.length, 1)
+})
+
+// A writer over a fake database: each statement writes all its items, unless one of them is
+// "bad", when the statement is refused with `code` and writes nothing.
+function fakeWriter (code: string): { write: (db: Kysely<any>, item: string) => Promise<string>, statements: string[][], written: string[] } {
+  const statements: string[][] = []
+  const written: string[] = []
+  const write = coalesced(async (_db, items: readonly string[]) => {
+    statements.push([...items])
+    await new Promise((resolve) => setImmediate(resolve))
+    if (items.includes('bad')) throw Object.assign(new Error('refused'), { code })
+    written.push(...items)
+    return items.map((item) => `stored ${item}`)
+  }, { retryAlone: isRolledBackStatementError })
+  return { write, statements, written }
+}
+const rootDb = { isTransaction: false } as unknown as Kysely<any>
+
+t.test('a statement refused for one item\'s data (SQLSTATE 23514) is retried item by item: the bad one fails alone', async (t) => {
+  const { write, statements, written } = fakeWriter('23514')
+  const settled = await Promise.allSettled(['a', 'bad', 'c'].map(async (item) => await write(rootDb, item)))
+  t.same(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as { code: string }).code)), ['stored a', '23514', 'stored c'])
+  t.same(statements, [['a', 'bad', 'c'], ['a'], ['bad'], ['c']], 'one statement for all, then one each')
+  t.same(written.sort(), ['a', 'c'])
+})
+
+t.test('a statement that failed otherwise (connection lost: it may have committed) fails every item and is not repeated', async (t) => {
+  const { write, statements, written } = fakeWriter('ECONNRESET')
+  const settled = await Promise.allSettled(['a', 'bad', 'c'].map(async (item) => await write(rootDb, item)))
+  t.same(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected'])
+  t.same(statements, [['a', 'bad', 'c']])
+  t.same(written, [])
+})
+
+t.test('a single item refused for its data is not run twice', async (t) => {
+  const { write, statements } = fakeWriter('23505')
+  await t.rejects(write(rootDb, 'bad'), { code: '23505' })
+  t.same(statements, [['bad']])
+})
+
+t.test('isRolledBackStatementError: data, integrity and serialization classes only', async (t) => {
+  for (const code of ['22001', '22P02', '23505', '23514', '40001', '40P01']) t.ok(isRolledBackStatementError({ code }), code)
+  for (const code of ['57014', '08006', '53300', 'ECONNRESET', '23', undefined]) t.notOk(isRolledBackStatementError({ code }), String(code))
+  t.notOk(isRolledBackStatementError(null))
+  t.notOk(isRolledBackStatementError(new Error('plain')))
 })
