@@ -200,6 +200,9 @@ const MUTATIONS: readonly Mutation[] = [
     applies: (o) => isCard(o) && String(methodFields(o)[0].CardType).toLowerCase() !== 'maestro',
     apply: (o) => {
       const [fields, prefix] = methodFields(o)
+      // The CCID's length follows the declared brand: an amex card's 4 digits would break a
+      // second rule under the new brand, so it gets the 3 digits the new brand takes.
+      if (String(fields.CardType).toLowerCase() === 'amex') fields.CCID = '123'
       fields.CardType = String(fields.CardType).toLowerCase() === 'jcb' ? 'visa' : 'jcb'
       return [`${prefix}.CardType`, 'CARD_TYPE_MISMATCH']
     }
@@ -222,7 +225,13 @@ const MUTATIONS: readonly Mutation[] = [
   {
     name: 'remove the purchase order Company',
     applies: (o) => typeOf(o) === 'PURCHASEORDER',
-    apply: (o) => { delete o.BillingDetails.Company; delete o.BillingDetails.FiscalCode; return ['BillingDetails.Company', 'BILLING_COMPANY_REQUIRED'] }
+    apply: (o) => {
+      delete o.BillingDetails.Company
+      // Elsewhere a FiscalCode needs a Company; in Brazil it is required on its own (an
+      // individual's CPF), so it stays and only the purchase order's rule is broken.
+      if (String(o.BillingDetails.CountryCode).toUpperCase() !== 'BR') delete o.BillingDetails.FiscalCode
+      return ['BillingDetails.Company', 'BILLING_COMPANY_REQUIRED']
+    }
   },
   {
     name: 'give the ACH account 8 digits',
