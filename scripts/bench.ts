@@ -125,12 +125,18 @@ type CpuCost = { serverUs: number, pgUs: number, generatorUs: number, busyPct: n
 type CpuSnapshot = { server: number, pg: number, generator: number, busy: number, total: number }
 const TICK_US = 10_000 // USER_HZ = 100 on Linux
 
-async function processTicks (pid: number | string): Promise<number> {
+/**
+ * A process's CPU ticks: its own (utime + stime) and, with `reaped`, its ended children's that it
+ * has waited for (cutime + cstime). PostgreSQL's postmaster reaps every backend, so a backend that
+ * ends during a row (a pool closing, an autovacuum worker) still counts.
+ */
+async function processTicks (pid: number | string, reaped = false): Promise<number> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return Number(fields[11]) + Number(fields[12]) // utime + stime
-  } catch { return 0 } // the process ended
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number)
+    const own = (fields[11] ?? 0) + (fields[12] ?? 0)
+    return reaped ? own + (fields[13] ?? 0) + (fields[14] ?? 0) : own
+  } catch { return 0 } // the process ended (and was reaped: its parent counts it)
 }
 
 async function cpuSnapshot (serverPid: number | undefined): Promise<CpuSnapshot> {
@@ -138,7 +144,7 @@ async function cpuSnapshot (serverPid: number | undefined): Promise<CpuSnapshot>
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue
     const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')
-    if (comm.trim() === 'postgres') pg += await processTicks(pid)
+    if (comm.trim() === 'postgres') pg += await processTicks(pid, true)
   }
   const [, ...times] = ((await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '').trim().split(/\s+/).map(Number)
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = times
