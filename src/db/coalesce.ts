@@ -103,12 +103,13 @@ export function batchedRead<K, Row extends { n: number }, R> (
 }
 
 /**
- * Whether PostgreSQL refused a statement for its data (SQLSTATE class 22), an integrity
- * constraint (23) or a serialization failure or deadlock (40): the statement was rolled back, so
- * it is safe to run its parts again. A connection lost mid-statement is not such an error: the
- * statement may have committed.
+ * Whether PostgreSQL reported an error for the statement (a SQLSTATE; node's own codes, such as
+ * EPIPE, start with E, which no SQLSTATE class does): a statement outside a transaction that
+ * fails is rolled back as a whole, so it is safe to run its parts again. Not so for a connection
+ * lost mid-statement (class 08, or no SQLSTATE at all) or 40003 "statement completion unknown":
+ * the statement may have committed.
  */
 export function isRolledBackStatementError (err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' && /^(22|23|40)[0-9A-Z]{3}$/.test(code)
+  return typeof code === 'string' && /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(code) && !code.startsWith('08') && code !== '40003'
 }

@@ -299,8 +299,9 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
 /**
  * One order, stored as `insertOrders` stores it (undefined: its new customer already exists).
  * Orders stored outside a transaction in one turn of the event loop share one statement (one
- * round trip and one commit); if PostgreSQL refuses that statement for one order's data, nothing
- * was written and each order is stored alone, so one order cannot fail the others.
+ * round trip and one commit); if PostgreSQL refuses that statement, nothing was written and each
+ * order is stored alone, so one order cannot fail the others. A lost connection fails them all
+ * (the statement may have committed, so it is not repeated).
  */
 export const insertOrder: (db: Kysely<Database>, order: NewOrder) => Promise<InsertedOrder | undefined> =
   coalesced(insertOrders, { retryAlone: isRolledBackStatementError })

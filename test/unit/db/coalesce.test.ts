@@ -115,7 +115,7 @@ function fakeWriter (code: string): { write: (db: Kysely<any>, item: string) => 
 }
 const rootDb = { isTransaction: false } as unknown as Kysely<any>
 
-t.test('a statement refused for one item\'s data (SQLSTATE 23514) is retried item by item: the bad one fails alone', async (t) => {
+t.test('a statement PostgreSQL refused (SQLSTATE 23514) is retried item by item: the bad one fails alone', async (t) => {
   const { write, statements, written } = fakeWriter('23514')
   const settled = await Promise.allSettled(['a', 'bad', 'c'].map(async (item) => await write(rootDb, item)))
   t.same(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as { code: string }).code)), ['stored a', '23514', 'stored c'])
@@ -137,9 +137,9 @@ t.test('a single item refused for its data is not run twice', async (t) => {
   t.same(statements, [['bad']])
 })
 
-t.test('isRolledBackStatementError: data, integrity and serialization classes only', async (t) => {
-  for (const code of ['22001', '22P02', '23505', '23514', '40001', '40P01']) t.ok(isRolledBackStatementError({ code }), code)
-  for (const code of ['57014', '08006', '53300', 'ECONNRESET', '23', undefined]) t.notOk(isRolledBackStatementError({ code }), String(code))
+t.test('isRolledBackStatementError: any error PostgreSQL reports, but a lost connection or an unknown completion', async (t) => {
+  for (const code of ['22001', '22P02', '23505', '23514', '40001', '40P01', '57014', '53300', '54000', 'XX000']) t.ok(isRolledBackStatementError({ code }), code)
+  for (const code of ['08006', '08003', '40003', 'ECONNRESET', 'EPIPE', '23', undefined]) t.notOk(isRolledBackStatementError({ code }), String(code))
   t.notOk(isRolledBackStatementError(null))
-  t.notOk(isRolledBackStatementError(new Error('plain')))
+  t.notOk(isRolledBackStatementError(new Error('Connection terminated unexpectedly')))
 })
