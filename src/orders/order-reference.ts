@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Kysely } from 'kysely'
 import { batchedRead, batchStatements } from '../db/coalesce.js'
 import type { Database } from '../db/schema.js'
+import { paymentCardOf, type PaymentCard } from '../payments/payment-strategy.js'
 
 /** Statuses whose card or PayPal payment a new order may reuse (seed 002, PreviousOrder.RefNo). */
 export const REUSABLE_STATUSES = ['AUTHRECEIVED', 'COMPLETE'] as const
@@ -21,7 +22,7 @@ export type ReusableOrder = {
   /** the processor's token for the card / PayPal account */
   paymentToken: string
   holderName: string | null
-  card: { brand: string, first6: string, last4: string, expiry: string } | null
+  card: PaymentCard | null
 }
 
 type ReusableRow = {
@@ -61,9 +62,7 @@ const readReusableOrder = batchedRead(
     paymentType: row.payment_type,
     paymentToken: row.payment_token,
     holderName: row.holder_name,
-    card: row.card_brand !== null && row.card_first6 !== null && row.card_last4 !== null && row.card_expiry !== null
-      ? { brand: row.card_brand, first6: row.card_first6, last4: row.card_last4, expiry: row.card_expiry }
-      : null
+    card: paymentCardOf(row)
   })
 )
 

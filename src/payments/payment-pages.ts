@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js'
 import { recordOrderEvents } from '../orders/order-events.js'
 import { applyStatusChange, lockOrder, type StatusChange } from '../orders/order-transitions.js'
 import type { PaymentPage } from './payment-page-token.js'
+import { paymentCardOf, type PaymentCard } from './payment-strategy.js'
 import type { PaymentGateway } from './sandbox-processor.js'
 
 // The shopper's side of a payment that needs a page: 3-D Secure (cards and wallet tokens) and
@@ -31,7 +32,7 @@ type PageRow = {
   currency: string
   paymentStatus: string
   orderStatus: string
-  card: { brand: string, first6: string, last4: string, expiry: string } | null
+  card: PaymentCard | null
   details: Record<string, unknown>
   page: PaymentPage & { usedAt?: string }
 }
@@ -60,9 +61,7 @@ async function findPage (db: Kysely<Database>, kind: PageKind, token: string): P
     currency: row.currency,
     paymentStatus: row.payment_status,
     orderStatus: row.order_status,
-    card: row.card_brand !== null && row.card_first6 !== null && row.card_last4 !== null && row.card_expiry !== null
-      ? { brand: row.card_brand, first6: row.card_first6, last4: row.card_last4, expiry: row.card_expiry }
-      : null,
+    card: paymentCardOf(row),
     details,
     page: details[key] as PaymentPage & { usedAt?: string }
   }

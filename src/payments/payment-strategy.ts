@@ -34,6 +34,16 @@ export type PaymentRequest<T extends PaymentType = PaymentType> = {
 }
 
 /** The outcome the use case stores; `paymentMethod` is the masked wire PaymentMethod. */
+/** The card a payment used, as recorded: brand, first 6 and last 4 digits, expiry (never the number). */
+export type PaymentCard = { brand: string, first6: string, last4: string, expiry: string }
+
+/** The card a `payments` row records, or null when it records none (not a card payment). */
+export function paymentCardOf (row: { card_brand: string | null, card_first6: string | null, card_last4: string | null, card_expiry: string | null }): PaymentCard | null {
+  return row.card_brand !== null && row.card_first6 !== null && row.card_last4 !== null && row.card_expiry !== null
+    ? { brand: row.card_brand, first6: row.card_first6, last4: row.card_last4, expiry: row.card_expiry }
+    : null
+}
+
 export type PaymentOutcome = {
   status: OrderStatus
   approveStatus: ApproveStatus
