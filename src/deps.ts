@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/database.js'
 import type { Database } from './db/schema.js'
+import { deriveIdempotencyKey } from './orders/idempotency.js'
 import { createSandboxGateway, type PaymentGateway } from './payments/sandbox-processor.js'
 
 /** Everything use cases need, passed as a plain argument (never module singletons). */
@@ -25,6 +26,8 @@ export type Deps = AuthDeps & {
   catalogCache: CatalogCache
   /** base URL of this server, for the pages it serves (3DS, payment redirects) */
   publicUrl: string
+  /** HMAC key of the idempotency request fingerprints: derived from the encryption key, never stored in the database */
+  idempotencyKey: Buffer
 }
 
 export type DepsOverrides = { clock?: Clock, database?: Db, encryptionKey?: Buffer, gateway?: PaymentGateway }
@@ -65,6 +68,7 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     catalogCache: createCatalogCache({ maxEntries: config.CATALOG_CACHE_ENTRIES }),
     publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     secretBox: createSecretBox(encryptionKey),
+    idempotencyKey: deriveIdempotencyKey(encryptionKey),
     loginLimiter: createRateLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS

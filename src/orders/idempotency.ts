@@ -6,12 +6,31 @@
  * with the same params replays the first answer — an error too (an unexpected failure is not
  * kept, so it can be retried); with other params it is refused (IDEMPOTENCY_KEY_REUSED). A retry
  * that arrives while the first is running waits for its answer.
+ *
+ * What "the same params" means (issue 16, finding 1): the row keeps a fingerprint of the parsed
+ * request, never the request. An unkeyed hash of the raw Order let anyone with a database dump
+ * brute-force the card number and CVV (the first 6 / last 4 are stored in payments) and a masked
+ * account number in seconds. So the fingerprint is
+ * - an HMAC keyed with a key that is not in the database (derived from the secret-encryption key),
+ *   so a dump alone cannot test a single candidate;
+ * - over the PARSED Order (only the fields ordergate knows, normalised), not the raw params: a
+ *   client's unknown extra field (a "CVV2" the schema drops) would otherwise be fingerprinted;
+ * - with the CVV left out and the card number, IBAN and account number reduced to the masks
+ *   already stored in payments (first 6 + last 4, IBAN country/check digits + last 4, account
+ *   last 4): nothing in it goes beyond what the database shows, even to someone who also holds
+ *   the key (a card's 6 hidden digits are too few to rest on a key alone), and nothing at all is
+ *   derived from a CVV. Wallet and transient tokens stay in (keyed): they are random processor
+ *   credentials, not card data, and telling one payment from another needs them.
+ * The price: a retry with the same key whose Order differs ONLY in the CVV or in the hidden digits
+ * of the card / IBAN / account is taken as the same request and replays the first answer, never a
+ * second charge; any other difference is refused (IDEMPOTENCY_KEY_REUSED) as before.
  */
-import { createHash } from 'node:crypto'
+import { createHmac, hkdfSync } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ERRORS, type ErrorReason } from '../errors.js'
+import { maskAccountNumber, maskIban } from '../payments/offline.js'
 import { findOrderByRefNo } from './order-store.js'
 import { toWireOrder } from './wire-order.js'
 
@@ -33,20 +52,53 @@ export function canonicalJson (value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
-export function requestHash (method: string, params: unknown): string {
-  return createHash('sha256').update(`${method}\n${canonicalJson(params)}`).digest('hex')
+/**
+ * The fingerprint's own key, from the secret-encryption key by HKDF with a purpose label: the
+ * AES key of the merchant secrets is not reused as an HMAC key, and this key tells nothing of it.
+ */
+export function deriveIdempotencyKey (encryptionKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'ordergate idempotency v1', 32))
+}
+
+/** Written over the unkeyed hashes of older versions (migration 202612012000): compared as "any request". */
+export const DISCARDED_REQUEST_HASH = 'discarded-unkeyed-sha256'
+
+// Card and bank fields, wherever they are in the request: what the fingerprint keeps of them.
+// undefined: left out entirely (CVV: nothing derived from it may be kept, even keyed).
+const FINGERPRINTED_AS: Readonly<Record<string, (value: string) => string | undefined>> = {
+  CardNumber: (v) => `${v.slice(0, 6)}…${v.slice(-4)}`,
+  CCID: () => undefined,
+  Iban: maskIban,
+  AccountNumber: maskAccountNumber
+}
+
+function withoutCardData (value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutCardData)
+  if (value === null || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) {
+    const reduce = Object.hasOwn(FINGERPRINTED_AS, key) ? FINGERPRINTED_AS[key] : undefined
+    if (reduce === undefined) out[key] = withoutCardData(v)
+    else if (v !== undefined && v !== null) out[key] = reduce(String(v))
+  }
+  return out
+}
+
+/** HMAC-SHA256 (hex) of the method and the parsed params, card data reduced as FINGERPRINTED_AS says. */
+export function requestFingerprint (key: Buffer, method: string, params: unknown): string {
+  return createHmac('sha256', key).update(`${method}\n${canonicalJson(withoutCardData(params))}`).digest('hex')
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-export type IdempotencyDeps = { db: Kysely<Database>, clock: Clock }
+export type IdempotencyDeps = { db: Kysely<Database>, clock: Clock, idempotencyKey: Buffer }
 
 /** Called inside the order's transaction: ties the key to the order, so a crash after commit still replays it. */
 export type BindOrder = (trx: Kysely<Database>, placed: { orderId: bigint }) => Promise<void>
 
 /**
  * Runs `run` once per (merchant, key): answers its result, or the first answer for this key.
- * `params` are what the client sent besides the sessionID (compared by hash).
+ * `params` are the parsed request besides the sessionID and the key (compared by requestFingerprint).
  */
 export async function idempotent (
   deps: IdempotencyDeps,
@@ -56,7 +108,7 @@ export async function idempotent (
   params: unknown,
   run: (bind: BindOrder) => Promise<Record<string, unknown>>
 ): Promise<unknown> {
-  const hash = requestHash(method, params)
+  const hash = requestFingerprint(deps.idempotencyKey, method, params)
   const waitUntil = Date.now() + WAIT_MS
   for (let attempt = 0; ; attempt++) {
     const now = deps.clock.now()
@@ -73,7 +125,9 @@ export async function idempotent (
       await deps.db.deleteFrom('idempotency_keys').where('merchant_id', '=', merchantId).where('key', '=', key).where('expires_at', '<=', now).execute()
       continue
     }
-    if (row.request_hash !== hash || row.method !== method) {
+    // A row of an older version lost its unkeyed hash (it lives 24 hours at most): it still
+    // replays its answer, so a retry never becomes a second order; only the reuse check is lost.
+    if ((row.request_hash !== hash && row.request_hash !== DISCARDED_REQUEST_HASH) || row.method !== method) {
       throw new AppError('IDEMPOTENCY_KEY_REUSED', {
         fields: [{ path: 'IdempotencyKey', error_code: 'IDEMPOTENCY_KEY_REUSED', message: `the key was first used with a different ${row.method} request: use a new key for a new order` }]
       })

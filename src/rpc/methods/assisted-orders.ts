@@ -40,7 +40,7 @@ export const placeAssistedOrderMethod = defineMethod({
     const key = params.Assisted?.IdempotencyKey
     if (key === undefined) return await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log)
     const { IdempotencyKey: _key, ...assisted } = params.Assisted ?? {}
-    return await idempotent(ctx.deps, ctx.merchant.id, key, 'placeAssistedOrder', { Order: params.Order, Assisted: assisted },
+    return await idempotent(ctx.deps, ctx.merchant.id, key, 'placeAssistedOrder', { Order: order, Assisted: assisted },
       async (bind) => await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log, bind))
   }
 })

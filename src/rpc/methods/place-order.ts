@@ -37,6 +37,7 @@ export const placeOrderMethod = defineMethod({
       }
     }
     if (params.IdempotencyKey === undefined) return await run()
-    return await idempotent(ctx.deps, ctx.merchant.id, params.IdempotencyKey, 'placeOrder', { Order: params.Order }, run)
+    // The parsed Order, not the raw one: the fingerprint sees only known fields (src/orders/idempotency.ts).
+    return await idempotent(ctx.deps, ctx.merchant.id, params.IdempotencyKey, 'placeOrder', { Order: order }, run)
   }
 })

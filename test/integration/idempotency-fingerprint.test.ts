@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto'
+import t from 'tap'
+import { up as discardUnkeyedRequestHashes } from '../../migrations/202612012000_discard_unkeyed_request_hashes.js'
+import { canonicalJson, DISCARDED_REQUEST_HASH } from '../../src/orders/idempotency.js'
+import { createTestApp } from '../helpers/app.js'
+import { createEmbeddedTestDb, createTestDb, type TestDb } from '../helpers/db.js'
+import { seedDemoMerchant, testCardOrder, withCard } from '../helpers/orders.js'
+
+// Issue 16, finding 1: idempotency rows keep a keyed fingerprint without the CVV (the dump test,
+// card-data-at-rest.test.ts, attacks what is stored); here, what that means for retries, and the
+// rows of older versions. The same SQL on both backends.
+const BACKENDS: Array<[string, () => Promise<TestDb>]> = [['PostgreSQL', createTestDb], ['the embedded backend', createEmbeddedTestDb]]
+
+for (const [backend, createDb] of BACKENDS) {
+  t.test(`on ${backend}`, async (t) => {
+    const ta = await createTestApp(t, {}, await createDb())
+    const m = await seedDemoMerchant(ta)
+    const orderCount = async () => (await ta.db.db.selectFrom('orders').select('id').execute()).length
+
+    t.test('a retry differing only in the CVV replays the first order; another card or field is refused', async (t) => {
+      const first = await ta.rpc('placeOrder', [m.sessionId, testCardOrder(), 'fp-1'])
+      t.equal(first.result?.Status, 'AUTHRECEIVED')
+      const otherCvv = await ta.rpc('placeOrder', [m.sessionId, withCard(testCardOrder(), { CCID: '999' }), 'fp-1'])
+      t.same(otherCvv, first, 'the CVV is not part of the request fingerprint: the same answer, no second charge')
+      const unknownField = await ta.rpc('placeOrder', [m.sessionId, withCard(testCardOrder(), { CVV2: '321' }), 'fp-1'])
+      t.same(unknownField, first, 'a field the Order schema drops (here a second CVV) is not fingerprinted either')
+      const otherCard = await ta.rpc('placeOrder', [m.sessionId, withCard(testCardOrder(), { CardNumber: '5555555555554444', CardType: 'mastercard' }), 'fp-1'])
+      t.equal(otherCard.error?.data.error_code, 'IDEMPOTENCY_KEY_REUSED')
+      const otherField = await ta.rpc('placeOrder', [m.sessionId, testCardOrder({ ExternalReference: 'EXT-2' }), 'fp-1'])
+      t.equal(otherField.error?.data.error_code, 'IDEMPOTENCY_KEY_REUSED')
+      t.equal(await orderCount(), 1, 'one order')
+      const row = await ta.db.db.selectFrom('idempotency_keys').select('request_hash').where('key', '=', 'fp-1').executeTakeFirstOrThrow()
+      const unkeyed = createHash('sha256').update(`placeOrder\n${canonicalJson({ Order: testCardOrder() })}`).digest('hex')
+      t.match(row.request_hash, /^[0-9a-f]{64}$/)
+      t.not(row.request_hash, unkeyed, 'not the unkeyed hash of older versions')
+    })
+
+    t.test('the migration overwrites the unkeyed hashes of older rows; such a row still replays its answer, never a second order', async (t) => {
+      const merchantId = m.id
+      const now = ta.clock.now()
+      const answer = { result: { RefNo: '1', Status: 'AUTHRECEIVED', note: 'stored by an older version' } }
+      const oldHash = createHash('sha256').update(`placeOrder\n${canonicalJson({ Order: testCardOrder() })}`).digest('hex')
+      const row = { merchant_id: merchantId, key: 'old-row', method: 'placeOrder', request_hash: oldHash, state: 'DONE', response: JSON.stringify(answer) }
+      await ta.db.db.insertInto('idempotency_keys').values({ ...row, locked_at: now, created_at: now, expires_at: new Date(now.getTime() + 3600_000) }).execute()
+      const before = await orderCount()
+      await discardUnkeyedRequestHashes(ta.db.db)
+      const rows = await ta.db.db.selectFrom('idempotency_keys').select(['key', 'request_hash']).orderBy('key').execute()
+      t.same(rows.map((r) => r.request_hash), rows.map(() => DISCARDED_REQUEST_HASH), 'no hash of the old kind is left (the new ones of the test above included)')
+      const retry = await ta.rpc('placeOrder', [m.sessionId, testCardOrder(), 'old-row'])
+      t.same(retry, { jsonrpc: '2.0', id: 1, result: answer.result }, 'the retry gets the first answer')
+      const otherOrder = await ta.rpc('placeOrder', [m.sessionId, testCardOrder({ ExternalReference: 'EXT-2' }), 'old-row'])
+      t.same(otherOrder.result, answer.result, 'with another Order too: the reuse check is what is lost, for the row\'s last hours')
+      t.equal(await orderCount(), before, 'no order placed')
+    })
+  })
+}
