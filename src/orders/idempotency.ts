@@ -31,6 +31,7 @@ import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ERRORS, type ErrorReason } from '../errors.js'
 import { maskAccountNumber, maskIban } from '../payments/offline.js'
+import { compactIban, ibanValid, luhnValid, stripCardNumber } from './field-checks.js'
 import { findOrderByRefNo } from './order-store.js'
 import { toWireOrder } from './wire-order.js'
 
@@ -40,7 +41,8 @@ const STALE_MS = 60_000
 /** How long a retry waits for the first request's answer before IDEMPOTENCY_KEY_IN_USE. */
 const WAIT_MS = 30_000
 
-type Stored = { result: unknown } | { error: { reason: string, message: string, fields?: unknown, data?: unknown } } | { orderId: string }
+type StoredError = { reason: string, message: string, fields?: unknown, data?: unknown }
+type Stored = { result: unknown } | { error: StoredError } | { orderId: string }
 
 /** JSON with object keys sorted at every level: the same params always hash the same. */
 export function canonicalJson (value: unknown): string {
@@ -163,7 +165,10 @@ async function runAsOwner (deps: IdempotencyDeps, merchantId: bigint, key: strin
     })
   } catch (err) {
     if (err instanceof AppError && err.reason !== 'INTERNAL_ERROR' && err.reason !== 'SERVICE_UNAVAILABLE') {
-      await finish({ error: { reason: err.reason, message: err.message, ...(err.fields !== undefined ? { fields: err.fields } : {}), ...(err.data !== undefined ? { data: err.data } : {}) } })
+      const error = withoutCardNumbers({ reason: err.reason, message: err.message, ...(err.fields !== undefined ? { fields: err.fields } : {}), ...(err.data !== undefined ? { data: err.data } : {}) })
+      await finish({ error })
+      // The first answer is the replayed one, masked alike.
+      throw storedError(error, err)
     } else {
       // Not an answer to keep: free the key so the client's retry runs again.
       await where(deps.db.deleteFrom('idempotency_keys')).where('state', '=', 'IN_PROGRESS').execute().catch(() => {})
@@ -182,9 +187,44 @@ async function replay (db: Kysely<Database>, merchantId: bigint, stored: Stored)
     if (order === undefined) throw new AppError('ORDER_NOT_FOUND')
     return toWireOrder(order)
   }
-  const { reason, message, fields, data } = stored.error
+  throw storedError(stored.error)
+}
+
+function storedError ({ reason, message, fields, data }: StoredError, cause?: unknown): AppError {
   const known = (reason in ERRORS ? reason : 'INTERNAL_ERROR') as ErrorReason
-  throw new AppError(known, { message, ...(Array.isArray(fields) ? { fields } : {}), ...(data !== null && typeof data === 'object' ? { data: data as Record<string, unknown> } : {}) })
+  return new AppError(known, { message, cause, ...(Array.isArray(fields) ? { fields } : {}), ...(data !== null && typeof data === 'object' ? { data: data as Record<string, unknown> } : {}) })
+}
+
+// Error messages name some of what the client sent (`unknown product code "…"`, a coupon): a card
+// number or an IBAN typed there would be kept verbatim in the row for 24 hours. Such runs are kept
+// as payments shows them (first 6 / last 4; IBAN country, check digits and last 4). A bare
+// account number cannot be told from any other 9 digits; it has no place in these messages.
+const DIGIT_RUN = /\d(?:[ -]?\d){11,18}/g
+const IBAN_RUN = /[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}/gi
+
+/** The run with its longest prefix that `valid` accepts (at least `min` long) masked. */
+function maskPrefix (run: string, min: number, valid: (text: string) => boolean, mask: (text: string) => string): string {
+  for (let end = run.length; end >= min; end--) {
+    if (valid(run.slice(0, end))) return mask(run.slice(0, end)) + run.slice(end)
+  }
+  return run
+}
+
+function maskCardNumbers (text: string): string {
+  // IBANs first: their digits would otherwise be read as a card number and half masked.
+  return text
+    .replace(IBAN_RUN, (run) => maskPrefix(run, 15, (t) => /[A-Z0-9]$/i.test(t) && ibanValid(t), (t) => maskIban(compactIban(t))))
+    .replace(DIGIT_RUN, (run) => maskPrefix(run, 12, (t) => /\d$/.test(t) && luhnValid(stripCardNumber(t)), (t) => {
+      const digits = stripCardNumber(t)
+      return digits.slice(0, 6) + '*'.repeat(digits.length - 10) + digits.slice(-4)
+    }))
+}
+
+function withoutCardNumbers<T> (value: T): T {
+  if (typeof value === 'string') return maskCardNumbers(value) as T
+  if (Array.isArray(value)) return value.map(withoutCardNumbers) as T
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutCardNumbers(v)])) as T
 }
 
 /** Deletes keys past their 24 hours (run by the sweep); answers how many. */

@@ -337,9 +337,16 @@ t.test('after card, ACH, DIRECTDEBIT and assisted orders with idempotency keys, 
   const reused = await ta.rpc('placeOrder', [m.apiSession, withCard(testCardOrder(), { CardNumber: '5105105105105100', CCID: '123', CardType: 'mastercard' }), 'key-visa'])
   t.equal(reused.error?.data?.error_code, 'IDEMPOTENCY_KEY_REUSED', 'a key reused with another card is refused')
 
+  // Card numbers and an IBAN typed where a product code and coupons go: the refusal's message
+  // names the code, and that answer is what the key row keeps for its replays.
+  const typed = ['4012888888881881', '6011111111111117', 'DE75512108001245126199']
+  const typedOrder = testCardOrder({ Items: [{ Code: typed[0], Quantity: 1 }], Promotions: [`${typed[1]}`, typed[2]] })
+  const typedReply = await ta.rpc('placeOrder', [m.apiSession, typedOrder, 'key-typed'])
+  t.ok(typedReply.error !== undefined, `numbers typed as a product code and coupons are refused (${JSON.stringify(typedReply.error?.data?.error_code)})`)
+
   const tables = await dumpTables(ta)
   t.ok(Object.keys(tables).length >= 30, `every table is dumped (${Object.keys(tables).length})`)
-  t.same((tables.idempotency_keys ?? []).map((r) => r.key).sort(), all.map((s) => s.key).sort(), 'one key row per keyed request that reached the store, none for the refused ones')
+  t.same((tables.idempotency_keys ?? []).map((r) => r.key).filter((k) => k !== 'key-typed').sort(), all.map((s) => s.key).sort(), 'one key row per keyed request that reached the store, none for the refused ones')
   t.ok((tables.payments ?? []).some((p) => p.card_first6 === '411111' && p.card_last4 === '1111'), 'the dump holds the masked cards the attacker starts from')
 
   const stored = leaves(tables)
@@ -350,7 +357,7 @@ t.test('after card, ACH, DIRECTDEBIT and assisted orders with idempotency keys, 
   // (a) No stored string or log value holds a full PAN, IBAN or account number, or a CVV.
   const secrets = [...new Set(all.flatMap((s) => s.secret.kind === 'card'
     ? [s.secret.number]
-    : s.secret.kind === 'ach' ? [s.secret.account] : [s.secret.iban, printedIban(s.secret.iban)])), '4111111111111112', '5105105105105100']
+    : s.secret.kind === 'ach' ? [s.secret.account] : [s.secret.iban, printedIban(s.secret.iban)])), '4111111111111112', '5105105105105100', ...typed]
   for (const secret of secrets) {
     t.notOk(stored.some((v) => v.includes(secret)), `no table holds …${secret.slice(-4)}`)
     t.notOk(logLines.some((line) => line.includes(secret)), `no log line holds …${secret.slice(-4)}`)

@@ -35,6 +35,24 @@ for (const [backend, createDb] of BACKENDS) {
       t.not(row.request_hash, unkeyed, 'not the unkeyed hash of older versions')
     })
 
+    t.test('a refusal naming a card number or IBAN typed as a product code or coupon keeps them masked, first answer and replay alike', async (t) => {
+      const order = testCardOrder({ Items: [{ Code: '4012 8888 8888 1881', Quantity: 1 }], Promotions: ['DE75 5121 0800 1245 1261 99 please'] })
+      const first = await ta.rpc('placeOrder', [m.sessionId, order, 'fp-typed'])
+      t.match(first.error, {
+        code: 55201,
+        data: {
+          error_code: 'ORDER_PRODUCT_CODE_INVALID',
+          fields: [{ path: 'Items.0.Code', message: 'unknown product code "401288******1881"' }, { path: 'Promotions.0', message: '"DE75**************6199 please" is not a valid coupon' }]
+        }
+      })
+      t.notOk(JSON.stringify(first).includes('8888 1881'), 'the number is not in the answer')
+      const again = await ta.rpc('placeOrder', [m.sessionId, order, 'fp-typed'])
+      t.same({ ...again.error, data: { ...again.error?.data, requestId: 0 } }, { ...first.error, data: { ...first.error?.data, requestId: 0 } })
+      const row = await ta.db.db.selectFrom('idempotency_keys').select('response').where('key', '=', 'fp-typed').executeTakeFirstOrThrow()
+      const kept = JSON.stringify(row.response)
+      t.notOk(/4012 ?8888 ?8888 ?1881|5121 ?0800 ?1245/.test(kept), 'neither is kept')
+    })
+
     t.test('the migration overwrites the unkeyed hashes of older rows; such a row still replays its answer, never a second order', async (t) => {
       const merchantId = m.id
       const now = ta.clock.now()
