@@ -5,9 +5,9 @@
 // IBAN and account number, through the derivations an implementer could plausibly have stored.
 //
 // The attacker is given more than a real one has, so a pass means more: the exact shape of each
-// request (a client's requests share one shape, and the stored order gives back every other
-// field), and which stored mask belongs to which request. What the attacker must find is only
-// what the masks hide.
+// request, as sent and as parsed (a client's requests share one shape, the stored order gives
+// back every other field, and the code is public), and which stored mask belongs to which
+// request. What the attacker must find is only what the masks hide.
 //
 // Why a bounded search still proves the point: every search below includes the true value
 // (asserted), and every derivation is tried on it; a stored digest of any tried form would be
@@ -28,7 +28,8 @@
 import { hash } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
-import { createTestApp, type RpcReply, type TestApp } from '../helpers/app.js'
+import { validateOrder } from '../../src/orders/order-schema.js'
+import { createTestApp, TEST_START, type RpcReply, type TestApp } from '../helpers/app.js'
 import { staffMerchant } from '../helpers/assisted.js'
 import { testCardOrder, withCard } from '../helpers/orders.js'
 import { orderPaidWith } from '../helpers/payments.js'
@@ -202,16 +203,25 @@ function * ibanCandidates (mask: string, bankCode: string): Generator<string> {
 
 const printedIban = (iban: string): string => iban.replace(/(.{4})(?=.)/g, '$1 ')
 
-/** The request as the client sent it, with a placeholder where each hidden value goes. */
-function requestTemplate (s: Scenario): string[] {
+/**
+ * The request with a placeholder where each hidden value goes, in the two forms an implementer
+ * could have hashed: as the client sent it, and as the server parsed it (the code is public).
+ */
+function requestTemplates (s: Scenario): string[][] {
+  const parsed = validateOrder(s.order, TEST_START)
+  if (!parsed.ok) throw new Error(`${s.name}: the test's Order is invalid`)
+  return [requestTemplate(s, s.order), requestTemplate(s, parsed.order as Record<string, any>)]
+}
+
+function requestTemplate (s: Scenario, order: Record<string, any>): string[] {
   const placeholders: Record<string, string> = {}
-  const method = s.order.PaymentDetails.PaymentMethod as Record<string, string>
+  const method = order.PaymentDetails.PaymentMethod as Record<string, string>
   if (s.secret.kind === 'card') {
     placeholders[s.secret.number] = '@@PAN@@'
     placeholders[s.secret.cvv] = '@@CVV@@'
   } else if (s.secret.kind === 'ach') placeholders[s.secret.account] = '@@ACCOUNT@@'
   else placeholders[s.secret.iban] = '@@IBAN@@'
-  const blanked = { ...s.order, PaymentDetails: { ...s.order.PaymentDetails, PaymentMethod: Object.fromEntries(Object.entries(method).map(([k, v]) => [k, placeholders[v] ?? v])) } }
+  const blanked = { ...order, PaymentDetails: { ...order.PaymentDetails, PaymentMethod: Object.fromEntries(Object.entries(method).map(([k, v]) => [k, placeholders[v] ?? v])) } }
   const params = s.method === 'placeOrder' ? { Order: blanked } : { Order: blanked, Assisted: s.assisted }
   return `${s.method}\n${canonical(params)}`.split(/@@([A-Z]+)@@/)
 }
@@ -251,7 +261,7 @@ function createAttacker (digests: Set<string>) {
     return rawDone.get(key)
   }
   return function attack (s: Scenario, mask: StoredMask): Attack {
-    const template = requestTemplate(s)
+    const templates = requestTemplates(s)
     const secret = s.secret
     if (secret.kind === 'card') {
       if (mask.first6 === undefined || mask.last4 === undefined) return { recovered: undefined, coversTruth: false }
@@ -267,8 +277,10 @@ function createAttacker (digests: Set<string>) {
           }
         })())) ??
         firstStored(digests, (function * (): Generator<[string, string]> {
-          for (const pan of pans) {
-            for (const cvv of cvvs) yield [fill(template, { PAN: pan, CVV: cvv }), `the PAN …${pan.slice(-4)} and CVV ${cvv} (the request's digest)`]
+          for (const template of templates) {
+            for (const pan of pans) {
+              for (const cvv of cvvs) yield [fill(template, { PAN: pan, CVV: cvv }), `the PAN …${pan.slice(-4)} and CVV ${cvv} (the request's digest)`]
+            }
           }
         })())
       return { recovered, coversTruth }
@@ -281,7 +293,7 @@ function createAttacker (digests: Set<string>) {
           yield [account, `the account number ${account}`]
           yield [secret.routing + account, `the account number ${account}`]
         }
-      })())) ?? firstStored(digests, accounts.map((account): [string, string] => [fill(template, { ACCOUNT: account }), `the account number ${account} (the request's digest)`]))
+      })())) ?? firstStored(digests, templates.flatMap((template) => accounts.map((account): [string, string] => [fill(template, { ACCOUNT: account }), `the account number ${account} (the request's digest)`])))
       return { recovered, coversTruth: accounts.includes(secret.account) }
     }
     const bankCode = mask.swift === undefined ? undefined : BIC_DIRECTORY[mask.swift]
@@ -289,7 +301,7 @@ function createAttacker (digests: Set<string>) {
     const ibans = [...ibanCandidates(mask.iban, bankCode)]
     const forms = ibans.flatMap((iban) => [iban, printedIban(iban)])
     const recovered = once(`iban:${mask.iban}`, () => firstStored(digests, forms.map((form): [string, string] => [form, `the IBAN ${form}`]))) ??
-      firstStored(digests, forms.map((form): [string, string] => [fill(template, { IBAN: form }), `the IBAN ${form} (the request's digest)`]))
+      firstStored(digests, templates.flatMap((template) => forms.map((form): [string, string] => [fill(template, { IBAN: form }), `the IBAN ${form} (the request's digest)`])))
     return { recovered, coversTruth: ibans.includes(secret.iban) }
   }
 }
