@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { lazyChild } from './logger.js'
 import { consolePlugin } from './console/plugin.js'
 import type { Deps } from './deps.js'
+import { RequestLogController } from './http/request-log.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
 import { startSweeper } from './orders/sweeper.js'
 import { METHODS } from './rpc/methods/index.js'
@@ -28,6 +29,8 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     genReqId: () => randomUUID(),
     // Per-request loggers are made when a request first logs (most log nothing).
     childLoggerFactory: (logger, bindings) => lazyChild(logger as Logger, bindings),
+    // Request lines log the path only: no query string, no token (src/http/request-log.ts).
+    logController: new RequestLogController(),
     requestIdHeader: false,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.RPC_BODY_LIMIT_BYTES,
