@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import sjson from 'secure-json-parse'
 import type { Deps } from '../deps.js'
+import { addSecurityHeaders, API_SECURITY_HEADERS } from '../http/security-headers.js'
 import { createDispatcher } from './dispatch.js'
 import { protocolError } from './errors.js'
 import type { MethodDefinition } from './registry.js'
@@ -13,6 +14,7 @@ export type RpcPluginOptions = { deps: Deps, methods: readonly MethodDefinition[
 /** POST /rpc and POST /rpc/6.0/ (2Checkout's path): JSON-RPC 2.0 over HTTP. */
 export async function rpcPlugin (app: FastifyInstance, options: RpcPluginOptions): Promise<void> {
   const dispatcher = createDispatcher(options.methods, { batchMax: options.batchMax })
+  addSecurityHeaders(app, API_SECURITY_HEADERS)
 
   // Invalid JSON must become -32700 in a JSON-RPC body, not Fastify's 400. Prototype-pollution
   // keys (`__proto__`, `constructor.prototype`) are removed while parsing.
