@@ -53,6 +53,6 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs)
     app.addHook('onClose', async () => { stopSweeper() })
   }
-  await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES })
+  await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES, attachmentBodyLimit: config.ATTACHMENT_BODY_LIMIT_BYTES })
   return app as unknown as FastifyInstance
 }
