@@ -157,5 +157,6 @@ t.test('every answer of the sandbox pages (page, refusals, redirects, transport 
     if (answer.statusCode !== 303) t.match(answer.headers['content-type'], /^text\/html/, `${name}: an HTML page`)
   }
   t.notOk(answers['internal error']?.body.includes('order_events'), 'the internal error page does not show the cause')
+  t.match(ta.logs.map((line) => JSON.parse(line)).find((line) => line.msg === 'payment page failed'), { level: 50, err: { code: '42P01' } }, 'the cause is in the log')
   t.equal((await ta.rpc('getOrder', [m.sessionId, (await ta.db.db.selectFrom('orders').select('ref_no').orderBy('id', 'desc').executeTakeFirstOrThrow()).ref_no.toString()])).result.Status, 'PENDING', 'the failed submit changed nothing')
 })
