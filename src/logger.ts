@@ -24,13 +24,14 @@ const MAX_CAUSES = 4
 const MAX_AGGREGATED = 5
 
 // A data exception's message (SQLSTATE class 22) quotes the value it could not take:
-// `invalid input syntax for type integer: "+44 20 …"`. Class 22 messages quote nothing else.
+// `invalid input syntax for type integer: "+44 20 …"`. Class 22 messages quote nothing else, and
+// the value may itself hold quotes: everything from the first quote to the last is cut.
 const quotesData = (err: Record<string, unknown>): boolean =>
   typeof err.severity === 'string' && typeof err.code === 'string' && err.code.startsWith('22')
 
 function errorMessage (err: Record<string, unknown>): string {
   const message = typeof err.message === 'string' ? err.message : String(err.message ?? '')
-  return quotesData(err) ? message.replace(/"(?:[^"]|"")*"/g, '"[redacted]"') : message
+  return quotesData(err) ? message.replace(/"[\s\S]*"/, '"[redacted]"') : message
 }
 
 /** An error as it is logged: type, message, stack and ERROR_FIELDS, with its causes, bounded. */

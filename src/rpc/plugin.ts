@@ -11,8 +11,9 @@ const PARSE_FAILED = Symbol('parse failed')
 export const RPC_PATHS = ['/rpc', '/rpc/6.0/'] as const
 /**
  * addOrderAttachment's own route: its contract takes a 5 MiB PDF (about 7 MB of JSON), while
- * every other call stays under the small limit of /rpc, which also bounds what a caller can make
- * the server parse before login. One path only: the method is ordergate's, not 2Checkout's.
+ * every other call stays under the small limit of /rpc. The body is parsed before the session is
+ * checked, so the route answers nothing else: the larger limit buys no other method a larger
+ * input. One path only: the method is ordergate's, not 2Checkout's.
  */
 export const ATTACHMENT_PATH = '/rpc/attachments'
 const ATTACHMENT_METHOD = 'addOrderAttachment'
