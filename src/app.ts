@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { lazyChild } from './logger.js'
 import { consolePlugin } from './console/plugin.js'
 import type { Deps } from './deps.js'
+import { RequestLogController } from './http/request-log.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
 import { startSweeper } from './orders/sweeper.js'
 import { METHODS } from './rpc/methods/index.js'
@@ -28,6 +29,8 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     genReqId: () => randomUUID(),
     // Per-request loggers are made when a request first logs (most log nothing).
     childLoggerFactory: (logger, bindings) => lazyChild(logger as Logger, bindings),
+    // Request lines log the path only: no query string, no token (src/http/request-log.ts).
+    logController: new RequestLogController(),
     requestIdHeader: false,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.RPC_BODY_LIMIT_BYTES,
@@ -50,6 +53,6 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs)
     app.addHook('onClose', async () => { stopSweeper() })
   }
-  await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES })
+  await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES, attachmentBodyLimit: config.ATTACHMENT_BODY_LIMIT_BYTES })
   return app as unknown as FastifyInstance
 }

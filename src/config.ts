@@ -24,6 +24,11 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RPC_BATCH_MAX: intFromEnv(1, 10_000).default(50),
   RPC_BODY_LIMIT_BYTES: intFromEnv(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * largest body of POST /rpc/attachments (addOrderAttachment only): a 5 MiB PDF is 6,990,508
+   * bytes of base64; 7 MiB leaves about 340 KB for the envelope, session id and file name
+   */
+  ATTACHMENT_BODY_LIMIT_BYTES: intFromEnv(1024, 100 * 1024 * 1024).default(7 * 1024 * 1024),
   /** 32-byte key (hex or base64) that encrypts merchant secret keys at rest */
   SECRET_ENCRYPTION_KEY: z.string().optional(),
   DEMO_MERCHANT_SECRET: z.string().min(16, 'must be at least 16 characters').max(255).optional(),

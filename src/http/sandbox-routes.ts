@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Deps } from '../deps.js'
+import { addSecurityHeaders, pageSecurityHeaders } from './security-headers.js'
 import { describePaymentPage, finishPaymentPage, type PageAction, type PageKind, type PageRefusal } from '../payments/payment-pages.js'
 
 // The sandbox pages a shopper's browser opens (SPEC §4): 3-D Secure (`Authorize3DS.Href` with
@@ -26,13 +27,16 @@ function html (title: string, body: string): string {
     `</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
 }
 
+// Every answer of the pages, their refusals, error pages and redirects: inline style only, never
+// framed, cached or sniffed (issue 16, finding 14). No form-action: browsers apply it to the
+// 303 that follows the form's POST, which goes to the merchant's site.
+const PAGE_HEADERS = {
+  ...pageSecurityHeaders("default-src 'none'; style-src 'unsafe-inline'"),
+  'cache-control': 'no-store'
+}
+
 async function sendHtml (reply: FastifyReply, code: number, page: string): Promise<FastifyReply> {
-  return await reply.code(code)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-    .header('referrer-policy', 'no-referrer')
-    .send(page)
+  return await reply.code(code).header('content-type', 'text/html; charset=utf-8').send(page)
 }
 
 async function refuse (reply: FastifyReply, kind: PageKind, reason: PageRefusal): Promise<FastifyReply> {
@@ -48,6 +52,15 @@ const tokenOf = (source: unknown, param: string): string => {
 /** GET and POST for the sandbox 3-D Secure and redirect pages. */
 export async function sandboxRoutes (app: FastifyInstance, options: { deps: Deps }): Promise<void> {
   const { deps } = options
+  addSecurityHeaders(app, PAGE_HEADERS)
+  // Fastify's default error answer is JSON with the error's message; a browser gets a page, the
+  // cause goes to the log only.
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    const code = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    if (code === 500) request.log.error({ err, requestId: request.id }, 'payment page failed')
+    const text = code === 500 ? 'The payment page could not be processed. Nothing was changed; try again later.' : 'This request cannot be processed. Nothing was charged or changed.'
+    return await sendHtml(reply, code, html('Payment page (sandbox)', `<p>${text}</p>`))
+  })
   // The pages' forms post application/x-www-form-urlencoded (only in this plugin's scope).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
@@ -74,7 +87,7 @@ export async function sandboxRoutes (app: FastifyInstance, options: { deps: Deps
       }
       const done = await finishPaymentPage(deps, kind, token, action)
       if (!done.ok) return await refuse(reply, kind, done.reason)
-      return await reply.code(303).header('location', done.location).header('cache-control', 'no-store').send()
+      return await reply.code(303).header('location', done.location).send()
     })
   }
 }

@@ -224,6 +224,31 @@ t.test('transport limits', async (t) => {
     t.same((await ta.post({ jsonrpc: '2.0', method: 'subtract', params: [5, 3], id: 1 }, '/rpc/6.0')).json, { jsonrpc: '2.0', result: 2, id: 1 })
   })
 
+  // Issue 16, finding 14: answers carry session ids, orders and personal data: no cache may
+  // keep them, and no browser may sniff a JSON body into something it runs.
+  t.test('every answer of /rpc (result, error, 204, 413, 415, parse error, batch) is no-store and nosniff', async (t) => {
+    const call = { jsonrpc: '2.0', method: 'subtract', params: [2, 1], id: 1 }
+    const json = { 'content-type': 'application/json' }
+    const answers = {
+      result: await ta.app.inject({ method: 'POST', url: '/rpc', headers: json, payload: JSON.stringify(call) }),
+      '2Checkout path': await ta.app.inject({ method: 'POST', url: '/rpc/6.0/', headers: json, payload: JSON.stringify(call) }),
+      'unknown method': await ta.app.inject({ method: 'POST', url: '/rpc', headers: json, payload: JSON.stringify({ ...call, method: 'nope' }) }),
+      'internal error': await ta.app.inject({ method: 'POST', url: '/rpc', headers: json, payload: JSON.stringify({ jsonrpc: '2.0', method: 'explode', id: 2 }) }),
+      notification: await ta.app.inject({ method: 'POST', url: '/rpc', headers: json, payload: JSON.stringify({ jsonrpc: '2.0', method: 'subtract', params: [2, 1] }) }),
+      batch: await ta.app.inject({ method: 'POST', url: '/rpc', headers: json, payload: JSON.stringify([call, call]) }),
+      'too large': await ta.app.inject({ method: 'POST', url: '/rpc', headers: json, payload: JSON.stringify({ ...call, padding: 'x'.repeat(4096) }) }),
+      'wrong media type': await ta.app.inject({ method: 'POST', url: '/rpc', headers: { 'content-type': 'text/plain' }, payload: '{}' }),
+      'no media type': await ta.app.inject({ method: 'POST', url: '/rpc', payload: '{}' }),
+      'parse error': await ta.app.inject({ method: 'POST', url: '/rpc', headers: json, payload: '{"jsonrpc": "2.0", "method"' })
+    }
+    t.same(Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, a.statusCode])), {
+      result: 200, '2Checkout path': 200, 'unknown method': 200, 'internal error': 200, notification: 204, batch: 200, 'too large': 413, 'wrong media type': 415, 'no media type': 415, 'parse error': 200
+    })
+    for (const [name, answer] of Object.entries(answers)) {
+      t.match(answer.headers, { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }, `${name}: no-store, nosniff`)
+    }
+  })
+
   t.test('prototype-pollution keys are dropped while parsing', async (t) => {
     const reply = await ta.post('{"jsonrpc":"2.0","method":"subtract","params":{"minuend":5,"subtrahend":3,"__proto__":{"polluted":true}},"id":1}')
     t.same(reply.json, { jsonrpc: '2.0', result: 2, id: 1 })

@@ -2,7 +2,9 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { loginHash } from '../../src/auth/login.js'
 import { createTestApp, gmdate } from '../helpers/app.js'
+import { SANDBOX_CARDS } from '../../src/payments/sandbox-processor.js'
 import { seedDemoMerchant, testCardOrder, withCard } from '../helpers/orders.js'
+import { CANCEL_URL, openPage, orderPaidWith, RETURN_URL, submitPage } from '../helpers/payments.js'
 
 t.test('SQL-injection strings are stored and returned verbatim', async (t) => {
   const ta = await createTestApp(t)
@@ -53,4 +55,90 @@ t.test('after logins and card orders, no table and no log line holds a card numb
     t.notOk(dump.includes(secret), 'no secret, hash or sessionID in the tables')
     t.notOk(logs.includes(secret), 'no secret, hash or sessionID in the log')
   }
+})
+
+// Finding 5 of issue 16: PostgreSQL's `where` (the neighbouring JSON), `detail` (a unique key's
+// values) and the text of a data exception carry an Order's personal data, and Fastify's request
+// lines carried the sandbox pages' query strings, whose tokens complete a payment.
+t.test('after card, 3-D Secure, redirect and PO orders and database errors on Orders, no log line holds personal data, a page token or a sessionID', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await seedDemoMerchant(ta)
+  const person = {
+    FirstName: 'Wilhelmina',
+    LastName: 'Quackenbush',
+    Company: 'Quackenbush Holdings',
+    Address1: '221B Baker Street',
+    Address2: 'Flat 7 Marylebone',
+    City: 'Little Whinging',
+    Email: 'wilhelmina.quackenbush@privacy.example',
+    Phone: '+44 20 7946 0958'
+  }
+  const billing = (extra: Record<string, unknown> = {}) => ({ ...testCardOrder().BillingDetails, ...person, ...extra })
+  const secrets: string[] = [m.sessionId, ...Object.values(person)]
+  const placeOk = async (order: Record<string, any>) => {
+    const reply = await ta.rpc('placeOrder', [m.sessionId, order])
+    t.notOk(reply.error, JSON.stringify(reply.error))
+    return reply.result
+  }
+
+  await placeOk(testCardOrder({ BillingDetails: billing() }))
+  for (const action of ['complete', 'cancel']) {
+    const order = withCard(testCardOrder({ BillingDetails: billing() }), { CardNumber: SANDBOX_CARDS.REQUIRE_3DS, HolderName: `${person.FirstName} ${person.LastName}` })
+    order.PaymentDetails.Type = 'CC'
+    const placed = await placeOk(order)
+    const { Href, Params } = placed.PaymentDetails.PaymentMethod.Authorize3DS
+    secrets.push(Params.avng8apitoken)
+    t.equal((await openPage(ta, `${Href}?avng8apitoken=${Params.avng8apitoken}`)).statusCode, 200, 'the 3-D Secure page opens')
+    t.equal((await openPage(ta, `${Href}/?avng8apitoken=${Params.avng8apitoken}&retry=1`)).statusCode, 200, 'also with a trailing slash and more params')
+    t.equal((await openPage(ta, `${Href}/typo?avng8apitoken=${Params.avng8apitoken}`)).statusCode, 404, 'a mistyped page path is not found')
+    t.equal((await submitPage(ta, '/sandbox/3ds', { avng8apitoken: Params.avng8apitoken, action })).statusCode, 303, `3-D Secure ${action}`)
+    t.equal((await openPage(ta, `${Href}?avng8apitoken=${Params.avng8apitoken}`)).statusCode, 409, 'the used page is refused')
+  }
+  for (const action of ['complete', 'cancel']) {
+    const placed = await placeOk(orderPaidWith('PAYPAL', { Email: person.Email, ReturnURL: RETURN_URL, CancelURL: CANCEL_URL }, { BillingDetails: billing() }))
+    const redirectUrl = placed.PaymentDetails.PaymentMethod.RedirectURL as string
+    const token = new URL(redirectUrl).searchParams.get('token') ?? ''
+    secrets.push(token)
+    t.equal((await openPage(ta, redirectUrl)).statusCode, 200, 'the provider page opens')
+    t.equal((await submitPage(ta, '/sandbox/redirect', { token, action })).statusCode, 303, `redirect ${action}`)
+  }
+  const po = await placeOk(testCardOrder({ BillingDetails: billing(), PaymentDetails: { Type: 'PURCHASEORDER', Currency: 'USD', PaymentMethod: { InternalPONumber: 'PO-77', AutoApprove: true } } }))
+  t.equal(po.Status, 'PURCHASE_PENDING')
+
+  // Database errors on an Order, as a misbehaving trigger, index or cast would raise them: a
+  // JSON parse error (its `where` quotes the neighbouring JSON), a unique violation (its
+  // `detail` holds the key's values) and a failed cast (its message holds the value).
+  await sql`create function test_faulty_order() returns trigger language plpgsql as $$
+    begin
+      if new.billing_details->>'LastName' = 'Jsonfault' then
+        perform (rtrim(new.billing_details::text, '}') || ', "x": "\\ud800"}')::jsonb;
+      elsif new.billing_details->>'LastName' = 'Castfault' then
+        perform (new.billing_details->>'Phone')::int;
+      end if;
+      return new;
+    end $$`.execute(ta.db.db)
+  await sql`create trigger test_faulty_order before insert on orders for each row execute function test_faulty_order()`.execute(ta.db.db)
+  await sql`create unique index test_unique_email on orders ((billing_details->>'Email')) where billing_details->>'LastName' = 'Uniquefault'`.execute(ta.db.db)
+  await placeOk(testCardOrder({ BillingDetails: billing({ LastName: 'Uniquefault' }) }))
+  for (const lastName of ['Jsonfault', 'Castfault', 'Uniquefault']) {
+    const reply = await ta.rpc('placeOrder', [m.sessionId, testCardOrder({ BillingDetails: billing({ LastName: lastName }) })])
+    t.match(reply.error, { code: -32603, message: 'Internal error', data: { error_code: 'INTERNAL_ERROR' } }, `${lastName}: an internal error`)
+    t.notOk(JSON.stringify(reply).includes(person.Email), 'the answer does not carry the database error')
+  }
+
+  const lines = ta.logs.map((line) => JSON.parse(line) as Record<string, any>)
+  const failures = lines.filter((line) => line.msg === 'unexpected failure')
+  t.equal(failures.length, 3, 'each database error is logged once')
+  t.match(failures.map((line) => line.err), [
+    { code: '22P02', routine: String, stack: String },
+    { code: '22P02', routine: String },
+    { code: '23505', constraint: 'test_unique_email', table: 'orders' }
+  ], 'with its SQLSTATE, constraint and table')
+  const requests = lines.filter((line) => line.msg === 'incoming request')
+  t.ok(requests.some((line) => line.req.method === 'GET' && line.req.url === '/sandbox/3ds'), 'the page requests are logged, by path')
+  t.ok(lines.some((line) => line.msg === 'Route GET:/sandbox/3ds/typo not found'), 'an unknown path is logged without its query')
+  const all = ta.logs.join('\n')
+  t.ok(all.includes(po.RefNo), 'the orders reached the log (the search is real)')
+  for (const secret of secrets) t.notOk(all.includes(secret), `${secret.slice(0, 6)}… is in no log line`)
+  t.same(lines.filter((line) => JSON.stringify(line).includes('?')).map((line) => line.msg), [], 'no log line holds a query string')
 })

@@ -31,12 +31,16 @@ export function setSession (id: string | undefined): void { sessionId = id }
 export function hasSession (): boolean { return sessionId !== undefined }
 export function whenSessionEnds (handler: (error: RpcError) => void): void { onSessionEnded = handler }
 
+// /rpc refuses bodies above 1 MiB; addOrderAttachment (a PDF of up to 5 MiB) has its own
+// route on the server (src/rpc/plugin.ts ATTACHMENT_PATH), which answers nothing else.
+const pathOf = (method: string): string => method === 'addOrderAttachment' ? '/rpc/attachments' : '/rpc'
+
 /** Calls a method; throws RpcError for a JSON-RPC error, Error for a transport failure. */
 export async function call<T> (method: string, params: Record<string, unknown>): Promise<T> {
   const id = nextId++
   let response: Response
   try {
-    response = await fetch('/rpc', {
+    response = await fetch(pathOf(method), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', method, params, id }),
@@ -47,7 +51,7 @@ export async function call<T> (method: string, params: Record<string, unknown>):
   }
   let body: { result?: T, error?: ConstructorParameters<typeof RpcError>[0] }
   try {
-    body = await response.json()
+    body = await response.json() as typeof body
   } catch {
     throw new Error(`The server answered HTTP ${response.status} without a JSON-RPC response.`)
   }

@@ -86,7 +86,7 @@ export const reviewCustomerMethod = defineMethod({
 /** addOrderAttachment(sessionID, RefNo, FileName, Content) → the attachment (PDF, base64, ≤ 5 MiB). */
 export const addOrderAttachmentMethod = defineMethod({
   name: 'addOrderAttachment',
-  summary: 'Attaches a PDF (base64 Content, at most 5 MiB, checked by its %PDF- magic bytes) to an order (privilege PLACE_ORDERS_ON_BEHALF)',
+  summary: 'Attaches a PDF (base64 Content, at most 5 MiB, checked by its %PDF- magic bytes) to an order (privilege PLACE_ORDERS_ON_BEHALF); a body above 1 MiB goes to POST /rpc/attachments',
   params: z.object({ sessionID: z.string(), RefNo, FileName: z.string().min(1).max(255), Content: z.string().min(1) }),
   result: z.record(z.string(), z.unknown()).describe('AttachmentId, FileName, ContentType, Size, Sha256, AddedAt, AddedBy'),
   session: true,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import t from 'tap'
 import { PAYMENT_PAGE_TTL_MS } from '../../../src/payments/payment-page-token.js'
 import { SANDBOX_CARDS } from '../../../src/payments/sandbox-processor.js'
@@ -106,4 +107,56 @@ t.test('3-D Secure through the sandbox page, the test acting as the browser', as
   t.test('no full card number in the database or the logs', async (t) => {
     await assertNoSecrets(t, ta, [SANDBOX_CARDS.REQUIRE_3DS, '"CCID"'])
   })
+})
+
+// Issue 16, finding 14: a page that completes a payment in one click must not be framed by
+// another site (clickjacking), cached, or sniffed; nor may any of its error pages or redirects.
+t.test('every answer of the sandbox pages (page, refusals, redirects, transport and internal errors) forbids framing, caching and sniffing', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await demoMerchant(ta)
+  const place = async (paymentType: 'CC' | 'PAYPAL') => {
+    const order = paymentType === 'CC'
+      ? withCard(testCardOrder(), { CardNumber: SANDBOX_CARDS.REQUIRE_3DS, Vendor3DSReturnURL: RETURN_URL, Vendor3DSCancelURL: CANCEL_URL })
+      : testCardOrder({ PaymentDetails: { Type: 'PAYPAL', Currency: 'USD', CustomerIP: '10.0.0.1', PaymentMethod: { Email: 'buyer@example.com', ReturnURL: RETURN_URL, CancelURL: CANCEL_URL } } })
+    if (paymentType === 'CC') order.PaymentDetails.Type = 'CC'
+    const reply = await ta.rpc('placeOrder', [m.sessionId, order])
+    t.notOk(reply.error, JSON.stringify(reply.error))
+    return paymentType === 'CC' ? reply.result.PaymentDetails.PaymentMethod.Authorize3DS.Params.avng8apitoken as string : new URL(reply.result.PaymentDetails.PaymentMethod.RedirectURL).searchParams.get('token') ?? ''
+  }
+  const form = (url: string, fields: Record<string, string>) => ta.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() })
+  const threeDs = await place('CC')
+  const redirect = await place('PAYPAL')
+  const failing = await place('CC')
+  const answers: Record<string, Awaited<ReturnType<typeof form>>> = {
+    '3DS page': await ta.app.inject({ url: `/sandbox/3ds?avng8apitoken=${threeDs}` }),
+    'redirect page': await ta.app.inject({ url: `/sandbox/redirect?token=${redirect}` }),
+    'unknown token': await ta.app.inject({ url: '/sandbox/3ds?avng8apitoken=nope' }),
+    'unknown action': await form('/sandbox/3ds', { avng8apitoken: threeDs, action: 'steal' }),
+    'body too large': await form('/sandbox/3ds', { avng8apitoken: threeDs, action: 'complete', padding: 'x'.repeat(5000) }),
+    'wrong media type': await ta.app.inject({ method: 'POST', url: '/sandbox/3ds', headers: { 'content-type': 'application/xml' }, payload: '<a/>' }),
+    '3DS complete': await form('/sandbox/3ds', { avng8apitoken: threeDs, action: 'complete' }),
+    'already used': await form('/sandbox/3ds', { avng8apitoken: threeDs, action: 'cancel' }),
+    'redirect cancel': await form('/sandbox/redirect', { token: redirect, action: 'cancel' })
+  }
+  // A database failure while the page is submitted: the internal error page.
+  await sql`alter table order_events rename to order_events_gone`.execute(ta.db.db)
+  answers['internal error'] = await form('/sandbox/3ds', { avng8apitoken: failing, action: 'complete' })
+  await sql`alter table order_events_gone rename to order_events`.execute(ta.db.db)
+
+  t.same(Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, a.statusCode])), {
+    '3DS page': 200, 'redirect page': 200, 'unknown token': 404, 'unknown action': 400, 'body too large': 413, 'wrong media type': 415, '3DS complete': 303, 'already used': 409, 'redirect cancel': 303, 'internal error': 500
+  })
+  for (const [name, answer] of Object.entries(answers)) {
+    t.match(answer.headers, {
+      'content-security-policy': /(^|; )frame-ancestors 'none'(;|$)/,
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer'
+    }, `${name}: no framing, caching or sniffing`)
+    if (answer.statusCode !== 303) t.match(answer.headers['content-type'], /^text\/html/, `${name}: an HTML page`)
+  }
+  t.notOk(answers['internal error']?.body.includes('order_events'), 'the internal error page does not show the cause')
+  t.match(ta.logs.map((line) => JSON.parse(line)).find((line) => line.msg === 'payment page failed'), { level: 50, err: { code: '42P01' } }, 'the cause is in the log')
+  t.equal((await ta.rpc('getOrder', [m.sessionId, (await ta.db.db.selectFrom('orders').select('ref_no').orderBy('id', 'desc').executeTakeFirstOrThrow()).ref_no.toString()])).result.Status, 'PENDING', 'the failed submit changed nothing')
 })
