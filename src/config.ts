@@ -19,7 +19,10 @@ export const ConfigSchema = z.object({
   /** carts' catalogs kept while the catalog is unchanged (0: none) */
   CATALOG_CACHE_ENTRIES: intFromEnv(0, 1_000_000).default(5_000),
   LOGIN_DATE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
+  /** failed logins per (credential, client address) in the window before that address is refused for it */
   LOGIN_MAX_FAILURES: intFromEnv(1, 10_000).default(10),
+  /** failed logins per client address, whatever it tried, in the window before it is refused */
+  LOGIN_ADDRESS_MAX_FAILURES: intFromEnv(1, 100_000).default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RPC_BATCH_MAX: intFromEnv(1, 10_000).default(50),
