@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { lazyChild } from './logger.js'
 import { consolePlugin } from './console/plugin.js'
+import { fastifyTrustProxy } from './config.js'
 import type { Deps } from './deps.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
 import { startSweeper } from './orders/sweeper.js'
@@ -29,7 +30,7 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     // Per-request loggers are made when a request first logs (most log nothing).
     childLoggerFactory: (logger, bindings) => lazyChild(logger as Logger, bindings),
     requestIdHeader: false,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: config.RPC_BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true }
   })
