@@ -73,7 +73,6 @@ export function createHashingGate (options: { global: number, perAddress: number
               if (at >= 0) queue.splice(at, 1)
               resolve(false)
             }, options.maxWaitMs)
-            timer.unref()
             queue.push(entry)
           })
           if (!started) return undefined
