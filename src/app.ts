@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { lazyChild } from './logger.js'
 import { consolePlugin } from './console/plugin.js'
+import { fastifyTrustProxy } from './config.js'
 import type { Deps } from './deps.js'
 import { RequestLogController } from './http/request-log.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
@@ -32,7 +33,7 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     // Request lines log the path only: no query string, no token (src/http/request-log.ts).
     logController: new RequestLogController(),
     requestIdHeader: false,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: config.RPC_BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true }
   })

@@ -1,7 +1,45 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+// proxy-addr's (Fastify's) names for address ranges
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+function isProxyAddress (entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true
+  const [address = '', bits, extra] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return false
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+}
+
+/**
+ * TRUST_PROXY: which X-Forwarded-For hops name the client. `true` used to trust every hop, so
+ * a client could write its own address there and escape the login limits: it is refused, and
+ * `1` (which meant the same) now means one proxy, the common case and the safe reading.
+ */
+const trustProxyFromEnv = z.string().trim().transform((value, ctx): false | number | string[] => {
+  if (value === 'false' || value === '0') return false
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops <= 10) return hops
+    ctx.addIssue({ code: 'custom', message: `${value} proxies in front of ordergate is implausible: give a hop count of 1-10 or the proxies' addresses` })
+    return z.NEVER
+  }
+  if (value === 'true') {
+    ctx.addIssue({ code: 'custom', message: 'true would trust every X-Forwarded-For hop, so any client could choose the address the login limits count; write the number of proxies in front of ordergate (e.g. TRUST_PROXY=1) or their addresses or CIDRs (e.g. TRUST_PROXY=10.0.0.0/8,127.0.0.1)' })
+    return z.NEVER
+  }
+  const entries = value.split(',').map((entry) => entry.trim())
+  const bad = entries.filter((entry) => !isProxyAddress(entry))
+  if (bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `not an IP address or CIDR: ${bad.map((entry) => JSON.stringify(entry)).join(', ')} (write false, a hop count such as 1, or addresses/CIDRs such as 10.0.0.0/8,127.0.0.1)` })
+    return z.NEVER
+  }
+  return entries
+})
 
 /** Environment variables ordergate reads (the README's configuration table mirrors this). */
 export const ConfigSchema = z.object({
@@ -19,7 +57,10 @@ export const ConfigSchema = z.object({
   /** carts' catalogs kept while the catalog is unchanged (0: none) */
   CATALOG_CACHE_ENTRIES: intFromEnv(0, 1_000_000).default(5_000),
   LOGIN_DATE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
+  /** failed logins per (credential, client address) in the window before that address is refused for it */
   LOGIN_MAX_FAILURES: intFromEnv(1, 10_000).default(10),
+  /** failed logins per client address, whatever it tried, in the window before it is refused */
+  LOGIN_ADDRESS_MAX_FAILURES: intFromEnv(1, 100_000).default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RPC_BATCH_MAX: intFromEnv(1, 10_000).default(50),
@@ -35,8 +76,18 @@ export const ConfigSchema = z.object({
   /** create the DEMO merchant and catalog on start (default: only on the embedded database) */
   DEMO_SEED: boolFromEnv.optional(),
   PUBLIC_URL: z.string().url().optional(),
-  TRUST_PROXY: boolFromEnv.default(false)
+  /** false, a hop count, or the proxies' addresses/CIDRs (comma-separated) */
+  TRUST_PROXY: trustProxyFromEnv.default(false)
 })
+
+/**
+ * Fastify's trustProxy for TRUST_PROXY. Fastify 5.12 trusts nothing for a bare hop count (it
+ * cannot check the peer), so hops become a function: the socket's peer and the next hops-1
+ * X-Forwarded-For entries are proxies.
+ */
+export function fastifyTrustProxy (trust: false | number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
+}
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>
 

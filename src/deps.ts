@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { AuthDeps } from './auth/login.js'
-import { createRateLimiter } from './auth/rate-limiter.js'
+import { createHashingGate } from './auth/passwords.js'
+import { createLoginLimiter } from './auth/rate-limiter.js'
 import { createSecretBox, parseEncryptionKey } from './auth/secret-box.js'
 import { createSessionCache, type SessionCache } from './auth/session-cache.js'
 import { createCatalogCache, type CatalogCache } from './catalog/catalog-cache.js'
@@ -69,7 +70,10 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     secretBox: createSecretBox(encryptionKey),
     idempotencyKey: deriveIdempotencyKey(encryptionKey),
-    loginLimiter: createRateLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
+    loginLimiter: createLoginLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, addressMaxFailures: config.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
+    // Four checks at a time (libuv's default thread pool), one per address: with two per address
+    // a burst's scrypts slowed a genuine login elsewhere 3-4x on 2 cores; with one, under 2x.
+    passwordGate: createHashingGate({ global: 4, perAddress: 1, maxWaitMs: 2_000, maxQueue: 100 }),
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS
   }

@@ -5,7 +5,8 @@ import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { findMerchantByCode, type Merchant } from './merchant-store.js'
-import type { RateLimiter } from './rate-limiter.js'
+import type { HashingGate } from './passwords.js'
+import type { LoginLimiter } from './rate-limiter.js'
 import type { SecretBox } from './secret-box.js'
 import type { SessionCache } from './session-cache.js'
 import { findSession, insertSession } from './session-store.js'
@@ -17,7 +18,9 @@ export type AuthDeps = {
   db: Kysely<Database>
   clock: Clock
   secretBox: SecretBox
-  loginLimiter: RateLimiter
+  loginLimiter: LoginLimiter
+  /** caps concurrent password hashing (loginUser's scrypt) */
+  passwordGate: HashingGate
   sessionTtlSeconds: number
   loginDateWindowSeconds: number
 }
@@ -53,37 +56,43 @@ export type LoginInput = { merchantCode: string, date: string, hash: string, alg
 
 /** Checks a merchant's login hash and opens a session; returns the sessionID. */
 export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promise<string> {
-  const keys = [`merchant:${input.merchantCode}`, `ip:${input.clientIp}`]
-  if (keys.some((key) => deps.loginLimiter.isBlocked(key))) {
-    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp }, 'login refused: too many failures')
-    throw new AppError('TOO_MANY_REQUESTS')
-  }
-  const fail = (reason: 'AUTHENTICATION_FAILED' | 'DATE_OUT_OF_RANGE', why: string): never => {
-    for (const key of keys) deps.loginLimiter.recordFailure(key)
-    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, why }, 'login failed')
-    throw new AppError(reason)
-  }
-
   const now = deps.clock.now()
   const date = parseLoginDate(input.date)
   if (date === undefined) {
     // The params schema already refuses malformed dates; this guards a direct caller.
     throw new AppError('INVALID_PARAMS', { fields: [{ path: 'date', error_code: 'DATE_INVALID', message: 'date must be YYYY-MM-DD HH:mm:ss (UTC)' }] })
   }
-  if (Math.abs(now.getTime() - date.getTime()) > deps.loginDateWindowSeconds * 1000) {
-    fail('DATE_OUT_OF_RANGE', `login date ${input.date} is outside ±${deps.loginDateWindowSeconds}s of the server clock`)
+  const merchant = await findMerchantByCode(deps.db, input.merchantCode)
+
+  // Reserved before the hash is checked, so concurrent attempts cannot all pass the limit first.
+  const begun = await deps.loginLimiter.begin({ credential: `login:${input.merchantCode}`, clientIp: input.clientIp })
+  if ('refused' in begun) {
+    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, limit: begun.refused }, 'login refused: too many failures')
+    throw new AppError('TOO_MANY_REQUESTS')
+  }
+  const { attempt } = begun
+  const fail = async (reason: 'AUTHENTICATION_FAILED' | 'DATE_OUT_OF_RANGE', why: string): Promise<never> => {
+    await attempt.failed()
+    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, why }, 'login failed')
+    throw new AppError(reason)
+  }
+  try {
+    if (Math.abs(now.getTime() - date.getTime()) > deps.loginDateWindowSeconds * 1000) {
+      await fail('DATE_OUT_OF_RANGE', `login date ${input.date} is outside ±${deps.loginDateWindowSeconds}s of the server clock`)
+    }
+    const secret = merchant === undefined ? undefined : deps.secretBox.open(merchant.secretCiphertext)
+    // Unknown merchants still cost one HMAC, so timing does not tell known codes apart.
+    const expected = loginHash(secret ?? 'no-such-merchant', input.merchantCode, input.date, input.algorithm)
+    const given = input.hash.toLowerCase()
+    const matches = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+    if (merchant === undefined) await fail('AUTHENTICATION_FAILED', 'unknown merchant code')
+    if (!matches) await fail('AUTHENTICATION_FAILED', `wrong ${input.algorithm} hash`)
+    await attempt.succeeded()
+  } finally {
+    // An unexpected error checked nothing: the reservation is given back, not kept as a failure.
+    await attempt.released()
   }
 
-  const merchant = await findMerchantByCode(deps.db, input.merchantCode)
-  const secret = merchant === undefined ? undefined : deps.secretBox.open(merchant.secretCiphertext)
-  // Unknown merchants still cost one HMAC, so timing does not tell known codes apart.
-  const expected = loginHash(secret ?? 'no-such-merchant', input.merchantCode, input.date, input.algorithm)
-  const given = input.hash.toLowerCase()
-  const matches = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
-  if (merchant === undefined) fail('AUTHENTICATION_FAILED', 'unknown merchant code')
-  if (!matches) fail('AUTHENTICATION_FAILED', `wrong ${input.algorithm} hash`)
-
-  deps.loginLimiter.reset(keys[0] as string)
   const sessionId = randomBytes(32).toString('hex')
   await insertSession(deps.db, {
     idHash: hashSessionId(sessionId),

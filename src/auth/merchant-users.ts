@@ -6,6 +6,7 @@ import type { Log } from '../logger.js'
 import { hashSessionId, SESSION_ID_PATTERN, type AuthDeps } from './login.js'
 import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js'
+import { clientAddressKey } from './rate-limiter.js'
 
 /**
  * Merchant users (call-centre staff) and their privileges (seed 000: a role privilege "Place
@@ -77,31 +78,48 @@ export type UserLoginInput = { merchantCode: string, username: string, password:
 
 /**
  * loginUser: a person's password login; opens a session like `login` does, tied to the user.
- * Rate-limited with the same limiter (per merchant code, per user, per address) and one
- * generic answer for every failure, so neither merchant codes nor usernames can be probed.
+ * Rate-limited with the same limiter (per user and address, per address, and a per-user check
+ * budget that never refuses an address's first attempt) and one generic answer for every
+ * failure, so neither merchant codes nor usernames can be probed.
  */
 export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log): Promise<string> {
-  const keys = [`merchant:${input.merchantCode}`, `user:${input.merchantCode}:${input.username.toLowerCase()}`, `ip:${input.clientIp}`]
-  if (keys.some((key) => deps.loginLimiter.isBlocked(key))) {
-    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp }, 'user login refused: too many failures')
+  const refuse = (limit: string): never => {
+    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, limit }, 'user login refused: too many failures')
     throw new AppError('TOO_MANY_REQUESTS')
   }
-  const merchant = await findMerchantByCode(deps.db, input.merchantCode)
-  const row = merchant === undefined
-    ? undefined
-    : await deps.db.selectFrom('merchant_users').selectAll()
-      .where('merchant_id', '=', merchant.id)
-      .where((eb) => eb(eb.fn('lower', ['username']), '=', input.username.toLowerCase()))
-      .executeTakeFirst()
-  // Unknown merchants and users still cost one scrypt, so timing does not tell them apart.
-  const matches = await verifyPassword(input.password, row?.password_hash ?? await DUMMY_HASH_PROMISE())
-  if (merchant === undefined || row === undefined || !matches || !row.active) {
-    for (const key of keys) deps.loginLimiter.recordFailure(key)
-    const why = merchant === undefined ? 'unknown merchant code' : row === undefined ? 'unknown user' : !matches ? 'wrong password' : 'user inactive'
-    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, why }, 'user login failed')
-    throw new AppError('AUTHENTICATION_FAILED')
+  // Reserved before the password is checked, so concurrent attempts cannot all pass the limit first.
+  const begun = await deps.loginLimiter.begin({ credential: `user:${input.merchantCode}:${input.username.toLowerCase()}`, clientIp: input.clientIp })
+  if ('refused' in begun) return refuse(begun.refused)
+  const { attempt } = begun
+  let checked
+  try {
+    // The look-ups are inside the hashing cap too, so a refused burst costs no database work.
+    checked = await deps.passwordGate.run(clientAddressKey(input.clientIp), async () => {
+      const merchant = await findMerchantByCode(deps.db, input.merchantCode)
+      const row = merchant === undefined
+        ? undefined
+        : await deps.db.selectFrom('merchant_users').selectAll()
+          .where('merchant_id', '=', merchant.id)
+          .where((eb) => eb(eb.fn('lower', ['username']), '=', input.username.toLowerCase()))
+          .executeTakeFirst()
+      // Unknown merchants and users still cost one scrypt, so timing does not tell them apart.
+      const matches = await verifyPassword(input.password, row?.password_hash ?? await DUMMY_HASH_PROMISE())
+      return { merchant, row, matches }
+    })
+    if (checked === undefined) return refuse('password hashing busy')
+    const { merchant, row, matches } = checked
+    if (merchant === undefined || row === undefined || !matches || !row.active) {
+      await attempt.failed()
+      const why = merchant === undefined ? 'unknown merchant code' : row === undefined ? 'unknown user' : !matches ? 'wrong password' : 'user inactive'
+      log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, why }, 'user login failed')
+      throw new AppError('AUTHENTICATION_FAILED')
+    }
+    await attempt.succeeded()
+  } finally {
+    // Refused by the hashing cap or an unexpected error: nothing was checked, nothing is counted.
+    await attempt.released()
   }
-  deps.loginLimiter.reset(keys[1] as string)
+  const { merchant, row } = checked as { merchant: Merchant, row: { id: bigint } }
   const now = deps.clock.now()
   const sessionId = randomBytes(32).toString('hex')
   await deps.db.insertInto('sessions').values({

@@ -32,3 +32,63 @@ export const DUMMY_HASH_PROMISE: () => Promise<string> = (() => {
   let cached: Promise<string> | undefined
   return () => { cached ??= hashPassword(randomBytes(16).toString('hex')); return cached }
 })()
+
+/** Runs password checks with bounded concurrency; `undefined` when the check was refused, not run. */
+export type HashingGate = {
+  run: <T>(addressKey: string, work: () => Promise<T>) => Promise<T | undefined>
+}
+
+/**
+ * Each scrypt here takes 128 MiB and a libuv thread for tens to hundreds of milliseconds, so an
+ * unbounded burst would queue every other login behind it for seconds. At most `perAddress` checks
+ * of one address run or wait at once, and further ones from it are refused at once (never
+ * queued); at most `global` run in all, and the rest wait in order, at most `maxWaitMs` and
+ * `maxQueue` deep, before being refused.
+ */
+export function createHashingGate (options: { global: number, perAddress: number, maxWaitMs: number, maxQueue: number }): HashingGate {
+  let running = 0
+  const perAddress = new Map<string, number>()
+  const queue: Array<{ start: () => void }> = []
+
+  const next = () => {
+    running--
+    const waiting = queue.shift()
+    if (waiting !== undefined) waiting.start()
+  }
+
+  return {
+    async run (addressKey, work) {
+      const mine = perAddress.get(addressKey) ?? 0
+      if (mine >= options.perAddress) return undefined
+      if (running >= options.global && queue.length >= options.maxQueue) return undefined
+      perAddress.set(addressKey, mine + 1)
+      try {
+        if (running >= options.global) {
+          const started = await new Promise<boolean>((resolve) => {
+            const entry = {
+              start: () => { clearTimeout(timer); running++; resolve(true) }
+            }
+            const timer = setTimeout(() => {
+              const at = queue.indexOf(entry)
+              if (at >= 0) queue.splice(at, 1)
+              resolve(false)
+            }, options.maxWaitMs)
+            queue.push(entry)
+          })
+          if (!started) return undefined
+        } else {
+          running++
+        }
+        try {
+          return await work()
+        } finally {
+          next()
+        }
+      } finally {
+        const left = (perAddress.get(addressKey) ?? 1) - 1
+        if (left <= 0) perAddress.delete(addressKey)
+        else perAddress.set(addressKey, left)
+      }
+    }
+  }
+}

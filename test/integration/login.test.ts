@@ -110,7 +110,7 @@ t.test('unknown and malformed sessionIDs are refused with INVALID_SESSION', asyn
   t.match(missing.error?.data.fields, [{ path: 'sessionID', error_code: 'FIELD_REQUIRED' }])
 })
 
-t.test('repeated login failures from one merchant code are rate-limited', async (t) => {
+t.test('repeated login failures for a merchant code from one address rate-limit that address', async (t) => {
   const ta = await createTestApp(t, { LOGIN_MAX_FAILURES: '3', LOGIN_FAILURE_WINDOW_SECONDS: '60' })
   const merchant = await ta.merchant()
   const date = gmdate(ta.clock.now())

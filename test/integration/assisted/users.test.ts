@@ -63,7 +63,7 @@ t.test('merchant users and privileges', async (t) => {
     t.equal(reply.result?.Status, 'AUTHRECEIVED')
     t.equal(reply.result?.ExtraInformation, null, 'no PlacedBy on a merchant API order')
   })
-  t.test('a wrong password, an unknown user and an unknown merchant get one answer; then the limiter answers', async (t) => {
+  t.test('a wrong password, an unknown user and an unknown merchant get one answer; failures for other names do not block the right password', async (t) => {
     const wrong = await ta.rpc('loginUser', [m.code, 'agent2', 'wrong password!'])
     const unknownUser = await ta.rpc('loginUser', [m.code, 'nobody', STAFF_PASSWORD])
     const unknownMerchant = await ta.rpc('loginUser', ['NOSUCHMERCHANT', 'agent2', STAFF_PASSWORD])
@@ -72,7 +72,7 @@ t.test('merchant users and privileges', async (t) => {
       t.equal(reply.error?.data.error_code, 'AUTHENTICATION_FAILED')
     }
     t.equal(wrong.error?.message, unknownUser.error?.message)
-    const blocked = await ta.rpc('loginUser', [m.code, 'agent2', STAFF_PASSWORD])
-    t.equal(blocked.error?.data.error_code, 'TOO_MANY_REQUESTS', 'three failures for the merchant code block even the right password')
+    const right = await ta.rpc('loginUser', [m.code, 'agent2', STAFF_PASSWORD])
+    t.match(right.result, /^[0-9a-f]{64}$/, 'failures are counted per (user, address): three for other names do not lock agent2 out')
   })
 })

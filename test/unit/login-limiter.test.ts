@@ -1,0 +1,67 @@
+import t from 'tap'
+import { createHashingGate } from '../../src/auth/passwords.js'
+import { clientAddressKey, createLoginLimiter } from '../../src/auth/rate-limiter.js'
+import { createFakeClock } from '../../src/clock.js'
+
+t.test('clientAddressKey counts IPv6 clients by their /64 and IPv4-mapped clients as IPv4', async (t) => {
+  t.equal(clientAddressKey('203.0.113.9'), '203.0.113.9')
+  t.equal(clientAddressKey('::ffff:203.0.113.9'), '203.0.113.9')
+  t.equal(clientAddressKey('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64')
+  t.equal(clientAddressKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'), '2001:db8:1:2::/64', 'any host of the same /64')
+  t.equal(clientAddressKey('2001:db8::1'), '2001:db8:0:0::/64')
+  t.equal(clientAddressKey('fe80::1%eth0'), 'fe80:0:0:0::/64')
+  t.equal(clientAddressKey('::1'), '0:0:0:0::/64')
+  t.equal(clientAddressKey('64:ff9b::203.0.113.9'), '64:ff9b:0:0::/64')
+  t.equal(clientAddressKey('not-an-address'), 'not-an-address')
+})
+
+t.test('one address rotating through its /64 is still one address for the limiter', async (t) => {
+  const limiter = createLoginLimiter({ clock: createFakeClock(new Date(0)), maxFailures: 2, addressMaxFailures: 100, windowSeconds: 60 })
+  for (const host of ['1', '2']) {
+    const begun = await limiter.begin({ credential: 'login:M1', clientIp: `2001:db8:1:2::${host}` })
+    if ('attempt' in begun) await begun.attempt.failed()
+  }
+  t.same(await limiter.begin({ credential: 'login:M1', clientIp: '2001:db8:1:2::3' }), { refused: 'credential-from-address' })
+  t.ok('attempt' in await limiter.begin({ credential: 'login:M1', clientIp: '2001:db8:1:3::1' }), 'another /64 is another address')
+})
+
+t.test('a released or succeeded reservation gives the attempt back; a failed one keeps it', async (t) => {
+  const limiter = createLoginLimiter({ clock: createFakeClock(new Date(0)), maxFailures: 2, addressMaxFailures: 100, windowSeconds: 60 })
+  const keys = { credential: 'user:M1:alice', clientIp: '203.0.113.1' }
+  for (let i = 0; i < 5; i++) {
+    const begun = await limiter.begin(keys)
+    if (!('attempt' in begun)) return t.fail(`attempt ${i} refused`)
+    await begun.attempt.released()
+    await begun.attempt.failed() // after an end, further ends do nothing
+  }
+  const first = await limiter.begin(keys)
+  const second = await limiter.begin(keys)
+  t.ok('attempt' in first && 'attempt' in second)
+  t.same(await limiter.begin(keys), { refused: 'credential-from-address' }, 'two in flight fill the limit of 2')
+  if ('attempt' in first) await first.attempt.succeeded()
+  t.ok('attempt' in await limiter.begin(keys), 'a success frees its place')
+})
+
+t.test('the hashing gate refuses a second concurrent check from one address at once and makes others wait, at most maxWaitMs', async (t) => {
+  const gate = createHashingGate({ global: 2, perAddress: 1, maxWaitMs: 50, maxQueue: 1 })
+  const releases: Array<() => void> = []
+  const work = async () => await new Promise<string>((resolve) => { releases.push(() => { resolve('done') }) })
+  const a = gate.run('A', work)
+  t.equal(await gate.run('A', async () => 'second'), undefined, 'the same address is refused at once')
+  const b = gate.run('B', work)
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(releases.length, 2, 'two run at once')
+  const c = gate.run('C', async () => 'c ran')
+  t.equal(await gate.run('D', async () => 'd'), undefined, 'the wait queue is full: refused at once')
+  releases[0]?.()
+  t.equal(await a, 'done')
+  t.equal(await c, 'c ran', 'the waiting check runs when a place frees')
+  const e = gate.run('E', work)
+  await new Promise((resolve) => setImmediate(resolve))
+  const f = gate.run('F', async () => 'f')
+  t.equal(await f, undefined, 'refused after waiting maxWaitMs')
+  releases.forEach((release) => { release() })
+  t.equal(await b, 'done')
+  t.equal(await e, 'done')
+  t.equal(await gate.run('A', async () => 'again'), 'again', 'places are given back')
+})
