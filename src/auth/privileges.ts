@@ -9,7 +9,7 @@ import { AppError } from '../errors.js'
 export const PRIVILEGES = {
   PLACE_ORDERS_ON_BEHALF: 'Place orders on behalf of customer',
   MANAGE_CUSTOMERS: 'Create and update customers, their levels and address books',
-  REPLACEMENT_ORDERS: 'Place "payment not required" replacement orders',
+  REPLACEMENT_ORDERS: 'Place "payment not required" replacement orders, or orders that staff discounts make free',
   APPROVE_FRAUD: 'Mark a customer OKAY or rejected in fraud review',
   CANCEL_ORDERS: 'Cancel orders',
   RECORD_PAYMENTS: 'Approve purchase orders and record payments received (mark an order paid)'

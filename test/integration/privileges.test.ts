@@ -21,6 +21,7 @@ const staffOnly = (...userPrivileges: Privilege[]): Access => ({ merchantSession
 
 const REPLACEMENT: Condition = { when: 'Assisted.PaymentNotRequired is given', userPrivileges: ['REPLACEMENT_ORDERS'] }
 const ASSISTED_QUOTE: Condition = { when: 'Assisted is given', merchantSession: false, userPrivileges: [] }
+const FREE_LEVEL: Condition = { when: 'Level makes a product free (PercentOff 100, or a price of 0)', userPrivileges: ['REPLACEMENT_ORDERS'] }
 
 const EXPECTED: Record<string, Access> = {
   login: PUBLIC,
@@ -41,7 +42,7 @@ const EXPECTED: Record<string, Access> = {
   searchCustomers: staffOnly(ON_BEHALF),
   saveCustomerAddress: staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'),
   deleteCustomerAddress: staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'),
-  saveCustomerLevel: staffOnly('MANAGE_CUSTOMERS'),
+  saveCustomerLevel: { ...staffOnly('MANAGE_CUSTOMERS'), conditions: [FREE_LEVEL] },
   searchCatalog: staffOnly(ON_BEHALF),
   cancelOrder: staffOnly('CANCEL_ORDERS'),
   reviewCustomer: staffOnly('APPROVE_FRAUD'),
@@ -89,6 +90,8 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     saveCustomerAddress: plain('saveCustomerAddress', (s) => [s, f.customerId, { FirstName: 'X', LastName: 'Y', Address1: '1 St', City: 'LA', Zip: '1', CountryCode: 'US', State: 'CA' }]),
     deleteCustomerAddress: plain('deleteCustomerAddress', (s) => [s, f.customerId, 999999]),
     saveCustomerLevel: plain('saveCustomerLevel', (s) => [s, { Code: 'GOLD', Name: 'Gold', PercentOff: 10 }]),
+    'saveCustomerLevel (PercentOff 100)': { method: 'saveCustomerLevel', conditions: [FREE_LEVEL], params: (s) => [s, { Code: 'FREE', Name: 'Free', PercentOff: 100 }] },
+    'saveCustomerLevel (a price of 0)': { method: 'saveCustomerLevel', conditions: [FREE_LEVEL], params: (s) => [s, { Code: 'FREEBOOK', Name: 'Free book', Prices: [{ ProductCode: 'BOOK-PRINT', Currency: 'USD', Amount: 0 }] }] },
     searchCatalog: plain('searchCatalog', (s) => [s, { Text: 'my_subscription_1' }]),
     cancelOrder: plain('cancelOrder', (s) => [s, f.order, 'test']),
     reviewCustomer: plain('reviewCustomer', (s) => [s, f.customerId, 'OKAY']),

@@ -125,7 +125,7 @@ export const deleteCustomerAddressMethod = defineMethod({
 /** saveCustomerLevel(sessionID, Level) → the level; its price list is replaced whole. */
 export const saveCustomerLevelMethod = defineMethod({
   name: 'saveCustomerLevel',
-  summary: 'Creates or replaces a customer level (by Code) and its price list: per-product unit prices, else a percent off the list price (privilege MANAGE_CUSTOMERS)',
+  summary: 'Creates or replaces a customer level (by Code) and its price list: per-product unit prices, else a percent off the list price (privilege MANAGE_CUSTOMERS; a free price needs REPLACEMENT_ORDERS too)',
   params: z.object({
     sessionID: z.string(),
     Level: z.object({
@@ -137,7 +137,16 @@ export const saveCustomerLevelMethod = defineMethod({
   }),
   result: z.record(z.string(), z.unknown()),
   session: true,
-  access: { merchantSession: false, userPrivileges: ['MANAGE_CUSTOMERS'] },
+  access: {
+    merchantSession: false,
+    userPrivileges: ['MANAGE_CUSTOMERS'],
+    // A level's prices apply to every order of its customers: a free one gives free orders, as a replacement does.
+    conditions: [{
+      when: 'Level makes a product free (PercentOff 100, or a price of 0)',
+      applies: (params) => params.Level.PercentOff === 100 || (params.Level.Prices ?? []).some((price) => price.Amount === 0),
+      userPrivileges: ['REPLACEMENT_ORDERS']
+    }]
+  },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'DISCOUNT_INVALID'],
   handler: async (params, ctx) => await saveCustomerLevel(ctx.deps.db, ctx.merchant.id, params.Level)
 })
