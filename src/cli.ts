@@ -19,7 +19,7 @@ const USAGE = `usage:
   ordergate demo --merchant CODE                 load the demo catalog for the merchant
   ordergate user create --merchant CODE --username U --password P [--privilege P]... [--name NAME]
                                                  create a merchant user (staff); privileges: PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS,
-                                                 REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, or the roles AGENT, SUPERVISOR
+                                                 REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, RECORD_PAYMENTS, or the roles AGENT, SUPERVISOR
   ordergate sweep                                cancel purchase orders unpaid after their payment terms (prints the RefNos)
   ordergate start                                run the server (same as npm start)
 Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).`

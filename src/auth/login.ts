@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import type { HashingGate } from './passwords.js'
+import type { MerchantUser } from './privileges.js'
 import type { LoginLimiter } from './rate-limiter.js'
 import type { SecretBox } from './secret-box.js'
 import type { SessionCache } from './session-cache.js'
@@ -104,17 +105,26 @@ export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promi
   return sessionId
 }
 
-/** Resolves a sessionID to its merchant; refuses malformed, unknown and expired sessions. */
-export async function authenticateSession (deps: Pick<AuthDeps, 'db' | 'clock'> & { sessionCache?: SessionCache }, sessionId: unknown): Promise<Merchant> {
+export type AuthenticatedSession = { merchant: Merchant, user: MerchantUser | null }
+
+/**
+ * Resolves a sessionID to its merchant and, for a user's session, its user; refuses malformed,
+ * unknown and expired sessions, and the sessions of a deactivated user.
+ */
+export async function authenticateSession (deps: Pick<AuthDeps, 'db' | 'clock'> & { sessionCache?: SessionCache }, sessionId: unknown): Promise<AuthenticatedSession> {
   if (typeof sessionId !== 'string' || !SESSION_ID_PATTERN.test(sessionId)) throw new AppError('INVALID_SESSION')
   const idHash = hashSessionId(sessionId)
   let session = deps.sessionCache?.get(idHash)
   if (session === undefined) {
     session = await findSession(deps.db, idHash)
     if (session === undefined) throw new AppError('INVALID_SESSION')
-    deps.sessionCache?.set(idHash, session)
+    // A user's row (active flag, privileges) is read on every call, in the session's own query:
+    // a deactivation or a privilege taken away applies to the very next call. Only the merchant's
+    // API sessions are cached.
+    if (session.user === null) deps.sessionCache?.set(idHash, session)
   }
   // Expired at exactly TTL after login: 9 min 59 s works, 10 min 00 s does not.
   if (deps.clock.now().getTime() >= session.expiresAt.getTime()) throw new AppError('SESSION_EXPIRED')
-  return session.merchant
+  if (session.user !== null && !session.user.active) throw new AppError('INVALID_SESSION', { message: 'Invalid session: the merchant user of this session is deactivated' })
+  return { merchant: session.merchant, user: session.user }
 }

@@ -3,45 +3,16 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import type { Log } from '../logger.js'
-import { hashSessionId, SESSION_ID_PATTERN, type AuthDeps } from './login.js'
+import { hashSessionId, type AuthDeps } from './login.js'
 import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js'
 import { clientAddressKey } from './rate-limiter.js'
+import { PRIVILEGE_NAMES, PRIVILEGES, ROLES, toMerchantUser, type MerchantUser, type Privilege } from './privileges.js'
 
-/**
- * Merchant users (call-centre staff) and their privileges (seed 000: a role privilege "Place
- * orders on behalf of customer" gates every on-behalf action). A role is a named set of privileges.
- */
-export const PRIVILEGES = {
-  PLACE_ORDERS_ON_BEHALF: 'Place orders on behalf of customer',
-  MANAGE_CUSTOMERS: 'Create and update customers, their levels and address books',
-  REPLACEMENT_ORDERS: 'Place "payment not required" replacement orders',
-  APPROVE_FRAUD: 'Mark a customer OKAY or rejected in fraud review',
-  CANCEL_ORDERS: 'Cancel orders'
-} as const
-export type Privilege = keyof typeof PRIVILEGES
-export const PRIVILEGE_NAMES = Object.keys(PRIVILEGES) as Privilege[]
-
-export const ROLES: Record<string, readonly Privilege[]> = {
-  AGENT: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'],
-  SUPERVISOR: PRIVILEGE_NAMES
-}
-
-export type MerchantUser = { id: bigint, merchantId: bigint, username: string, displayName: string | null, privileges: Privilege[], active: boolean }
+export { PRIVILEGES, PRIVILEGE_NAMES, ROLES, type MerchantUser, type Privilege } from './privileges.js'
 
 export const USERNAME_PATTERN = /^[^\s]{1,255}$/
 export const MIN_PASSWORD_LENGTH = 10
-
-function toUser (row: { id: bigint, merchant_id: bigint, username: string, display_name: string | null, privileges: string[], active: boolean }): MerchantUser {
-  return {
-    id: row.id,
-    merchantId: row.merchant_id,
-    username: row.username,
-    displayName: row.display_name,
-    privileges: row.privileges.filter((p): p is Privilege => p in PRIVILEGES),
-    active: row.active
-  }
-}
 
 /** Creates a merchant user with a scrypt password hash; `privileges` may name roles too. */
 export async function createMerchantUser (
@@ -71,7 +42,7 @@ export async function createMerchantUser (
     })
     .returningAll()
     .executeTakeFirstOrThrow()
-  return toUser(row)
+  return toMerchantUser(row)
 }
 
 export type UserLoginInput = { merchantCode: string, username: string, password: string, clientIp: string }
@@ -131,37 +102,4 @@ export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log
   }).execute()
   log.info({ merchantCode: input.merchantCode, userId: String(row.id) }, 'user login succeeded')
   return sessionId
-}
-
-/** The merchant user behind an (already authenticated) sessionID; undefined for an API session. */
-export async function findSessionUser (db: Kysely<Database>, sessionId: string): Promise<MerchantUser | undefined> {
-  if (!SESSION_ID_PATTERN.test(sessionId)) return undefined
-  const row = await db.selectFrom('sessions')
-    .innerJoin('merchant_users', 'merchant_users.id', 'sessions.user_id')
-    .selectAll('merchant_users')
-    .where('sessions.id_hash', '=', hashSessionId(sessionId))
-    .executeTakeFirst()
-  return row === undefined ? undefined : toUser(row)
-}
-
-/**
- * The user of this session, who must hold every privilege given: on-behalf actions need a
- * user's session (loginUser), never the merchant's API session. NOT_ALLOWED names what is missing.
- */
-export async function requireUser (db: Kysely<Database>, merchant: Merchant, sessionId: string, ...privileges: Privilege[]): Promise<MerchantUser> {
-  const user = await findSessionUser(db, sessionId)
-  if (user === undefined || user.merchantId !== merchant.id || !user.active) {
-    throw new AppError('NOT_ALLOWED', {
-      message: `Not allowed: this needs a merchant user's session (loginUser) with the privilege ${privileges.map((p) => `${p} ("${PRIVILEGES[p]}")`).join(', ')}`,
-      data: { privilege: privileges[0], privileges }
-    })
-  }
-  const missing = privileges.filter((p) => !user.privileges.includes(p))
-  if (missing.length > 0) {
-    throw new AppError('NOT_ALLOWED', {
-      message: `Not allowed: user ${user.username} lacks the privilege ${missing.map((p) => `${p} ("${PRIVILEGES[p]}")`).join(', ')}`,
-      data: { privilege: missing[0], privileges: missing }
-    })
-  }
-  return user
 }

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Merchant } from '../auth/merchant-store.js'
-import type { MerchantUser } from '../auth/merchant-users.js'
+import { requirePrivileges, type MerchantUser } from '../auth/privileges.js'
 import { checkInventory } from '../catalog/inventory.js'
 import { fromMinor, basisPointsToPercent, tryPercentToBasisPoints, tryToMinor } from '../catalog/money.js'
 import type { ManualDiscount, PricedCart } from '../catalog/pricing.js'
@@ -95,7 +95,11 @@ export function mapAssistedError (err: unknown): unknown {
   return err
 }
 
-export type AssistedPlan = { hooks: PlaceOrderHooks, customer: ResolvedCustomer | undefined, replacement: boolean }
+/**
+ * `unadjusted`: the same pricing without the staff discounts and price overrides, when there are
+ * any (to tell a total that staff made 0 from one that was 0 already).
+ */
+export type AssistedPlan = { hooks: PlaceOrderHooks, customer: ResolvedCustomer | undefined, replacement: boolean, unadjusted?: PlaceOrderHooks }
 
 /**
  * The hooks that make placeOrder (or quote) an assisted one, after every look-up and refusal
@@ -140,6 +144,7 @@ export async function planAssistedOrder (db: Kysely<Database>, merchant: Merchan
   if (errors.length > 0) throw businessError(errors)
 
   const hooks: PlaceOrderHooks = {}
+  let unadjusted: PlaceOrderHooks | undefined
   if (level !== undefined) hooks.catalog = (catalog) => applyLevelPrices(catalog, level)
   if (user !== undefined) {
     hooks.cart = (cart) => ({
@@ -151,6 +156,9 @@ export async function planAssistedOrder (db: Kysely<Database>, merchant: Merchan
       }),
       ...(orderDiscount !== undefined ? { orderDiscount } : {})
     })
+    if (lineDiscounts.size > 0 || orderDiscount !== undefined) {
+      unadjusted = { ...(hooks.catalog !== undefined ? { catalog: hooks.catalog } : {}), cart: (cart) => ({ ...cart, allowUnpublished: true }) }
+    }
   }
   if (customer !== undefined) hooks.customer = async () => ({ id: customer.id, customerReference: customer.customerReference })
   if (user === undefined) return { hooks, customer, replacement: false }
@@ -180,7 +188,7 @@ export async function planAssistedOrder (db: Kysely<Database>, merchant: Merchan
     const rows = adjustments(placed.priced, assisted, originalRefNo).map((a) => ({ ...a, order_id: placed.orderId, user_id: user.id, created_at: now }))
     if (rows.length > 0) await trx.insertInto('order_adjustments').values(rows).execute()
   }
-  return { hooks, customer, replacement: notRequired !== undefined }
+  return { hooks, customer, replacement: notRequired !== undefined, ...(unadjusted !== undefined ? { unadjusted } : {}) }
 }
 
 /** Every staff discount and override with its old and new value (minor units), for order_adjustments. */
@@ -206,11 +214,26 @@ function adjustments (priced: PricedCart, assisted: Assisted | undefined, origin
 /** placeAssistedOrder: placeOrder on behalf of a customer, by a merchant user. */
 export async function placeAssistedOrder (deps: PlaceOrderDeps, merchant: Merchant, user: MerchantUser, order: Order, assisted: Assisted | undefined, log: Log, onPlaced?: PlaceOrderHooks['placed']): Promise<Record<string, unknown>> {
   try {
-    const plan = await planAssistedOrder(deps.db, merchant, user, order, assisted, deps.clock.now())
+    const now = deps.clock.now()
+    const plan = await planAssistedOrder(deps.db, merchant, user, order, assisted, now)
+    await requireFreeOrderPrivilege(deps, merchant, user, order, plan, now)
     return await placeOrder(deps, merchant, order, log.child({ userId: String(user.id) }), withPlaced(plan.hooks, onPlaced))
   } catch (err) {
     throw mapAssistedError(err)
   }
+}
+
+/**
+ * A total that staff discounts and price overrides bring to 0 (from above 0), in any mix, is a
+ * free order: like a "payment not required" replacement it needs REPLACEMENT_ORDERS. Checked
+ * before anything is written; priced by the same code as the order itself.
+ */
+async function requireFreeOrderPrivilege (deps: PlaceOrderDeps, merchant: Merchant, user: MerchantUser, order: Order, plan: AssistedPlan, now: Date): Promise<void> {
+  if (plan.unadjusted === undefined || user.privileges.includes('REPLACEMENT_ORDERS')) return
+  const adjusted = await priceOrder(deps, merchant, order, now, plan.hooks)
+  if (adjusted.grossDiscountedPrice !== 0n) return
+  const before = await priceOrder(deps, merchant, order, now, plan.unadjusted)
+  if (before.grossDiscountedPrice > 0n) requirePrivileges(user, ['REPLACEMENT_ORDERS'])
 }
 
 /** Adds a second `placed` step (the idempotency record) after the plan's own. */

@@ -3,8 +3,8 @@
  * scoped to the merchant, kept at least 24 hours. The first request with a key inserts its row
  * (the primary key (merchant_id, key) lets exactly one win a race) and runs; the order's id is
  * written to the row inside the order's own transaction, and the answer when it is done. A retry
- * with the same params replays the first answer — an error too (an unexpected failure is not
- * kept, so it can be retried); with other params it is refused (IDEMPOTENCY_KEY_REUSED). A retry
+ * with the same params replays the first answer — an error too (an unexpected failure or a
+ * refusal for want of a privilege is not kept, so it can be retried); with other params it is refused (IDEMPOTENCY_KEY_REUSED). A retry
  * that arrives while the first is running waits for its answer.
  *
  * What "the same params" means (issue 16, finding 1): the row keeps a fingerprint of the parsed
@@ -164,7 +164,9 @@ async function runAsOwner (deps: IdempotencyDeps, merchantId: bigint, key: strin
       await where(trx.updateTable('idempotency_keys').set({ response: JSON.stringify({ orderId: String(placed.orderId) }) })).execute()
     })
   } catch (err) {
-    if (err instanceof AppError && err.reason !== 'INTERNAL_ERROR' && err.reason !== 'SERVICE_UNAVAILABLE') {
+    // NOT_ALLOWED is about who asked, not about the order: another user (or this one, granted
+    // the privilege) may send the same request with the same key, so it is not kept either.
+    if (err instanceof AppError && err.reason !== 'INTERNAL_ERROR' && err.reason !== 'SERVICE_UNAVAILABLE' && err.reason !== 'NOT_ALLOWED') {
       const error = withoutCardNumbers({ reason: err.reason, message: err.message, ...(err.fields !== undefined ? { fields: err.fields } : {}), ...(err.data !== undefined ? { data: err.data } : {}) })
       await finish({ error })
       // The first answer is the replayed one, masked alike.

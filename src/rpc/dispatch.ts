@@ -7,10 +7,11 @@ import {
   type JSONRPCResponse
 } from 'json-rpc-2.0'
 import type { Log } from '../logger.js'
-import { authenticateSession } from '../auth/login.js'
+import { authenticateSession, type AuthenticatedSession } from '../auth/login.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { zodIssuesToFields } from '../validation.js'
+import { checkAccess, PUBLIC } from './access.js'
 import { protocolError, toRpcError } from './errors.js'
 import type { MethodContext, MethodDefinition, SessionContext } from './registry.js'
 
@@ -81,6 +82,7 @@ async function invoke (definition: MethodDefinition, params: JSONRPCParams | und
     })
   }
   let callCtx: MethodContext | SessionContext = ctx
+  let session: AuthenticatedSession | undefined
   if (definition.session) {
     // SPEC §4: the session is authenticated before anything else is looked at.
     const sessionId = named.sessionID
@@ -89,12 +91,24 @@ async function invoke (definition: MethodDefinition, params: JSONRPCParams | und
         fields: [{ path: 'sessionID', error_code: sessionId === undefined ? 'FIELD_REQUIRED' : 'FIELD_TYPE_INVALID', message: 'sessionID (the string login returned) is required' }]
       })
     }
-    const merchant = await authenticateSession(ctx.deps, sessionId)
-    callCtx = { ...ctx, merchant, log: ctx.log.child({ merchantCode: merchant.code }) }
+    session = await authenticateSession(ctx.deps, sessionId)
+    authorize(definition, session)
+    const user = session.user ?? undefined
+    callCtx = { ...ctx, merchant: session.merchant, user, log: ctx.log.child({ merchantCode: session.merchant.code, ...(user !== undefined ? { userId: String(user.id) } : {}) }) }
   }
   const parsed = definition.params.safeParse(named)
   if (!parsed.success) throw new AppError('INVALID_PARAMS', { fields: zodIssuesToFields(parsed.error.issues) })
+  if (session !== undefined) authorize(definition, session, parsed.data)
   return await definition.handler(parsed.data, callCtx as SessionContext)
+}
+
+/**
+ * The one privilege check (SPEC §5): the method's declared access for this session, before its
+ * params are looked at; with the parsed params, what those params need too.
+ */
+function authorize (definition: MethodDefinition, session: AuthenticatedSession, params?: Record<string, unknown>): void {
+  if (definition.access === PUBLIC) throw new Error(`${definition.name} takes a session but declares no access`)
+  checkAccess(definition.access, session, params)
 }
 
 export function createDispatcher (methods: readonly MethodDefinition[], options: { batchMax: number }): Dispatcher {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ERRORS } from '../errors.js'
+import { describeAccess } from './access.js'
 import type { MethodDefinition } from './registry.js'
 
 export type JsonSchema = Record<string, unknown>
@@ -38,6 +39,7 @@ export function buildOpenRpcDocument (methods: readonly MethodDefinition[]): Rec
           schema: toJsonSchema(method.paramDocs?.[name] ?? schema as z.ZodType)
         })),
         result: { name: `${method.name}Result`, schema: toJsonSchema(method.result, 'output') },
+        'x-access': describeAccess(method.access),
         errors: method.errors.map((reason) => ({ code: ERRORS[reason].code, message: ERRORS[reason].message, data: { error_code: reason } }))
       }
     })

@@ -3,6 +3,8 @@ import type { z } from 'zod'
 import type { Merchant } from '../auth/merchant-store.js'
 import type { Deps } from '../deps.js'
 import type { ErrorReason } from '../errors.js'
+import type { MerchantUser } from '../auth/privileges.js'
+import type { MethodAccess, PublicAccess } from './access.js'
 
 export type MethodContext = {
   requestId: string
@@ -11,11 +13,12 @@ export type MethodContext = {
   clientIp: string
 }
 
-export type SessionContext = MethodContext & { merchant: Merchant }
+/** `user`: the merchant user of a loginUser session (checked active on this call), undefined for the merchant's API session. */
+export type SessionContext<U extends MerchantUser | undefined = MerchantUser | undefined> = MethodContext & { merchant: Merchant, user: U }
 
 type Params = z.ZodObject<z.ZodRawShape>
 
-export type MethodDefinition<P extends Params = Params, S extends boolean = boolean> = {
+export type MethodDefinition<P extends Params = Params, S extends boolean = boolean, M extends boolean = boolean> = {
   name: string
   /** one line for the OpenRPC document */
   summary: string
@@ -26,13 +29,18 @@ export type MethodDefinition<P extends Params = Params, S extends boolean = bool
   paramDocs?: Record<string, z.ZodType>
   /** the first param is `sessionID`, authenticated before the other params are checked */
   session: S
+  /**
+   * Required: which sessions may call it, with which privileges (checked by the dispatcher before
+   * the handler runs); `'public'` for a method without a session.
+   */
+  access: S extends true ? MethodAccess<z.output<P>, M> : PublicAccess
   /** every application error the method can return (documented in the OpenRPC document) */
   errors: readonly ErrorReason[]
-  handler: (params: z.output<P>, ctx: S extends true ? SessionContext : MethodContext) => Promise<unknown>
+  handler: (params: z.output<P>, ctx: S extends true ? SessionContext<M extends true ? MerchantUser | undefined : MerchantUser> : MethodContext) => Promise<unknown>
 }
 
 /** Keeps the params type of each method while the registry stores them side by side. */
-export function defineMethod<P extends Params, S extends boolean> (definition: MethodDefinition<P, S>): MethodDefinition {
+export function defineMethod<P extends Params, S extends boolean, M extends boolean = boolean> (definition: MethodDefinition<P, S, M>): MethodDefinition {
   return definition as unknown as MethodDefinition
 }
 

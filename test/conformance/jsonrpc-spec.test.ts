@@ -13,6 +13,7 @@ const SPEC_METHODS = [
     params: z.object({ minuend: z.number(), subtrahend: z.number() }),
     result: z.number(),
     session: false,
+    access: 'public',
     errors: [],
     handler: async (p) => p.minuend - p.subtrahend
   }),
@@ -22,6 +23,7 @@ const SPEC_METHODS = [
     params: z.object({ a: z.number(), b: z.number(), c: z.number().optional() }),
     result: z.number(),
     session: false,
+    access: 'public',
     errors: [],
     handler: async (p) => p.a + p.b + (p.c ?? 0)
   }),
@@ -31,6 +33,7 @@ const SPEC_METHODS = [
     params: z.object({ a: z.number().optional(), b: z.number().optional(), c: z.number().optional(), d: z.number().optional(), e: z.number().optional() }),
     result: z.null(),
     session: false,
+    access: 'public',
     errors: [],
     handler: async (p) => { notified.push(['update', p]); return null }
   }),
@@ -40,6 +43,7 @@ const SPEC_METHODS = [
     params: z.object({ a: z.number().optional() }),
     result: z.null(),
     session: false,
+    access: 'public',
     errors: [],
     handler: async (p) => { notified.push(['notify_hello', p]); return null }
   }),
@@ -49,6 +53,7 @@ const SPEC_METHODS = [
     params: z.object({ a: z.number(), b: z.number(), c: z.number() }),
     result: z.null(),
     session: false,
+    access: 'public',
     errors: [],
     handler: async (p) => { notified.push(['notify_sum', p]); return null }
   }),
@@ -58,6 +63,7 @@ const SPEC_METHODS = [
     params: z.object({}),
     result: z.array(z.union([z.string(), z.number()])),
     session: false,
+    access: 'public',
     errors: [],
     handler: async () => ['hello', 5]
   }),
@@ -67,6 +73,7 @@ const SPEC_METHODS = [
     params: z.object({}),
     result: z.null(),
     session: false,
+    access: 'public',
     errors: [],
     handler: async () => { throw new Error('relation "secret_table" does not exist at /srv/app.js:12') }
   })

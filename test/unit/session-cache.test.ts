@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createSessionCache } from '../../src/auth/session-cache.js'
 
-const record = (code: string) => ({ merchant: { id: 1n, code, name: code, poAutoApprove: false }, expiresAt: new Date('2026-11-23T10:10:00Z') })
+const record = (code: string) => ({ merchant: { id: 1n, code, name: code, poAutoApprove: false }, user: null, expiresAt: new Date('2026-11-23T10:10:00Z') })
 
 t.test('the session cache serves an entry until it is freshnessMs old, and stays bounded', async (t) => {
   let now = 0

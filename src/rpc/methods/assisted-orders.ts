@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { requireUser } from '../../auth/merchant-users.js'
 import { AppError, type ErrorReason } from '../../errors.js'
 import { AssistedSchema, placeAssistedOrder, quoteOrder } from '../../orders/assisted-order.js'
 import { idempotent } from '../../orders/idempotency.js'
@@ -31,11 +30,15 @@ export const placeAssistedOrderMethod = defineMethod({
   paramDocs: { Order: OrderSchema },
   result: z.record(z.string(), z.unknown()).describe('the stored Order; ExtraInformation carries AssistedSale, PlacedBy {UserId, Username}, CustomerId, ReplacementOf'),
   session: true,
+  access: {
+    merchantSession: false,
+    userPrivileges: ['PLACE_ORDERS_ON_BEHALF'],
+    conditions: [{ when: 'Assisted.PaymentNotRequired is given', applies: (params) => params.Assisted?.PaymentNotRequired !== undefined, userPrivileges: ['REPLACEMENT_ORDERS'] }]
+  },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_FREE_TOTAL_NOT_ZERO', 'ORDER_STATUS_INVALID', 'ORDER_NOT_FOUND', 'PAYMENT_ERROR',
     'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
   handler: async (params, ctx) => {
-    const user = await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
-    if (params.Assisted?.PaymentNotRequired !== undefined) await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'REPLACEMENT_ORDERS')
+    const user = ctx.user
     const order = parseOrder(params.Order, ctx.deps.clock.now())
     const key = params.Assisted?.IdempotencyKey
     if (key === undefined) return await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log)
@@ -68,9 +71,15 @@ export const quoteMethod = defineMethod({
     Items: z.array(z.record(z.string(), z.unknown()))
   }).loose().describe('the Order\'s money fields as placeOrder would answer them'),
   session: true,
+  access: {
+    merchantSession: true,
+    userPrivileges: ['PLACE_ORDERS_ON_BEHALF'],
+    conditions: [{ when: 'Assisted is given', applies: (params) => params.Assisted !== undefined, merchantSession: false, userPrivileges: [] }]
+  },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
   handler: async (params, ctx) => {
-    const user = params.Assisted === undefined ? undefined : await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
+    // Staff pricing (discounts, unpublished products) only with Assisted, which needs a user's session.
+    const user = params.Assisted === undefined ? undefined : ctx.user
     const order = parseOrder(params.Order, ctx.deps.clock.now())
     return await quoteOrder(ctx.deps, ctx.merchant, user, order, params.Assisted)
   }

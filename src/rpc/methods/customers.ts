@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { requireUser } from '../../auth/merchant-users.js'
 import { createCustomer, deleteCustomerAddress, getCustomer, saveCustomerAddress, searchCustomers, updateCustomer } from '../../customers/customer-admin.js'
 import { saveCustomerLevel } from '../../customers/customer-levels.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
@@ -45,11 +44,9 @@ export const createCustomerMethod = defineMethod({
   params: z.object({ sessionID: z.string(), Customer: CustomerSchema }),
   result: CustomerResult,
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_EXISTS', 'CUSTOMER_LEVEL_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS')
-    return await createCustomer(ctx.deps.db, ctx.merchant.id, params.Customer)
-  }
+  handler: async (params, ctx) => await createCustomer(ctx.deps.db, ctx.merchant.id, params.Customer)
 })
 
 /** updateCustomer(sessionID, CustomerId, Customer) → the Customer; absent fields stay. */
@@ -59,11 +56,9 @@ export const updateCustomerMethod = defineMethod({
   params: z.object({ sessionID: z.string(), CustomerId: id, Customer: CustomerPatchSchema }),
   result: CustomerResult,
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_EXISTS', 'CUSTOMER_LEVEL_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS')
-    return await updateCustomer(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId), params.Customer)
-  }
+  handler: async (params, ctx) => await updateCustomer(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId), params.Customer)
 })
 
 /** getCustomer(sessionID, CustomerId) → the Customer with level, address book, stored cards and store credit. */
@@ -73,11 +68,9 @@ export const getCustomerMethod = defineMethod({
   params: z.object({ sessionID: z.string(), CustomerId: id }),
   result: CustomerResult,
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
-    return await getCustomer(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId))
-  }
+  handler: async (params, ctx) => await getCustomer(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId))
 })
 
 /** searchCustomers(sessionID, Query) → {Total, Customers}. */
@@ -100,11 +93,9 @@ export const searchCustomersMethod = defineMethod({
   }),
   result: z.object({ Total: z.number(), Customers: z.array(z.record(z.string(), z.unknown())) }),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
-    return await searchCustomers(ctx.deps.db, ctx.merchant.id, params.Query)
-  }
+  handler: async (params, ctx) => await searchCustomers(ctx.deps.db, ctx.merchant.id, params.Query)
 })
 
 /** saveCustomerAddress(sessionID, CustomerId, Address[, AddressId]) → the address (added, or replaced when AddressId is given). */
@@ -114,11 +105,9 @@ export const saveCustomerAddressMethod = defineMethod({
   params: z.object({ sessionID: z.string(), CustomerId: id, Address: AddressSchema, AddressId: id.optional() }),
   result: z.record(z.string(), z.unknown()).describe('the address, with its AddressId'),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_NOT_FOUND', 'ADDRESS_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS')
-    return await saveCustomerAddress(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId), params.Address, params.AddressId === undefined ? undefined : BigInt(params.AddressId))
-  }
+  handler: async (params, ctx) => await saveCustomerAddress(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId), params.Address, params.AddressId === undefined ? undefined : BigInt(params.AddressId))
 })
 
 /** deleteCustomerAddress(sessionID, CustomerId, AddressId) → true. */
@@ -128,17 +117,15 @@ export const deleteCustomerAddressMethod = defineMethod({
   params: z.object({ sessionID: z.string(), CustomerId: id, AddressId: id }),
   result: z.boolean(),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ADDRESS_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS')
-    return await deleteCustomerAddress(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId), BigInt(params.AddressId))
-  }
+  handler: async (params, ctx) => await deleteCustomerAddress(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId), BigInt(params.AddressId))
 })
 
 /** saveCustomerLevel(sessionID, Level) → the level; its price list is replaced whole. */
 export const saveCustomerLevelMethod = defineMethod({
   name: 'saveCustomerLevel',
-  summary: 'Creates or replaces a customer level (by Code) and its price list: per-product unit prices, else a percent off the list price (privilege MANAGE_CUSTOMERS)',
+  summary: 'Creates or replaces a customer level (by Code) and its price list: per-product unit prices, else a percent off the list price (privilege MANAGE_CUSTOMERS; a free price needs REPLACEMENT_ORDERS too)',
   params: z.object({
     sessionID: z.string(),
     Level: z.object({
@@ -150,9 +137,16 @@ export const saveCustomerLevelMethod = defineMethod({
   }),
   result: z.record(z.string(), z.unknown()),
   session: true,
+  access: {
+    merchantSession: false,
+    userPrivileges: ['MANAGE_CUSTOMERS'],
+    // A level's prices apply to every order of its customers: a free one gives free orders, as a replacement does.
+    conditions: [{
+      when: 'Level makes a product free (PercentOff 100, or a price of 0)',
+      applies: (params) => params.Level.PercentOff === 100 || (params.Level.Prices ?? []).some((price) => price.Amount === 0),
+      userPrivileges: ['REPLACEMENT_ORDERS']
+    }]
+  },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'DISCOUNT_INVALID'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'MANAGE_CUSTOMERS')
-    return await saveCustomerLevel(ctx.deps.db, ctx.merchant.id, params.Level)
-  }
+  handler: async (params, ctx) => await saveCustomerLevel(ctx.deps.db, ctx.merchant.id, params.Level)
 })

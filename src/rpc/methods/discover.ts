@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { buildOpenRpcDocument } from '../openrpc.js'
+import { PUBLIC } from '../access.js'
 import { defineMethod, type MethodDefinition } from '../registry.js'
 
 /** rpc.discover (OpenRPC service discovery) → the OpenRPC document of every method. */
@@ -11,6 +12,7 @@ export function createDiscoverMethod (methods: () => readonly MethodDefinition[]
     params: z.object({}),
     result: z.record(z.string(), z.unknown()).describe('OpenRPC document'),
     session: false,
+    access: PUBLIC,
     errors: [],
     handler: async () => {
       document ??= buildOpenRpcDocument(methods())

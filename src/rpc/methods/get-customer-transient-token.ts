@@ -17,6 +17,8 @@ export const getCustomerTransientTokenMethod = defineMethod({
     PaymentMethod: z.record(z.string(), z.unknown()).describe('the stored card: CardType, FirstDigits, LastDigits, ExpirationMonth, ExpirationYear, HolderName')
   }),
   session: true,
-  errors: [...SESSION_ERRORS, 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND'],
+  // The token charges the customer's stored card: on-behalf staff only.
+  access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
+  errors: [...SESSION_ERRORS, 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'NOT_ALLOWED'],
   handler: async (params, ctx) => await getCustomerTransientToken(ctx.deps, ctx.merchant.id, params.CustomerReference)
 })

@@ -13,6 +13,7 @@ export const getOrderMethod = defineMethod({
   }),
   result: z.record(z.string(), z.unknown()).describe('the stored Order'),
   session: true,
-  errors: [...SESSION_ERRORS, 'ORDER_NOT_FOUND'],
+  access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND'],
   handler: async (params, ctx) => await getOrder(ctx.deps.db, ctx.merchant, params.RefNo)
 })

@@ -12,6 +12,7 @@ export const isValidOrderReferenceMethod = defineMethod({
   }),
   result: z.boolean(),
   session: true,
-  errors: SESSION_ERRORS,
+  access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED'],
   handler: async (params, ctx) => (await findReusableOrder(ctx.deps.db, ctx.merchant.id, params.RefNo)) !== undefined
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { loginUser } from '../../auth/merchant-users.js'
+import { PUBLIC } from '../access.js'
 import { defineMethod } from '../registry.js'
 
 /** loginUser(merchantCode, username, password) → sessionID of a merchant user (staff), valid for SESSION_TTL_SECONDS. */
@@ -13,6 +14,7 @@ export const loginUserMethod = defineMethod({
   }),
   result: z.string().describe('sessionID'),
   session: false,
+  access: PUBLIC,
   errors: ['INVALID_PARAMS', 'AUTHENTICATION_FAILED', 'TOO_MANY_REQUESTS'],
   handler: async (params, ctx) => await loginUser(ctx.deps, { ...params, clientIp: ctx.clientIp }, ctx.log)
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LOGIN_ALGORITHMS, login, parseLoginDate } from '../../auth/login.js'
+import { PUBLIC } from '../access.js'
 import { defineMethod } from '../registry.js'
 
 /** login(merchantCode, date, hash[, algorithm]) → sessionID, valid for SESSION_TTL_SECONDS. */
@@ -14,6 +15,7 @@ export const loginMethod = defineMethod({
   }),
   result: z.string().describe('sessionID'),
   session: false,
+  access: PUBLIC,
   errors: ['INVALID_PARAMS', 'AUTHENTICATION_FAILED', 'DATE_OUT_OF_RANGE', 'TOO_MANY_REQUESTS'],
   handler: async (params, ctx) => await login(ctx.deps, { ...params, clientIp: ctx.clientIp }, ctx.log)
 })

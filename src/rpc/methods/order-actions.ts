@@ -1,29 +1,31 @@
 import { z } from 'zod'
+import type { Privilege } from '../../auth/privileges.js'
 import { runOrderAction, type LifecycleAction } from '../../orders/order-lifecycle.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
 
 /** A method (sessionID, RefNo) → the updated Order, moving it by one lifecycle action. */
-function orderActionMethod (name: LifecycleAction, summary: string): MethodDefinition {
+function orderActionMethod (name: LifecycleAction, summary: string, privilege: Privilege): MethodDefinition {
   return defineMethod({
     name,
     summary,
     params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
     result: z.record(z.string(), z.unknown()).describe('the updated Order'),
     session: true,
-    errors: [...SESSION_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
+    access: { merchantSession: true, userPrivileges: [privilege] },
+    errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
     handler: async (params, ctx) => await runOrderAction(ctx.deps, ctx.merchant, params.RefNo, name)
   })
 }
 
 /** approvePurchaseOrder(sessionID, RefNo): UNFINISHED → PURCHASE_PENDING. */
 export const approvePurchaseOrderMethod = orderActionMethod('approvePurchaseOrder',
-  'Approves a purchase order awaiting approval (UNFINISHED → PURCHASE_PENDING)')
+  'Approves a purchase order awaiting approval (UNFINISHED → PURCHASE_PENDING); a user\'s session needs RECORD_PAYMENTS', 'RECORD_PAYMENTS')
 
 /** cancelPurchaseOrder(sessionID, RefNo): UNFINISHED or PURCHASE_PENDING → CANCELED. */
 export const cancelPurchaseOrderMethod = orderActionMethod('cancelPurchaseOrder',
-  'Cancels an unpaid purchase order (UNFINISHED or PURCHASE_PENDING → CANCELED)')
+  'Cancels an unpaid purchase order (UNFINISHED or PURCHASE_PENDING → CANCELED); a user\'s session needs CANCEL_ORDERS', 'CANCEL_ORDERS')
 
 /** markOrderPaid(sessionID, RefNo): PURCHASE_PENDING (PO) or PENDING (offline) → COMPLETE. */
 export const markOrderPaidMethod = orderActionMethod('markOrderPaid',
-  'Records the payment of a purchase order (PURCHASE_PENDING) or an offline order (WIRE, CHECK, DIRECTDEBIT, DIRECT_DEBIT_ACH, BOLETO in PENDING) → COMPLETE with OrderNo and FinishDate')
+  'Records the payment of a purchase order (PURCHASE_PENDING) or an offline order (WIRE, CHECK, DIRECTDEBIT, DIRECT_DEBIT_ACH, BOLETO in PENDING) → COMPLETE with OrderNo and FinishDate; a user\'s session needs RECORD_PAYMENTS', 'RECORD_PAYMENTS')

@@ -18,6 +18,8 @@ export const placeOrderMethod = defineMethod({
   paramDocs: { Order: OrderSchema },
   result: z.record(z.string(), z.unknown()).describe('the stored Order'),
   session: true,
+  // A staff user's order is placed on behalf of a customer (and may charge their stored card: PREVIOUS_ORDER, EXISTING_PAYMENT_DATA).
+  access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'ORDER_PRODUCT_CODE_INVALID', 'ORDER_PRODUCT_NOT_PUBLISHED', 'ORDER_PRODUCT_CURRENCY_INVALID', 'ORDER_PRICE_OPTION_INVALID',
     'ORDER_PRODUCT_PRICE_TYPE_CUSTOM_INVALID', 'ORDER_CROSS_SELL_INVALID', 'ORDER_TRIAL_INVALID', 'PROMOTION_CODE_INVALID', 'SHIPPING_METHOD_INVALID',
     'ORDER_DELIVERY_DETAILS_REQUIRED', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_ERROR', 'NOT_ALLOWED',

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { requireUser } from '../../auth/merchant-users.js'
 import { PUBLISHED_FILTERS, searchProducts } from '../../catalog/catalog-search.js'
 import { fromMinor } from '../../catalog/money.js'
 import { addOrderAttachment, cancelOrder, getOrderAttachment, listOrderAttachments, REVIEW_OUTCOMES, reviewCustomer } from '../../orders/order-admin.js'
@@ -24,9 +23,9 @@ export const searchCatalogMethod = defineMethod({
   }),
   result: z.object({ Total: z.number(), Products: z.array(z.record(z.string(), z.unknown())) }),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED'],
   handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
     const q = params.Query
     const found = await searchProducts(ctx.deps.db, ctx.merchant.id, {
       ...(q.Text !== undefined ? { query: q.Text } : {}),
@@ -62,11 +61,9 @@ export const cancelOrderMethod = defineMethod({
   params: z.object({ sessionID: z.string(), RefNo, Reason: z.string().min(1).max(255) }),
   result: z.record(z.string(), z.unknown()).describe('the Order; Cancellation {By, At, Reason}'),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['CANCEL_ORDERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-  handler: async (params, ctx) => {
-    const user = await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'CANCEL_ORDERS')
-    return await cancelOrder(ctx.deps, ctx.merchant, user, params.RefNo, params.Reason)
-  }
+  handler: async (params, ctx) => await cancelOrder(ctx.deps, ctx.merchant, ctx.user, params.RefNo, params.Reason)
 })
 
 /** reviewCustomer(sessionID, CustomerId, Outcome[, Note]) → the orders released (OKAY) or canceled (REJECTED). */
@@ -76,11 +73,9 @@ export const reviewCustomerMethod = defineMethod({
   params: z.object({ sessionID: z.string(), CustomerId: z.number().int().positive(), Outcome: z.enum(REVIEW_OUTCOMES), Note: z.string().max(1000).optional() }),
   result: z.object({ CustomerId: z.number(), Outcome: z.enum(REVIEW_OUTCOMES), Orders: z.array(z.object({ RefNo: z.string(), Status: z.string() })) }).loose(),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['APPROVE_FRAUD'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    const user = await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'APPROVE_FRAUD')
-    return await reviewCustomer(ctx.deps, ctx.merchant, user, BigInt(params.CustomerId), params.Outcome, params.Note)
-  }
+  handler: async (params, ctx) => await reviewCustomer(ctx.deps, ctx.merchant, ctx.user, BigInt(params.CustomerId), params.Outcome, params.Note)
 })
 
 /** addOrderAttachment(sessionID, RefNo, FileName, Content) → the attachment (PDF, base64, ≤ 5 MiB). */
@@ -90,11 +85,9 @@ export const addOrderAttachmentMethod = defineMethod({
   params: z.object({ sessionID: z.string(), RefNo, FileName: z.string().min(1).max(255), Content: z.string().min(1) }),
   result: z.record(z.string(), z.unknown()).describe('AttachmentId, FileName, ContentType, Size, Sha256, AddedAt, AddedBy'),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ATTACHMENT_INVALID'],
-  handler: async (params, ctx) => {
-    const user = await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
-    return await addOrderAttachment(ctx.deps, ctx.merchant, user, params.RefNo, params.FileName, params.Content)
-  }
+  handler: async (params, ctx) => await addOrderAttachment(ctx.deps, ctx.merchant, ctx.user, params.RefNo, params.FileName, params.Content)
 })
 
 /** listOrderAttachments(sessionID, RefNo) → the attachments' metadata. */
@@ -104,11 +97,9 @@ export const listOrderAttachmentsMethod = defineMethod({
   params: z.object({ sessionID: z.string(), RefNo }),
   result: z.array(z.record(z.string(), z.unknown())),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
-    return await listOrderAttachments(ctx.deps.db, ctx.merchant, params.RefNo)
-  }
+  handler: async (params, ctx) => await listOrderAttachments(ctx.deps.db, ctx.merchant, params.RefNo)
 })
 
 /** getOrderAttachment(sessionID, RefNo, AttachmentId) → the attachment with its base64 Content. */
@@ -118,9 +109,7 @@ export const getOrderAttachmentMethod = defineMethod({
   params: z.object({ sessionID: z.string(), RefNo, AttachmentId: z.number().int().positive() }),
   result: z.record(z.string(), z.unknown()),
   session: true,
+  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ATTACHMENT_NOT_FOUND'],
-  handler: async (params, ctx) => {
-    await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'PLACE_ORDERS_ON_BEHALF')
-    return await getOrderAttachment(ctx.deps.db, ctx.merchant, params.RefNo, BigInt(params.AttachmentId))
-  }
+  handler: async (params, ctx) => await getOrderAttachment(ctx.deps.db, ctx.merchant, params.RefNo, BigInt(params.AttachmentId))
 })

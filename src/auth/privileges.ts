@@ -1,0 +1,66 @@
+import { AppError } from '../errors.js'
+
+/**
+ * Merchant users (call-centre staff) and their privileges (seed 000: a role privilege "Place
+ * orders on behalf of customer" gates every on-behalf action). A role is a named set of privileges.
+ * RECORD_PAYMENTS exists because approving a purchase order and marking an order paid move money
+ * owed to COMPLETE without a charge: no on-behalf or cancel privilege is that.
+ */
+export const PRIVILEGES = {
+  PLACE_ORDERS_ON_BEHALF: 'Place orders on behalf of customer',
+  MANAGE_CUSTOMERS: 'Create and update customers, their levels and address books',
+  REPLACEMENT_ORDERS: 'Place "payment not required" replacement orders, or orders that staff discounts make free',
+  APPROVE_FRAUD: 'Mark a customer OKAY or rejected in fraud review',
+  CANCEL_ORDERS: 'Cancel orders',
+  RECORD_PAYMENTS: 'Approve purchase orders and record payments received (mark an order paid)'
+} as const
+export type Privilege = keyof typeof PRIVILEGES
+export const PRIVILEGE_NAMES = Object.keys(PRIVILEGES) as Privilege[]
+
+export const ROLES: Record<string, readonly Privilege[]> = {
+  AGENT: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'],
+  SUPERVISOR: PRIVILEGE_NAMES
+}
+
+export type MerchantUser = { id: bigint, merchantId: bigint, username: string, displayName: string | null, privileges: Privilege[], active: boolean }
+
+export type MerchantUserRow = { id: bigint, merchant_id: bigint, username: string, display_name: string | null, privileges: string[], active: boolean }
+
+export function toMerchantUser (row: MerchantUserRow): MerchantUser {
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    username: row.username,
+    displayName: row.display_name,
+    privileges: row.privileges.filter((p): p is Privilege => p in PRIVILEGES),
+    active: row.active
+  }
+}
+
+const named = (privileges: readonly Privilege[]) => privileges.map((p) => `${p} ("${PRIVILEGES[p]}")`).join(', ')
+
+/** NOT_ALLOWED for a merchant API session on a method (or params) that needs a user's session. */
+export function userSessionRequired (privileges: readonly Privilege[]): AppError {
+  return new AppError('NOT_ALLOWED', {
+    message: privileges.length === 0
+      ? 'Not allowed: this needs a merchant user\'s session (loginUser)'
+      : `Not allowed: this needs a merchant user's session (loginUser) with the privilege ${named(privileges)}`,
+    data: { ...(privileges[0] !== undefined ? { privilege: privileges[0] } : {}), privileges: [...privileges] }
+  })
+}
+
+/** NOT_ALLOWED for a user's session on a method only the merchant's API session may call. */
+export function merchantSessionRequired (): AppError {
+  return new AppError('NOT_ALLOWED', { message: 'Not allowed: this needs the merchant\'s API session (login), not a merchant user\'s', data: { privileges: [] } })
+}
+
+/** The one privilege check: the user holds every privilege given, or NOT_ALLOWED names what is missing. */
+export function requirePrivileges (user: MerchantUser, privileges: readonly Privilege[]): void {
+  const missing = privileges.filter((p) => !user.privileges.includes(p))
+  if (missing.length > 0) {
+    throw new AppError('NOT_ALLOWED', {
+      message: `Not allowed: user ${user.username} lacks the privilege ${named(missing)}`,
+      data: { privilege: missing[0], privileges: missing }
+    })
+  }
+}
