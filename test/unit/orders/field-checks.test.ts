@@ -173,7 +173,9 @@ t.test('containsCardNumber finds a card typed in free text, spaced or dashed, an
   ]
   for (const text of cards) t.ok(containsCardNumber(text), `card: ${text}`)
   const notCards = [
-    '+55 11 98765-4321', '5511987654321', '+5511987654321', '55 11 98765 4321', // Brazilian mobile: 13 digits, a Mastercard prefix, not 16
+    // Brazilian mobiles: 13 digits with a Mastercard prefix (55), Luhn-valid, but Mastercard has 16 digits
+    '5511987654325', '55 11 98765-4325', '+55 11 98765-4325', '5521987654324', '+55 11 98765-4321',
+    '411111111111116', // Luhn-valid, a Visa prefix, but 15 digits
     '+49 1511 2345678', '+4915112345678', // German mobile: 13 digits, a Visa prefix, written with "+"
     '+1 (415) 555-2671', '0049 1511 2345678', '+44 7911 123456', '+86 139 1099 8888', '+63 917 123 4567',
     '100000001', 'PO-2026-000123', '2026-11-23 10:00:00', '4111111111111112', '1234567890123456', '9111111111111111',
