@@ -17,6 +17,7 @@ import {
   tryToMinor
 } from './money.js'
 import type { MinorUnitOverrides } from './money.js'
+import { storableText, unstorableText, walkJson } from '../json-walk.js'
 
 export const PRODUCT_KINDS = ['DIGITAL', 'PHYSICAL'] as const
 export type ProductKind = typeof PRODUCT_KINDS[number]
@@ -268,8 +269,31 @@ export type ParseCatalogResult =
   | { readonly ok: true, readonly catalog: Catalog }
   | { readonly ok: false, readonly issues: readonly CatalogIssue[] }
 
+/**
+ * Arrays and objects nest at most this deep in a catalog file; the deepest legitimate value is a
+ * price option's modifier (file → products → product → priceOptionGroups → group → options →
+ * option → modifiers: 8 levels).
+ */
+export const MAX_CATALOG_DEPTH = 32
+
+// Before the schema: text PostgreSQL cannot store (U+0000, lone surrogates, which JSON escapes
+// such as "\ud800" produce) in any string or key, and nesting deep enough to overflow a walk.
+function unstorableIssues (input: unknown): CatalogIssue[] {
+  const issues: CatalogIssue[] = []
+  const path = (segments: ReadonlyArray<string | number>) => segments.map((s) => (typeof s === 'string' ? storableText(s) : s)).join('.')
+  const tooDeep = walkJson(input, MAX_CATALOG_DEPTH, (value, kind, pathOf) => {
+    const problem = typeof value === 'string' ? unstorableText(value) : undefined
+    if (problem !== undefined) issues.push({ path: path(pathOf()), message: kind === 'key' ? `the key: ${problem}` : problem })
+    return issues.length < 100
+  })
+  if (tooDeep !== undefined) return [{ path: path(tooDeep), message: `arrays and objects may nest at most ${MAX_CATALOG_DEPTH} levels deep` }]
+  return issues
+}
+
 /** Validates an untrusted catalog document (parsed JSON) and normalises it. */
 export function parseCatalogFile (input: unknown): ParseCatalogResult {
+  const unstorable = unstorableIssues(input)
+  if (unstorable.length > 0) return { ok: false, issues: unstorable }
   const parsed = CatalogFileSchema.safeParse(input)
   if (!parsed.success) {
     return {

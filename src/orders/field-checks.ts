@@ -275,6 +275,75 @@ export function cardTypeMatches (digits: string, type: CardType): boolean {
   return brands === undefined || brands.has(type)
 }
 
+// Lengths each brand issues (ISO/IEC 7812 as the schemes publish them). Maestro also issues 12
+// digits, left out: the free-text check below starts at 13, as card numbers typed by people do.
+const CARD_LENGTHS: Readonly<Record<CardType, readonly number[]>> = {
+  visa: [13, 16, 19],
+  visaelectron: [16],
+  cartebleue: [16],
+  mastercard: [16],
+  maestro: [13, 14, 15, 16, 17, 18, 19],
+  amex: [15],
+  discover: [16, 17, 18, 19],
+  dankort: [16],
+  jcb: [16, 17, 18, 19],
+  hipercard: [16, 19],
+  elo: [16]
+}
+
+/** True when `digits` is a number some card brand issues: its prefix, its length and Luhn. */
+export function looksLikeCardNumber (digits: string): boolean {
+  if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return false
+  const brands = cardBrandsOf(digits)
+  return brands !== undefined && [...brands].some((brand) => CARD_LENGTHS[brand].includes(digits.length))
+}
+
+// Runs of at least 13 digits as people type card numbers: "4111 1111 1111 1111",
+// "4111-1111-1111-1111", "3782 822463 10005"; up to three spaces or dashes between groups
+// ("4111 - 1111"). Shorter runs never match, so base64 or long text is scanned without a match
+// object per digit (a 5 MiB text in milliseconds, not in half a second).
+const DIGIT_GROUPS = /\d(?:[ \t\u00a0\u2007\u202f\u2010-\u2015-]{0,3}\d){12,}/g
+const GROUP_SEPARATORS = /[ \t\u00a0\u2007\u202f\u2010-\u2015-]+/
+const MAX_CARD_GROUPS = 8
+/** E.164: a phone number written with its "+" has at most 15 digits. */
+const E164_MAX_DIGITS = 15
+
+/**
+ * Whether free text holds a card number (finding 12: card numbers typed into names, addresses,
+ * phones, references are refused, never stored). Luhn alone would refuse one random number in
+ * ten, so a digit run counts only when it also has a brand's prefix AND one of that brand's
+ * lengths: a Brazilian mobile (55 + 11 digits = 13, but 55 is a Mastercard prefix and
+ * Mastercard has 16 digits), a 10-digit US phone or a 9-digit RefNo never match. Consecutive
+ * groups of a spaced or dashed run are tried as well, so a card typed with spaces is caught also
+ * when other numbers follow it ("4111 1111 1111 1111 12/27"). A run written after "+" with at
+ * most 15 digits is an international phone number (E.164), not a card: "+49 1511 2345678" has 13
+ * digits and a Visa prefix. Full-width digits are folded (NFKC) first.
+ */
+export function containsCardNumber (text: string): boolean {
+  if (text.length < 13) return false
+  // eslint-disable-next-line no-control-regex
+  const folded = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKC') : text
+  for (const match of folded.matchAll(DIGIT_GROUPS)) {
+    const groups = match[0].split(GROUP_SEPARATORS)
+    const total = groups.reduce((sum, group) => sum + group.length, 0)
+    if (folded[(match.index ?? 0) - 1] === '+' && total <= E164_MAX_DIGITS) continue
+    // A card is typed in at most 5 groups (4-4-4-4-3); 8 leaves room and keeps a long run of
+    // short groups ("1 2 3 4 …", a whole request of them) linear.
+    for (let first = 0; first < groups.length; first++) {
+      // every brand's prefix starts with 2, 3, 4, 5 or 6
+      const lead = (groups[first] as string).charCodeAt(0)
+      if (lead < 50 || lead > 54) continue
+      let length = 0
+      for (let last = first; last < groups.length && last < first + MAX_CARD_GROUPS; last++) {
+        length += (groups[last] as string).length
+        if (length > 19) break
+        if (length >= 13 && looksLikeCardNumber(groups.slice(first, last + 1).join(''))) return true
+      }
+    }
+  }
+  return false
+}
+
 /** Strips the spaces and dashes people type inside card numbers. */
 export const stripCardNumber = (value: string): string => value.replace(/[\s-]/g, '')
 

@@ -7,6 +7,9 @@ export const ORDER_FIELD_ERROR_CODES = {
   FIELD_INVALID: 'The field has an invalid value.',
   FIELD_TOO_LONG: 'The field is longer than allowed.',
   FIELD_TYPE_INVALID: 'The field has the wrong type.',
+  // any method's params, checked before the method's own rules (src/rpc/params-guard.ts)
+  NESTING_TOO_DEEP: 'Arrays and objects are nested too deep here.',
+  CARD_NUMBER_IN_TEXT: 'Do not type a card number in this field: card numbers are accepted only in PaymentDetails.PaymentMethod.CardNumber.',
   // order
   ORDER_PRODUCTS_EMPTY: 'The order must contain at least one item.',
   ORDER_ITEMS_QUANTITY_INVALID: 'Quantity must be an integer from 1 to 10000.',

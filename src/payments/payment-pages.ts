@@ -37,8 +37,13 @@ type PageRow = {
   page: PaymentPage & { usedAt?: string }
 }
 
+const PAGE_TOKEN = /^[A-Za-z0-9_-]{1,128}$/
+
 async function findPage (db: Kysely<Database>, kind: PageKind, token: string): Promise<PageRow | undefined> {
-  if (token === '' || token.length > 128) return undefined
+  // Tokens are base64url (newPaymentPage). Anything else is unknown without asking the database,
+  // which refuses U+0000 with an error (a 500 carrying PostgreSQL's message) and would compare a
+  // lone surrogate as U+FFFD.
+  if (!PAGE_TOKEN.test(token)) return undefined
   const key = DETAILS_KEY[kind]
   const row = await db.selectFrom('payments')
     .innerJoin('orders', 'orders.id', 'payments.order_id')

@@ -13,6 +13,7 @@ import { AppError } from '../errors.js'
 import { zodIssuesToFields } from '../validation.js'
 import { checkAccess, PUBLIC } from './access.js'
 import { protocolError, toRpcError } from './errors.js'
+import { guardParams } from './params-guard.js'
 import type { MethodContext, MethodDefinition, SessionContext } from './registry.js'
 
 /** What the transport hands to the dispatcher for one HTTP request. */
@@ -61,26 +62,10 @@ function toNamedParams (definition: MethodDefinition, params: JSONRPCParams | un
   return params as Record<string, unknown>
 }
 
-/** Paths of strings holding U+0000, which no PostgreSQL text column can store. */
-function nulPaths (value: unknown, path: string, out: string[]): string[] {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) out.push(path)
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => nulPaths(item, path === '' ? String(index) : `${path}.${index}`, out))
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) nulPaths(item, path === '' ? key : `${path}.${key}`, out)
-  }
-  return out
-}
-
 async function invoke (definition: MethodDefinition, params: JSONRPCParams | undefined, ctx: MethodContext): Promise<unknown> {
+  // Before anything else reads them: nesting depth, unstorable text, card numbers in free text.
+  guardParams(definition, params)
   const named = toNamedParams(definition, params)
-  const withNul = nulPaths(named, '', [])
-  if (withNul.length > 0) {
-    throw new AppError('INVALID_PARAMS', {
-      fields: withNul.map((path) => ({ path: path.replace(/^Order\./, ''), error_code: 'FIELD_INVALID', message: 'text must not contain the NUL character (U+0000)' }))
-    })
-  }
   let callCtx: MethodContext | SessionContext = ctx
   let session: AuthenticatedSession | undefined
   if (definition.session) {

@@ -208,3 +208,17 @@ t.test('normaliseCatalog throws a readable RangeError on an invalid file; format
   t.equal(formatCatalogIssues([{ path: '', message: 'a' }, { path: 'x.0', message: 'b' }]), '(file): a; x.0: b')
   t.equal(CatalogFileSchema.safeParse(DEMO_CATALOG).success, true)
 })
+
+t.test('text PostgreSQL cannot store and deep nesting are refused with their path, never thrown', async t => {
+  const lone = 'text must be valid Unicode: a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair) cannot be stored'
+  // as `ordergate catalog load` reads them: JSON escapes make lone surrogates and U+0000
+  const file = JSON.parse('{"products":[{"code":"P1","name":"Bad \\ud800 name","kind":"DIGITAL","prices":{"USD":"1.00"},"attributes":{"col\\udc00or":"red","size":"x\\u0000"}}]}')
+  t.same(issuesOf(file), [
+    { path: 'products.0.name', message: lone },
+    { path: 'products.0.attributes.col\uFFFDor', message: `the key: ${lone}` },
+    { path: 'products.0.attributes.size', message: 'text must not contain the NUL character (U+0000)' }
+  ])
+  const deep = JSON.parse(`{"products":[{"code":"P1","name":"n","kind":"DIGITAL","prices":{"USD":"1.00"},"attributes":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`)
+  t.same(issuesOf(deep).map(i => i.message), ['arrays and objects may nest at most 32 levels deep'])
+  t.equal(parseCatalogFile({ ...minimal(), products: [{ code: 'P1', name: 'Zoë 😀', kind: 'DIGITAL', prices: { USD: '10.00' } }] }).ok, true, 'valid pairs and accents pass')
+})

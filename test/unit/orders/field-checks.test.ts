@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  brazilFiscalCodeValid, cardBrandsOf, cardExpired, cardTypeMatches, cnpjValid, COUNTRY_CODES, cpfValid,
+  brazilFiscalCodeValid, cardBrandsOf, cardExpired, cardTypeMatches, cnpjValid, containsCardNumber, COUNTRY_CODES, cpfValid,
   CURRENCY_CODES, dateTimeValid, dateValid, emailValid, EU_VAT_COUNTRIES, fieldCodeValid, findState,
   httpUrlValid, ibanValid, idealBankCodeValid, isCountryCode, isCurrencyCode, isLanguageCode,
   LANGUAGE_CODES, luhnValid, parseExpiryMonth, parseExpiryYear, STATE_COUNTRIES, statesOf, swiftValid
@@ -163,4 +163,24 @@ t.test('payment types normalise their aliases and refuse unknown names', async (
   t.equal(normalisePaymentType('BITCOIN'), undefined)
   t.equal(normalisePaymentType(5), undefined)
   for (const type of PAYMENT_TYPES) t.equal(normalisePaymentType(type), type)
+})
+
+t.test('containsCardNumber finds a card typed in free text, spaced or dashed, and not phones or references', async (t) => {
+  const cards = [
+    '4111111111111111', '4111 1111 1111 1111', '4111-1111-1111-1111', '4111 - 1111 - 1111 - 1111', 'card: 5555 5555 5555 4444 exp 12/27',
+    '3782 822463 10005', '378282246310005', '6011111111111117', '3530111333300000', '6304000000000000', '4000 0000 0000 0002 123',
+    'John 4222222222222 Doe', '+1 4111 1111 1111 1111', 'Ref4111111111111111', '４１１１１１１１１１１１１１１１', '5066 9911 1111 1118'
+  ]
+  for (const text of cards) t.ok(containsCardNumber(text), `card: ${text}`)
+  const notCards = [
+    // Brazilian mobiles: 13 digits with a Mastercard prefix (55), Luhn-valid, but Mastercard has 16 digits
+    '5511987654325', '55 11 98765-4325', '+55 11 98765-4325', '5521987654324', '+55 11 98765-4321',
+    '411111111111116', // Luhn-valid, a Visa prefix, but 15 digits
+    '+49 1511 2345678', '+4915112345678', // German mobile: 13 digits, a Visa prefix, written with "+"
+    '+1 (415) 555-2671', '0049 1511 2345678', '+44 7911 123456', '+86 139 1099 8888', '+63 917 123 4567',
+    '100000001', 'PO-2026-000123', '2026-11-23 10:00:00', '4111111111111112', '1234567890123456', '9111111111111111',
+    'DE89370400440532013000', '41111111111111111111', '1 Main St, Los Angeles 90210', 'https://merchant.example/3ds/ok?order=100000001',
+    '10.0.0.1', '4111 1111', 'x'.repeat(1000)
+  ]
+  for (const text of notCards) t.notOk(containsCardNumber(text), `not a card: ${text}`)
 })
