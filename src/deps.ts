@@ -67,6 +67,8 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     secretBox: createSecretBox(encryptionKey),
     loginLimiter: createRateLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
-    loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS
+    loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS,
+    maxSessionsPerMerchant: config.MAX_SESSIONS_PER_MERCHANT,
+    maxSessionsPerUser: config.MAX_SESSIONS_PER_USER
   }
 }

@@ -8,6 +8,7 @@ import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import type { RateLimiter } from './rate-limiter.js'
 import type { SecretBox } from './secret-box.js'
 import type { SessionCache } from './session-cache.js'
+import { capSessions } from './session-limits.js'
 import { findSession, insertSession } from './session-store.js'
 
 export const LOGIN_ALGORITHMS = ['md5', 'sha256', 'sha3-256'] as const
@@ -20,6 +21,9 @@ export type AuthDeps = {
   loginLimiter: RateLimiter
   sessionTtlSeconds: number
   loginDateWindowSeconds: number
+  sessionCache: SessionCache
+  maxSessionsPerMerchant: number
+  maxSessionsPerUser: number
 }
 
 /**
@@ -91,6 +95,7 @@ export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promi
     createdAt: now,
     expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
   })
+  await capSessions(deps, { merchantId: (merchant as Merchant).id, userId: null })
   log.info({ merchantCode: input.merchantCode }, 'login succeeded')
   return sessionId
 }

@@ -6,6 +6,7 @@ import type { Log } from '../logger.js'
 import { hashSessionId, SESSION_ID_PATTERN, type AuthDeps } from './login.js'
 import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js'
+import { capSessions } from './session-limits.js'
 
 /**
  * Merchant users (call-centre staff) and their privileges (seed 000: a role privilege "Place
@@ -111,6 +112,7 @@ export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log
     created_at: now,
     expires_at: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
   }).execute()
+  await capSessions(deps, { merchantId: merchant.id, userId: row.id })
   log.info({ merchantCode: input.merchantCode, userId: String(row.id) }, 'user login succeeded')
   return sessionId
 }
@@ -146,4 +148,14 @@ export async function requireUser (db: Kysely<Database>, merchant: Merchant, ses
     })
   }
   return user
+}
+
+/** Sets a user's `active` flag, finding the username as loginUser does (case-insensitively). */
+export async function updateMerchantUserActive (db: Kysely<Database>, merchantId: bigint, username: string, active: boolean): Promise<MerchantUser | undefined> {
+  const row = await db.updateTable('merchant_users').set({ active })
+    .where('merchant_id', '=', merchantId)
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .returningAll()
+    .executeTakeFirst()
+  return row === undefined ? undefined : toUser(row)
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { Merchant } from './merchant-store.js'
 
@@ -30,4 +30,30 @@ export async function findSession (db: Kysely<Database>, idHash: string): Promis
 export async function deleteExpiredSessions (db: Kysely<Database>, before: Date): Promise<number> {
   const result = await db.deleteFrom('sessions').where('expires_at', '<', before).executeTakeFirst()
   return Number(result.numDeletedRows)
+}
+
+/** Whose sessions: the merchant's API sessions (login: `userId` null) or one merchant user's. */
+export type SessionOwner = { merchantId: bigint, userId: bigint | null }
+
+function ownedBy (eb: ExpressionBuilder<Database, 'sessions'>, owner: SessionOwner): Expression<SqlBool> {
+  return eb.and([eb('merchant_id', '=', owner.merchantId), owner.userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', owner.userId)])
+}
+
+/** Deletes every session of the owner; returns their id hashes (for the session cache). */
+export async function deleteOwnerSessions (db: Kysely<Database>, owner: SessionOwner): Promise<string[]> {
+  const rows = await db.deleteFrom('sessions').where((eb) => ownedBy(eb, owner)).returning('id_hash').execute()
+  return rows.map((row) => row.id_hash)
+}
+
+/** Deletes the owner's sessions older than its `keep` newest; returns their id hashes. */
+export async function deleteSessionsBeyond (db: Kysely<Database>, owner: SessionOwner, keep: number): Promise<string[]> {
+  const nth = db.selectFrom('sessions').select(['created_at', 'id_hash']).where((eb) => ownedBy(eb, owner))
+    .orderBy('created_at', 'desc').orderBy('id_hash', 'desc').limit(1).offset(keep - 1)
+  // id_hash breaks ties of created_at, so exactly `keep` sessions stay.
+  const rows = await db.deleteFrom('sessions')
+    .where((eb) => ownedBy(eb, owner))
+    .where(sql<boolean>`(created_at, id_hash) < (${nth})`)
+    .returning('id_hash')
+    .execute()
+  return rows.map((row) => row.id_hash)
 }

@@ -1,0 +1,74 @@
+import { AppError } from '../errors.js'
+import type { Log } from '../logger.js'
+import type { AuthDeps } from './login.js'
+import { type Merchant, updateMerchantSecret } from './merchant-store.js'
+import { checkSecret, generateSecret } from './merchants.js'
+import { findSessionUser, updateMerchantUserActive } from './merchant-users.js'
+import { forgetSessions } from './session-limits.js'
+import { deleteOwnerSessions } from './session-store.js'
+
+/*
+ * Revocation: a rotated secret key or a deactivated user ends the sessions it opened at once.
+ * The session rows are deleted in the same transaction as the change, and this process's
+ * session cache forgets them, so their very next call is INVALID_SESSION (an ended session is
+ * an unknown one). Other server processes may serve them from their cache for up to
+ * SESSION_CACHE_MS.
+ */
+
+type RevocationDeps = Pick<AuthDeps, 'db' | 'secretBox' | 'sessionCache'>
+
+/**
+ * Refuses a merchant user's session: rotating the secret key and (de)activating users are for
+ * the merchant's API session (login) only, whatever the user's privileges.
+ * TODO(issue 16, finding 2): becomes the method's access declaration checked by the dispatcher.
+ */
+export async function requireMerchantApiSession (deps: Pick<AuthDeps, 'db'>, sessionId: string): Promise<void> {
+  if (await findSessionUser(deps.db, sessionId) !== undefined) {
+    throw new AppError('NOT_ALLOWED', { message: 'Not allowed: this needs the merchant\'s API session (login), not a merchant user\'s session (loginUser)' })
+  }
+}
+
+/**
+ * Replaces the merchant's secret key (a fresh one, or the one given) and ends every API session
+ * (those `login` opened with the old key, the caller's too: whoever held the old key may hold
+ * one). Staff sessions stay: they were opened with passwords, not with the key.
+ */
+export async function rotateMerchantSecret (
+  deps: RevocationDeps,
+  merchant: Pick<Merchant, 'id' | 'code'>,
+  log: Log,
+  chosen?: string
+): Promise<{ secret: string, sessionsEnded: number }> {
+  if (chosen !== undefined) checkSecret(chosen)
+  const secret = chosen ?? generateSecret()
+  const sealed = deps.secretBox.seal(secret)
+  const ended = await deps.db.transaction().execute(async (trx) => {
+    await updateMerchantSecret(trx, merchant.id, sealed)
+    return await deleteOwnerSessions(trx, { merchantId: merchant.id, userId: null })
+  })
+  forgetSessions(deps.sessionCache, ended)
+  log.info({ merchantCode: merchant.code, sessionsEnded: ended.length }, 'merchant secret key rotated')
+  return { secret, sessionsEnded: ended.length }
+}
+
+/**
+ * Activates or deactivates a merchant user; deactivating ends every session of the user (the
+ * rows go, so activating again does not bring them back: the user logs in again).
+ */
+export async function setMerchantUserActive (
+  deps: RevocationDeps,
+  merchant: Pick<Merchant, 'id' | 'code'>,
+  username: string,
+  active: boolean,
+  log: Log
+): Promise<{ username: string, active: boolean, sessionsEnded: number }> {
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const user = await updateMerchantUserActive(trx, merchant.id, username, active)
+    if (user === undefined) throw new AppError('USER_NOT_FOUND')
+    const ended = active ? [] : await deleteOwnerSessions(trx, { merchantId: merchant.id, userId: user.id })
+    return { user, ended }
+  })
+  forgetSessions(deps.sessionCache, result.ended)
+  log.info({ merchantCode: merchant.code, userId: String(result.user.id), sessionsEnded: result.ended.length }, active ? 'merchant user activated' : 'merchant user deactivated')
+  return { username: result.user.username, active, sessionsEnded: result.ended.length }
+}
