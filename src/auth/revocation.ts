@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js'
 import type { Log } from '../logger.js'
 import type { AuthDeps } from './login.js'
-import { type Merchant, updateMerchantSecret } from './merchant-store.js'
+import { findMerchantByCode, type Merchant, updateMerchantSecret } from './merchant-store.js'
 import { checkSecret, generateSecret } from './merchants.js'
 import { findSessionUser, updateMerchantUserActive } from './merchant-users.js'
 import { forgetSessions } from './session-limits.js'
@@ -39,7 +39,13 @@ export async function rotateMerchantSecret (
   log: Log,
   chosen?: string
 ): Promise<{ secret: string, sessionsEnded: number }> {
-  if (chosen !== undefined) checkSecret(chosen)
+  if (chosen !== undefined) {
+    checkSecret(chosen)
+    const current = await findMerchantByCode(deps.db, merchant.code)
+    if (current !== undefined && deps.secretBox.open(current.secretCiphertext) === chosen) {
+      throw new AppError('INVALID_PARAMS', { fields: [{ path: 'secret', error_code: 'SECRET_INVALID', message: 'the new secret key must differ from the current one' }] })
+    }
+  }
   const secret = chosen ?? generateSecret()
   const sealed = deps.secretBox.seal(secret)
   const ended = await deps.db.transaction().execute(async (trx) => {
