@@ -4,7 +4,7 @@ import type { Log } from '../logger.js'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import { findMerchantByCode, type Merchant } from './merchant-store.js'
+import { findMerchantByCode, type Merchant, type MerchantWithSecret } from './merchant-store.js'
 import type { RateLimiter } from './rate-limiter.js'
 import type { SecretBox } from './secret-box.js'
 import type { SessionCache } from './session-cache.js'
@@ -95,7 +95,7 @@ export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promi
     createdAt: now,
     expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
   })
-  await capSessions(deps, { merchantId: (merchant as Merchant).id, userId: null })
+  await capSessions(deps, { merchantId: (merchant as Merchant).id, userId: null }, { idHash: hashSessionId(sessionId), secretCiphertext: (merchant as MerchantWithSecret).secretCiphertext })
   log.info({ merchantCode: input.merchantCode }, 'login succeeded')
   return sessionId
 }

@@ -112,7 +112,7 @@ export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log
     created_at: now,
     expires_at: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
   }).execute()
-  await capSessions(deps, { merchantId: merchant.id, userId: row.id })
+  await capSessions(deps, { merchantId: merchant.id, userId: row.id }, { idHash: hashSessionId(sessionId) })
   log.info({ merchantCode: input.merchantCode, userId: String(row.id) }, 'user login succeeded')
   return sessionId
 }

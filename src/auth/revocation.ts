@@ -48,10 +48,14 @@ export async function rotateMerchantSecret (
   }
   const secret = chosen ?? generateSecret()
   const sealed = deps.secretBox.seal(secret)
-  const ended = await deps.db.transaction().execute(async (trx) => {
+  const owner = { merchantId: merchant.id, userId: null }
+  const inside = await deps.db.transaction().execute(async (trx) => {
     await updateMerchantSecret(trx, merchant.id, sealed)
-    return await deleteOwnerSessions(trx, { merchantId: merchant.id, userId: null })
+    return await deleteOwnerSessions(trx, owner)
   })
+  // Again once committed: a login that checked the old key inserts its session after the
+  // transaction's delete; if it inserts after this one, it sees the new key and is refused.
+  const ended = [...inside, ...await deleteOwnerSessions(deps.db, owner)]
   forgetSessions(deps.sessionCache, ended)
   log.info({ merchantCode: merchant.code, sessionsEnded: ended.length }, 'merchant secret key rotated')
   return { secret, sessionsEnded: ended.length }
@@ -74,6 +78,8 @@ export async function setMerchantUserActive (
     const ended = active ? [] : await deleteOwnerSessions(trx, { merchantId: merchant.id, userId: user.id })
     return { user, ended }
   })
+  // Again once committed, for a loginUser that checked the user while still active (as above).
+  if (!active) result.ended.push(...await deleteOwnerSessions(deps.db, { merchantId: merchant.id, userId: result.user.id }))
   forgetSessions(deps.sessionCache, result.ended)
   log.info({ merchantCode: merchant.code, userId: String(result.user.id), sessionsEnded: result.ended.length }, active ? 'merchant user activated' : 'merchant user deactivated')
   return { username: result.user.username, active, sessionsEnded: result.ended.length }

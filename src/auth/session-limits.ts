@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { AppError } from '../errors.js'
 import type { SessionCache } from './session-cache.js'
-import { deleteSessionsBeyond, type SessionOwner } from './session-store.js'
+import { deleteSessionsAfterLogin, type SessionOwner } from './session-store.js'
 
 export type SessionLimitDeps = {
   db: Kysely<Database>
@@ -16,15 +17,17 @@ export function forgetSessions (cache: SessionCache, idHashes: readonly string[]
 }
 
 /**
- * After a login: ends the owner's oldest sessions beyond the cap (a merchant's API sessions and
- * each user's are capped apart, so API logins never end staff sessions). Evicting rather than
- * refusing: 2Checkout's samples log in on every request, so a busy merchant must never be
- * locked out; a session is only ended after the cap's number of newer logins of the same owner.
- * Returns how many sessions it ended.
+ * After a login opened session `fresh`: ends the owner's oldest sessions beyond the cap (a
+ * merchant's API sessions and each user's are capped apart, so API logins never end staff
+ * sessions). Evicting rather than refusing: 2Checkout's samples log in on every request, so a
+ * busy merchant must never be locked out; a session is only ended after the cap's number of
+ * newer logins of the same owner. A login that raced a revocation (secret rotated, user
+ * deactivated after the login checked them) loses its session and is refused.
  */
-export async function capSessions (deps: SessionLimitDeps, owner: SessionOwner): Promise<number> {
+export async function capSessions (deps: SessionLimitDeps, owner: SessionOwner, fresh: { idHash: string, secretCiphertext?: string }): Promise<number> {
   const keep = owner.userId === null ? deps.maxSessionsPerMerchant : deps.maxSessionsPerUser
-  const ended = await deleteSessionsBeyond(deps.db, owner, keep)
+  const { ended, freshRevoked } = await deleteSessionsAfterLogin(deps.db, owner, keep, fresh)
   forgetSessions(deps.sessionCache, ended)
+  if (freshRevoked) throw new AppError('AUTHENTICATION_FAILED')
   return ended.length
 }

@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import t from 'tap'
-import { loginHash } from '../../src/auth/login.js'
+import { hashSessionId, loginHash } from '../../src/auth/login.js'
+import { findMerchantByCode } from '../../src/auth/merchant-store.js'
 import { createMerchantUser } from '../../src/auth/merchant-users.js'
+import { capSessions } from '../../src/auth/session-limits.js'
+import { insertSession } from '../../src/auth/session-store.js'
+import { ERRORS } from '../../src/errors.js'
 import { startSweeper } from '../../src/orders/sweeper.js'
 import { createTestApp, gmdate, type RpcReply, type TestApp } from '../helpers/app.js'
 import { STAFF_PASSWORD, staffMerchant } from '../helpers/assisted.js'
@@ -176,4 +181,29 @@ t.test('the server\'s sweep deletes sessions an hour after they expired', async 
   t.equal(await count(), 1, 'only the live session is left')
   t.match(await apiCall(ta, old), ENDED)
   t.same(await apiCall(ta, live), { jsonrpc: '2.0', id: 1, result: false })
+})
+
+t.test('a login that checked the old secret (or an active user) but stores its session after the revocation is refused, its session deleted', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await staffMerchant(ta)
+  const owner = { merchantId: m.merchantId, userId: null }
+  // What `login` read before the rotation committed: the old sealed secret.
+  const { secretCiphertext } = (await findMerchantByCode(ta.db.db, m.code))!
+  const rotated = await ta.rpc('rotateSecretKey', [m.apiSession])
+  t.notOk(rotated.error)
+  const late = randomBytes(32).toString('hex')
+  const now = ta.clock.now()
+  await insertSession(ta.db.db, { idHash: hashSessionId(late), merchantId: m.merchantId, createdAt: now, expiresAt: new Date(now.getTime() + 600_000) })
+  await t.rejects(capSessions(ta.deps, owner, { idHash: hashSessionId(late), secretCiphertext }), { name: 'AppError', message: ERRORS.AUTHENTICATION_FAILED.message })
+  t.match(await apiCall(ta, late), ENDED)
+
+  const user = await createMerchantUser(ta.db.db, m.merchantId, { username: 'racer', password: STAFF_PASSWORD, privileges: ['SUPERVISOR'] })
+  const fresh = await ta.login({ code: m.code, secret: rotated.result })
+  // `loginUser` found the user active, then the deactivation committed before its insert.
+  t.notOk((await ta.rpc('setMerchantUserActive', [fresh, 'racer', false])).error)
+  const lateUser = randomBytes(32).toString('hex')
+  await ta.db.db.insertInto('sessions').values({ id_hash: hashSessionId(lateUser), merchant_id: m.merchantId, user_id: user.id, created_at: now, expires_at: new Date(now.getTime() + 600_000) }).execute()
+  await t.rejects(capSessions(ta.deps, { merchantId: m.merchantId, userId: user.id }, { idHash: hashSessionId(lateUser) }), { name: 'AppError', message: ERRORS.AUTHENTICATION_FAILED.message })
+  t.match(await staffCall(ta, lateUser), ENDED)
+  t.same(await apiCall(ta, fresh), { jsonrpc: '2.0', id: 1, result: false }, 'a login with the current secret is not touched')
 })
