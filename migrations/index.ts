@@ -17,6 +17,7 @@ import * as createOrderAttachments from './202611241250_create_order_attachments
 import * as createInventoryReservations from './202611241260_create_inventory_reservations.js'
 import * as addMerchantCatalogVersion from './202611241300_add_merchant_catalog_version.js'
 import * as makeCustomerReferenceKeyPartial from './202611291000_make_customer_reference_key_partial.js'
+import * as addSessionOwnerIndexes from './202612011200_add_session_owner_indexes.js'
 import * as discardUnkeyedRequestHashes from './202612012000_discard_unkeyed_request_hashes.js'
 
 /**
@@ -42,5 +43,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202611241260_create_inventory_reservations': createInventoryReservations,
   '202611241300_add_merchant_catalog_version': addMerchantCatalogVersion,
   '202611291000_make_customer_reference_key_partial': makeCustomerReferenceKeyPartial,
+  '202612011200_add_session_owner_indexes': addSessionOwnerIndexes,
   '202612012000_discard_unkeyed_request_hashes': discardUnkeyedRequestHashes
 }

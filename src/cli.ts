@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { findMerchantByCode, type Merchant } from './auth/merchant-store.js'
 import { createMerchant } from './auth/merchants.js'
 import { createMerchantUser } from './auth/merchant-users.js'
+import { rotateMerchantSecret, setMerchantUserActive } from './auth/revocation.js'
 import { formatCatalogIssues } from './catalog/catalog-file.js'
 import { loadCatalogFile } from './catalog/catalog-store.js'
 import { loadDemoCatalog } from './catalog/demo.js'
@@ -10,19 +11,32 @@ import { loadConfig } from './config.js'
 import { migrateDown, migrateToLatest } from './db/migrate.js'
 import { createDeps, type Deps } from './deps.js'
 import { AppError } from './errors.js'
+import { createLogger } from './logger.js'
 import { sweepOverdueOrders } from './orders/order-lifecycle.js'
 
 const USAGE = `usage:
   ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)
-  ordergate merchant create --code CODE [--secret S] [--name NAME] [--po-auto-approve]
+  ordergate merchant create --code CODE [--secret-stdin] [--name NAME] [--po-auto-approve]
+                                                 create a merchant; prints {"code":…,"secret":…}; the secret is generated, or one
+                                                 line of stdin (--secret-stdin), or ORDERGATE_MERCHANT_SECRET
+  ordergate merchant rotate-secret --code CODE [--secret-stdin]
+                                                 replace the secret (generated, or one line of stdin); prints {"code":…,"secret":…};
+                                                 ends the merchant's API sessions
   ordergate catalog load --merchant CODE FILE.json  replace the merchant's catalog with the file's (prints a summary)
   ordergate demo --merchant CODE                 load the demo catalog for the merchant
-  ordergate user create --merchant CODE --username U --password P [--privilege P]... [--name NAME]
-                                                 create a merchant user (staff); privileges: PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS,
+  ordergate user create --merchant CODE --username U --password-stdin [--privilege P]... [--name NAME]
+                                                 create a merchant user (staff); the password is one line of stdin, or
+                                                 ORDERGATE_USER_PASSWORD; privileges: PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS,
                                                  REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, RECORD_PAYMENTS, or the roles AGENT, SUPERVISOR
+  ordergate user deactivate|activate --merchant CODE --username U
+                                                 deactivating ends the user's sessions and refuses loginUser
   ordergate sweep                                cancel purchase orders unpaid after their payment terms (prints the RefNos)
   ordergate start                                run the server (same as npm start)
-Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).`
+Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).
+Secrets and passwords are never taken as arguments (every user of the machine sees them in ps).`
+
+const MERCHANT_SECRET_ENV = 'ORDERGATE_MERCHANT_SECRET'
+const USER_PASSWORD_ENV = 'ORDERGATE_USER_PASSWORD'
 
 type Command = (deps: Deps, args: string[]) => Promise<void>
 
@@ -36,20 +50,28 @@ const COMMANDS: Record<string, Command> = {
   },
   async merchant (deps, args) {
     const [sub, ...rest] = args
-    if (sub !== 'create') throw new UsageError('merchant takes: create --code CODE [--secret S] [--po-auto-approve]')
+    if (sub !== 'create' && sub !== 'rotate-secret') throw new UsageError('merchant takes: create --code CODE [--secret-stdin] [--po-auto-approve], or rotate-secret --code CODE [--secret-stdin]')
     const { values } = parseArgs({
       args: rest,
-      options: { code: { type: 'string' }, secret: { type: 'string' }, name: { type: 'string' }, 'po-auto-approve': { type: 'boolean', default: false } }
+      options: { code: { type: 'string' }, secret: { type: 'string' }, 'secret-stdin': { type: 'boolean', default: false }, name: { type: 'string' }, 'po-auto-approve': { type: 'boolean', default: false } }
     })
-    if (values.code === undefined) throw new UsageError('merchant create needs --code CODE')
+    if (values.code === undefined) throw new UsageError(`merchant ${sub} needs --code CODE`)
+    // rotate-secret reads no environment variable: one left set would "rotate" to the same secret.
+    const secret = await secretInput({ given: values.secret, stdin: values['secret-stdin'], what: 'secret key', flag: 'secret', env: sub === 'create' ? MERCHANT_SECRET_ENV : undefined })
     await migrateToLatest(deps.db)
-    const { merchant, secret } = await createMerchant(deps, {
+    if (sub === 'rotate-secret') {
+      const merchant = await requireMerchant(deps, values.code)
+      const rotated = await rotateMerchantSecret(deps, merchant, SILENT, secret)
+      out({ code: merchant.code, secret: rotated.secret, sessionsEnded: rotated.sessionsEnded })
+      return
+    }
+    const { merchant, secret: created } = await createMerchant(deps, {
       code: values.code,
-      ...(values.secret !== undefined ? { secret: values.secret } : {}),
+      ...(secret !== undefined ? { secret } : {}),
       ...(values.name !== undefined ? { name: values.name } : {}),
       poAutoApprove: values['po-auto-approve']
     })
-    out({ code: merchant.code, secret })
+    out({ code: merchant.code, secret: created })
   },
   async catalog (deps, args) {
     const [sub, ...rest] = args
@@ -75,17 +97,28 @@ const COMMANDS: Record<string, Command> = {
   },
   async user (deps, args) {
     const [sub, ...rest] = args
-    if (sub !== 'create') throw new UsageError('user takes: create --merchant CODE --username U --password P [--privilege P]...')
+    if (sub === 'activate' || sub === 'deactivate') {
+      const { values } = parseArgs({ args: rest, options: { merchant: { type: 'string' }, username: { type: 'string' } } })
+      if (values.merchant === undefined || values.username === undefined) throw new UsageError(`user ${sub} needs --merchant CODE --username U`)
+      await migrateToLatest(deps.db)
+      const merchant = await requireMerchant(deps, values.merchant)
+      const result = await setMerchantUserActive(deps, merchant, values.username, sub === 'activate', SILENT)
+      out({ merchant: merchant.code, username: result.username, active: result.active, sessionsEnded: result.sessionsEnded })
+      return
+    }
+    if (sub !== 'create') throw new UsageError('user takes: create --merchant CODE --username U --password-stdin [--privilege P]..., deactivate or activate --merchant CODE --username U')
     const { values } = parseArgs({
       args: rest,
-      options: { merchant: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, privilege: { type: 'string', multiple: true }, name: { type: 'string' } }
+      options: { merchant: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, privilege: { type: 'string', multiple: true }, name: { type: 'string' } }
     })
-    if (values.merchant === undefined || values.username === undefined || values.password === undefined) throw new UsageError('user create needs --merchant CODE --username U --password P')
+    if (values.merchant === undefined || values.username === undefined) throw new UsageError('user create needs --merchant CODE --username U --password-stdin')
+    const password = await secretInput({ given: values.password, stdin: values['password-stdin'], what: 'password', flag: 'password', env: USER_PASSWORD_ENV })
+    if (password === undefined) throw new UsageError(`user create needs the password on one line of standard input (--password-stdin) or in ${USER_PASSWORD_ENV}`)
     await migrateToLatest(deps.db)
     const merchant = await requireMerchant(deps, values.merchant)
     const user = await createMerchantUser(deps.db, merchant.id, {
       username: values.username,
-      password: values.password,
+      password,
       privileges: (values.privilege ?? []).flatMap((p) => p.split(',')).filter((p) => p !== ''),
       ...(values.name !== undefined ? { displayName: values.name } : {})
     })
@@ -107,6 +140,38 @@ async function requireMerchant (deps: Deps, code: string): Promise<Merchant> {
 }
 
 class UsageError extends Error {}
+
+// The CLI's output is its JSON line; the use cases' log lines have no reader here.
+const SILENT = createLogger({ level: 'silent', destination: { write: () => true } })
+
+/**
+ * A secret or password from one line of standard input (`--<flag>-stdin`, a pipe or a
+ * terminal) or else from the environment variable; one given as an argument is refused, since
+ * every user of the machine sees arguments in `ps` (and shells keep them in their history).
+ */
+async function secretInput (input: { given: string | undefined, stdin: boolean, what: string, flag: string, env: string | undefined }): Promise<string | undefined> {
+  const ways = `pipe it to --${input.flag}-stdin${input.env !== undefined ? ` or set ${input.env}` : ''}`
+  if (input.given !== undefined) throw new UsageError(`a ${input.what} is never taken as an argument (every user of the machine sees arguments in ps): ${ways}`)
+  if (input.stdin) {
+    const line = await readStdinLine()
+    if (line === '') throw new UsageError(`--${input.flag}-stdin: no ${input.what} on standard input`)
+    return line
+  }
+  const fromEnv = input.env === undefined ? undefined : process.env[input.env]
+  return fromEnv === '' ? undefined : fromEnv
+}
+
+/** The first line of standard input, without its line ending ('' when stdin is empty). */
+async function readStdinLine (): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk)
+    if (chunk.includes(0x0a)) break
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  const end = text.indexOf('\n')
+  return (end === -1 ? text : text.slice(0, end)).replace(/\r$/, '')
+}
 
 function out (value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n')

@@ -54,6 +54,10 @@ export const ConfigSchema = z.object({
   SESSION_TTL_SECONDS: intFromEnv(1, 86_400).default(600),
   /** how long a read session (and its merchant's settings) is reused before it is read again; 0: never */
   SESSION_CACHE_MS: intFromEnv(0, 60_000).default(2_000),
+  /** a merchant's API sessions (login) kept; a login beyond it ends the oldest (README: Configuration) */
+  MAX_SESSIONS_PER_MERCHANT: intFromEnv(1, 1_000_000).default(1_000),
+  /** a merchant user's sessions (loginUser) kept; a login beyond it ends the oldest */
+  MAX_SESSIONS_PER_USER: intFromEnv(1, 10_000).default(20),
   /** carts' catalogs kept while the catalog is unchanged (0: none) */
   CATALOG_CACHE_ENTRIES: intFromEnv(0, 1_000_000).default(5_000),
   LOGIN_DATE_WINDOW_SECONDS: intFromEnv(1, 86_400).default(300),

@@ -75,6 +75,8 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     // a burst's scrypts slowed a genuine login elsewhere 3-4x on 2 cores; with one, under 2x.
     passwordGate: createHashingGate({ global: 4, perAddress: 1, maxWaitMs: 2_000, maxQueue: 100 }),
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
-    loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS
+    loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS,
+    maxSessionsPerMerchant: config.MAX_SESSIONS_PER_MERCHANT,
+    maxSessionsPerUser: config.MAX_SESSIONS_PER_USER
   }
 }

@@ -45,6 +45,7 @@ export const ERRORS = {
   ADDRESS_NOT_FOUND: { code: 55201, message: 'Address not found in the customer\'s address book' },
   ATTACHMENT_INVALID: { code: 55201, message: 'The attachment is not a PDF document within the size limit' },
   ATTACHMENT_NOT_FOUND: { code: 55201, message: 'Attachment not found' },
+  USER_NOT_FOUND: { code: 55201, message: 'Merchant user not found' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
   INTERNAL_ERROR: { code: -32603, message: 'Internal error' }
 } as const satisfies Record<string, { code: number, message: string }>

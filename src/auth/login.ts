@@ -4,12 +4,13 @@ import type { Log } from '../logger.js'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import { findMerchantByCode, type Merchant } from './merchant-store.js'
+import { findMerchantByCode, type Merchant, type MerchantWithSecret } from './merchant-store.js'
 import type { HashingGate } from './passwords.js'
 import type { MerchantUser } from './privileges.js'
 import type { LoginLimiter } from './rate-limiter.js'
 import type { SecretBox } from './secret-box.js'
 import type { SessionCache } from './session-cache.js'
+import { capSessions } from './session-limits.js'
 import { findSession, insertSession } from './session-store.js'
 
 export const LOGIN_ALGORITHMS = ['md5', 'sha256', 'sha3-256'] as const
@@ -24,6 +25,9 @@ export type AuthDeps = {
   passwordGate: HashingGate
   sessionTtlSeconds: number
   loginDateWindowSeconds: number
+  sessionCache: SessionCache
+  maxSessionsPerMerchant: number
+  maxSessionsPerUser: number
 }
 
 /**
@@ -101,6 +105,7 @@ export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promi
     createdAt: now,
     expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
   })
+  await capSessions(deps, { merchantId: (merchant as Merchant).id, userId: null }, { idHash: hashSessionId(sessionId), secretCiphertext: (merchant as MerchantWithSecret).secretCiphertext })
   log.info({ merchantCode: input.merchantCode }, 'login succeeded')
   return sessionId
 }

@@ -31,3 +31,7 @@ export async function insertMerchant (
     .executeTakeFirstOrThrow()
   return toMerchant(row)
 }
+
+export async function updateMerchantSecret (db: Kysely<Database>, merchantId: bigint, secretCiphertext: string): Promise<void> {
+  await db.updateTable('merchants').set({ secret_ciphertext: secretCiphertext }).where('id', '=', merchantId).execute()
+}

@@ -8,6 +8,7 @@ import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js'
 import { clientAddressKey } from './rate-limiter.js'
 import { PRIVILEGE_NAMES, PRIVILEGES, ROLES, toMerchantUser, type MerchantUser, type Privilege } from './privileges.js'
+import { capSessions } from './session-limits.js'
 
 export { PRIVILEGES, PRIVILEGE_NAMES, ROLES, type MerchantUser, type Privilege } from './privileges.js'
 
@@ -100,6 +101,17 @@ export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log
     created_at: now,
     expires_at: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
   }).execute()
+  await capSessions(deps, { merchantId: merchant.id, userId: row.id }, { idHash: hashSessionId(sessionId) })
   log.info({ merchantCode: input.merchantCode, userId: String(row.id) }, 'user login succeeded')
   return sessionId
+}
+
+/** Sets a user's `active` flag, finding the username as loginUser does (case-insensitively). */
+export async function updateMerchantUserActive (db: Kysely<Database>, merchantId: bigint, username: string, active: boolean): Promise<MerchantUser | undefined> {
+  const row = await db.updateTable('merchant_users').set({ active })
+    .where('merchant_id', '=', merchantId)
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .returningAll()
+    .executeTakeFirst()
+  return row === undefined ? undefined : toMerchantUser(row)
 }

@@ -10,6 +10,13 @@ export function generateSecret (): string {
   return randomBytes(32).toString('base64url')
 }
 
+/** A secret key the operator chose: 16-255 characters (a generated one has 43). */
+export function checkSecret (secret: string): void {
+  if (secret.length < 16 || secret.length > 255) {
+    throw new AppError('INVALID_PARAMS', { fields: [{ path: 'secret', error_code: 'SECRET_INVALID', message: 'a secret key is 16-255 characters' }] })
+  }
+}
+
 export type CreatedMerchant = { merchant: Merchant, secret: string }
 
 /** Creates a merchant; the secret is stored encrypted and returned once, to the caller. */
@@ -20,9 +27,7 @@ export async function createMerchant (
   if (!MERCHANT_CODE_PATTERN.test(input.code)) {
     throw new AppError('INVALID_PARAMS', { fields: [{ path: 'code', error_code: 'MERCHANT_CODE_INVALID', message: 'a merchant code is 1-64 letters, digits, _ or -' }] })
   }
-  if (input.secret !== undefined && (input.secret.length < 16 || input.secret.length > 255)) {
-    throw new AppError('INVALID_PARAMS', { fields: [{ path: 'secret', error_code: 'SECRET_INVALID', message: 'a secret key is 16-255 characters' }] })
-  }
+  if (input.secret !== undefined) checkSecret(input.secret)
   const secret = input.secret ?? generateSecret()
   const { secretCiphertext: _sealed, ...merchant } = await insertMerchant(deps.db, {
     code: input.code,

@@ -5,15 +5,28 @@ import type { SessionRecord } from './session-store.js'
  * changes after login, and its expiry is still checked against the clock on every call, so expiry
  * stays exact; only the merchant's settings read with it (name, PO auto-approve) may be up to
  * `freshnessMs` old. Unknown sessions are never cached. Bounded: the oldest entries go first.
+ * A session ended here (rotated secret, deactivated user, cap) is forgotten at once; other
+ * processes' caches may serve it for up to `freshnessMs`.
  */
 export type SessionCache = {
   get: (idHash: string) => SessionRecord | undefined
   set: (idHash: string, record: SessionRecord) => void
+  /** Drops an ended session (revoked or evicted) so its next call reads the database. */
+  forget: (idHash: string) => void
 }
 
 export function createSessionCache (options: { maxEntries: number, freshnessMs: number, now?: () => number }): SessionCache {
   const now = options.now ?? (() => performance.now())
-  const entries = new Map<string, { record: SessionRecord, readAt: number }>()
+  // record undefined: a session ended in this process (a tombstone, kept freshnessMs).
+  const entries = new Map<string, { record: SessionRecord | undefined, readAt: number }>()
+  const put = (idHash: string, record: SessionRecord | undefined): void => {
+    entries.delete(idHash)
+    entries.set(idHash, { record, readAt: now() })
+    if (entries.size > options.maxEntries) {
+      const oldest = entries.keys().next().value
+      if (oldest !== undefined) entries.delete(oldest)
+    }
+  }
   return {
     get (idHash) {
       const entry = entries.get(idHash)
@@ -26,12 +39,14 @@ export function createSessionCache (options: { maxEntries: number, freshnessMs: 
     },
     set (idHash, record) {
       if (options.freshnessMs <= 0) return
-      entries.delete(idHash)
-      entries.set(idHash, { record, readAt: now() })
-      if (entries.size > options.maxEntries) {
-        const oldest = entries.keys().next().value
-        if (oldest !== undefined) entries.delete(oldest)
-      }
+      // A read that began before the session was ended must not put it back for freshnessMs.
+      const entry = entries.get(idHash)
+      if (entry !== undefined && entry.record === undefined && now() - entry.readAt < options.freshnessMs) return
+      put(idHash, record)
+    },
+    forget (idHash) {
+      if (options.freshnessMs <= 0) return
+      put(idHash, undefined)
     }
   }
 }

@@ -114,8 +114,8 @@ export async function startConsoleServer (t: Test): Promise<ConsoleServer> {
       return reply.result
     },
     createUser: async (username, privileges) => {
-      const args = ['user', 'create', '--merchant', 'DEMO', '--username', username, '--password', PASSWORD, ...privileges.flatMap((p) => ['--privilege', p])]
-      const created = await runOrdergate(args, env)
+      const args = ['user', 'create', '--merchant', 'DEMO', '--username', username, '--password-stdin', ...privileges.flatMap((p) => ['--privilege', p])]
+      const created = await runOrdergate(args, env, `${PASSWORD}\n`)
       if (created.code !== 0) throw new Error(`ordergate user create failed: ${created.stderr}`)
       return username
     },

@@ -15,12 +15,14 @@ export async function ensureBuilt (): Promise<void> {
 
 export type CliResult = { code: number, stdout: string, stderr: string }
 
-export async function runOrdergate (args: string[], env: Record<string, string>): Promise<CliResult> {
+/** Runs the built CLI; `input` is written to its standard input (which is then closed). */
+export async function runOrdergate (args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   await ensureBuilt()
   return await new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin', 'ordergate.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [join(ROOT, 'bin', 'ordergate.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), stdout, stderr })
     })
+    if (input !== undefined) child.stdin?.end(input)
   })
 }
 

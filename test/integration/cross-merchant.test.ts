@@ -1,7 +1,8 @@
 import t from 'tap'
+import { createMerchantUser } from '../../src/auth/merchant-users.js'
 import { METHODS } from '../../src/rpc/methods/index.js'
 import { createTestApp } from '../helpers/app.js'
-import { staffMerchant } from '../helpers/assisted.js'
+import { STAFF_PASSWORD, staffMerchant } from '../helpers/assisted.js'
 import { testCardOrder } from '../helpers/orders.js'
 
 // Merchant B, with a supervisor session holding every privilege, aims every session method at
@@ -48,7 +49,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     reviewCustomer: [s, customerId, 'REJECTED'],
     addOrderAttachment: [s, order.RefNo, 'x.pdf', PDF],
     listOrderAttachments: [s, order.RefNo],
-    getOrderAttachment: [s, order.RefNo, attachmentId]
+    getOrderAttachment: [s, order.RefNo, attachmentId],
+    rotateSecretKey: [s],
+    setMerchantUserActive: [s, 'agent1', false]
   }
   const sessionMethods = METHODS.filter((m) => m.session).map((m) => m.name).sort()
   t.same(Object.keys(calls).sort(), sessionMethods, 'every session method is probed (a new method must be added here)')
@@ -78,11 +81,20 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
       case 'saveCustomerLevel':
         t.notOk(reply.error, 'B may define its own level')
         break
+      case 'rotateSecretKey':
+      case 'setMerchantUserActive':
+        t.match(reply.error, { code: 10004, data: { error_code: 'NOT_ALLOWED' } }, `${method}: for the merchant's API session only`)
+        break
       default:
         t.ok(code !== undefined && NOT_FOUND.has(code), `${method}: not found (${code})`)
     }
     t.notOk(leaks, `${method}: nothing of A's customer in the answer`)
   }
+
+  // B's API session may (de)activate B's users only: a user of A's is not found.
+  await createMerchantUser(ta.db.db, a.merchantId, { username: 'only-at-a', password: STAFF_PASSWORD, privileges: [] })
+  t.match((await ta.rpc('setMerchantUserActive', [b.apiSession, 'only-at-a', false])).error, { code: 55201, data: { error_code: 'USER_NOT_FOUND' } })
+  t.match(await ta.rpc('loginUser', [a.code, 'only-at-a', STAFF_PASSWORD]), { result: /^[0-9a-f]{64}$/ }, 'A\'s user still logs in')
 
   // A's data is exactly as it was.
   t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, order, 'A\'s order unchanged')

@@ -48,7 +48,9 @@ const EXPECTED: Record<string, Access> = {
   reviewCustomer: staffOnly('APPROVE_FRAUD'),
   addOrderAttachment: staffOnly(ON_BEHALF),
   listOrderAttachments: staffOnly(ON_BEHALF),
-  getOrderAttachment: staffOnly(ON_BEHALF)
+  getOrderAttachment: staffOnly(ON_BEHALF),
+  setMerchantUserActive: { merchantSession: true, userPrivileges: null, conditions: [] },
+  rotateSecretKey: { merchantSession: true, userPrivileges: null, conditions: [] }
 }
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
@@ -97,7 +99,11 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     reviewCustomer: plain('reviewCustomer', (s) => [s, f.customerId, 'OKAY']),
     addOrderAttachment: plain('addOrderAttachment', (s) => [s, f.order, 'x.pdf', PDF]),
     listOrderAttachments: plain('listOrderAttachments', (s) => [s, f.order]),
-    getOrderAttachment: plain('getOrderAttachment', (s) => [s, f.order, f.attachmentId])
+    getOrderAttachment: plain('getOrderAttachment', (s) => [s, f.order, f.attachmentId]),
+    // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
+    // so nothing may need the merchant API session after it.
+    setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),
+    rotateSecretKey: plain('rotateSecretKey', (s) => [s])
   }
 }
 
@@ -171,18 +177,8 @@ t.test('every method in rpc.discover is allowed or refused, for every kind of se
   t.notOk((await ta.rpc('getOrder', [deactivated, f.order])).error, 'the user\'s session works before deactivation')
   await ta.db.db.updateTable('merchant_users').set({ active: false }).where('merchant_id', '=', m.merchantId).where('username', '=', 'agent' + String(2 + PRIVILEGE_NAMES.length + 1)).execute()
 
-  for (const [label, call] of Object.entries(calls)) {
-    const access = EXPECTED[call.method]
-    if (access === undefined || 'public' in access) continue
-    for (const { label: kindLabel, session, kind } of kinds) {
-      const reply = await ta.rpc(call.method, call.params(session))
-      assertAnswer(t, `${label} by ${kindLabel}`, reply, expectedRefusal(access, call.conditions, kind))
-    }
-    const reply = await ta.rpc(call.method, call.params(deactivated))
-    t.match(reply, { id: 1, error: { code: 10001, data: { error_code: 'INVALID_SESSION' } } }, `${label} by a deactivated user: INVALID_SESSION`)
-  }
-
-  // The methods without a session: none is refused (loginUser with a real password, login with the right hash).
+  // The methods without a session: none is refused (loginUser with a real password, login with the
+  // right hash). Before the session calls, whose last one (rotateSecretKey) replaces the secret.
   const date = gmdate(ta.clock.now())
   const publicCalls: Record<string, unknown[]> = {
     login: [m.code, date, loginHash(m.secret, m.code, date)],
@@ -193,6 +189,17 @@ t.test('every method in rpc.discover is allowed or refused, for every kind of se
   for (const [method, params] of Object.entries(publicCalls)) {
     const reply = await ta.rpc(method, params)
     t.notOk(reply.error, `${method}: answered (${JSON.stringify(reply.error)})`)
+  }
+
+  for (const [label, call] of Object.entries(calls)) {
+    const access = EXPECTED[call.method]
+    if (access === undefined || 'public' in access) continue
+    for (const { label: kindLabel, session, kind } of kinds) {
+      const reply = await ta.rpc(call.method, call.params(session))
+      assertAnswer(t, `${label} by ${kindLabel}`, reply, expectedRefusal(access, call.conditions, kind))
+    }
+    const reply = await ta.rpc(call.method, call.params(deactivated))
+    t.match(reply, { id: 1, error: { code: 10001, data: { error_code: 'INVALID_SESSION' } } }, `${label} by a deactivated user: INVALID_SESSION`)
   }
 })
 

@@ -6,6 +6,7 @@ import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { loginMethod } from './login.js'
 import { approvePurchaseOrderMethod, cancelPurchaseOrderMethod, markOrderPaidMethod } from './order-actions.js'
 import { placeOrderMethod } from './place-order.js'
+import { rotateSecretKeyMethod, setMerchantUserActiveMethod } from './revocation.js'
 import { placeAssistedOrderMethod, quoteMethod } from './assisted-orders.js'
 import { createCustomerMethod, deleteCustomerAddressMethod, getCustomerMethod, saveCustomerAddressMethod, saveCustomerLevelMethod, searchCustomersMethod, updateCustomerMethod } from './customers.js'
 import { loginUserMethod } from './login-user.js'
@@ -21,6 +22,9 @@ export const METHODS: readonly MethodDefinition[] = [
   approvePurchaseOrderMethod,
   cancelPurchaseOrderMethod,
   markOrderPaidMethod,
+  // Revocation (issue 16, finding 11): merchant API session only
+  rotateSecretKeyMethod,
+  setMerchantUserActiveMethod,
   // Assisted sale (SPEC §5)
   loginUserMethod,
   placeAssistedOrderMethod,
