@@ -5,6 +5,7 @@ import { ensureDemoCatalog } from './catalog/demo.js'
 import { ConfigError, loadConfig } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createDeps } from './deps.js'
+import { configSecrets, failureReason } from './failure-reason.js'
 import { createLogger } from './logger.js'
 
 /** Process entry: config → deps → migrate → app → listen; closes with grace on signals. */
@@ -52,6 +53,6 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ordergate: failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.stderr.write(`ordergate: failed to start: ${failureReason(err, configSecrets(process.env))}\n`)
   process.exit(1)
 })
