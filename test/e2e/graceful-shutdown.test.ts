@@ -37,6 +37,12 @@ async function shutdownUnderLoad (t: Test, keepAlive: boolean): Promise<void> {
   const calls = Array.from({ length: CALLS }, async (_, i) => await postJson(server.url, '/rpc', login(i + 1), agent))
   const late = await openRaw(server.url)
   late.socket.write('POST /rpc HTTP/1.1\r\nHost: ordergate\r\n')
+  // A slow sender (headers sent, the body one byte every 500 ms; its 30 s request timeout is
+  // longer than the grace delay) must not hold the exit.
+  const slow = await openRaw(server.url)
+  slow.socket.write('POST /rpc HTTP/1.1\r\nHost: ordergate\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n')
+  const trickle = setInterval(() => { if (!slow.isClosed()) slow.socket.write(' ') }, 500)
+  t.teardown(() => clearInterval(trickle))
   await sleep(1_500) // every call has reached the server and waits on the database
 
   const signalled = Date.now()
@@ -50,6 +56,7 @@ async function shutdownUnderLoad (t: Test, keepAlive: boolean): Promise<void> {
   proxy.release()
   const outcomes = await Promise.all(calls)
   const exit = await Promise.race([exited, sleep(GRACE_MS + 5_000).then(() => ({ code: 'still running', at: Date.now() }))])
+  clearInterval(trickle)
 
   const answered = outcomes.filter((o, i) => o.kind === 'answer' && typeof (o.body as { result?: unknown }).result === 'string' && (o.body as { id?: unknown }).id === i + 1)
   const failures = outcomes.flatMap((o) => o.kind === 'failed' ? [o.error] : o.kind === 'answer' && !answered.includes(o) ? [`HTTP ${o.status} ${JSON.stringify(o.body).slice(0, 80)}`] : [])
@@ -60,6 +67,8 @@ async function shutdownUnderLoad (t: Test, keepAlive: boolean): Promise<void> {
 
   t.equal(answered.length, CALLS, 'every in-flight call gets its complete JSON-RPC answer')
   t.same(failures, [], 'no call is reset or answered with something else')
+  t.same(outcomes.filter((o) => o.kind === 'answer' && o.headers.connection !== 'close').length, 0, 'every answer says Connection: close, so no client reuses the connection')
+  t.ok(slow.isClosed(), 'the slow sender\'s connection is closed')
   t.same(idleClosedAt.map((at) => at !== undefined && at - signalled < 1_000), idle.map(() => true), 'idle keep-alive connections are closed at once')
   t.equal(newConnection, 'ECONNREFUSED', 'no new connection is accepted')
   t.ok(lateClosedAt !== undefined, 'the connection of the call sent during the drain is closed after its answer')
