@@ -4,12 +4,14 @@ import type { Logger } from 'pino'
 import { lazyChild } from './logger.js'
 import { consolePlugin } from './console/plugin.js'
 import { fastifyTrustProxy } from './config.js'
+import { installDrain, logDroppedConnections } from './http/connections.js'
 import type { Deps } from './deps.js'
 import { RequestLogController } from './http/request-log.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
 import { startSweeper } from './orders/sweeper.js'
 import { METHODS } from './rpc/methods/index.js'
-import { rpcPlugin } from './rpc/plugin.js'
+import { ATTACHMENT_PATH, rpcPlugin, RPC_PATHS } from './rpc/plugin.js'
+import { shuttingDownAnswer } from './rpc/shutting-down.js'
 import type { MethodDefinition } from './rpc/registry.js'
 
 export type BuildAppOptions = {
@@ -35,7 +37,29 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     requestIdHeader: false,
     trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: config.RPC_BODY_LIMIT_BYTES,
-    routerOptions: { ignoreTrailingSlash: true }
+    routerOptions: { ignoreTrailingSlash: true },
+    // Slow clients (finding 6): every phase of a connection has a time limit.
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      // Node checks the request and header timeouts on this interval (30 s by default, which
+      // would let a 2 s timeout act after 32 s).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS) / 2)))
+    },
+    forceCloseConnections: 'idle',
+    // Calls arriving during the drain get a JSON-RPC answer (installDrain), not Fastify's bare 503.
+    return503OnClosing: false
+  })
+  app.server.maxConnections = config.HTTP_MAX_CONNECTIONS
+  logDroppedConnections(app.server, options.logger)
+  const rpcPaths: readonly string[] = [...RPC_PATHS, ATTACHMENT_PATH]
+  installDrain(app as unknown as FastifyInstance, async (request, reply) => {
+    reply.code(503)
+    if (!rpcPaths.includes(request.routeOptions.url ?? '')) return await reply.send({ status: 'unavailable', reason: 'shutting down' })
+    const answer = shuttingDownAnswer(request.body, request.id, request.log)
+    return await (answer === undefined ? reply.send() : reply.send(answer))
   })
 
   app.addHook('onSend', async (request, reply) => {
@@ -52,7 +76,10 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
   await app.register(consolePlugin)
   if (options.sweepIntervalMs !== 0) {
     const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs)
-    app.addHook('onClose', async () => { stopSweeper() })
+    // No sweep starts once the drain begins; one already running ends before the database closes.
+    let stopped: Promise<void> | undefined
+    app.addHook('preClose', async () => { stopped = stopSweeper() })
+    app.addHook('onClose', async () => { await (stopped ?? stopSweeper()) })
   }
   await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES, attachmentBodyLimit: config.ATTACHMENT_BODY_LIMIT_BYTES })
   return app as unknown as FastifyInstance

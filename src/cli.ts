@@ -12,6 +12,7 @@ import { migrateDown, migrateToLatest } from './db/migrate.js'
 import { createDeps, type Deps } from './deps.js'
 import { AppError } from './errors.js'
 import { createLogger } from './logger.js'
+import { configSecrets, failureReason } from './failure-reason.js'
 import { sweepOverdueOrders } from './orders/order-lifecycle.js'
 
 const USAGE = `usage:
@@ -179,12 +180,8 @@ function out (value: unknown): void {
 
 function oneLine (err: unknown): string {
   if (err instanceof AppError) return [err.message, ...(err.fields ?? []).map((f) => `${f.path}: ${f.message}`)].join('; ')
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : ''
-    if ((err as { code?: string }).code === '23505') return 'already exists (unique constraint)'
-    return `${err.message}${cause}`.replace(/\s+/g, ' ')
-  }
-  return String(err)
+  if ((err as { code?: string } | undefined)?.code === '23505') return 'already exists (unique constraint)'
+  return failureReason(err, configSecrets(process.env))
 }
 
 /** The `ordergate` command line. Errors exit non-zero with a one-line reason. */

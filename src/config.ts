@@ -45,6 +45,18 @@ const trustProxyFromEnv = z.string().trim().transform((value, ctx): false | numb
 export const ConfigSchema = z.object({
   PORT: intFromEnv(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** a request's headers and body must arrive within this (slow senders are answered 408 and cut) */
+  HTTP_REQUEST_TIMEOUT_MS: intFromEnv(100, 3_600_000).default(30_000),
+  /** a request's headers must arrive within this (at most HTTP_REQUEST_TIMEOUT_MS) */
+  HTTP_HEADERS_TIMEOUT_MS: intFromEnv(100, 3_600_000).default(10_000),
+  /** an idle keep-alive connection is closed after this; Fastify's default, above the 60 s of common load balancers */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: intFromEnv(100, 3_600_000).default(72_000),
+  /** a connection with no traffic either way for this long is closed (longer than any call runs) */
+  HTTP_IDLE_TIMEOUT_MS: intFromEnv(100, 3_600_000).default(60_000),
+  /** open connections at most; more are closed as they arrive */
+  HTTP_MAX_CONNECTIONS: intFromEnv(1, 1_000_000).default(1_000),
+  /** on SIGTERM/SIGINT, how long running calls may take to finish before the process exits anyway (1) */
+  SHUTDOWN_GRACE_MS: intFromEnv(100, 600_000).default(10_000),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_MAX: intFromEnv(1, 500).default(20),

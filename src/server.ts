@@ -5,6 +5,8 @@ import { ensureDemoCatalog } from './catalog/demo.js'
 import { ConfigError, loadConfig } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createDeps } from './deps.js'
+import { configSecrets, failureReason } from './failure-reason.js'
+import { runningCalls } from './http/connections.js'
 import { createLogger } from './logger.js'
 
 /** Process entry: config → deps → migrate → app → listen; closes with grace on signals. */
@@ -29,10 +31,20 @@ async function main (): Promise<void> {
   const demo = (config.DEMO_SEED ?? embedded) ? await ensureDemoMerchant(deps, config.DEMO_MERCHANT_SECRET) : undefined
   if (demo !== undefined) await ensureDemoCatalog(deps.db, demo.merchant.id)
   const app = await buildApp({ deps, logger: log })
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  closeWithGrace({
+    delay: config.SHUTDOWN_GRACE_MS,
+    logger: { error: (message: unknown) => { log.error({ err: message }, 'shutdown failed') } },
+    onTimeout: (delay: number) => {
+      log.error({ graceMs: delay, runningCalls: runningCalls(app) }, 'shutdown grace delay passed: the calls still running are cut (exit 1)')
+    }
+  }, async ({ signal, err }) => {
     if (err !== undefined) log.error({ err }, 'closing after an error')
+    else log.info({ signal, runningCalls: runningCalls(app), graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: no new connections; finishing the running calls')
+    // Order matters: app.close() returns once every call is answered and the sweeper has
+    // stopped; only then may the database close under them.
     await app.close()
     await deps.database.close()
+    log.info('shut down: every call answered, database closed')
   })
   await app.listen({ port: config.PORT, host: config.HOST })
 
@@ -52,6 +64,6 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ordergate: failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.stderr.write(`ordergate: failed to start: ${failureReason(err, configSecrets(process.env))}\n`)
   process.exit(1)
 })

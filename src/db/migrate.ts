@@ -15,7 +15,10 @@ export type MigrationOutcome = { applied: string[] }
 function unwrap (result: MigrationResultSet, direction: string): MigrationOutcome {
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName
-    throw new Error(`migration ${direction} failed${failed !== undefined ? ` at ${failed}` : ''}`, { cause: result.error })
+    // Kysely's words for a database migrated by a newer ordergate; the operator needs the why.
+    const unknown = result.error instanceof Error ? /previously executed migration (\S+) is missing/.exec(result.error.message)?.[1] : undefined
+    const why = unknown !== undefined ? `: the database has migration ${unknown}, which this ordergate does not know (was it migrated by a newer version?)` : ''
+    throw new Error(`migration ${direction} failed${failed !== undefined ? ` at ${failed}` : ''}${why}`, { cause: unknown !== undefined ? undefined : result.error })
   }
   return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
 }

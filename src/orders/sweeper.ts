@@ -8,21 +8,24 @@ export const SWEEP_INTERVAL_MS = 60_000
 
 /**
  * Runs sweepOverdueOrders every `intervalMs` (never two at once); returns the function that
- * stops it. The timer does not keep the process alive.
+ * stops it, whose promise ends with the sweep then running (the database may close after it).
+ * The timer does not keep the process alive.
  */
-export function startSweeper (deps: LifecycleDeps, log: Log, intervalMs = SWEEP_INTERVAL_MS): () => void {
-  let running = false
+export function startSweeper (deps: LifecycleDeps, log: Log, intervalMs = SWEEP_INTERVAL_MS): () => Promise<void> {
+  let running: Promise<void> | undefined
   const timer = setInterval(() => {
-    if (running) return
-    running = true
-    sweepOverdueOrders(deps)
+    if (running !== undefined) return
+    running = sweepOverdueOrders(deps)
       .then(({ canceled }) => { if (canceled.length > 0) log.info({ canceled }, 'overdue purchase orders canceled') })
       // Expired sessions are useless after their expiry; an hour's grace keeps SESSION_EXPIRED answers meaningful.
       .then(async () => await deleteExpiredSessions(deps.db, new Date(deps.clock.now().getTime() - 3_600_000)))
-      .then(async () => await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now()))
+      .then(async () => { await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now()) })
       .catch((err: unknown) => { log.error({ err }, 'sweep of overdue purchase orders failed') })
-      .finally(() => { running = false })
+      .finally(() => { running = undefined })
   }, intervalMs)
   timer.unref()
-  return () => { clearInterval(timer) }
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
 }

@@ -5,8 +5,16 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { ADMIN_URL, postgresAvailable } from './db.js'
 import { startServer, type RunningServer } from './process.js'
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js'
 
-export type DemoServer = RunningServer & { code: string, secret: string, backend: 'postgresql' | 'embedded', close: () => Promise<void> }
+export type DemoServer = RunningServer & { code: string, secret: string, backend: 'postgresql' | 'embedded', proxy: TcpProxy | undefined, close: () => Promise<void> }
+
+export type DemoServerOptions = {
+  /** more environment for the server (timeouts, limits) */
+  env?: Record<string, string>
+  /** reach PostgreSQL through a TCP proxy the test can hold or cut (PostgreSQL only) */
+  throughProxy?: boolean
+}
 
 /**
  * The built server (`node dist/src/server.js`) on a fresh PostgreSQL database created for the
@@ -14,7 +22,7 @@ export type DemoServer = RunningServer & { code: string, secret: string, backend
  * Where no PostgreSQL answers (never in CI: postgresAvailable() throws there) it runs on the
  * embedded database in a temporary directory instead.
  */
-export async function startDemoServer (): Promise<DemoServer> {
+export async function startDemoServer (options: DemoServerOptions = {}): Promise<DemoServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-demo-'))
   const secret = `demo-${randomBytes(12).toString('hex')}`
   const env: Record<string, string> = {
@@ -22,9 +30,11 @@ export async function startDemoServer (): Promise<DemoServer> {
     DATABASE_URL: '',
     DEMO_SEED: 'true',
     DEMO_MERCHANT_SECRET: secret,
-    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex')
+    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ...options.env
   }
   let dropDatabase = async () => {}
+  let proxy: TcpProxy | undefined
   if (await postgresAvailable()) {
     const name = `ordergate_demo_${process.pid}_${randomBytes(4).toString('hex')}`
     const admin = new pg.Client({ connectionString: ADMIN_URL })
@@ -36,6 +46,10 @@ export async function startDemoServer (): Promise<DemoServer> {
     }
     const url = new URL(ADMIN_URL)
     url.pathname = `/${name}`
+    if (options.throughProxy === true) {
+      proxy = await startTcpProxy(url.hostname, Number(url.port || 5432))
+      url.port = String(proxy.port)
+    }
     env.DATABASE_URL = url.toString()
     dropDatabase = async () => {
       const client = new pg.Client({ connectionString: ADMIN_URL })
@@ -51,6 +65,7 @@ export async function startDemoServer (): Promise<DemoServer> {
   try {
     server = await startServer(env)
   } catch (err) {
+    await proxy?.close()
     await dropDatabase()
     await rm(dataDir, { recursive: true, force: true })
     throw err
@@ -60,8 +75,10 @@ export async function startDemoServer (): Promise<DemoServer> {
     code: 'DEMO',
     secret,
     backend: env.DATABASE_URL === '' ? 'embedded' : 'postgresql',
+    proxy,
     close: async () => {
       await server.stop()
+      await proxy?.close()
       await dropDatabase()
       await rm(dataDir, { recursive: true, force: true })
     }

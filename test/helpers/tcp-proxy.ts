@@ -2,14 +2,17 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 
 /**
  * A TCP proxy in front of PostgreSQL that a test can cut: `cut()` drops every connection and
- * refuses new ones (as a database restart does), `restore()` lets them through again. Only the
- * test's own connections go through it, so other test files keep their database.
+ * refuses new ones (as a database restart does), `restore()` lets them through again. `hold()`
+ * keeps what the clients send (a database that stalls: every query waits), `release()` delivers
+ * it. Only the test's own connections go through it, so other test files keep their database.
  */
-export type TcpProxy = { port: number, cut: () => void, restore: () => void, close: () => Promise<void> }
+export type TcpProxy = { port: number, cut: () => void, restore: () => void, hold: () => void, release: () => void, close: () => Promise<void> }
 
 export async function startTcpProxy (targetHost: string, targetPort: number): Promise<TcpProxy> {
   let down = false
+  let held = false
   const sockets = new Set<Socket>()
+  const pairs = new Map<Socket, Socket>()
   const server: Server = createServer((client) => {
     if (down) {
       client.destroy()
@@ -23,12 +26,15 @@ export async function startTcpProxy (targetHost: string, targetPort: number): Pr
       upstream.destroy()
       sockets.delete(client)
       sockets.delete(upstream)
+      pairs.delete(client)
     }
     client.on('error', drop)
     upstream.on('error', drop)
     client.on('close', drop)
     upstream.on('close', drop)
-    client.pipe(upstream)
+    pairs.set(client, upstream)
+    if (held) client.pause()
+    else client.pipe(upstream)
     upstream.pipe(client)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -41,6 +47,17 @@ export async function startTcpProxy (targetHost: string, targetPort: number): Pr
       sockets.clear()
     },
     restore () { down = false },
+    hold () {
+      held = true
+      for (const client of pairs.keys()) {
+        client.unpipe()
+        client.pause()
+      }
+    },
+    release () {
+      held = false
+      for (const [client, upstream] of pairs) client.pipe(upstream)
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
