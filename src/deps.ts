@@ -13,6 +13,7 @@ import type { Config } from './config.js'
 import { createDb, type Db } from './db/database.js'
 import type { Database } from './db/schema.js'
 import { deriveIdempotencyKey } from './orders/idempotency.js'
+import { derivePageKey } from './payments/payment-page-token.js'
 import { createSandboxGateway, type PaymentGateway } from './payments/sandbox-processor.js'
 
 /** Everything use cases need, passed as a plain argument (never module singletons). */
@@ -28,6 +29,8 @@ export type Deps = AuthDeps & {
   publicUrl: string
   /** HMAC key of the idempotency request fingerprints: derived from the encryption key, never stored in the database */
   idempotencyKey: Buffer
+  /** HMAC key of the 3-D Secure and redirect page tokens (src/payments/payment-page-token.ts): derived alike, never stored */
+  pageKey: Buffer
 }
 
 export type DepsOverrides = { clock?: Clock, database?: Db, encryptionKey?: Buffer, gateway?: PaymentGateway }
@@ -69,6 +72,7 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     secretBox: createSecretBox(encryptionKey),
     idempotencyKey: deriveIdempotencyKey(encryptionKey),
+    pageKey: derivePageKey(encryptionKey),
     loginLimiter: createRateLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS

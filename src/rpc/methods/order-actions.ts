@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { runOrderAction, type LifecycleAction } from '../../orders/order-lifecycle.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
+import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
 
 /** A method (sessionID, RefNo) → the updated Order, moving it by one lifecycle action. */
@@ -12,7 +13,7 @@ function orderActionMethod (name: LifecycleAction, summary: string): MethodDefin
     result: z.record(z.string(), z.unknown()).describe('the updated Order'),
     session: true,
     errors: [...SESSION_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-    handler: async (params, ctx) => await runOrderAction(ctx.deps, ctx.merchant, params.RefNo, name)
+    handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await runOrderAction(ctx.deps, ctx.merchant, params.RefNo, name))
   })
 }
 

@@ -3,6 +3,7 @@ import { requireUser } from '../../auth/merchant-users.js'
 import { PUBLISHED_FILTERS, searchProducts } from '../../catalog/catalog-search.js'
 import { fromMinor } from '../../catalog/money.js'
 import { addOrderAttachment, cancelOrder, getOrderAttachment, listOrderAttachments, REVIEW_OUTCOMES, reviewCustomer } from '../../orders/order-admin.js'
+import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 const RefNo = z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
@@ -65,7 +66,7 @@ export const cancelOrderMethod = defineMethod({
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
   handler: async (params, ctx) => {
     const user = await requireUser(ctx.deps.db, ctx.merchant, params.sessionID, 'CANCEL_ORDERS')
-    return await cancelOrder(ctx.deps, ctx.merchant, user, params.RefNo, params.Reason)
+    return openPageTokens(ctx.deps.pageKey, await cancelOrder(ctx.deps, ctx.merchant, user, params.RefNo, params.Reason))
   }
 })
 
