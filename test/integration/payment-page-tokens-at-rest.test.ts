@@ -74,6 +74,19 @@ t.test('after 3-D Secure card, wallet-token and redirect orders with idempotency
     t.notOk(dump.includes(createHash('sha256').update(p.page.token).digest('hex')), `${p.name}: nor its unkeyed SHA-256`)
   }
 
+  t.notOk(placed.some((p) => ta.logs.some((line) => line.includes(p.page.token))), 'no log line holds a page token')
+
+  // Someone who read a salt in the dump sends it shaped as a stored token, in a field of their
+  // own: it is answered as sent, never opened into the token.
+  const payment = await ta.db.db.selectFrom('payments').innerJoin('orders', 'orders.id', 'payments.order_id')
+    .select('payments.details').where('orders.ref_no', '=', BigInt(placed[0]!.reply.result.RefNo)).executeTakeFirstOrThrow()
+  const salt = String((payment.details as any).threeDs.salt)
+  const forged = `page-token.3DS.${salt}`
+  const probe = await ta.rpc('placeOrder', [m.apiSession, { ...threeDsCard(), ExternalReference: forged }, 'page-probe'])
+  t.equal(probe.result?.ExternalReference, forged, 'a sealed-token look-alike in a client field is answered as sent')
+  t.notOk(JSON.stringify(probe).includes(placed[0]!.page.token), 'the other payment\'s token is not in the answer')
+  t.notOk(JSON.stringify((await ta.rpc('getOrder', [m.apiSession, probe.result?.RefNo])).result).includes(placed[0]!.page.token), 'nor in getOrder')
+
   // The shopper's pages work as before: open, complete → ReturnURL?REFNO; cancel → CancelURL; single use.
   for (const [i, p] of placed.entries()) {
     const refNo = String(p.reply.result.RefNo)
