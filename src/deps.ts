@@ -14,6 +14,7 @@ import type { Config } from './config.js'
 import { createDb, type Db } from './db/database.js'
 import type { Database } from './db/schema.js'
 import { deriveIdempotencyKey } from './orders/idempotency.js'
+import { derivePageKey } from './payments/payment-page-token.js'
 import { createSandboxGateway, type PaymentGateway } from './payments/sandbox-processor.js'
 
 /** Everything use cases need, passed as a plain argument (never module singletons). */
@@ -29,6 +30,8 @@ export type Deps = AuthDeps & {
   publicUrl: string
   /** HMAC key of the idempotency request fingerprints: derived from the encryption key, never stored in the database */
   idempotencyKey: Buffer
+  /** HMAC key of the 3-D Secure and redirect page tokens (src/payments/payment-page-token.ts): derived alike, never stored */
+  pageKey: Buffer
 }
 
 export type DepsOverrides = { clock?: Clock, database?: Db, encryptionKey?: Buffer, gateway?: PaymentGateway }
@@ -70,6 +73,7 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     secretBox: createSecretBox(encryptionKey),
     idempotencyKey: deriveIdempotencyKey(encryptionKey),
+    pageKey: derivePageKey(encryptionKey),
     loginLimiter: createLoginLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, addressMaxFailures: config.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
     // Four checks at a time (libuv's default thread pool), one per address: with two per address
     // a burst's scrypts slowed a genuine login elsewhere 3-4x on 2 cores; with one, under 2x.

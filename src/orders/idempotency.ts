@@ -25,10 +25,11 @@
  * of the card / IBAN / account is taken as the same request and replays the first answer, never a
  * second charge; any other difference is refused (IDEMPOTENCY_KEY_REUSED) as before.
  */
-import { createHmac, hkdfSync } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
+import { deriveKey } from '../derived-keys.js'
 import { AppError, ERRORS, type ErrorReason } from '../errors.js'
 import { maskAccountNumber, maskIban } from '../payments/offline.js'
 import { compactIban, ibanValid, luhnValid, stripCardNumber } from './field-checks.js'
@@ -54,12 +55,9 @@ export function canonicalJson (value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
-/**
- * The fingerprint's own key, from the secret-encryption key by HKDF with a purpose label: the
- * AES key of the merchant secrets is not reused as an HMAC key, and this key tells nothing of it.
- */
+/** The fingerprint's own key (src/derived-keys.ts), never the AES key of the merchant secrets. */
 export function deriveIdempotencyKey (encryptionKey: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'ordergate idempotency v1', 32))
+  return deriveKey(encryptionKey, 'ordergate idempotency v1')
 }
 
 /** Written over the unkeyed hashes of older versions (migration 202612012000): compared as "any request". */

@@ -54,10 +54,11 @@ export async function chargeCard (deps: GatewayDeps, request: Omit<PaymentReques
         const reason = 'The card requires 3-D Secure, which this payment cannot ask for'
         return { ...base, details, status: 'PENDING', approveStatus: 'WAITING', paymentStatus: 'DECLINED', errors: { PAYMENT_ERROR: reason }, declineReason: reason }
       }
-      const page = newPaymentPage(deps.clock.now(), charge.threeDs.returnUrl, charge.threeDs.cancelUrl)
+      // The sealed token is stored; the answer shows the token (src/payments/payment-page-token.ts).
+      const { page, sealed } = newPaymentPage(deps.clock.now(), '3DS', charge.threeDs.returnUrl, charge.threeDs.cancelUrl)
       return {
         ...base,
-        paymentMethod: { ...charge.paymentMethod, Authorize3DS: { Href: `${deps.publicUrl}/sandbox/3ds`, Method: 'GET', Params: { avng8apitoken: page.token } } },
+        paymentMethod: { ...charge.paymentMethod, Authorize3DS: { Href: `${deps.publicUrl}/sandbox/3ds`, Method: 'GET', Params: { avng8apitoken: sealed } } },
         status: 'PENDING',
         approveStatus: 'WAITING',
         paymentStatus: 'PENDING',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import { fromMinor } from '../catalog/money.js'
 import type { Clock } from '../clock.js'
@@ -5,7 +6,7 @@ import { saveStoredCard } from '../customers/stored-cards.js'
 import type { Database } from '../db/schema.js'
 import { recordOrderEvents } from '../orders/order-events.js'
 import { applyStatusChange, lockOrder, type StatusChange } from '../orders/order-transitions.js'
-import type { PaymentPage } from './payment-page-token.js'
+import { saltOfToken, type PageKind, type PaymentPage } from './payment-page-token.js'
 import { paymentCardOf, type PaymentCard } from './payment-strategy.js'
 import type { PaymentGateway } from './sandbox-processor.js'
 
@@ -15,11 +16,11 @@ import type { PaymentGateway } from './sandbox-processor.js'
 // (PAYMENT_PAGE_TTL_MS); the order row is locked and its status checked, so a second submit
 // of the same page changes nothing.
 
-export type PageKind = '3DS' | 'REDIRECT'
+export type { PageKind }
 export type PageAction = 'complete' | 'cancel'
 export type PageRefusal = 'UNKNOWN' | 'USED' | 'EXPIRED'
 
-export type PaymentPageDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway }
+export type PaymentPageDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, /** derives the tokens (src/payments/payment-page-token.ts) */ pageKey: Buffer }
 
 const DETAILS_KEY: Record<PageKind, 'threeDs' | 'redirect'> = { '3DS': 'threeDs', REDIRECT: 'redirect' }
 
@@ -38,13 +39,19 @@ type PageRow = {
 }
 
 const PAGE_TOKEN = /^[A-Za-z0-9_-]{1,128}$/
+// A token of an older version was random and is kept as its SHA-256 (migration 202612012100);
+// such pages expire within PAYMENT_PAGE_TTL_MS of the upgrade.
+const LEGACY_TOKEN = /^[\w-]{32}$/
 
-async function findPage (db: Kysely<Database>, kind: PageKind, token: string): Promise<PageRow | undefined> {
+async function findPage (db: Kysely<Database>, pageKey: Buffer, kind: PageKind, token: string): Promise<PageRow | undefined> {
   // Tokens are base64url (newPaymentPage). Anything else is unknown without asking the database,
   // which refuses U+0000 with an error (a 500 carrying PostgreSQL's message) and would compare a
   // lone surrogate as U+FFFD.
   if (!PAGE_TOKEN.test(token)) return undefined
   const key = DETAILS_KEY[kind]
+  const salt = saltOfToken(pageKey, kind, token)
+  const legacy = salt === undefined && LEGACY_TOKEN.test(token) ? createHash('sha256').update(token).digest('hex') : undefined
+  if (salt === undefined && legacy === undefined) return undefined
   const row = await db.selectFrom('payments')
     .innerJoin('orders', 'orders.id', 'payments.order_id')
     .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')
@@ -53,7 +60,7 @@ async function findPage (db: Kysely<Database>, kind: PageKind, token: string): P
       'payments.amount_minor', 'payments.currency', 'payments.status as payment_status', 'payments.details',
       'payments.card_brand', 'payments.card_first6', 'payments.card_last4', 'payments.card_expiry'
     ])
-    .where(sql<string>`payments.details->${key}->>'token'`, '=', token)
+    .where(sql<string>`payments.details->${key}->>${salt !== undefined ? 'salt' : 'tokenSha256'}`, '=', salt ?? legacy ?? '')
     .executeTakeFirst()
   if (row === undefined) return undefined
   const details = row.details as Record<string, unknown>
@@ -84,7 +91,7 @@ export async function describePaymentPage (deps: PaymentPageDeps, kind: PageKind
   | { ok: true, refNo: string, merchantName: string, amount: string, currency: string, paymentType: string, card: string | null }
   | { ok: false, reason: PageRefusal }
 > {
-  const row = await findPage(deps.db, kind, token)
+  const row = await findPage(deps.db, deps.pageKey, kind, token)
   const refused = refusal(row, deps.clock.now())
   if (refused !== undefined || row === undefined) return { ok: false, reason: refused ?? 'UNKNOWN' }
   return {
@@ -113,13 +120,13 @@ export async function finishPaymentPage (deps: PaymentPageDeps, kind: PageKind, 
   | { ok: true, location: string, status: string }
   | { ok: false, reason: PageRefusal }
 > {
-  const found = await findPage(deps.db, kind, token)
+  const found = await findPage(deps.db, deps.pageKey, kind, token)
   if (found === undefined) return { ok: false, reason: 'UNKNOWN' }
   return await deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now()
     const order = await lockOrder(trx, found.orderId)
     // Read again under the lock: a concurrent submit may have used the page meanwhile.
-    const row = await findPage(trx, kind, token)
+    const row = await findPage(trx, deps.pageKey, kind, token)
     const refused = refusal(row, now)
     if (order === undefined || row === undefined || refused !== undefined) return { ok: false as const, reason: refused ?? 'UNKNOWN' }
     const key = DETAILS_KEY[kind]

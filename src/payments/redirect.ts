@@ -14,8 +14,9 @@ type RedirectMethod = { ReturnURL: string, CancelURL?: string | undefined }
 
 async function payByRedirect (deps: GatewayDeps, request: Omit<PaymentRequest, 'details'>, type: PaymentType, method: RedirectMethod & Record<string, unknown>): Promise<PaymentOutcome> {
   const started = await deps.gateway.startRedirect({ type, amountMinor: request.amountMinor, currency: request.currency })
-  const page = newPaymentPage(deps.clock.now(), method.ReturnURL, method.CancelURL ?? method.ReturnURL)
-  const redirectUrl = `${deps.publicUrl}${REDIRECT_PAGE_PATH}?token=${encodeURIComponent(page.token)}`
+  // The sealed token is stored; the answer shows the token (src/payments/payment-page-token.ts).
+  const { page, sealed } = newPaymentPage(deps.clock.now(), 'REDIRECT', method.ReturnURL, method.CancelURL ?? method.ReturnURL)
+  const redirectUrl = `${deps.publicUrl}${REDIRECT_PAGE_PATH}?token=${sealed}`
   return {
     status: 'PENDING',
     approveStatus: 'WAITING',

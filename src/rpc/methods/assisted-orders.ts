@@ -3,6 +3,7 @@ import { AppError, type ErrorReason } from '../../errors.js'
 import { AssistedSchema, placeAssistedOrder, quoteOrder } from '../../orders/assisted-order.js'
 import { idempotent } from '../../orders/idempotency.js'
 import { OrderSchema, validateOrder, type Order } from '../../orders/order-schema.js'
+import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 const OrderParam = z.unknown().refine((v) => v !== undefined && v !== null, { message: 'Order (the order object) is required', params: { error_code: 'FIELD_REQUIRED' } })
@@ -41,10 +42,11 @@ export const placeAssistedOrderMethod = defineMethod({
     const user = ctx.user
     const order = parseOrder(params.Order, ctx.deps.clock.now())
     const key = params.Assisted?.IdempotencyKey
-    if (key === undefined) return await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log)
+    // Stored answers hold page tokens sealed (src/payments/payment-page-token.ts): opened here, after the key's row kept it.
+    if (key === undefined) return openPageTokens(ctx.deps.pageKey, await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log))
     const { IdempotencyKey: _key, ...assisted } = params.Assisted ?? {}
-    return await idempotent(ctx.deps, ctx.merchant.id, key, 'placeAssistedOrder', { Order: order, Assisted: assisted },
-      async (bind) => await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log, bind))
+    return openPageTokens(ctx.deps.pageKey, await idempotent(ctx.deps, ctx.merchant.id, key, 'placeAssistedOrder', { Order: order, Assisted: assisted },
+      async (bind) => await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log, bind)))
   }
 })
 

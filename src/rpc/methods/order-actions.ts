@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Privilege } from '../../auth/privileges.js'
 import { runOrderAction, type LifecycleAction } from '../../orders/order-lifecycle.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
+import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
 
 /** A method (sessionID, RefNo) → the updated Order, moving it by one lifecycle action. */
@@ -14,7 +15,7 @@ function orderActionMethod (name: LifecycleAction, summary: string, privilege: P
     session: true,
     access: { merchantSession: true, userPrivileges: [privilege] },
     errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-    handler: async (params, ctx) => await runOrderAction(ctx.deps, ctx.merchant, params.RefNo, name)
+    handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await runOrderAction(ctx.deps, ctx.merchant, params.RefNo, name))
   })
 }
 

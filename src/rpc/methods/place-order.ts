@@ -4,6 +4,7 @@ import { OrderSchema, validateOrder } from '../../orders/order-schema.js'
 import { mapAssistedError, planAssistedOrder, withPlaced } from '../../orders/assisted-order.js'
 import { idempotent } from '../../orders/idempotency.js'
 import { placeOrder } from '../../orders/place-order.js'
+import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 /** placeOrder(sessionID, Order[, IdempotencyKey]) → the stored Order (2Checkout API 6.0 wire format). */
@@ -38,8 +39,9 @@ export const placeOrderMethod = defineMethod({
         throw mapAssistedError(err)
       }
     }
-    if (params.IdempotencyKey === undefined) return await run()
+    // Stored answers hold page tokens sealed (src/payments/payment-page-token.ts): opened here, after the key's row kept it.
+    if (params.IdempotencyKey === undefined) return openPageTokens(ctx.deps.pageKey, await run())
     // The parsed Order, not the raw one: the fingerprint sees only known fields (src/orders/idempotency.ts).
-    return await idempotent(ctx.deps, ctx.merchant.id, params.IdempotencyKey, 'placeOrder', { Order: order }, run)
+    return openPageTokens(ctx.deps.pageKey, await idempotent(ctx.deps, ctx.merchant.id, params.IdempotencyKey, 'placeOrder', { Order: order }, run))
   }
 })

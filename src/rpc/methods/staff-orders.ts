@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { PUBLISHED_FILTERS, searchProducts } from '../../catalog/catalog-search.js'
 import { fromMinor } from '../../catalog/money.js'
 import { addOrderAttachment, cancelOrder, getOrderAttachment, listOrderAttachments, REVIEW_OUTCOMES, reviewCustomer } from '../../orders/order-admin.js'
+import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 const RefNo = z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
@@ -63,7 +64,7 @@ export const cancelOrderMethod = defineMethod({
   session: true,
   access: { merchantSession: false, userPrivileges: ['CANCEL_ORDERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-  handler: async (params, ctx) => await cancelOrder(ctx.deps, ctx.merchant, ctx.user, params.RefNo, params.Reason)
+  handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await cancelOrder(ctx.deps, ctx.merchant, ctx.user, params.RefNo, params.Reason))
 })
 
 /** reviewCustomer(sessionID, CustomerId, Outcome[, Note]) → the orders released (OKAY) or canceled (REJECTED). */

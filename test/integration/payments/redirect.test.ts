@@ -22,7 +22,7 @@ t.test('redirect methods: PENDING with RedirectURL; the sandbox provider page co
     t.test(`${type}: complete → AUTHRECEIVED at ReturnURL; cancel → CANCELED at CancelURL; no second use`, async (t) => {
       const placed = await ta.rpc('placeOrder', [m.sessionId, orderPaidWith(type, method)])
       t.notOk(placed.error, JSON.stringify(placed.error))
-      t.match(placed.result, { Status: 'PENDING', Errors: null, PaymentDetails: { Type: type, PaymentMethod: { ReturnURL: RETURN_URL, RedirectURL: /^http:\/\/127\.0\.0\.1:8080\/sandbox\/redirect\?token=[\w-]{32}$/ } } })
+      t.match(placed.result, { Status: 'PENDING', Errors: null, PaymentDetails: { Type: type, PaymentMethod: { ReturnURL: RETURN_URL, RedirectURL: /^http:\/\/127\.0\.0\.1:8080\/sandbox\/redirect\?token=[\w-]{43}$/ } } })
       const redirectUrl = placed.result.PaymentDetails.PaymentMethod.RedirectURL as string
       const token = new URL(redirectUrl).searchParams.get('token') ?? ''
       const page = await openPage(ta, redirectUrl)

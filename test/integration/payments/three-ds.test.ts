@@ -20,7 +20,7 @@ t.test('3-D Secure through the sandbox page, the test acting as the browser', as
 
   t.test('authenticate: PENDING with Authorize3DS → page → 303 to Vendor3DSReturnURL?REFNO → AUTHRECEIVED; a second submit changes nothing', async (t) => {
     const order = await place(601)
-    t.match(order, { Status: 'PENDING', Errors: null, PaymentDetails: { PaymentMethod: { Authorize3DS: { Href: 'http://127.0.0.1:8080/sandbox/3ds', Method: 'GET', Params: { avng8apitoken: /^[\w-]{32}$/ } } } } })
+    t.match(order, { Status: 'PENDING', Errors: null, PaymentDetails: { PaymentMethod: { Authorize3DS: { Href: 'http://127.0.0.1:8080/sandbox/3ds', Method: 'GET', Params: { avng8apitoken: /^[\w-]{43}$/ } } } } })
     const { Href, Params } = order.PaymentDetails.PaymentMethod.Authorize3DS
     t.equal(await ta.rpc('isValidOrderReference', [m.sessionId, order.RefNo]).then((r) => r.result), false, 'not usable before 3DS')
 
