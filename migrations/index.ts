@@ -20,6 +20,7 @@ import * as makeCustomerReferenceKeyPartial from './202611291000_make_customer_r
 import * as addSessionOwnerIndexes from './202612011200_add_session_owner_indexes.js'
 import * as discardUnkeyedRequestHashes from './202612012000_discard_unkeyed_request_hashes.js'
 import * as sealPaymentPageTokens from './202612012100_seal_payment_page_tokens.js'
+import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
 
 /**
  * Every migration, by name (names sort in the order they run). Listed statically so the
@@ -46,5 +47,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202611291000_make_customer_reference_key_partial': makeCustomerReferenceKeyPartial,
   '202612011200_add_session_owner_indexes': addSessionOwnerIndexes,
   '202612012000_discard_unkeyed_request_hashes': discardUnkeyedRequestHashes,
-  '202612012100_seal_payment_page_tokens': sealPaymentPageTokens
+  '202612012100_seal_payment_page_tokens': sealPaymentPageTokens,
+  '202612012110_grant_supervisors_record_payments': grantSupervisorsRecordPayments
 }
