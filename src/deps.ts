@@ -77,7 +77,8 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     loginLimiter: createLoginLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, addressMaxFailures: config.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
     // Four checks at a time (libuv's default thread pool), one per address: with two per address
     // a burst's scrypts slowed a genuine login elsewhere 3-4x on 2 cores; with one, under 2x.
-    passwordGate: createHashingGate({ global: 4, perAddress: 1, maxWaitMs: 2_000, maxQueue: 100 }),
+    // Four more of an address wait behind its one (colleagues behind one NAT signing in at once).
+    passwordGate: createHashingGate({ global: 4, perAddress: 1, perAddressQueue: 4, maxWaitMs: 2_000, maxQueue: 100 }),
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     loginDateWindowSeconds: config.LOGIN_DATE_WINDOW_SECONDS,
     maxSessionsPerMerchant: config.MAX_SESSIONS_PER_MERCHANT,

@@ -40,54 +40,69 @@ export type HashingGate = {
 
 /**
  * Each scrypt here takes 128 MiB and a libuv thread for tens to hundreds of milliseconds, so an
- * unbounded burst would queue every other login behind it for seconds. At most `perAddress` checks
- * of one address run or wait at once, and further ones from it are refused at once (never
- * queued); at most `global` run in all, and the rest wait in order, at most `maxWaitMs` and
- * `maxQueue` deep, before being refused.
+ * unbounded burst would queue every other login behind it for seconds. At most `perAddress`
+ * checks of one address run (or wait for a global place) at once; up to `perAddressQueue` more
+ * wait behind them, in order, and further ones are refused at once. So a burst from one address
+ * holds one place and cannot delay the others, while the agents of a call centre behind one NAT
+ * address who sign in at the same moment are taken one after another rather than refused. At most
+ * `global` run in all; the rest wait in order, at most `maxQueue` deep. No check waits longer than
+ * `maxWaitMs` in all before being refused.
  */
-export function createHashingGate (options: { global: number, perAddress: number, maxWaitMs: number, maxQueue: number }): HashingGate {
+export function createHashingGate (options: { global: number, perAddress: number, perAddressQueue: number, maxWaitMs: number, maxQueue: number }): HashingGate {
   let running = 0
-  const perAddress = new Map<string, number>()
-  const queue: Array<{ start: () => void }> = []
+  const queue: Array<() => void> = []
+  const addresses = new Map<string, { active: number, waiting: Array<() => void> }>()
 
-  const next = () => {
-    running--
-    const waiting = queue.shift()
-    if (waiting !== undefined) waiting.start()
-  }
+  /** Waits in `line` until handed a place (true) or until `ms` have passed (false, out of the line). */
+  const waitInLine = (line: Array<() => void>, ms: number) => new Promise<boolean>((resolve) => {
+    const take = () => { clearTimeout(timer); resolve(true) }
+    const timer = setTimeout(() => {
+      const at = line.indexOf(take)
+      if (at >= 0) line.splice(at, 1)
+      resolve(false)
+    }, Math.max(0, ms))
+    line.push(take)
+  })
 
   return {
     async run (addressKey, work) {
-      const mine = perAddress.get(addressKey) ?? 0
-      if (mine >= options.perAddress) return undefined
-      if (running >= options.global && queue.length >= options.maxQueue) return undefined
-      perAddress.set(addressKey, mine + 1)
+      const deadline = Date.now() + options.maxWaitMs
+      let address = addresses.get(addressKey)
+      if (address === undefined) {
+        address = { active: 0, waiting: [] }
+        addresses.set(addressKey, address)
+      }
+      const mine = address
+      const forget = () => { if (mine.active === 0 && mine.waiting.length === 0) addresses.delete(addressKey) }
+      if (mine.active >= options.perAddress) {
+        if (mine.waiting.length >= options.perAddressQueue || !await waitInLine(mine.waiting, deadline - Date.now())) {
+          forget()
+          return undefined
+        }
+        // Handed the place of a finished check of this address: `active` is unchanged.
+      } else {
+        mine.active++
+      }
       try {
         if (running >= options.global) {
-          const started = await new Promise<boolean>((resolve) => {
-            const entry = {
-              start: () => { clearTimeout(timer); running++; resolve(true) }
-            }
-            const timer = setTimeout(() => {
-              const at = queue.indexOf(entry)
-              if (at >= 0) queue.splice(at, 1)
-              resolve(false)
-            }, options.maxWaitMs)
-            queue.push(entry)
-          })
-          if (!started) return undefined
+          if (queue.length >= options.maxQueue || !await waitInLine(queue, deadline - Date.now())) return undefined
         } else {
           running++
         }
         try {
           return await work()
         } finally {
-          next()
+          const next = queue.shift()
+          if (next !== undefined) next() // the place passes on: `running` is unchanged
+          else running--
         }
       } finally {
-        const left = (perAddress.get(addressKey) ?? 1) - 1
-        if (left <= 0) perAddress.delete(addressKey)
-        else perAddress.set(addressKey, left)
+        const next = mine.waiting.shift()
+        if (next !== undefined) next()
+        else {
+          mine.active--
+          forget()
+        }
       }
     }
   }

@@ -43,7 +43,7 @@ t.test('a released or succeeded reservation gives the attempt back; a failed one
 })
 
 t.test('the hashing gate refuses a second concurrent check from one address at once and makes others wait, at most maxWaitMs', async (t) => {
-  const gate = createHashingGate({ global: 2, perAddress: 1, maxWaitMs: 50, maxQueue: 1 })
+  const gate = createHashingGate({ global: 2, perAddress: 1, perAddressQueue: 0, maxWaitMs: 50, maxQueue: 1 })
   const releases: Array<() => void> = []
   const work = async () => await new Promise<string>((resolve) => { releases.push(() => { resolve('done') }) })
   const a = gate.run('A', work)
@@ -64,4 +64,33 @@ t.test('the hashing gate refuses a second concurrent check from one address at o
   t.equal(await b, 'done')
   t.equal(await e, 'done')
   t.equal(await gate.run('A', async () => 'again'), 'again', 'places are given back')
+})
+
+t.test('the hashing gate lets a few checks of one address wait behind its running one, in order, and refuses the rest at once; they never hold a second global place', async (t) => {
+  const gate = createHashingGate({ global: 2, perAddress: 1, perAddressQueue: 2, maxWaitMs: 200, maxQueue: 10 })
+  const releases: Array<() => void> = []
+  const ran: string[] = []
+  const work = (label: string) => async () => { ran.push(label); return await new Promise<string>((resolve) => { releases.push(() => { resolve(label) }) }) }
+  const first = gate.run('NAT', work('first'))
+  const second = gate.run('NAT', work('second'))
+  const third = gate.run('NAT', work('third'))
+  t.equal(await gate.run('NAT', async () => 'fourth'), undefined, 'beyond the address\'s queue: refused at once')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(ran, ['first'], 'one check of the address runs at a time')
+  t.equal(await gate.run('OTHER', async () => 'other'), 'other', 'another address still finds a global place')
+  releases.shift()?.()
+  t.equal(await first, 'first')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(ran, ['first', 'second'], 'the next of the address runs when its check ends, in order')
+  releases.shift()?.()
+  t.equal(await second, 'second')
+  await new Promise((resolve) => setImmediate(resolve))
+  releases.shift()?.()
+  t.equal(await third, 'third')
+  const slow = gate.run('SLOW', work('slow'))
+  const late = gate.run('SLOW', async () => 'late')
+  t.equal(await late, undefined, 'a check that waited maxWaitMs behind its address is refused')
+  releases.shift()?.()
+  t.equal(await slow, 'slow')
+  t.equal(await gate.run('NAT', async () => 'again'), 'again', 'places are given back')
 })
