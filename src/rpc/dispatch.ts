@@ -10,6 +10,7 @@ import type { Log } from '../logger.js'
 import { authenticateSession, type AuthenticatedSession } from '../auth/login.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
+import { containsCardNumber } from '../orders/field-checks.js'
 import { zodIssuesToFields } from '../validation.js'
 import { checkAccess, PUBLIC } from './access.js'
 import { protocolError, toRpcError } from './errors.js'
@@ -110,6 +111,18 @@ export function createDispatcher (methods: readonly MethodDefinition[], options:
     })
   }
 
+  /**
+   * The client's id and method name as log bindings: both are the client's text, logged with every
+   * line of the call, so a card number typed into one is censored and a long one cut (it must not
+   * reach the log, nor make each line as long as the client likes).
+   */
+  function logged (text: string | number | null | undefined): string | number | null | undefined {
+    if (text === null || text === undefined) return text
+    const value = String(text)
+    if (containsCardNumber(value)) return '[card number removed]'
+    return value.length > 64 ? `${value.slice(0, 64)}…` : text
+  }
+
   async function handleOne (element: unknown, ctx: CallContext, inBatch: boolean): Promise<JSONRPCResponse | undefined> {
     // SPEC §1: an invalid element gets its own -32600 with id null.
     if (!isValidRequest(element)) return protocolError(null, 'INVALID_REQUEST')
@@ -117,7 +130,7 @@ export function createDispatcher (methods: readonly MethodDefinition[], options:
     const callCtx: MethodContext = {
       // Each element of a batch gets its own request id, so its log lines can be found alone.
       requestId: inBatch ? randomUUID() : ctx.requestId,
-      log: ctx.log.child({ rpcMethod: element.method, rpcId: id }),
+      log: ctx.log.child({ rpcMethod: logged(element.method), rpcId: logged(id) }),
       deps: ctx.deps,
       clientIp: ctx.clientIp
     }

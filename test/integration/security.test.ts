@@ -142,3 +142,22 @@ t.test('after card, 3-D Secure, redirect and PO orders and database errors on Or
   for (const secret of secrets) t.notOk(all.includes(secret), `${secret.slice(0, 6)}… is in no log line`)
   t.same(lines.filter((line) => JSON.stringify(line).includes('?')).map((line) => line.msg), [], 'no log line holds a query string')
 })
+
+t.test('a card number or a long text in the JSON-RPC id or method name never reaches a log line (they are bound to every line of the call)', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await seedDemoMerchant(ta)
+  const date = gmdate(ta.clock.now())
+  const long = 'x'.repeat(10_000)
+  // A wrong login hash is logged (warn "login failed") with the call's bindings.
+  for (const id of ['4111 1111 1111 1111', 4111111111111111, '5555-5555-5555-4444', long]) {
+    const reply = await ta.rpc('login', [m.code, date, 'f'.repeat(32)], id)
+    t.match(reply, { id, error: { code: 10000 } }, 'answered under the id the client sent')
+  }
+  const unknown = await ta.post({ jsonrpc: '2.0', method: `no ${'4111111111111111'} such`, id: 1 })
+  t.equal(unknown.json.error.code, -32601)
+  const logs = ta.logs.join('\n')
+  t.ok(logs.includes('login failed'), 'the failed logins were logged, so the search is real')
+  for (const card of ['4111111111111111', '4111 1111 1111 1111', '5555-5555-5555-4444']) t.notOk(logs.includes(card), `${card.slice(0, 4)}… is not in the log`)
+  t.notOk(logs.includes(long.slice(0, 65)), 'a long id is cut in the log')
+  t.ok(logs.includes('[card number removed]'), 'the censored id is marked')
+})
