@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
 import { loginHash } from '../../src/auth/login.js'
-import { ADMIN_URL, postgresAvailable } from '../helpers/db.js'
+import { createEmptyServerDatabase, postgresAvailable } from '../helpers/db.js'
 import { gmdate } from '../helpers/app.js'
 import { testCardOrder, withCard } from '../helpers/orders.js'
 import { runOrdergate, startServer } from '../helpers/process.js'
@@ -56,20 +56,8 @@ t.test('with DATABASE_URL: ordergate migrate, merchant create, serve, and migrat
   const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-cli-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   let env: Record<string, string> = { DATA_DIR: dataDir, DATABASE_URL: '' }
-  if (await postgresAvailable()) {
-    const name = `ordergate_cli_${process.pid}`
-    const admin = new pg.Client({ connectionString: ADMIN_URL })
-    await admin.connect()
-    await admin.query(`drop database if exists "${name}" with (force)`)
-    await admin.query(`create database "${name}"`)
-    t.teardown(async () => {
-      await admin.query(`drop database if exists "${name}" with (force)`)
-      await admin.end()
-    })
-    const url = new URL(ADMIN_URL)
-    url.pathname = `/${name}`
-    env = { ...env, DATABASE_URL: url.toString() }
-  }
+  const databaseUrl = await createEmptyServerDatabase(t, 'ordergate_cli')
+  if (databaseUrl !== undefined) env = { ...env, DATABASE_URL: databaseUrl }
 
   const up = await runOrdergate(['migrate'], env)
   t.equal(up.code, 0, up.stderr)

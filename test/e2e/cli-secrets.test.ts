@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import t from 'tap'
 import type { Test } from 'tap'
 import { loginHash } from '../../src/auth/login.js'
 import { gmdate } from '../helpers/app.js'
-import { ADMIN_URL, postgresAvailable } from '../helpers/db.js'
+import { createEmptyServerDatabase } from '../helpers/db.js'
 import { runOrdergate, startServer, type CliResult } from '../helpers/process.js'
 
 async function rpc (url: string, method: string, params: unknown): Promise<any> {
@@ -35,20 +34,10 @@ t.test('the CLI reads secrets and passwords from stdin or the environment, refus
   const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-cli-secrets-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   let env: Record<string, string> = { DATA_DIR: dataDir, DATABASE_URL: '', ORDERGATE_MERCHANT_SECRET: '', ORDERGATE_USER_PASSWORD: '' }
-  const pgUp = await postgresAvailable()
+  const databaseUrl = await createEmptyServerDatabase(t, 'ordergate_cli_secrets')
+  const pgUp = databaseUrl !== undefined
   if (pgUp) {
-    const name = `ordergate_cli_secrets_${process.pid}`
-    const admin = new pg.Client({ connectionString: ADMIN_URL })
-    await admin.connect()
-    await admin.query(`drop database if exists "${name}" with (force)`)
-    await admin.query(`create database "${name}"`)
-    t.teardown(async () => {
-      await admin.query(`drop database if exists "${name}" with (force)`)
-      await admin.end()
-    })
-    const url = new URL(ADMIN_URL)
-    url.pathname = `/${name}`
-    env = { ...env, DATABASE_URL: url.toString() }
+    env = { ...env, DATABASE_URL: databaseUrl }
   } else {
     t.comment('no PostgreSQL server answers: the server half of this test is skipped')
   }

@@ -4,9 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import pg from 'pg'
 import t from 'tap'
-import { ADMIN_URL, postgresAvailable } from '../helpers/db.js'
+import { createEmptyServerDatabase } from '../helpers/db.js'
 import { ensureBuilt, ROOT } from '../helpers/process.js'
 
 // `npm pack` must give a package whose `ordergate` bin starts the server. The package is built
@@ -63,19 +62,8 @@ t.test('the packed tarball installs and its ordergate bin starts the server', as
     DEMO_MERCHANT_SECRET: `pack-${randomBytes(8).toString('hex')}`,
     SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex')
   }
-  if (await postgresAvailable()) {
-    const name = `ordergate_pack_${process.pid}_${randomBytes(3).toString('hex')}`
-    const admin = new pg.Client({ connectionString: ADMIN_URL })
-    await admin.connect()
-    await admin.query(`create database "${name}"`)
-    t.teardown(async () => {
-      await admin.query(`drop database if exists "${name}" with (force)`)
-      await admin.end()
-    })
-    const url = new URL(ADMIN_URL)
-    url.pathname = `/${name}`
-    env.DATABASE_URL = url.toString()
-  }
+  const databaseUrl = await createEmptyServerDatabase(t, 'ordergate_pack')
+  if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl
 
   // The installed bin, run from the installing project as `npx ordergate start` would.
   const child = spawn(join(app, 'node_modules', '.bin', 'ordergate'), ['start'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })

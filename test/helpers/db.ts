@@ -109,3 +109,20 @@ export async function createEmbeddedTestDb (): Promise<TestDb> {
   await migrateToLatest(db.db)
   return { ...db, name: 'embedded', url: undefined }
 }
+
+/**
+ * An empty database (not migrated) for a process the test starts (the CLI, a packed install),
+ * dropped when the test ends; its URL, or undefined where no PostgreSQL server answers.
+ */
+export async function createEmptyServerDatabase (t: { teardown: (fn: () => Promise<void>) => void }, prefix: string): Promise<string | undefined> {
+  if (!await postgresAvailable()) return undefined
+  const name = `${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`
+  const admin = new pg.Client({ connectionString: ADMIN_URL })
+  await admin.connect()
+  await admin.query(`create database "${name}"`)
+  t.teardown(async () => {
+    await admin.query(`drop database if exists "${name}" with (force)`)
+    await admin.end()
+  })
+  return urlFor(name)
+}

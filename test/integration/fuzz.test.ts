@@ -71,16 +71,7 @@ const params = (session: string) => fc.oneof(
 /** Sets `value` at a random path of a valid order (or deletes it). */
 function mutate (order: Record<string, any>, pathChoice: number, value: unknown, remove: boolean): Record<string, any> {
   const copy = structuredClone(order)
-  const paths: Array<Array<string | number>> = []
-  const walk = (node: unknown, path: Array<string | number>) => {
-    if (node === null || typeof node !== 'object') return
-    for (const [key, child] of Object.entries(node)) {
-      const next = [...path, Array.isArray(node) ? Number(key) : key]
-      paths.push(next)
-      walk(child, next)
-    }
-  }
-  walk(copy, [])
+  const paths = allPaths(copy).slice(1) // not the root: a mutation sets or deletes a member
   const path = paths[pathChoice % paths.length] as Array<string | number>
   let parent: any = copy
   for (const key of path.slice(0, -1)) parent = parent[key]

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { loginHash } from '../../src/auth/login.js'
-import { createTestApp, gmdate } from '../helpers/app.js'
+import { createTestApp, gmdate, type RpcReply } from '../helpers/app.js'
 import { SANDBOX_CARDS } from '../../src/payments/sandbox-processor.js'
 import { seedDemoMerchant, testCardOrder, withCard } from '../helpers/orders.js'
 import { CANCEL_URL, openPage, orderPaidWith, RETURN_URL, submitPage } from '../helpers/payments.js'
@@ -154,7 +154,7 @@ t.test('a card number or a long text in the JSON-RPC id or method name never rea
     t.match(reply, { id, error: { code: 10000 } }, 'answered under the id the client sent')
   }
   const unknown = await ta.post({ jsonrpc: '2.0', method: `no ${'4111111111111111'} such`, id: 1 })
-  t.equal(unknown.json.error.code, -32601)
+  t.equal((unknown.json as RpcReply).error?.code, -32601)
   const logs = ta.logs.join('\n')
   t.ok(logs.includes('login failed'), 'the failed logins were logged, so the search is real')
   for (const card of ['4111111111111111', '4111 1111 1111 1111', '5555-5555-5555-4444']) t.notOk(logs.includes(card), `${card.slice(0, 4)}… is not in the log`)
