@@ -96,8 +96,9 @@ export function mapAssistedError (err: unknown): unknown {
 }
 
 /**
- * `unadjusted`: the same pricing without the staff discounts and price overrides, when there are
- * any (to tell a total that staff made 0 from one that was 0 already).
+ * `unadjusted`: the same pricing without the customer level, the staff discounts and the price
+ * overrides, when any of them applies (to tell a total that staff made 0 — directly, or through a
+ * level they gave the customer — from one that was 0 already).
  */
 export type AssistedPlan = { hooks: PlaceOrderHooks, customer: ResolvedCustomer | undefined, replacement: boolean, unadjusted?: PlaceOrderHooks }
 
@@ -156,12 +157,14 @@ export async function planAssistedOrder (db: Kysely<Database>, merchant: Merchan
       }),
       ...(orderDiscount !== undefined ? { orderDiscount } : {})
     })
-    if (lineDiscounts.size > 0 || orderDiscount !== undefined) {
-      unadjusted = { ...(hooks.catalog !== undefined ? { catalog: hooks.catalog } : {}), cart: (cart) => ({ ...cart, allowUnpublished: true }) }
-    }
+  }
+  // A level's rounding makes cheap products free well below 100 % (99.99 % of 50.00 rounds to
+  // 50.00; 50 % of 0.01 to 0.01), so what counts is the outcome, not the level's figures.
+  if (level !== undefined || lineDiscounts.size > 0 || orderDiscount !== undefined) {
+    unadjusted = user !== undefined ? { cart: (cart) => ({ ...cart, allowUnpublished: true }) } : {}
   }
   if (customer !== undefined) hooks.customer = async () => ({ id: customer.id, customerReference: customer.customerReference })
-  if (user === undefined) return { hooks, customer, replacement: false }
+  if (user === undefined) return { hooks, customer, replacement: false, ...(unadjusted !== undefined ? { unadjusted } : {}) }
 
   hooks.extra = {
     ExtraInformation: {
@@ -224,12 +227,14 @@ export async function placeAssistedOrder (deps: PlaceOrderDeps, merchant: Mercha
 }
 
 /**
- * A total that staff discounts and price overrides bring to 0 (from above 0), in any mix, is a
- * free order: like a "payment not required" replacement it needs REPLACEMENT_ORDERS. Checked
- * before anything is written; priced by the same code as the order itself.
+ * A total that staff discounts, price overrides or a customer level bring to 0 (from above 0), in
+ * any mix, is a free order: like a "payment not required" replacement it needs
+ * REPLACEMENT_ORDERS when a staff user places it (on placeAssistedOrder or plain placeOrder; the
+ * merchant's own API session is the merchant). Checked before anything is written; priced by the
+ * same code as the order itself.
  */
-async function requireFreeOrderPrivilege (deps: PlaceOrderDeps, merchant: Merchant, user: MerchantUser, order: Order, plan: AssistedPlan, now: Date): Promise<void> {
-  if (plan.unadjusted === undefined || user.privileges.includes('REPLACEMENT_ORDERS')) return
+export async function requireFreeOrderPrivilege (deps: PlaceOrderDeps, merchant: Merchant, user: MerchantUser | undefined, order: Order, plan: AssistedPlan, now: Date): Promise<void> {
+  if (user === undefined || plan.unadjusted === undefined || user.privileges.includes('REPLACEMENT_ORDERS')) return
   const adjusted = await priceOrder(deps, merchant, order, now, plan.hooks)
   if (adjusted.grossDiscountedPrice !== 0n) return
   const before = await priceOrder(deps, merchant, order, now, plan.unadjusted)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { OrderSchema, validateOrder } from '../../orders/order-schema.js'
-import { mapAssistedError, planAssistedOrder, withPlaced } from '../../orders/assisted-order.js'
+import { mapAssistedError, planAssistedOrder, requireFreeOrderPrivilege, withPlaced } from '../../orders/assisted-order.js'
 import { idempotent } from '../../orders/idempotency.js'
 import { placeOrder } from '../../orders/place-order.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
@@ -33,7 +33,10 @@ export const placeOrderMethod = defineMethod({
     // SPEC §4/§5: a known customer's level prices the order; coupons are for retail customers only.
     const run = async (bind?: Parameters<typeof withPlaced>[1]) => {
       try {
-        const plan = await planAssistedOrder(ctx.deps.db, ctx.merchant, undefined, order, undefined, ctx.deps.clock.now())
+        const now = ctx.deps.clock.now()
+        const plan = await planAssistedOrder(ctx.deps.db, ctx.merchant, undefined, order, undefined, now)
+        // A staff user's session: a level that makes the order free needs REPLACEMENT_ORDERS here too.
+        await requireFreeOrderPrivilege(ctx.deps, ctx.merchant, ctx.user, order, plan, now)
         return await placeOrder(ctx.deps, ctx.merchant, order, ctx.log, withPlaced(plan.hooks, bind))
       } catch (err) {
         throw mapAssistedError(err)

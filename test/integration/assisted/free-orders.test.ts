@@ -67,6 +67,21 @@ t.test('an agent without REPLACEMENT_ORDERS cannot reach a zero total by staff a
     t.notOk((await ta.rpc('saveCustomerLevel', [agent, { Code: 'GOLD', Name: 'Gold', PercentOff: 99.99 }])).error, 'a level that is not free needs MANAGE_CUSTOMERS only')
   })
 
+  t.test('a level whose rounding makes a product free (99.99 % of 10.00 rounds to 10.00): NOT_ALLOWED naming REPLACEMENT_ORDERS on placeAssistedOrder and on placeOrder, nothing written', async (t) => {
+    t.notOk((await ta.rpc('saveCustomerLevel', [agent, { Code: 'ALMOST', Name: 'Almost free', PercentOff: 99.99 }])).error, 'the level itself is not refused')
+    const customer = await ta.rpc('createCustomer', [agent, { CustomerReference: 770001, FirstName: 'Al', LastName: 'Most', Email: 'almost@example.com', Level: 'ALMOST' }])
+    t.notOk(customer.error, JSON.stringify(customer.error))
+    const addon = freeOrder({ Items: [{ Code: 'ADDON-1', Quantity: 1 }] })
+    const before = await written(ta)
+    const assisted = await ta.rpc('placeAssistedOrder', [agent, addon, { CustomerId: customer.result.CustomerId }])
+    t.match(assisted, { error: { code: 10004, message: /REPLACEMENT_ORDERS/, data: { error_code: 'NOT_ALLOWED', privilege: 'REPLACEMENT_ORDERS' } } }, 'placeAssistedOrder')
+    const plain = await ta.rpc('placeOrder', [agent, { ...addon, CustomerReference: 770001 }, 'free-level'])
+    t.match(plain, { error: { code: 10004, message: /REPLACEMENT_ORDERS/, data: { error_code: 'NOT_ALLOWED', privilege: 'REPLACEMENT_ORDERS' } } }, 'placeOrder by a staff session')
+    t.same(await written(ta), before, 'no order, adjustment, event, payment or idempotency key')
+    const byMerchant = await ta.rpc('placeOrder', [m.apiSession, { ...addon, CustomerReference: 770001 }])
+    t.match(byMerchant.result, { Status: 'COMPLETE', GrossDiscountedPrice: 0 }, 'the merchant\'s own API session may (it is the merchant)')
+  })
+
   t.test('the refused idempotency key is free: a supervisor may place that order with it', async (t) => {
     const order = freeOrder()
     const assisted = { Items: [{ Discount: { Type: 'PERCENT', Value: 100, Reason: 'goodwill' } }], IdempotencyKey: 'free-2' }
