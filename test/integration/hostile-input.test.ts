@@ -157,6 +157,8 @@ t.test('a card number typed into any free-text field is refused with CARD_NUMBER
     ['placeOrder', 'ExternalReference', setAt(fullOrder(), ['ExternalReference'], '4000 0000 0000 0002'), 'ExternalReference'],
     ['placeOrder', 'an additional field', setAt(fullOrder(), ['AdditionalFields', '0', 'Value'], '4111 1111 1111 1111'), 'AdditionalFields.0.Value'],
     ['placeOrder', 'a PO number sent as a JSON number', setAt(po, ['PaymentDetails', 'PaymentMethod', 'PurchaseOrderPaymentDetails', 'InternalPONumber'], 4111111111111111), 'PaymentDetails.PaymentMethod.PurchaseOrderPaymentDetails.InternalPONumber'],
+    // Stored as String(value): a fraction still carries the card's digits.
+    ['placeOrder', 'a PO number sent as a JSON fraction', setAt(po, ['PaymentDetails', 'PaymentMethod', 'PurchaseOrderPaymentDetails', 'InternalPONumber'], 4111111111111111.5), 'PaymentDetails.PaymentMethod.PurchaseOrderPaymentDetails.InternalPONumber'],
     ['placeAssistedOrder', 'an assisted order\'s address', setAt(fullOrder(), ['BillingDetails', 'Address1'], '4111 1111 1111 1111'), 'BillingDetails.Address1']
   ]
   for (const [method, label, order, path] of cases) {
