@@ -21,6 +21,7 @@ const staffOnly = (...userPrivileges: Privilege[]): Access => ({ merchantSession
 
 const REPLACEMENT: Condition = { when: 'Assisted.PaymentNotRequired is given', userPrivileges: ['REPLACEMENT_ORDERS'] }
 const ASSISTED_QUOTE: Condition = { when: 'Assisted is given', merchantSession: false, userPrivileges: [] }
+const CLEAR_FRAUD: Condition = { when: 'Customer.FraudReview is false', userPrivileges: ['APPROVE_FRAUD'] }
 const FREE_LEVEL: Condition = { when: 'Level makes a product free (PercentOff 100, or a price of 0)', userPrivileges: ['REPLACEMENT_ORDERS'] }
 
 const EXPECTED: Record<string, Access> = {
@@ -37,7 +38,7 @@ const EXPECTED: Record<string, Access> = {
   quote: { ...merchantLevel(ON_BEHALF), conditions: [ASSISTED_QUOTE] },
   placeAssistedOrder: { ...staffOnly(ON_BEHALF), conditions: [REPLACEMENT] },
   createCustomer: staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'),
-  updateCustomer: staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'),
+  updateCustomer: { ...staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'), conditions: [CLEAR_FRAUD] },
   getCustomer: staffOnly(ON_BEHALF),
   searchCustomers: staffOnly(ON_BEHALF),
   saveCustomerAddress: staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'),
@@ -87,6 +88,7 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     },
     createCustomer: plain('createCustomer', (s) => [s, { FirstName: 'Bob', LastName: 'Bee', Email: `bob.${s.slice(0, 8)}@b.example` }]),
     updateCustomer: plain('updateCustomer', (s) => [s, f.customerId, { Phone: '555-0100' }]),
+    'updateCustomer (FraudReview false)': { method: 'updateCustomer', conditions: [CLEAR_FRAUD], params: (s) => [s, f.customerId, { FraudReview: false }] },
     getCustomer: plain('getCustomer', (s) => [s, f.customerId]),
     searchCustomers: plain('searchCustomers', (s) => [s, { Text: 'Ann' }]),
     saveCustomerAddress: plain('saveCustomerAddress', (s) => [s, f.customerId, { FirstName: 'X', LastName: 'Y', Address1: '1 St', City: 'LA', Zip: '1', CountryCode: 'US', State: 'CA' }]),
@@ -229,6 +231,13 @@ t.test('the holes of the audit: a user without the privilege changes nothing', a
   refused(await ta.rpc('cancelPurchaseOrder', [agent, pending]), 'CANCEL_ORDERS', 'an agent without CANCEL_ORDERS cannot cancel a PO')
   t.equal(await status(waiting), 'UNFINISHED')
   t.equal(await status(pending), 'PURCHASE_PENDING')
+
+  // Clearing a customer's fraud flag releases their orders as reviewCustomer OKAY does: APPROVE_FRAUD.
+  const flagged = await ta.rpc('createCustomer', [m.staffSession, { FirstName: 'Fr', LastName: 'Aud', Email: 'fraud.flag@example.com', FraudReview: true }])
+  t.notOk(flagged.error, JSON.stringify(flagged.error))
+  refused(await ta.rpc('updateCustomer', [agent, flagged.result.CustomerId, { FraudReview: false }]), 'APPROVE_FRAUD', 'an agent cannot clear a fraud flag through updateCustomer')
+  t.equal((await ta.rpc('getCustomer', [m.staffSession, flagged.result.CustomerId])).result?.FraudReview, true, 'the customer is still in fraud review')
+  t.notOk((await ta.rpc('updateCustomer', [agent, flagged.result.CustomerId, { Phone: '555-0101' }])).error, 'other changes need MANAGE_CUSTOMERS only')
 
   const tokensBefore = await ta.db.db.selectFrom('transient_tokens').select('token_hash').execute()
   refused(await ta.rpc('getCustomerTransientToken', [m.noPrivilegeSession, 880002]), ON_BEHALF, 'a user without privileges gets no transient token')

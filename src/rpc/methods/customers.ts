@@ -56,7 +56,12 @@ export const updateCustomerMethod = defineMethod({
   params: z.object({ sessionID: z.string(), CustomerId: id, Customer: CustomerPatchSchema }),
   result: CustomerResult,
   session: true,
-  access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] },
+  access: {
+    merchantSession: false,
+    userPrivileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'],
+    // Clearing the flag releases the customer's orders from fraud review, as reviewCustomer OKAY does.
+    conditions: [{ when: 'Customer.FraudReview is false', applies: (params) => params.Customer.FraudReview === false, userPrivileges: ['APPROVE_FRAUD'] }]
+  },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_EXISTS', 'CUSTOMER_LEVEL_NOT_FOUND'],
   handler: async (params, ctx) => await updateCustomer(ctx.deps.db, ctx.merchant.id, BigInt(params.CustomerId), params.Customer)
 })
