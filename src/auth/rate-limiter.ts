@@ -26,6 +26,8 @@ export type LoginLimiter = {
 }
 
 const MAX_KEYS = 100_000
+/** How long an address that logged in with a credential is trusted with it (see createLoginLimiter). */
+const TRUSTED_PAIR_MS = 7 * 24 * 60 * 60 * 1000
 
 /**
  * The address a limit counts: an IPv6 client by its /64 (one host is commonly given a whole
@@ -55,9 +57,12 @@ type Bucket = { tokens: number, updatedAt: number }
  *   that credential (and only it);
  * - per address, across credentials: `addressMaxFailures` (one address spraying many codes);
  * - per credential, across addresses: a token bucket of `maxFailures` checks per window. It
- *   never refuses an address's first attempt at a credential, so failures from elsewhere never
- *   lock the real owner out; it only stops repeated guesses, so an attacker gets one guess per
- *   fresh address plus the bucket.
+ *   never refuses an address's first attempt at a credential, nor any attempt from an address
+ *   that logged in with the credential in the last 7 days (the merchant's own servers, a
+ *   colleague's desk), so failures from elsewhere never lock the real owner out, also when an
+ *   attacker keeps the bucket empty and the owner has a failure of its own (a stale secret, a
+ *   skewed clock); it only stops repeated guesses, so an attacker gets one guess per fresh
+ *   address plus the bucket.
  */
 export function createLoginLimiter (options: { clock: Clock, maxFailures: number, addressMaxFailures: number, windowSeconds: number }): LoginLimiter {
   const windowMs = options.windowSeconds * 1000
@@ -65,6 +70,8 @@ export function createLoginLimiter (options: { clock: Clock, maxFailures: number
   const refillPerMs = options.maxFailures / windowMs
   const counters = new Map<string, Counter>()
   const buckets = new Map<string, Bucket>()
+  /** (credential, address) pairs that succeeded, with when: the bucket never refuses them */
+  const trusted = new Map<string, number>()
 
   const prune = <V>(map: Map<string, V>, dead: (value: V) => boolean) => {
     for (const [key, value] of map) if (dead(value)) map.delete(key)
@@ -114,11 +121,13 @@ export function createLoginLimiter (options: { clock: Clock, maxFailures: number
       if (pair.failures + pair.pending >= options.maxFailures) return { refused: 'credential-from-address' }
       const tokens = bucket(keys.credential, now)
       const firstFromAddress = pair.failures + pair.pending === 0
+      const trustedAt = trusted.get(pairKey)
+      const isTrusted = trustedAt !== undefined && now - trustedAt < TRUSTED_PAIR_MS
       let tookToken = false
       if (tokens.tokens >= 1) {
         tokens.tokens -= 1
         tookToken = true
-      } else if (!firstFromAddress) {
+      } else if (!firstFromAddress && !isTrusted) {
         return { refused: 'credential-throttled' }
       }
       address.pending++
@@ -138,7 +147,12 @@ export function createLoginLimiter (options: { clock: Clock, maxFailures: number
           if (!counters.has(pairKey)) counters.set(pairKey, pair)
           return
         }
-        if (outcome === 'succeeded') pair.failures = 0
+        if (outcome === 'succeeded') {
+          pair.failures = 0
+          trusted.delete(pairKey) // re-inserted last, so the oldest are the first pruned
+          if (trusted.size >= MAX_KEYS) prune(trusted, (at) => now - at >= TRUSTED_PAIR_MS)
+          trusted.set(pairKey, now)
+        }
         if (tookToken) {
           const live = buckets.get(keys.credential)
           if (live !== undefined) live.tokens = Math.min(burst, live.tokens + 1)

@@ -158,3 +158,26 @@ t.test('60 concurrent wrong loginUser calls from one address run at most LOGIN_M
   // Unbounded, the burst's 60 scrypts queue on libuv's 4 threads: at least 15 rounds (about 70x measured).
   t.ok(during < 6 * lone, `the genuine login took ${Math.round(during)} ms during the burst, ${Math.round(lone)} ms alone (bound: 6x)`)
 })
+
+t.test('an attacker who keeps the merchant code\'s budget empty from many addresses (2 wrong logins a minute) never refuses the merchant\'s correct logins from an address it has logged in from: concurrent ones, and after a failure of its own', async (t) => {
+  const ta = await createTestApp(t, { LOGIN_MAX_FAILURES: '10', LOGIN_FAILURE_WINDOW_SECONDS: '300' })
+  const merchant = await ta.merchant()
+  const right = () => { const date = gmdate(ta.clock.now()); return [merchant.code, date, loginHash(merchant.secret, merchant.code, date)] }
+  const wrong = () => { const date = gmdate(ta.clock.now()); return [merchant.code, date, loginHash('wrong-secret-key-000', merchant.code, date)] }
+  const home = '198.51.100.50'
+  t.match((await rpcFrom(ta, home, 'login', right())).result, /^[0-9a-f]{64}$/, 'the merchant logs in from its server')
+  for (let i = 0; i < 10; i++) await rpcFrom(ta, '203.0.113.60', 'login', wrong())
+  let attacker = 0
+  for (let minute = 0; minute < 20; minute++) {
+    // Two wrong logins a minute, each from a fresh address: each address stays under its own limit.
+    for (let i = 0; i < 2; i++) await rpcFrom(ta, `203.0.114.${++attacker}`, 'login', wrong())
+    ta.clock.advance(30_000)
+    await rpcFrom(ta, `203.0.114.${++attacker}`, 'login', wrong())
+    ta.clock.advance(30_000)
+  }
+  const concurrent = await Promise.all([rpcFrom(ta, home, 'login', right()), rpcFrom(ta, home, 'login', right()), rpcFrom(ta, home, 'login', right())])
+  t.same(concurrent.map((reply) => typeof reply.result === 'string' ? 'session' : reply.error?.data.error_code), ['session', 'session', 'session'], 'three concurrent correct logins from the merchant\'s server all open sessions')
+  t.equal((await rpcFrom(ta, home, 'login', wrong())).error?.data.error_code, 'AUTHENTICATION_FAILED', 'one failure of its own (a stale secret)')
+  t.match((await rpcFrom(ta, home, 'login', right())).result, /^[0-9a-f]{64}$/, 'and its next correct login still opens a session')
+  t.equal((await rpcFrom(ta, `203.0.114.${attacker}`, 'login', wrong())).error?.data.error_code, 'TOO_MANY_REQUESTS', 'while a repeat guess from elsewhere is refused')
+})
