@@ -98,7 +98,7 @@ export function guardParams (definition: MethodDefinition, params: JSONRPCParams
   const tooDeep = walkJson(params, MAX_PARAMS_DEPTH, (value, kind, pathOf) => {
     const problem = typeof value === 'string' ? unstorableText(value) : undefined
     // A number is stored as its digits where the wire says string (InternalPONumber, Value, …),
-    // a fraction too (4111111111111111.5 is stored as those digits).
+    // a fraction too (a card number followed by ".5" is stored as its digits and the fraction).
     const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : ''
     if (problem !== undefined) {
       fields.push(textError(fieldPath(named(pathOf())), kind === 'key' ? `the field name: ${problem}` : problem))

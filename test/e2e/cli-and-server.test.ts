@@ -3,21 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
-import { loginHash } from '../../src/auth/login.js'
 import { createEmptyServerDatabase, postgresAvailable } from '../helpers/db.js'
-import { gmdate } from '../helpers/app.js'
 import { testCardOrder, withCard } from '../helpers/orders.js'
-import { runOrdergate, startServer } from '../helpers/process.js'
-
-async function rpc (url: string, method: string, params: unknown): Promise<any> {
-  const response = await fetch(`${url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) })
-  return await response.json()
-}
-
-async function loginOver (url: string, code: string, secret: string): Promise<any> {
-  const date = gmdate(new Date())
-  return await rpc(url, 'login', [code, date, loginHash(secret, code, date)])
-}
+import { loginOver, rpcOver, runOrdergate, startServer } from '../helpers/process.js'
 
 t.test('the server starts on the embedded default, seeds DEMO, and a login with its printed secret works', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-e2e-'))
@@ -31,7 +19,7 @@ t.test('the server starts on the embedded default, seeds DEMO, and a login with 
   t.match(reply, { jsonrpc: '2.0', id: 1, result: /^[0-9a-f]{64}$/ })
   // PORT=0: the 3DS page the order points to is on the port the server really listens on.
   const session = reply.result as string
-  const threeDs = await rpc(server.url, 'placeOrder', [session, withCard(testCardOrder(), { CardNumber: '4000000000003220' })])
+  const threeDs = await rpcOver(server.url, 'placeOrder', [session, withCard(testCardOrder(), { CardNumber: '4000000000003220' })])
   t.match(threeDs.result?.PaymentDetails?.PaymentMethod?.Authorize3DS, { Href: `${server.url}/sandbox/3ds`, Method: 'GET' })
   const health = await fetch(`${server.url}/health`)
   t.equal(health.status, 200)

@@ -3,20 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Test } from 'tap'
-import { loginHash } from '../../src/auth/login.js'
-import { gmdate } from '../helpers/app.js'
 import { createEmptyServerDatabase } from '../helpers/db.js'
-import { runOrdergate, startServer, type CliResult } from '../helpers/process.js'
-
-async function rpc (url: string, method: string, params: unknown): Promise<any> {
-  const response = await fetch(`${url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) })
-  return await response.json()
-}
-
-async function loginOver (url: string, code: string, secret: string): Promise<any> {
-  const date = gmdate(new Date())
-  return await rpc(url, 'login', [code, date, loginHash(secret, code, date)])
-}
+import { loginOver, rpcOver, runOrdergate, startServer, type CliResult } from '../helpers/process.js'
 
 const ENDED = { error: { code: 10001, data: { error_code: 'INVALID_SESSION' } } }
 const REFUSED = { error: { code: 10000, data: { error_code: 'AUTHENTICATION_FAILED' } } }
@@ -84,19 +72,19 @@ t.test('the CLI reads secrets and passwords from stdin or the environment, refus
   t.teardown(() => server.stop())
   const api = (await loginOver(server.url, 'ACME', 'stdin-secret-key-0001')).result as string
   t.match(api, /^[0-9a-f]{64}$/, 'the secret read from stdin logs in')
-  const staff = (await rpc(server.url, 'loginUser', ['ACME', 'anna', 'anna pass phrase 1'])).result as string
+  const staff = (await rpcOver(server.url, 'loginUser', ['ACME', 'anna', 'anna pass phrase 1'])).result as string
   t.match(staff, /^[0-9a-f]{64}$/, 'the password read from stdin logs in (without the \\r\\n)')
-  t.match(await rpc(server.url, 'loginUser', ['ACME', 'bob', 'bob pass phrase 2']), { result: /^[0-9a-f]{64}$/ }, 'the password from the environment logs in')
+  t.match(await rpcOver(server.url, 'loginUser', ['ACME', 'bob', 'bob pass phrase 2']), { result: /^[0-9a-f]{64}$/ }, 'the password from the environment logs in')
 
   const rotated = await runOrdergate(['merchant', 'rotate-secret', '--code', 'ACME'], env)
   t.equal(rotated.code, 0, rotated.stderr)
   const { secret } = JSON.parse(rotated.stdout) as { secret: string }
   t.same(JSON.parse(rotated.stdout), { code: 'ACME', secret, sessionsEnded: 1 })
   t.match(secret, /^[\w-]{43}$/)
-  t.match(await rpc(server.url, 'isValidOrderReference', [api, '100000001']), ENDED, 'the API session ended')
+  t.match(await rpcOver(server.url, 'isValidOrderReference', [api, '100000001']), ENDED, 'the API session ended')
   t.match(await loginOver(server.url, 'ACME', 'stdin-secret-key-0001'), REFUSED, 'the old secret fails')
   t.match(await loginOver(server.url, 'ACME', secret), { result: /^[0-9a-f]{64}$/ }, 'the new one works')
-  t.match(await rpc(server.url, 'searchCatalog', [staff, {}]), { result: {} }, 'the staff session stays')
+  t.match(await rpcOver(server.url, 'searchCatalog', [staff, {}]), { result: {} }, 'the staff session stays')
 
   const chosen = await runOrdergate(['merchant', 'rotate-secret', '--code', 'ACME', '--secret-stdin'], env, 'chosen-secret-key-0003\n')
   t.same(JSON.parse(chosen.stdout), { code: 'ACME', secret: 'chosen-secret-key-0003', sessionsEnded: 1 }, chosen.stderr)
@@ -108,10 +96,10 @@ t.test('the CLI reads secrets and passwords from stdin or the environment, refus
   const off = await runOrdergate(['user', 'deactivate', '--merchant', 'ACME', '--username', 'ANNA'], env)
   t.equal(off.code, 0, off.stderr)
   t.same(JSON.parse(off.stdout), { merchant: 'ACME', username: 'anna', active: false, sessionsEnded: 1 })
-  t.match(await rpc(server.url, 'searchCatalog', [staff, {}]), ENDED, 'anna\'s session ended')
-  t.match(await rpc(server.url, 'loginUser', ['ACME', 'anna', 'anna pass phrase 1']), REFUSED, 'and she cannot log in')
-  t.match(await rpc(server.url, 'loginUser', ['ACME', 'bob', 'bob pass phrase 2']), { result: /^[0-9a-f]{64}$/ }, 'bob still can')
+  t.match(await rpcOver(server.url, 'searchCatalog', [staff, {}]), ENDED, 'anna\'s session ended')
+  t.match(await rpcOver(server.url, 'loginUser', ['ACME', 'anna', 'anna pass phrase 1']), REFUSED, 'and she cannot log in')
+  t.match(await rpcOver(server.url, 'loginUser', ['ACME', 'bob', 'bob pass phrase 2']), { result: /^[0-9a-f]{64}$/ }, 'bob still can')
   const on = await runOrdergate(['user', 'activate', '--merchant', 'ACME', '--username', 'anna'], env)
   t.same(JSON.parse(on.stdout), { merchant: 'ACME', username: 'anna', active: true, sessionsEnded: 0 }, on.stderr)
-  t.match(await rpc(server.url, 'loginUser', ['ACME', 'anna', 'anna pass phrase 1']), { result: /^[0-9a-f]{64}$/ }, 'activated: she logs in again')
+  t.match(await rpcOver(server.url, 'loginUser', ['ACME', 'anna', 'anna pass phrase 1']), { result: /^[0-9a-f]{64}$/ }, 'activated: she logs in again')
 })

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { loginHash } from '../../src/auth/login.js'
+import { gmdate } from './app.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const run = promisify(execFile)
@@ -62,4 +64,16 @@ export async function startServer (env: Record<string, string>): Promise<Running
       return await exited
     }
   }
+}
+
+/** One JSON-RPC call to a started server's /rpc. */
+export async function rpcOver (url: string, method: string, params: unknown): Promise<any> {
+  const response = await fetch(`${url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) })
+  return await response.json()
+}
+
+/** `login` to a started server with the merchant's secret (md5, the current time). */
+export async function loginOver (url: string, code: string, secret: string): Promise<any> {
+  const date = gmdate(new Date())
+  return await rpcOver(url, 'login', [code, date, loginHash(secret, code, date)])
 }
