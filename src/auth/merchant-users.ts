@@ -62,7 +62,7 @@ export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log
   // Reserved before the password is checked, so concurrent attempts cannot all pass the limit first.
   const begun = await deps.loginLimiter.begin({ credential: `user:${input.merchantCode}:${input.username.toLowerCase()}`, clientIp: input.clientIp })
   if ('refused' in begun) return refuse(begun.refused)
-  const { attempt } = begun
+  const { attempt, trusted } = begun
   let checked
   try {
     // The look-ups are inside the hashing cap too, so a refused burst costs no database work.
@@ -77,7 +77,7 @@ export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log
       // Unknown merchants and users still cost one scrypt, so timing does not tell them apart.
       const matches = await verifyPassword(input.password, row?.password_hash ?? await DUMMY_HASH_PROMISE())
       return { merchant, row, matches }
-    })
+    }, trusted)
     if (checked === undefined) return refuse('password hashing busy')
     const { merchant, row, matches } = checked
     if (merchant === undefined || row === undefined || !matches || !row.active) {

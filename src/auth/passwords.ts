@@ -35,7 +35,8 @@ export const DUMMY_HASH_PROMISE: () => Promise<string> = (() => {
 
 /** Runs password checks with bounded concurrency; `undefined` when the check was refused, not run. */
 export type HashingGate = {
-  run: <T>(addressKey: string, work: () => Promise<T>) => Promise<T | undefined>
+  /** `trusted`: the address signed in with this credential before (it may pass a full global queue) */
+  run: <T>(addressKey: string, work: () => Promise<T>, trusted?: boolean) => Promise<T | undefined>
 }
 
 /**
@@ -45,12 +46,16 @@ export type HashingGate = {
  * wait behind them, in order, and further ones are refused at once. So a burst from one address
  * holds one place and cannot delay the others, while the agents of a call centre behind one NAT
  * address who sign in at the same moment are taken one after another rather than refused. At most
- * `global` run in all; the rest wait in order, at most `maxQueue` deep. No check waits longer than
- * `maxWaitMs` in all before being refused.
+ * `global` run in all; the rest wait in order, at most `maxQueue` deep. A check from an address
+ * that signed in with its credential before waits ahead of the others and is never refused for a
+ * full queue, so attackers spread over many addresses who keep the queue full cannot keep the
+ * staff out. No check waits longer than `maxWaitMs` in all before being refused.
  */
 export function createHashingGate (options: { global: number, perAddress: number, perAddressQueue: number, maxWaitMs: number, maxQueue: number }): HashingGate {
   let running = 0
   const queue: Array<() => void> = []
+  /** the trusted checks' lane, served before `queue` */
+  const priority: Array<() => void> = []
   const addresses = new Map<string, { active: number, waiting: Array<() => void> }>()
 
   /** Waits in `line` until handed a place (true) or until `ms` have passed (false, out of the line). */
@@ -65,7 +70,7 @@ export function createHashingGate (options: { global: number, perAddress: number
   })
 
   return {
-    async run (addressKey, work) {
+    async run (addressKey, work, trusted = false) {
       const deadline = Date.now() + options.maxWaitMs
       let address = addresses.get(addressKey)
       if (address === undefined) {
@@ -85,14 +90,15 @@ export function createHashingGate (options: { global: number, perAddress: number
       }
       try {
         if (running >= options.global) {
-          if (queue.length >= options.maxQueue || !await waitInLine(queue, deadline - Date.now())) return undefined
+          const line = trusted ? priority : queue
+          if ((!trusted && queue.length >= options.maxQueue) || !await waitInLine(line, deadline - Date.now())) return undefined
         } else {
           running++
         }
         try {
           return await work()
         } finally {
-          const next = queue.shift()
+          const next = priority.shift() ?? queue.shift()
           if (next !== undefined) next() // the place passes on: `running` is unchanged
           else running--
         }

@@ -22,7 +22,8 @@ export type LoginRefusal = 'address' | 'credential-from-address' | 'credential-t
  * (several instances) without changing callers.
  */
 export type LoginLimiter = {
-  begin: (keys: LoginAttemptKeys) => Promise<{ attempt: LoginAttempt } | { refused: LoginRefusal }>
+  /** `trusted`: this address logged in with this credential in the last 7 days */
+  begin: (keys: LoginAttemptKeys) => Promise<{ attempt: LoginAttempt, trusted: boolean } | { refused: LoginRefusal }>
 }
 
 const MAX_KEYS = 100_000
@@ -159,6 +160,7 @@ export function createLoginLimiter (options: { clock: Clock, maxFailures: number
         }
       }
       return {
+        trusted: isTrusted,
         attempt: {
           succeeded: async () => { settle('succeeded') },
           failed: async () => { settle('failed') },

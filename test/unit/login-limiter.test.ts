@@ -94,3 +94,26 @@ t.test('the hashing gate lets a few checks of one address wait behind its runnin
   t.equal(await slow, 'slow')
   t.equal(await gate.run('NAT', async () => 'again'), 'again', 'places are given back')
 })
+
+t.test('a check from an address that signed in before passes a full global queue and runs first: attackers on many addresses cannot keep the staff out', async (t) => {
+  const gate = createHashingGate({ global: 1, perAddress: 1, perAddressQueue: 0, maxWaitMs: 500, maxQueue: 2 })
+  const releases: Array<() => void> = []
+  const ran: string[] = []
+  const work = (label: string) => async () => { ran.push(label); return await new Promise<string>((resolve) => { releases.push(() => { resolve(label) }) }) }
+  const running = gate.run('attacker-1', work('attacker-1'))
+  const queued = [gate.run('attacker-2', work('attacker-2')), gate.run('attacker-3', work('attacker-3'))]
+  t.equal(await gate.run('attacker-4', async () => 'attacker-4'), undefined, 'the global queue is full: a new address is refused')
+  const staff = gate.run('staff-desk', work('staff'), true)
+  await new Promise((resolve) => setImmediate(resolve))
+  releases.shift()?.()
+  t.equal(await running, 'attacker-1')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(ran, ['attacker-1', 'staff'], 'the trusted check waited ahead of the queue and runs next')
+  releases.shift()?.()
+  t.equal(await staff, 'staff')
+  for (let i = 0; i < 2; i++) {
+    await new Promise((resolve) => setImmediate(resolve))
+    releases.shift()?.()
+  }
+  t.same(await Promise.all(queued), ['attacker-2', 'attacker-3'], 'the queue is served after it, in order')
+})
