@@ -98,14 +98,11 @@ export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promi
     await attempt.released()
   }
 
+  const known = merchant as MerchantWithSecret
   const sessionId = randomBytes(32).toString('hex')
-  await insertSession(deps.db, {
-    idHash: hashSessionId(sessionId),
-    merchantId: (merchant as Merchant).id,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
-  })
-  await capSessions(deps, { merchantId: (merchant as Merchant).id, userId: null }, { idHash: hashSessionId(sessionId), secretCiphertext: (merchant as MerchantWithSecret).secretCiphertext })
+  const idHash = hashSessionId(sessionId)
+  await insertSession(deps.db, { idHash, merchantId: known.id, createdAt: now, expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000) })
+  await capSessions(deps, { merchantId: known.id, userId: null }, { idHash, secretCiphertext: known.secretCiphertext })
   log.info({ merchantCode: input.merchantCode }, 'login succeeded')
   return sessionId
 }

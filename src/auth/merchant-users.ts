@@ -9,6 +9,7 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js
 import { clientAddressKey } from './rate-limiter.js'
 import { PRIVILEGE_NAMES, PRIVILEGES, ROLES, toMerchantUser, type MerchantUser, type Privilege } from './privileges.js'
 import { capSessions } from './session-limits.js'
+import { insertSession } from './session-store.js'
 
 export { PRIVILEGES, PRIVILEGE_NAMES, ROLES, type MerchantUser, type Privilege } from './privileges.js'
 
@@ -94,14 +95,9 @@ export async function loginUser (deps: AuthDeps, input: UserLoginInput, log: Log
   const { merchant, row } = checked as { merchant: Merchant, row: { id: bigint } }
   const now = deps.clock.now()
   const sessionId = randomBytes(32).toString('hex')
-  await deps.db.insertInto('sessions').values({
-    id_hash: hashSessionId(sessionId),
-    merchant_id: merchant.id,
-    user_id: row.id,
-    created_at: now,
-    expires_at: new Date(now.getTime() + deps.sessionTtlSeconds * 1000)
-  }).execute()
-  await capSessions(deps, { merchantId: merchant.id, userId: row.id }, { idHash: hashSessionId(sessionId) })
+  const idHash = hashSessionId(sessionId)
+  await insertSession(deps.db, { idHash, merchantId: merchant.id, userId: row.id, createdAt: now, expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000) })
+  await capSessions(deps, { merchantId: merchant.id, userId: row.id }, { idHash })
   log.info({ merchantCode: input.merchantCode, userId: String(row.id) }, 'user login succeeded')
   return sessionId
 }

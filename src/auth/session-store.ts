@@ -8,10 +8,10 @@ export type SessionRecord = { merchant: Merchant, user: MerchantUser | null, exp
 
 export async function insertSession (
   db: Kysely<Database>,
-  session: { idHash: string, merchantId: bigint, createdAt: Date, expiresAt: Date }
+  session: { idHash: string, merchantId: bigint, userId?: bigint, createdAt: Date, expiresAt: Date }
 ): Promise<void> {
   await db.insertInto('sessions')
-    .values({ id_hash: session.idHash, merchant_id: session.merchantId, created_at: session.createdAt, expires_at: session.expiresAt })
+    .values({ id_hash: session.idHash, merchant_id: session.merchantId, user_id: session.userId ?? null, created_at: session.createdAt, expires_at: session.expiresAt })
     .execute()
 }
 
