@@ -93,7 +93,19 @@ export const ConfigSchema = z.object({
   DEMO_SEED: boolFromEnv.optional(),
   PUBLIC_URL: z.string().url().optional(),
   /** false, a hop count, or the proxies' addresses/CIDRs (comma-separated) */
-  TRUST_PROXY: trustProxyFromEnv.default(false)
+  TRUST_PROXY: trustProxyFromEnv.default(false),
+  /** the server sends IPN notifications (false: another ordergate process on the same database does) */
+  IPN_WORKER: boolFromEnv.default(true),
+  /** how often the IPN outbox is polled for due notifications (a change this process commits is sent at once) */
+  IPN_POLL_MS: intFromEnv(10, 60_000).default(500),
+  /** one IPN try (connect, send, answer read) must end within this */
+  IPN_TIMEOUT_MS: intFromEnv(100, 120_000).default(10_000),
+  /** IPN tries in flight per process */
+  IPN_CONCURRENCY: intFromEnv(1, 1_000).default(8),
+  /** IPN tries in flight per listener (scheme://host:port), so one that hangs cannot hold them all */
+  IPN_PER_URL_CONCURRENCY: intFromEnv(1, 1_000).default(2),
+  /** send IPNs to loopback, private, link-local and CGNAT addresses too (tests, a listener on the same network) */
+  IPN_ALLOW_PRIVATE_NETWORKS: boolFromEnv.default(false)
 })
 
 /**
