@@ -203,7 +203,8 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
       state: confirmed ? outcome.state : 'LEASE_LOST',
       ...(outcome.state === 'PENDING' ? { nextAttemptAt: outcome.nextAttemptAt.toISOString() } : {}),
       ...(record.error !== null ? { error: record.error } : {}),
-      durationMs: Math.round(record.durationMs)
+      durationMs: Math.round(record.durationMs),
+      worker: id
     }
     if (!confirmed) log.warn(line, 'IPN try outlived its lease: recorded, outcome not applied')
     else if (outcome.state === 'FAILED') log.warn(line, 'IPN notification failed for good')
