@@ -45,6 +45,8 @@ export type IpnItem = {
 
 /** Everything one IPN says: the order as it is and the status change the notification is for. */
 export type IpnSource = {
+  /** the merchant's code (2Checkout's VENDOR_CODE) */
+  merchantCode: string
   refNo: bigint
   externalReference: string | null
   /** 2Checkout's OrderNo: 0 until the order completed */
@@ -243,7 +245,8 @@ export function buildIpnFields (source: IpnSource, ipnDate: Date): IpnField[] {
     ['IPN_COMMISSION', money(0n)],
     ['TEST_ORDER', source.testOrder ? '1' : '0'],
     ['FRAUD_STATUS', source.fraudStatus === null ? '' : IPN_FRAUD_STATUS[source.fraudStatus]],
-    ['IPN_DATE', formatIpnDate(ipnDate)]
+    ['IPN_DATE', formatIpnDate(ipnDate)],
+    ['VENDOR_CODE', source.merchantCode]
   ]
 }
 

@@ -16,7 +16,7 @@ function toAddress (value: unknown): IpnAddress | null {
 const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
 
 /**
- * What the IPN for one status change of an order says: the order (with its customer's reference),
+ * What the IPN for one status change of an order says: the order (with its merchant's code and its customer's reference),
  * its lines (with the catalog product's id and the promotions' names) and the change itself,
  * the order_events row `eventId`, which must be this order's. Payment dates are taken from the
  * history up to that change. Card data is not read: neither `payments` nor the PaymentMethod.
@@ -24,12 +24,13 @@ const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.fi
 export async function loadIpnSource (db: Kysely<Database>, orderId: bigint, eventId: bigint): Promise<IpnSource | undefined> {
   const row = await db.selectFrom('order_events as e')
     .innerJoin('orders as o', 'o.id', 'e.order_id')
+    .innerJoin('merchants as m', 'm.id', 'o.merchant_id')
     .leftJoin('customers as c', 'c.id', 'o.customer_id')
     .select([
       'e.id as event_id', 'e.event', 'e.at', 'e.from_status', 'e.to_status',
       'o.merchant_id', 'o.ref_no', 'o.order_no', 'o.external_reference', 'o.order_date', 'o.payment_type', 'o.currency', 'o.language',
       'o.fraud_status', 'o.gift_details', 'o.billing_details', 'o.delivery_details', 'o.payment_details', 'o.shipping_minor',
-      'o.gross_discounted_price_minor', 'c.customer_reference'
+      'o.gross_discounted_price_minor', 'c.customer_reference', 'm.code as merchant_code'
     ])
     .select((eb) => {
       const firstAt = (statuses: OrderStatus[]) => eb.selectFrom('order_events as h')
@@ -45,6 +46,7 @@ export async function loadIpnSource (db: Kysely<Database>, orderId: bigint, even
   if (row === undefined) return undefined
   const paymentDetails = row.payment_details as Record<string, unknown> | null
   return {
+    merchantCode: row.merchant_code,
     refNo: row.ref_no,
     externalReference: row.external_reference,
     orderNo: row.order_no,

@@ -47,6 +47,7 @@ t.test('loadIpnSource + buildIpnFields for a card order placed through the API',
 
   t.test('the source is the order as stored and the change it was loaded for', async (t) => {
     t.match(source, {
+      merchantCode: m.code,
       refNo: BigInt(wire.RefNo),
       externalReference: 'EXT-1',
       orderDate: TEST_START,
@@ -85,6 +86,7 @@ t.test('loadIpnSource + buildIpnFields for a card order placed through the API',
     t.equal(value(fields, 'FIRSTNAME_D'), 'José')
     t.equal(value(fields, 'COUNTRY_D'), 'France')
     t.equal(value(fields, 'IPADDRESS'), '10.0.0.1')
+    t.equal(value(fields, 'VENDOR_CODE'), m.code)
     t.same(values(fields, 'IPN_PID[]'), await productIds(ta, m.id, ['my_subscription_1', 'BOOK-PRINT']), 'the catalog products\' ids')
     t.same(values(fields, 'IPN_PCODE[]'), wire.Items.map((i: any) => i.Code))
     t.same(values(fields, 'IPN_PNAME[]'), wire.Items.map((i: any) => i.Name))

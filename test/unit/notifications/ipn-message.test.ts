@@ -14,6 +14,7 @@ const AT = new Date('2026-11-23T10:00:00.000Z')
 /** A card order (TEST card) for two products, billed in Germany, with a delivery address. */
 function source (overrides: Partial<IpnSource> = {}): IpnSource {
   return {
+    merchantCode: 'M1234',
     refNo: 1000037n,
     externalReference: 'EXT-1',
     orderNo: 13n,
@@ -57,7 +58,7 @@ t.test('buildIpnFields', async (t) => {
       'IPADDRESS', 'COMPLETE_DATE', 'CURRENCY', 'LANGUAGE',
       ...['IPN_PID[]', 'IPN_PNAME[]', 'IPN_PCODE[]', 'IPN_INFO[]', 'IPN_QTY[]', 'IPN_PRICE[]', 'IPN_VAT[]', 'IPN_VAT_RATE[]', 'IPN_VER[]',
         'IPN_DISCOUNT[]', 'IPN_PROMONAME[]', 'IPN_PROMOCODE[]', 'IPN_SKU[]', 'IPN_DELIVEREDCODES[]', 'IPN_TOTAL[]'].flatMap(items),
-      'IPN_TOTALGENERAL', 'IPN_SHIPPING', 'AVANGATE_CUSTOMER_REFERENCE', 'IPN_COMMISSION', 'TEST_ORDER', 'FRAUD_STATUS', 'IPN_DATE'
+      'IPN_TOTALGENERAL', 'IPN_SHIPPING', 'AVANGATE_CUSTOMER_REFERENCE', 'IPN_COMMISSION', 'TEST_ORDER', 'FRAUD_STATUS', 'IPN_DATE', 'VENDOR_CODE'
     ])
   })
 
@@ -100,7 +101,8 @@ t.test('buildIpnFields', async (t) => {
       IPN_COMMISSION: '0.00',
       TEST_ORDER: '1',
       FRAUD_STATUS: '',
-      IPN_DATE: '20261123100000'
+      IPN_DATE: '20261123100000',
+      VENDOR_CODE: 'M1234'
     }
     for (const [name, v] of Object.entries(expected)) t.equal(value(fields, name), v, name)
     t.same(values(fields, 'IPN_PID[]'), ['7', 'CUSTOM-LINE'], 'the catalog product id, else the line\'s code')
@@ -204,6 +206,13 @@ t.test('ipnSourceString', async (t) => {
       '14213.233.121.50' + '3USD' + '11' + '16Software program' + '5PM_11' + '0' + '11' + '529.00' + '40.00' + '0' + '40.00' + '0' + '0' +
       '529.00' + '534.00' + '45.00' + '43.38' + '1420050303123434'
     t.equal(ipnSourceString(fields), expected)
+    // Signed with the docs' secret. These values were computed with OpenSSL's HMAC over the string
+    // above (the docs' own HASH did not load): a guard against regressions, not a docs quote.
+    t.same(signIpn(fields, SECRET).slice(fields.length), [
+      ['HASH', '921142e097d20a0ec0d6cbc250c70fe0'],
+      ['SIGNATURE_SHA2_256', '8d3ec2663bb3d84dab7682ceaef203de76ddc216dee65b1024344f971ef070df'],
+      ['SIGNATURE_SHA3_256', '0263f6e714562b269fafd3d29b88e2bf6e01e12c70a431912514f5ccb4e857c4']
+    ])
   })
 
   t.test('counts UTF-8 bytes, not characters: ü, é and € count 2, 2 and 3', async (t) => {
