@@ -180,7 +180,7 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
       ipnDate,
       httpStatus: outcome.status,
       receiptValid: delivered,
-      error: delivered ? null : failureOf(outcome, check?.reason),
+      error: delivered ? null : failureOf(outcome, check !== undefined && !check.valid ? check.reason : undefined),
       durationMs: performance.now() - started
     }
     await finishAttempt(n, attempt, record, delivered ? { state: 'DELIVERED', at: deps.clock.now() } : retryOrFail(attempt, firstAt))
