@@ -33,8 +33,8 @@ export function readReceipt (fields: readonly IpnField[], secret: string, algori
   return readReceiptFor(fields, secret, algorithm, field(fields, 'IPN_DATE'))
 }
 
-/** A real node:http IPN listener on 127.0.0.1 (a free port) that answers as `answer` says. */
-export async function startIpnListener (answer: (ipn: ReceivedIpn) => ListenerAnswer | Promise<ListenerAnswer>): Promise<IpnListener> {
+/** A real node:http IPN listener on 127.0.0.1 (`port`, or a free one) that answers as `answer` says. */
+export async function startIpnListener (answer: (ipn: ReceivedIpn) => ListenerAnswer | Promise<ListenerAnswer>, port = 0): Promise<IpnListener> {
   const received: ReceivedIpn[] = []
   const hanging = new Set<ServerResponse>()
   let open = 0
@@ -59,11 +59,14 @@ export async function startIpnListener (answer: (ipn: ReceivedIpn) => ListenerAn
       }, () => { res.destroy() })
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  const bound = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     received,
     open: () => open,
     maxOpen: () => maxOpen,
