@@ -232,10 +232,13 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
   async function stop (graceMs = config.IPN_TIMEOUT_MS): Promise<void> {
     stopping = true
     if (timer !== undefined) clearTimeout(timer)
-    await polling
-    const all = Promise.all([...inFlight.values()].map(async (f) => await f.done))
     let graceTimer: NodeJS.Timeout | undefined
-    await Promise.race([all, new Promise<void>((resolve) => { graceTimer = setTimeout(resolve, graceMs) })])
+    const grace = new Promise<void>((resolve) => { graceTimer = setTimeout(resolve, graceMs) })
+    // A claim waiting on an unreachable database is not waited for beyond the grace: whatever it
+    // claims then stays leased, and the lease expires.
+    await Promise.race([polling, grace])
+    const all = Promise.all([...inFlight.values()].map(async (f) => await f.done))
+    await Promise.race([all, grace])
     clearTimeout(graceTimer)
     abort.abort()
     await all
