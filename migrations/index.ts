@@ -20,6 +20,9 @@ import * as makeCustomerReferenceKeyPartial from './202611291000_make_customer_r
 import * as addSessionOwnerIndexes from './202612011200_add_session_owner_indexes.js'
 import * as discardUnkeyedRequestHashes from './202612012000_discard_unkeyed_request_hashes.js'
 import * as sealPaymentPageTokens from './202612012100_seal_payment_page_tokens.js'
+import * as addOrderEventActors from './202612021000_add_order_event_actors.js'
+import * as createIpnSettings from './202612021010_create_ipn_settings.js'
+import * as createIpnNotifications from './202612021020_create_ipn_notifications.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
 
 /**
@@ -48,5 +51,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612011200_add_session_owner_indexes': addSessionOwnerIndexes,
   '202612012000_discard_unkeyed_request_hashes': discardUnkeyedRequestHashes,
   '202612012100_seal_payment_page_tokens': sealPaymentPageTokens,
-  '202612012110_grant_supervisors_record_payments': grantSupervisorsRecordPayments
+  '202612012110_grant_supervisors_record_payments': grantSupervisorsRecordPayments,
+  '202612021000_add_order_event_actors': addOrderEventActors,
+  '202612021010_create_ipn_settings': createIpnSettings,
+  '202612021020_create_ipn_notifications': createIpnNotifications
 }

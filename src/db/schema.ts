@@ -266,6 +266,48 @@ export type OrderEventsTable = {
   event: string
   actor: string
   detail: JsonWithDefault
+  /** the staff user whose session made the change */
+  user_id: bigint | null
+  /** why, as the user or the system gave it */
+  reason: string | null
+}
+
+export type IpnSettingsTable = {
+  merchant_id: bigint
+  urls: string[]
+  algorithm: ColumnType<string, string | undefined, string>
+  /** order statuses that send a notification; null: every status change */
+  statuses: string[] | null
+  updated_at: Timestamp
+  updated_by: string
+}
+
+export type IpnNotificationsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  order_id: bigint
+  event_id: bigint
+  url: string
+  state: ColumnType<string, string | undefined, string>
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: Timestamp
+  lease_until: Timestamp | null
+  lease_owner: string | null
+  created_at: Timestamp
+  delivered_at: Timestamp | null
+  resend_of: bigint | null
+}
+
+export type IpnAttemptsTable = {
+  id: Generated<bigint>
+  notification_id: bigint
+  at: Timestamp
+  /** the IPN_DATE the try was signed with */
+  ipn_date: string
+  http_status: number | null
+  receipt_valid: boolean
+  error: string | null
+  duration_ms: number
 }
 
 export type StoredCardsTable = {
@@ -427,6 +469,9 @@ export type Database = {
   vat_rates: VatRatesTable
   merchant_currencies: MerchantCurrenciesTable
   order_events: OrderEventsTable
+  ipn_settings: IpnSettingsTable
+  ipn_notifications: IpnNotificationsTable
+  ipn_attempts: IpnAttemptsTable
   stored_cards: StoredCardsTable
   transient_tokens: TransientTokensTable
   customer_credits: CustomerCreditsTable

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { enqueueNotifications } from '../notifications/outbox-store.js'
 import type { OrderStatus } from './order.js'
 
 /** What happened to an order; stable names, as they appear in the history. */
@@ -19,13 +20,20 @@ export type OrderEvent = {
   event: OrderEventName
   /** who did it: `merchant:<code>`, `shopper` (sandbox pages), `system:sweep` */
   actor: string
+  /** the staff user whose session made the change */
+  userId?: bigint
+  /** why, as the user or the system gave it */
+  reason?: string
   detail?: Record<string, unknown>
 }
 
-/** Appends to the order history; call it inside the transaction that makes the change. */
+/**
+ * Appends to the order history and enqueues the IPN notifications of its status changes; call it
+ * inside the transaction that makes the change.
+ */
 export async function recordOrderEvents (trx: Kysely<Database>, events: readonly OrderEvent[]): Promise<void> {
   if (events.length === 0) return
-  await trx.insertInto('order_events')
+  const rows = await trx.insertInto('order_events')
     .values(events.map((e) => ({
       order_id: e.orderId,
       at: e.at,
@@ -33,9 +41,13 @@ export async function recordOrderEvents (trx: Kysely<Database>, events: readonly
       to_status: e.toStatus,
       event: e.event,
       actor: e.actor,
+      user_id: e.userId ?? null,
+      reason: e.reason ?? null,
       detail: JSON.stringify(e.detail ?? {})
     })))
+    .returning('id')
     .execute()
+  await enqueueNotifications(trx, rows.map((r) => r.id))
 }
 
 export type Placement = { at: Date, actor: string, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }

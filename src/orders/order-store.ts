@@ -182,6 +182,17 @@ with k as (
   join so on so.n = h.n
   -- history is read in id order: entries take their ids in the order they happened
   order by h.position
+  returning id, order_id, from_status, to_status, at
+), ipn as (
+  -- the IPN outbox, by the rule of src/notifications/outbox-store.ts (enqueueNotifications)
+  insert into ipn_notifications (merchant_id, order_id, event_id, url, next_attempt_at, created_at)
+  select so.merchant_id, e.order_id, e.id, u.url, e.at, e.at
+  from e join so on so.order_id = e.order_id
+  join ipn_settings st on st.merchant_id = so.merchant_id
+  cross join lateral unnest(st.urls) with ordinality as u(url, position)
+  where e.from_status is distinct from e.to_status
+    and (st.statuses is null or e.to_status = any(st.statuses))
+  order by e.id, u.position
 ), sc as (
   insert into stored_cards (merchant_id, customer_id, brand, first6, last4, expiry, holder_name, processor_token, created_at, last_used_at)
   select distinct on (order_customer_id, keep_brand, keep_first6, keep_last4, keep_expiry)
