@@ -15,6 +15,7 @@ const AT = new Date('2026-11-23T10:00:00.000Z')
 /** A card order for two lines with multi-byte UTF-8 names (bytes ≠ characters in the length prefixes). */
 function source (overrides: Partial<IpnSource> = {}): IpnSource {
   return {
+    merchantCode: 'DEMO',
     refNo: 1000037n,
     externalReference: null,
     orderNo: 13n,
