@@ -2,6 +2,7 @@ import type { MethodDefinition } from '../registry.js'
 import { createDiscoverMethod } from './discover.js'
 import { getCustomerTransientTokenMethod } from './get-customer-transient-token.js'
 import { getOrderMethod } from './get-order.js'
+import { getOrderHistoryMethod } from './get-order-history.js'
 import { getIpnSettingsMethod, resendIpnMethod, setIpnSettingsMethod } from './ipn.js'
 import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { loginMethod } from './login.js'
@@ -44,6 +45,7 @@ export const METHODS: readonly MethodDefinition[] = [
   listOrderAttachmentsMethod,
   getOrderAttachmentMethod,
   // Order history and IPN (issue 17): ordergate's own, 2Checkout shows and sets these in its control panel
+  getOrderHistoryMethod,
   setIpnSettingsMethod,
   getIpnSettingsMethod,
   resendIpnMethod,
