@@ -48,7 +48,7 @@ for (const [backend, open] of backends) {
     const reply = await ta.rpc('resendIpn', [session, refNo])
     const after = await outbox(ta, refNo)
     t.equal(after.length, 6, 'two new rows')
-    const [newA, newB] = after.slice(4) as [{ id: number }, { id: number }]
+    const [newA, newB] = after.slice(4) as unknown as [{ id: number }, { id: number }]
     t.same(reply, { jsonrpc: '2.0', id: 1, result: { RefNo: refNo, Queued: [{ NotificationId: newA.id, Url: 'https://a.example/ipn' }, { NotificationId: newB.id, Url: 'https://b.example/ipn' }] } })
     t.same(after.slice(0, 4), before.slice(0, 2).concat(after.slice(2, 4)), 'the earlier rows are untouched')
     t.match(after.slice(2, 4), [{ state: 'DELIVERED', attempts: 1 }, { state: 'FAILED', attempts: 8 }])
