@@ -93,7 +93,9 @@ export const ConfigSchema = z.object({
   DEMO_SEED: boolFromEnv.optional(),
   PUBLIC_URL: z.string().url().optional(),
   /** false, a hop count, or the proxies' addresses/CIDRs (comma-separated) */
-  TRUST_PROXY: trustProxyFromEnv.default(false)
+  TRUST_PROXY: trustProxyFromEnv.default(false),
+  /** IPN listener URLs may name loopback, private and link-local IP addresses (a test set-up; off: no IPN aimed inside the network) */
+  IPN_ALLOW_PRIVATE_NETWORKS: boolFromEnv.default(false)
 })
 
 /**
