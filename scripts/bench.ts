@@ -3,10 +3,13 @@
 // server's RSS, beside the raw ceiling: the SQL one placeOrder issues, replayed through `pg` at
 // the same concurrency. Not part of `npm test`; performance is measured here, never in tests.
 //
-//   npm run bench -- [--label TEXT] [--duration SECONDS] [--scale] [--no-write]
+//   npm run bench -- [--label TEXT] [--duration SECONDS] [--scale] [--ipn] [--no-write]
+//   --ipn: 20,000 placeOrders with no IPN settings, then 20,000 with IPN to a listener in this
+//   process (valid read receipts), alternated; counts stored / delivered / duplicated confirmations.
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
 //   the bench creates and drops its own database `ordergate_bench`.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer, type Server as HttpServer } from 'node:http'
 import { appendFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -26,6 +29,7 @@ import { systemClock } from '../src/clock.js'
 import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
+import { formatIpnDate, readReceiptFor, type IpnField } from '../src/notifications/ipn-message.js'
 import { validateOrder } from '../src/orders/order-schema.js'
 import { placeOrder } from '../src/orders/place-order.js'
 import { createSandboxGateway } from '../src/payments/sandbox-processor.js'
@@ -37,6 +41,9 @@ const { values: args } = parseArgs({
     label: { type: 'string', default: 'run' },
     duration: { type: 'string', default: '10' },
     scale: { type: 'boolean', default: false },
+    ipn: { type: 'boolean', default: false },
+    /** orders per IPN row */
+    'ipn-orders': { type: 'string', default: '20000' },
     'no-write': { type: 'boolean', default: false },
     connections: { type: 'string', default: '1,10,50' },
     /** connections in the server's pool (DB_POOL_MAX), the raw ceiling's and the floor's */
@@ -83,7 +90,7 @@ type Server = { url: string, child: ChildProcess, rssSamples: number[], stop: ()
 async function startServer (url: string): Promise<Server> {
   const profile = args['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []
   return await startProcess([...profile, join(ROOT, 'dist', 'src', 'server.js')],
-    { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, DEMO_SEED: 'false' })
+    { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, DEMO_SEED: 'false', IPN_ALLOW_PRIVATE_NETWORKS: 'true' })
 }
 
 async function startProcess (argv: string[], env: Record<string, string>): Promise<Server> {
@@ -167,7 +174,7 @@ function cpuCost (before: CpuSnapshot, after: CpuSnapshot, requests: number): Cp
 // WAL (full-page writes, fsync) lands in a later row and the rows measure each other.
 const checkpoint = async (): Promise<void> => { await admin('checkpoint') }
 
-async function drive (server: Server, scenario: string, connections: number, body: () => string, check?: (text: string) => boolean): Promise<Row> {
+async function drive (server: Server, scenario: string, connections: number, body: () => string, check?: (text: string) => boolean, amount?: number): Promise<Row> {
   await checkpoint()
   const before = server.rssSamples.length
   let bad = 0
@@ -177,7 +184,7 @@ async function drive (server: Server, scenario: string, connections: number, bod
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     connections,
-    duration: DURATION,
+    ...(amount !== undefined ? { amount } : { duration: DURATION }),
     requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse: (status, text) => { if (status !== 200 || (check !== undefined && !check(text))) bad++ } }]
   })
   const cpu = cpuCost(cpuBefore, await cpuSnapshot(server.child.pid), result.requests.total)
@@ -329,6 +336,55 @@ function table (rows: Row[]): string {
   return lines.join('\n')
 }
 
+type IpnListener = { url: string, received: number, confirmed: Map<string, number>, close: () => Promise<void> }
+
+/** A merchant's IPN listener in this process: answers every IPN with a valid read receipt (md5). */
+async function startIpnListener (secret: string): Promise<IpnListener> {
+  const confirmed = new Map<string, number>()
+  const listener: IpnListener = { url: '', received: 0, confirmed, close: async () => {} }
+  const server: HttpServer = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      listener.received++
+      const fields = [...new URLSearchParams(Buffer.concat(chunks).toString('utf8'))] as IpnField[]
+      const get = (name: string) => fields.find(([n]) => n === name)?.[1] ?? ''
+      const key = `${get('REFNO')} ${get('ORDERSTATUS')}`
+      confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+      res.end(readReceiptFor(fields, secret, 'md5', formatIpnDate(new Date())))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  listener.url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/ipn`
+  listener.close = async () => { await new Promise((resolve) => server.close(resolve)) }
+  return listener
+}
+
+type IpnCounts = { changes: number, stored: number, delivered: number, pending: number, duplicated: number, drainSeconds: number }
+
+/** After an IPN-on row: waits for the outbox to drain, then counts what the row's orders produced. */
+async function countIpn (db: Kysely<Database>, afterEventId: bigint, listener: IpnListener): Promise<IpnCounts> {
+  const started = Date.now()
+  const pending = async () => Number((await db.selectFrom('ipn_notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('state', '=', 'PENDING').executeTakeFirstOrThrow()).n)
+  let left = await pending()
+  while (left > 0 && Date.now() - started < 600_000) {
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    left = await pending()
+  }
+  const one = async (query: ReturnType<typeof sql<{ n: string }>>) => Number((await query.execute(db)).rows[0]?.n ?? 0)
+  return {
+    changes: await one(sql<{ n: string }>`select count(*) as n from order_events where id > ${afterEventId} and from_status is distinct from to_status`),
+    stored: await one(sql<{ n: string }>`select count(*) as n from ipn_notifications where event_id > ${afterEventId}`),
+    delivered: await one(sql<{ n: string }>`select count(*) as n from ipn_notifications where event_id > ${afterEventId} and state = 'DELIVERED'`),
+    pending: left,
+    // a notification confirmed by more than one valid read receipt, as ordergate recorded it
+    duplicated: await one(sql<{ n: string }>`select count(*) as n from (select notification_id from ipn_attempts a join ipn_notifications n on n.id = a.notification_id
+      where n.event_id > ${afterEventId} and a.receipt_valid group by notification_id having count(*) > 1) d`),
+    drainSeconds: Math.round((Date.now() - started) / 100) / 10
+  }
+}
+
 async function main (): Promise<void> {
   await admin(`drop database if exists ${DB_NAME} with (force)`)
   await admin(`create database ${DB_NAME}`)
@@ -403,6 +459,32 @@ async function main (): Promise<void> {
     refNos.splice(0, refNos.length, ...await sampleRefNos(setup, merchant.id))
     scaleRows.push(await drive(server, 'getOrder, 1,000,000 orders stored', 10, readBody('getOrder'), ok))
   }
+  const ipnRows: Row[] = []
+  const ipnNotes: string[] = []
+  if (args.ipn) {
+    const listener = await startIpnListener(secret)
+    const n = Number(args['ipn-orders'])
+    const lastEvent = async () => BigInt((await sql<{ id: string | null }>`select max(id) as id from order_events`.execute(setup.db)).rows[0]?.id ?? 0)
+    // Alternated, so drift of the machine (and the growing tables) weighs on both alike.
+    for (const round of [1, 2]) {
+      await setup.db.deleteFrom('ipn_settings').where('merchant_id', '=', merchant.id).execute()
+      session = await login()
+      ipnRows.push(await drive(server, `placeOrder, IPN off, ${n} orders (round ${round})`, 10, orderBody(session), ok, n))
+      await setup.db.insertInto('ipn_settings').values({ merchant_id: merchant.id, urls: [listener.url], updated_at: new Date(), updated_by: 'bench' }).execute()
+      const after = await lastEvent()
+      session = await login()
+      const before = listener.received
+      ipnRows.push(await drive(server, `placeOrder, IPN on, ${n} orders (round ${round})`, 10, orderBody(session), ok, n))
+      const counts = await countIpn(setup.db, after, listener)
+      ipnNotes.push(`round ${round}: status changes ${counts.changes}, notifications stored ${counts.stored}, delivered ${counts.delivered}, still pending ${counts.pending}, ` +
+        `duplicated confirmations ${counts.duplicated}, listener requests ${listener.received - before}, outbox drained ${counts.drainSeconds} s after the last order`)
+    }
+    const duplicatesAtListener = [...listener.confirmed.values()].filter((count) => count > 1).length
+    const mean = (on: boolean) => { const r = ipnRows.filter((row) => row.scenario.includes(on ? 'IPN on' : 'IPN off')); return r.reduce((a, row) => a + row.rps, 0) / r.length }
+    ipnNotes.push(`(REFNO, ORDERSTATUS) pairs the listener confirmed more than once: ${duplicatesAtListener}`)
+    ipnNotes.push(`placeOrder throughput with IPN / without: **${(mean(true) / mean(false)).toFixed(2)}** (mean of ${ipnRows.length / 2} rounds each)`)
+    await listener.close()
+  }
   await server.stop()
   await floor?.stop()
   await setup.close()
@@ -420,6 +502,7 @@ async function main (): Promise<void> {
     '',
     `ordergate / raw ratio for placeOrder at 50 connections: **${ratio.toFixed(2)}**. Peak server RSS: ${Math.round(Math.max(0, ...server.rssSamples))} MB.`,
     ...(scaleRows.length > 0 ? ['', 'Scale (10 connections):', '', table(scaleRows)] : []),
+    ...(ipnRows.length > 0 ? ['', 'IPN (10 connections; the listener runs in the load generator\'s process, on the same cores):', '', table(ipnRows), '', ...ipnNotes.map((note) => `- ${note}`)] : []),
     ''
   ].join('\n')
   console.log('\n' + report)

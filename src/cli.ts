@@ -12,6 +12,8 @@ import { migrateDown, migrateToLatest } from './db/migrate.js'
 import { createDeps, type Deps } from './deps.js'
 import { AppError } from './errors.js'
 import { createLogger } from './logger.js'
+import { IPN_HASH_ALGORITHMS, readIpnSettings, saveIpnSettings } from './notifications/ipn-settings.js'
+import { ORDER_STATUSES, type OrderStatus } from './orders/order.js'
 import { configSecrets, failureReason } from './failure-reason.js'
 import { sweepOverdueOrders } from './orders/order-lifecycle.js'
 
@@ -23,6 +25,10 @@ const USAGE = `usage:
   ordergate merchant rotate-secret --code CODE [--secret-stdin]
                                                  replace the secret (generated, or one line of stdin); prints {"code":…,"secret":…};
                                                  ends the merchant's API sessions
+  ordergate merchant ipn --code CODE [--url URL]... [--algorithm md5|sha256|sha3-256] [--status S]... | --off
+                                                 the merchant's IPN settings: without --url or --off prints them; --url (1-5)
+                                                 replaces them (algorithm default md5; statuses default every status); --off
+                                                 removes the URLs (IPN off)
   ordergate catalog load --merchant CODE FILE.json  replace the merchant's catalog with the file's (prints a summary)
   ordergate demo --merchant CODE                 load the demo catalog for the merchant
   ordergate user create --merchant CODE --username U --password-stdin [--privilege P]... [--name NAME]
@@ -51,7 +57,8 @@ const COMMANDS: Record<string, Command> = {
   },
   async merchant (deps, args) {
     const [sub, ...rest] = args
-    if (sub !== 'create' && sub !== 'rotate-secret') throw new UsageError('merchant takes: create --code CODE [--secret-stdin] [--po-auto-approve], or rotate-secret --code CODE [--secret-stdin]')
+    if (sub === 'ipn') return await merchantIpn(deps, rest)
+    if (sub !== 'create' && sub !== 'rotate-secret') throw new UsageError('merchant takes: create --code CODE [--secret-stdin] [--po-auto-approve], rotate-secret --code CODE [--secret-stdin], or ipn --code CODE [--url URL]... [--algorithm A] [--status S]... | --off')
     const { values } = parseArgs({
       args: rest,
       options: { code: { type: 'string' }, secret: { type: 'string' }, 'secret-stdin': { type: 'boolean', default: false }, name: { type: 'string' }, 'po-auto-approve': { type: 'boolean', default: false } }
@@ -132,6 +139,45 @@ const COMMANDS: Record<string, Command> = {
     const merchant = await requireMerchant(deps, values.merchant)
     out({ merchant: merchant.code, ...await loadDemoCatalog(deps.db, merchant.id) })
   }
+}
+
+/**
+ * `merchant ipn`: prints the merchant's IPN settings; with --url (up to 5) replaces them, with
+ * --off turns IPN off (no URL). The same rules and store as setIpnSettings.
+ */
+async function merchantIpn (deps: Deps, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { code: { type: 'string' }, url: { type: 'string', multiple: true }, algorithm: { type: 'string' }, status: { type: 'string', multiple: true }, off: { type: 'boolean', default: false } }
+  })
+  if (values.code === undefined) throw new UsageError('merchant ipn needs --code CODE')
+  const urls = values.url ?? []
+  if (values.off && urls.length > 0) throw new UsageError('merchant ipn takes --url URL... or --off, not both')
+  const changing = values.off || urls.length > 0
+  if (!changing && (values.algorithm !== undefined || values.status !== undefined)) throw new UsageError('merchant ipn: --algorithm and --status go with --url URL (or --off)')
+  const algorithm = (values.algorithm ?? 'md5').toLowerCase()
+  if (!isOneOf(IPN_HASH_ALGORITHMS, algorithm)) throw new UsageError(`unknown --algorithm "${values.algorithm ?? ''}" (${IPN_HASH_ALGORITHMS.join(', ')})`)
+  const given = (values.status ?? []).flatMap((s) => s.split(',')).filter((s) => s !== '').map((s) => s.toUpperCase())
+  const statuses = given.filter((s): s is OrderStatus => isOneOf(ORDER_STATUSES, s))
+  const unknown = given.filter((s) => !isOneOf(ORDER_STATUSES, s))
+  if (unknown.length > 0) throw new UsageError(`unknown --status ${unknown.map((s) => `"${s}"`).join(', ')} (${ORDER_STATUSES.join(', ')})`)
+  await migrateToLatest(deps.db)
+  const merchant = await requireMerchant(deps, values.code)
+  const settings = changing
+    ? await saveIpnSettings(deps, merchant.id, { urls, algorithm, statuses: statuses.length === 0 ? null : statuses }, 'system:cli')
+    : await readIpnSettings(deps.db, merchant.id)
+  out({
+    code: merchant.code,
+    urls: settings.urls,
+    algorithm: settings.algorithm,
+    statuses: settings.statuses,
+    updatedAt: settings.updatedAt?.toISOString() ?? null,
+    updatedBy: settings.updatedBy
+  })
+}
+
+function isOneOf<T extends string> (choices: readonly T[], value: string): value is T {
+  return (choices as readonly string[]).includes(value)
 }
 
 async function requireMerchant (deps: Deps, code: string): Promise<Merchant> {

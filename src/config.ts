@@ -104,7 +104,10 @@ export const ConfigSchema = z.object({
   IPN_CONCURRENCY: intFromEnv(1, 1_000).default(8),
   /** IPN tries in flight per listener (scheme://host:port), so one that hangs cannot hold them all */
   IPN_PER_URL_CONCURRENCY: intFromEnv(1, 1_000).default(2),
-  /** send IPNs to loopback, private, link-local and CGNAT addresses too (tests, a listener on the same network) */
+  /**
+   * IPN listener URLs may name, and IPNs may be sent to, loopback, private, link-local, CGNAT,
+   * multicast and unspecified addresses (a test set-up; off: no IPN aimed inside the network)
+   */
   IPN_ALLOW_PRIVATE_NETWORKS: boolFromEnv.default(false)
 })
 

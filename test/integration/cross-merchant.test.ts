@@ -18,6 +18,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   const customer = await ta.rpc('createCustomer', [a.staffSession, { CustomerReference: 777001, FirstName: 'Ann', LastName: 'Aye', Email: 'ann@a.example' }])
   t.notOk(customer.error, JSON.stringify(customer.error))
   const customerId = customer.result.CustomerId as number
+  t.notOk((await ta.rpc('setIpnSettings', [a.apiSession, { Urls: ['https://a-shop.example/ipn'] }])).error, 'A has an IPN listener')
   const order = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ CustomerReference: 777001 })])).result
   const po = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, Company: 'A Co' }, PaymentDetails: { Type: 'PURCHASEORDER', Currency: 'USD', PaymentMethod: { InternalPONumber: 'PO-1', AutoApprove: false } } })])).result
   const attachment = await ta.rpc('addOrderAttachment', [a.staffSession, order.RefNo, 'po.pdf', PDF])
@@ -50,6 +51,10 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     addOrderAttachment: [s, order.RefNo, 'x.pdf', PDF],
     listOrderAttachments: [s, order.RefNo],
     getOrderAttachment: [s, order.RefNo, attachmentId],
+    getOrderHistory: [s, order.RefNo],
+    setIpnSettings: [s, { Urls: ['https://b.example/ipn'] }],
+    getIpnSettings: [s],
+    resendIpn: [s, order.RefNo],
     rotateSecretKey: [s],
     setMerchantUserActive: [s, 'agent1', false]
   }
@@ -60,7 +65,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     const reply = await ta.rpc(method, params)
     const code = reply.error?.data?.error_code as string | undefined
     const json = JSON.stringify(reply)
-    const leaks = json.includes('ann@a.example') || json.includes('"Ann"') || json.includes('"Aye"')
+    const leaks = json.includes('ann@a.example') || json.includes('"Ann"') || json.includes('"Aye"') || json.includes('a-shop.example')
     switch (method) {
       case 'isValidOrderReference':
         t.equal(reply.result, false, `${method}: false`)
@@ -83,6 +88,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
         break
       case 'rotateSecretKey':
       case 'setMerchantUserActive':
+      case 'setIpnSettings':
+      case 'getIpnSettings':
+      case 'resendIpn':
         t.match(reply.error, { code: 10004, data: { error_code: 'NOT_ALLOWED' } }, `${method}: for the merchant's API session only`)
         break
       default:
@@ -95,6 +103,20 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   await createMerchantUser(ta.db.db, a.merchantId, { username: 'only-at-a', password: STAFF_PASSWORD, privileges: [] })
   t.match((await ta.rpc('setMerchantUserActive', [b.apiSession, 'only-at-a', false])).error, { code: 55201, data: { error_code: 'USER_NOT_FOUND' } })
   t.match(await ta.rpc('loginUser', [a.code, 'only-at-a', STAFF_PASSWORD]), { result: /^[0-9a-f]{64}$/ }, 'A\'s user still logs in')
+
+  // B's API session (not a user's) on A's order history and IPN: not found, and B's settings are B's.
+  const outbox = async () => await ta.db.db.selectFrom('ipn_notifications').select(['id', 'url', 'state', 'resend_of']).orderBy('id').execute()
+  const outboxBefore = await outbox()
+  t.equal(outboxBefore.length, 2, 'A\'s two orders were notified')
+  for (const method of ['getOrderHistory', 'resendIpn']) {
+    const reply = await ta.rpc(method, [b.apiSession, order.RefNo])
+    t.match(reply.error, { code: 55201, message: `Order not found: RefNo: no order ${order.RefNo} for this merchant`, data: { error_code: 'ORDER_NOT_FOUND' } }, `${method} by B's API session: not found`)
+    t.notOk(JSON.stringify(reply).includes('a-shop.example'), `${method}: nothing of A's IPN`)
+  }
+  t.same((await ta.rpc('getIpnSettings', [b.apiSession])).result?.Urls, [], 'B reads its own settings (none), not A\'s')
+  t.same((await ta.rpc('setIpnSettings', [b.apiSession, { Urls: ['https://b-shop.example/ipn'] }])).result?.Urls, ['https://b-shop.example/ipn'])
+  t.same((await ta.rpc('getIpnSettings', [a.apiSession])).result?.Urls, ['https://a-shop.example/ipn'], 'A\'s settings unchanged')
+  t.same(await outbox(), outboxBefore, 'no notification queued for A\'s orders')
 
   // A's data is exactly as it was.
   t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, order, 'A\'s order unchanged')

@@ -50,6 +50,10 @@ const EXPECTED: Record<string, Access> = {
   addOrderAttachment: staffOnly(ON_BEHALF),
   listOrderAttachments: staffOnly(ON_BEHALF),
   getOrderAttachment: staffOnly(ON_BEHALF),
+  getOrderHistory: merchantLevel(ON_BEHALF),
+  setIpnSettings: { merchantSession: true, userPrivileges: null, conditions: [] },
+  getIpnSettings: { merchantSession: true, userPrivileges: null, conditions: [] },
+  resendIpn: { merchantSession: true, userPrivileges: null, conditions: [] },
   setMerchantUserActive: { merchantSession: true, userPrivileges: null, conditions: [] },
   rotateSecretKey: { merchantSession: true, userPrivileges: null, conditions: [] }
 }
@@ -102,6 +106,11 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     addOrderAttachment: plain('addOrderAttachment', (s) => [s, f.order, 'x.pdf', PDF]),
     listOrderAttachments: plain('listOrderAttachments', (s) => [s, f.order]),
     getOrderAttachment: plain('getOrderAttachment', (s) => [s, f.order, f.attachmentId]),
+    getOrderHistory: plain('getOrderHistory', (s) => [s, f.order]),
+    setIpnSettings: plain('setIpnSettings', (s) => [s, { Urls: ['https://shop.example/ipn'] }]),
+    getIpnSettings: plain('getIpnSettings', (s) => [s]),
+    // an order without notification: allowed callers get IPN_NOTIFICATION_NOT_FOUND, queueing nothing
+    resendIpn: plain('resendIpn', (s) => [s, f.order]),
     // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
     // so nothing may need the merchant API session after it.
     setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),

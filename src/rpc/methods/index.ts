@@ -2,6 +2,8 @@ import type { MethodDefinition } from '../registry.js'
 import { createDiscoverMethod } from './discover.js'
 import { getCustomerTransientTokenMethod } from './get-customer-transient-token.js'
 import { getOrderMethod } from './get-order.js'
+import { getOrderHistoryMethod } from './get-order-history.js'
+import { getIpnSettingsMethod, resendIpnMethod, setIpnSettingsMethod } from './ipn.js'
 import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { loginMethod } from './login.js'
 import { approvePurchaseOrderMethod, cancelPurchaseOrderMethod, markOrderPaidMethod } from './order-actions.js'
@@ -42,5 +44,10 @@ export const METHODS: readonly MethodDefinition[] = [
   addOrderAttachmentMethod,
   listOrderAttachmentsMethod,
   getOrderAttachmentMethod,
+  // Order history and IPN (issue 17): ordergate's own, 2Checkout shows and sets these in its control panel
+  getOrderHistoryMethod,
+  setIpnSettingsMethod,
+  getIpnSettingsMethod,
+  resendIpnMethod,
   createDiscoverMethod(() => METHODS)
 ]
