@@ -13,7 +13,7 @@ import { createDeps, type Deps } from './deps.js'
 import { AppError } from './errors.js'
 import { createLogger } from './logger.js'
 import { configSecrets, failureReason } from './failure-reason.js'
-import { sweepOverdueOrders } from './orders/order-lifecycle.js'
+import { sweepOverdueOrders } from './orders/order-sweeps.js'
 
 const USAGE = `usage:
   ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)

@@ -1,7 +1,8 @@
 import type { Log } from '../logger.js'
 import { deleteExpiredSessions } from '../auth/session-store.js'
 import { deleteExpiredIdempotencyKeys } from './idempotency.js'
-import { sweepOverdueOrders, type LifecycleDeps } from './order-lifecycle.js'
+import type { LifecycleDeps } from './order-actions.js'
+import { sweepOverdueOrders } from './order-sweeps.js'
 
 /** How often the server sweeps overdue purchase orders. */
 export const SWEEP_INTERVAL_MS = 60_000
