@@ -16,7 +16,7 @@ export type OrderActor =
  * | `MERCHANT_API` | `merchant:<CODE>`   | null    | a call on the merchant's API session (login)       |
  * | `USER`         | `user:<id>`         | `<id>`  | a call on a staff user's session (loginUser)       |
  * | `SHOPPER`      | `shopper`           | null    | the sandbox 3-D Secure and redirect pages          |
- * | `SYSTEM`       | `system:<name>`     | null    | `system:sweep`, `system:fraud-rules`, `system:customer-flag` |
+ * | `SYSTEM`       | `system:<name>`     | null    | `system:sweep` (the sweeps), `system:fraud-rules` (a review opened) |
  *
  * The username is not stored (a user may be renamed; user_id references merchant_users).
  */
