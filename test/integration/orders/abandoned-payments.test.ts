@@ -4,6 +4,7 @@ import { startSweeper } from '../../../src/orders/sweeper.js'
 import { SANDBOX_CARDS, SANDBOX_FRAUD_HOLDER } from '../../../src/payments/sandbox-processor.js'
 import { createTestApp, TEST_START, type TestApp } from '../../helpers/app.js'
 import { DELIVERY, stock } from '../../helpers/assisted.js'
+import { createEmbeddedTestDb } from '../../helpers/db.js'
 import { seedDemoMerchant, testCardOrder, withCard } from '../../helpers/orders.js'
 import { CANCEL_URL, history, orderPaidWith, RETURN_URL, submitPage } from '../../helpers/payments.js'
 
@@ -109,4 +110,15 @@ t.test('the server\'s sweeper timer cancels an abandoned payment', async (t) => 
   while ((await row(ta, order.RefNo)).status === 'PENDING' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
   t.same(await row(ta, order.RefNo), { status: 'CANCELED', payment_status: 'CANCELED' })
   t.same(await history(ta, order.RefNo), ['-→PENDING PLACED', 'PENDING→CANCELED PAYMENT_ABANDONED'])
+})
+
+t.test('on the embedded backend the same sweep cancels an abandoned 3DS order and keeps a fresh one', async (t) => {
+  const ta = await createTestApp(t, {}, await createEmbeddedTestDb())
+  const m = await seedDemoMerchant(ta)
+  const old = await place(ta, m, threeDsOrder())
+  ta.clock.advance(DAY)
+  const fresh = await place(ta, { ...m, sessionId: await ta.login(m) }, paypalOrder())
+  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [old.RefNo] })
+  t.same(await row(ta, old.RefNo), { status: 'CANCELED', payment_status: 'CANCELED' })
+  t.same(await row(ta, fresh.RefNo), { status: 'PENDING', payment_status: 'PENDING' })
 })
