@@ -22,7 +22,6 @@ export type PaymentPageDeps = { db: Kysely<Database>, clock: Clock, gateway: Pay
 
 /** Where payments.details keeps each kind of page. */
 export const PAGE_DETAILS_KEY: Record<PageKind, 'threeDs' | 'redirect'> = { '3DS': 'threeDs', REDIRECT: 'redirect' }
-const DETAILS_KEY = PAGE_DETAILS_KEY
 
 /**
  * The page a payment still waits on: PENDING, with a 3-D Secure or redirect page no shopper
@@ -63,7 +62,7 @@ export async function findPaymentPage (db: Kysely<Database>, pageKey: Buffer, ki
   // which refuses U+0000 with an error (a 500 carrying PostgreSQL's message) and would compare a
   // lone surrogate as U+FFFD.
   if (!PAGE_TOKEN.test(token)) return undefined
-  const key = DETAILS_KEY[kind]
+  const key = PAGE_DETAILS_KEY[kind]
   const salt = saltOfToken(pageKey, kind, token)
   const legacy = salt === undefined && LEGACY_TOKEN.test(token) ? createHash('sha256').update(token).digest('hex') : undefined
   if (salt === undefined && legacy === undefined) return undefined
@@ -151,7 +150,7 @@ export type PageSettlement =
  * state, the page marked used. Call it once the order is locked; it writes nothing.
  */
 export async function settlePaymentPage (deps: Pick<PaymentPageDeps, 'gateway'>, kind: PageKind, row: PageRow, action: PageAction, now: Date): Promise<PageSettlement> {
-  const usedDetails = { ...row.details, [DETAILS_KEY[kind]]: { ...row.page, usedAt: now.toISOString() } }
+  const usedDetails = { ...row.details, [PAGE_DETAILS_KEY[kind]]: { ...row.page, usedAt: now.toISOString() } }
   const returnTo = withRefNo(row.page.returnUrl, row.refNo)
   const cancelTo = withRefNo(row.page.cancelUrl, row.refNo)
   if (action === 'cancel') return { outcome: 'CANCELED', location: cancelTo, payment: { status: 'CANCELED', details: usedDetails } }
