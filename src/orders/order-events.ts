@@ -8,7 +8,8 @@ export const ORDER_EVENTS = [
   'PLACED', 'PAYMENT_DECLINED', 'FRAUD_REVIEW_OPENED',
   'THREE_DS_PASSED', 'THREE_DS_CANCELED', 'THREE_DS_DECLINED',
   'REDIRECT_COMPLETED', 'REDIRECT_CANCELED',
-  'PO_APPROVED', 'PO_CANCELED', 'PAYMENT_RECEIVED', 'PAYMENT_TERMS_EXPIRED'
+  'PO_APPROVED', 'PO_CANCELED', 'PAYMENT_RECEIVED', 'PAYMENT_TERMS_EXPIRED',
+  'CANCELED_BY_STAFF', 'FRAUD_REVIEW_OKAY', 'FRAUD_REVIEW_REJECTED', 'PAYMENT_ABANDONED'
 ] as const
 export type OrderEventName = typeof ORDER_EVENTS[number]
 
@@ -18,9 +19,9 @@ export type OrderEvent = {
   fromStatus: OrderStatus | null
   toStatus: OrderStatus
   event: OrderEventName
-  /** who did it: `merchant:<code>`, `shopper` (sandbox pages), `system:sweep` */
+  /** who did it: `merchant:<CODE>`, `user:<id>`, `shopper` (sandbox pages), `system:<name>` (src/orders/order-actor.ts) */
   actor: string
-  /** the staff user whose session made the change */
+  /** the staff user whose session made the change (with actor `user:<id>`) */
   userId?: bigint
   /** why, as the user or the system gave it */
   reason?: string
