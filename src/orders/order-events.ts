@@ -18,7 +18,7 @@ export type OrderEvent = {
   fromStatus: OrderStatus | null
   toStatus: OrderStatus
   event: OrderEventName
-  /** who did it: `merchant:<code>`, `shopper` (sandbox pages), `system:sweep` */
+  /** who did it: `merchant:<code>`, `user:<id>` (a merchant user's session), `shopper` (sandbox pages), `system:sweep` */
   actor: string
   /** the staff user whose session made the change */
   userId?: bigint
@@ -50,11 +50,17 @@ export async function recordOrderEvents (trx: Kysely<Database>, events: readonly
   await enqueueNotifications(trx, rows.map((r) => r.id))
 }
 
-export type Placement = { at: Date, actor: string, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
+/** `placedBy`: the session that placed it, its merchant's (the API session) or one of its users'. */
+export type Placement = { at: Date, placedBy: { merchantCode: string } | { userId: bigint }, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
 
-/** The history of a placed order: PLACED, then a decline or an opened fraud review when there was one. */
+/**
+ * The history of a placed order: PLACED, then a decline or an opened fraud review when there was
+ * one. The actor is `merchant:<code>` for the merchant's API session, `user:<id>` (with `userId`)
+ * for a merchant user's session.
+ */
 export function placementEvents (placed: Placement): Array<Omit<OrderEvent, 'orderId'>> {
-  const base = { at: placed.at, actor: placed.actor }
+  const by = placed.placedBy
+  const base = 'userId' in by ? { at: placed.at, actor: `user:${by.userId}`, userId: by.userId } : { at: placed.at, actor: `merchant:${by.merchantCode}` }
   const events: Array<Omit<OrderEvent, 'orderId'>> = [{ ...base, fromStatus: null, toStatus: placed.status, event: 'PLACED', detail: { paymentType: placed.paymentType, paymentStatus: placed.paymentStatus } }]
   if (placed.paymentStatus === 'DECLINED') {
     events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'PAYMENT_DECLINED', detail: { reason: placed.declineReason ?? null } })
