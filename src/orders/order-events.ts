@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { enqueueNotifications } from '../notifications/outbox-store.js'
+import { actorColumns, systemActor, type OrderActor } from './order-actor.js'
 import type { OrderStatus } from './order.js'
 
 /** What happened to an order; stable names, as they appear in the history. */
@@ -51,17 +52,28 @@ export async function recordOrderEvents (trx: Kysely<Database>, events: readonly
   await enqueueNotifications(trx, rows.map((r) => r.id))
 }
 
-export type Placement = { at: Date, actor: string, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
+/** `placedBy`: the session that placed it, its merchant's (the API session) or one of its users'. */
+export type Placement = { at: Date, placedBy: OrderActor, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
 
-/** The history of a placed order: PLACED, then a decline or an opened fraud review when there was one. */
+/** An event's actor fields (src/orders/order-actor.ts): the actor text, and the user's id for a staff user. */
+function by (actor: OrderActor): Pick<OrderEvent, 'actor' | 'userId'> {
+  const row = actorColumns(actor)
+  return row.userId === null ? { actor: row.actor } : { actor: row.actor, userId: row.userId }
+}
+
+/**
+ * The history of a placed order: PLACED, then a decline or an opened fraud review when there was
+ * one. PLACED and the decline are the placing session's (the merchant's API or a staff user); the
+ * review is opened by the fraud rules.
+ */
 export function placementEvents (placed: Placement): Array<Omit<OrderEvent, 'orderId'>> {
-  const base = { at: placed.at, actor: placed.actor }
+  const base = { at: placed.at, ...by(placed.placedBy) }
   const events: Array<Omit<OrderEvent, 'orderId'>> = [{ ...base, fromStatus: null, toStatus: placed.status, event: 'PLACED', detail: { paymentType: placed.paymentType, paymentStatus: placed.paymentStatus } }]
   if (placed.paymentStatus === 'DECLINED') {
     events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'PAYMENT_DECLINED', detail: { reason: placed.declineReason ?? null } })
   }
   if (placed.fraudReason !== undefined) {
-    events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'FRAUD_REVIEW_OPENED', actor: 'system:fraud-rules', detail: { reason: placed.fraudReason } })
+    events.push({ at: placed.at, ...by(systemActor('fraud-rules')), fromStatus: placed.status, toStatus: placed.status, event: 'FRAUD_REVIEW_OPENED', detail: { reason: placed.fraudReason } })
   }
   return events
 }
