@@ -236,12 +236,12 @@ async function captureOrderSql (url: string, merchant: { id: bigint, code: strin
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (event) => { if (event.level === 'query') queries.push(event.query) } })
   const noop = { fatal () {}, error () {}, warn () {}, info () {}, debug () {}, trace () {}, child () { return noop } }
   // As the server: with the cart-catalog cache, warmed by a first order.
-  const deps = { db, clock: systemClock, gateway: createSandboxGateway(), publicUrl: 'http://127.0.0.1', catalogCache: createCatalogCache({ maxEntries: 100 }) }
+  const deps = { db, clock: systemClock, gateway: createSandboxGateway(), publicUrl: 'http://127.0.0.1', catalogCache: createCatalogCache({ maxEntries: 100 }), idempotencyKey: Buffer.alloc(32) }
   for (const email of ['raw-warm-up@example.com', CAPTURE_EMAIL]) {
     const validation = validateOrder({ ...order, BillingDetails: { ...order.BillingDetails, Email: email } }, new Date())
     if (!validation.ok) throw new Error(JSON.stringify(validation.fields))
     queries.length = 0
-    await placeOrder(deps, merchant, validation.order, noop)
+    await placeOrder(deps, { merchant, order: validation.order }, noop)
   }
   await db.destroy()
   return [...queries]

@@ -32,13 +32,13 @@ await migrateToLatest(db)
 const { merchant } = await createMerchant({ db, secretBox: createSecretBox(Buffer.alloc(32, 1)) }, { code: 'PROF' })
 await replaceCatalog(db, merchant.id, normaliseCatalog(DEMO_CATALOG))
 const noop = { fatal () {}, error () {}, warn () {}, info () {}, debug () {}, trace () {}, child () { return noop } }
-const deps = { db, clock: systemClock, gateway: createSandboxGateway(), publicUrl: 'http://x' }
+const deps = { db, clock: systemClock, gateway: createSandboxGateway(), publicUrl: 'http://x', idempotencyKey: Buffer.alloc(32) }
 const validation = validateOrder(benchOrder(), new Date())
 if (!validation.ok) throw new Error('invalid')
-for (let i = 0; i < 50; i++) await placeOrder(deps, merchant, validation.order, noop)
+for (let i = 0; i < 50; i++) await placeOrder(deps, { merchant, order: validation.order }, noop)
 queries.length = 0
 const t0 = performance.now()
-await placeOrder(deps, merchant, validation.order, noop)
+await placeOrder(deps, { merchant, order: validation.order }, noop)
 console.log(`one placeOrder: ${(performance.now() - t0).toFixed(2)} ms, ${queries.length} statements`)
 for (const { query, ms } of queries) {
   let plan = ''

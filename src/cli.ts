@@ -15,7 +15,7 @@ import { createLogger } from './logger.js'
 import { IPN_HASH_ALGORITHMS, readIpnSettings, saveIpnSettings } from './notifications/ipn-settings.js'
 import { ORDER_STATUSES, type OrderStatus } from './orders/order.js'
 import { configSecrets, failureReason } from './failure-reason.js'
-import { sweepOverdueOrders } from './orders/order-lifecycle.js'
+import { sweepOrders } from './orders/order-sweeps.js'
 
 const USAGE = `usage:
   ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)
@@ -37,7 +37,9 @@ const USAGE = `usage:
                                                  REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, RECORD_PAYMENTS, or the roles AGENT, SUPERVISOR
   ordergate user deactivate|activate --merchant CODE --username U
                                                  deactivating ends the user's sessions and refuses loginUser
-  ordergate sweep                                cancel purchase orders unpaid after their payment terms (prints the RefNos)
+  ordergate sweep                                cancel purchase orders unpaid after their payment terms, and 3-D Secure or
+                                                 redirect orders whose page was not completed within ABANDONED_PAYMENT_MS
+                                                 (prints the RefNos: {"canceled":[…],"abandoned":[…]})
   ordergate start                                run the server (same as npm start)
 Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).
 Secrets and passwords are never taken as arguments (every user of the machine sees them in ps).`
@@ -101,7 +103,7 @@ const COMMANDS: Record<string, Command> = {
   },
   async sweep (deps) {
     await migrateToLatest(deps.db)
-    out(await sweepOverdueOrders(deps))
+    out(await sweepOrders(deps))
   },
   async user (deps, args) {
     const [sub, ...rest] = args

@@ -92,6 +92,12 @@ export const ConfigSchema = z.object({
   /** create the DEMO merchant and catalog on start (default: only on the embedded database) */
   DEMO_SEED: boolFromEnv.optional(),
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * a 3-D Secure or redirect order whose page was never completed is canceled this long after it
+   * was placed (the sweep); at least the page's 30-minute life (PAYMENT_PAGE_TTL_MS), so a page a
+   * shopper can still use is never canceled under them
+   */
+  ABANDONED_PAYMENT_MS: intFromEnv(1_800_000, 90 * 86_400_000).default(86_400_000),
   /** false, a hop count, or the proxies' addresses/CIDRs (comma-separated) */
   TRUST_PROXY: trustProxyFromEnv.default(false),
   /** the server sends IPN notifications (false: another ordergate process on the same database does) */

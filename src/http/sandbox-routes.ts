@@ -1,12 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Deps } from '../deps.js'
 import { addSecurityHeaders, pageSecurityHeaders } from './security-headers.js'
-import { describePaymentPage, finishPaymentPage, type PageAction, type PageKind, type PageRefusal } from '../payments/payment-pages.js'
+import { finishPaymentPage } from '../orders/payment-returns.js'
+import { describePaymentPage, type PageAction, type PageKind, type PageRefusal } from '../payments/payment-pages.js'
 
 // The sandbox pages a shopper's browser opens (SPEC §4): 3-D Secure (`Authorize3DS.Href` with
 // `avng8apitoken`) and the redirect providers' page (`RedirectURL`). Small HTML forms that POST
-// back; the outcome is a 303 to the merchant's return or cancel URL with REFNO. The payment
-// logic lives in src/payments/payment-pages.ts.
+// back; the outcome is a 303 to the merchant's return or cancel URL with REFNO. The pages and
+// the gateway live in src/payments/payment-pages.ts, the order's move in src/orders/payment-returns.ts.
 
 const PAGES: Record<PageKind, { path: string, param: string, title: string, complete: string }> = {
   '3DS': { path: '/sandbox/3ds', param: 'avng8apitoken', title: '3-D Secure (sandbox)', complete: 'Authenticate' },

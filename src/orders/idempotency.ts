@@ -2,7 +2,7 @@
  * Idempotent placeOrder (SPEC §5, as Stripe does it): a client key of up to 255 characters,
  * scoped to the merchant, kept at least 24 hours. The first request with a key inserts its row
  * (the primary key (merchant_id, key) lets exactly one win a race) and runs; the order's id is
- * written to the row inside the order's own transaction, and the answer when it is done. A retry
+ * written to the row by the order's own statement (`insertOrder`), and the answer when it is done. A retry
  * with the same params replays the first answer — an error too (an unexpected failure or a
  * refusal for want of a privilege is not kept, so it can be retried); with other params it is refused (IDEMPOTENCY_KEY_REUSED). A retry
  * that arrives while the first is running waits for its answer.
@@ -33,8 +33,8 @@ import { deriveKey } from '../derived-keys.js'
 import { AppError, ERRORS, type ErrorReason } from '../errors.js'
 import { maskAccountNumber, maskIban } from '../payments/offline.js'
 import { compactIban, ibanValid, luhnValid, stripCardNumber } from './field-checks.js'
-import { findOrderByRefNo } from './order-store.js'
-import { toWireOrder } from './wire-order.js'
+import { findOrderById, type StoredOrder } from './order-store.js'
+import { toWireOrder, type WireOrder } from './wire-order.js'
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 /** A request holding a key longer than this is presumed dead (its process stopped); another may take over. */
@@ -43,7 +43,7 @@ const STALE_MS = 60_000
 const WAIT_MS = 30_000
 
 type StoredError = { reason: string, message: string, fields?: unknown, data?: unknown }
-type Stored = { result: unknown } | { error: StoredError } | { orderId: string }
+type Stored = { result: Record<string, unknown> } | { error: StoredError } | { orderId: string }
 
 /** JSON with object keys sorted at every level: the same params always hash the same. */
 export function canonicalJson (value: unknown): string {
@@ -93,21 +93,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export type IdempotencyDeps = { db: Kysely<Database>, clock: Clock, idempotencyKey: Buffer }
 
-/** Called inside the order's transaction: ties the key to the order, so a crash after commit still replays it. */
-export type BindOrder = (trx: Kysely<Database>, placed: { orderId: bigint }) => Promise<void>
+/**
+ * What placeOrder answers: an order (stored now, or by the first request with the key, which
+ * stopped before it could answer), or — a retry — the first answer, kept as it was sent.
+ */
+export type PlacedOrder = { kind: 'order', order: StoredOrder } | { kind: 'first-answer', answer: WireOrder }
+
+/** The method and its parsed params besides the sessionID and the key (compared by requestFingerprint). */
+export type IdempotentRequest = { merchantId: bigint, key: string, method: string, params: unknown }
 
 /**
- * Runs `run` once per (merchant, key): answers its result, or the first answer for this key.
- * `params` are the parsed request besides the sessionID and the key (compared by requestFingerprint).
+ * Runs `place` once per (merchant, key): answers its order, or the first answer for this key.
+ * `place` stores its order with the key (NewOrder.idempotencyKey), so the order's own statement
+ * ties the key to the order and a crash after it still replays that order.
  */
-export async function idempotent (
-  deps: IdempotencyDeps,
-  merchantId: bigint,
-  key: string,
-  method: string,
-  params: unknown,
-  run: (bind: BindOrder) => Promise<Record<string, unknown>>
-): Promise<unknown> {
+export async function idempotent (deps: IdempotencyDeps, request: IdempotentRequest, place: (key: string) => Promise<StoredOrder>): Promise<PlacedOrder> {
+  const { merchantId, key, method, params } = request
   const hash = requestFingerprint(deps.idempotencyKey, method, params)
   const waitUntil = Date.now() + WAIT_MS
   for (let attempt = 0; ; attempt++) {
@@ -117,7 +118,7 @@ export async function idempotent (
       .onConflict((oc) => oc.columns(['merchant_id', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst()
-    if (inserted !== undefined) return await runAsOwner(deps, merchantId, key, run, now)
+    if (inserted !== undefined) return await runAsOwner(deps, merchantId, key, place)
 
     const row = await deps.db.selectFrom('idempotency_keys').selectAll().where('merchant_id', '=', merchantId).where('key', '=', key).executeTakeFirst()
     if (row === undefined) continue // deleted meanwhile (expired, or a failed first request): try again
@@ -142,7 +143,7 @@ export async function idempotent (
       const taken = await deps.db.updateTable('idempotency_keys').set({ locked_at: now })
         .where('merchant_id', '=', merchantId).where('key', '=', key).where('state', '=', 'IN_PROGRESS').where('locked_at', '=', row.locked_at)
         .returning('key').executeTakeFirst()
-      if (taken !== undefined) return await runAsOwner(deps, merchantId, key, run, now)
+      if (taken !== undefined) return await runAsOwner(deps, merchantId, key, place)
     }
     if (Date.now() > waitUntil) {
       throw new AppError('IDEMPOTENCY_KEY_IN_USE', { fields: [{ path: 'IdempotencyKey', error_code: 'IDEMPOTENCY_KEY_IN_USE', message: 'the first request with this key is still running: retry later' }] })
@@ -151,16 +152,14 @@ export async function idempotent (
   }
 }
 
-async function runAsOwner (deps: IdempotencyDeps, merchantId: bigint, key: string, run: (bind: BindOrder) => Promise<Record<string, unknown>>, _now: Date): Promise<unknown> {
+async function runAsOwner (deps: IdempotencyDeps, merchantId: bigint, key: string, place: (key: string) => Promise<StoredOrder>): Promise<PlacedOrder> {
   const where = <T extends { where: (...args: any[]) => T }>(query: T) => query.where('merchant_id', '=', merchantId).where('key', '=', key)
   const finish = async (stored: Stored) => {
     await where(deps.db.updateTable('idempotency_keys').set({ state: 'DONE', response: JSON.stringify(stored) })).execute()
   }
-  let result: Record<string, unknown>
+  let order: StoredOrder
   try {
-    result = await run(async (trx, placed) => {
-      await where(trx.updateTable('idempotency_keys').set({ response: JSON.stringify({ orderId: String(placed.orderId) }) })).execute()
-    })
+    order = await place(key)
   } catch (err) {
     // NOT_ALLOWED is about who asked, not about the order: another user (or this one, granted
     // the privilege) may send the same request with the same key, so it is not kept either.
@@ -175,17 +174,17 @@ async function runAsOwner (deps: IdempotencyDeps, merchantId: bigint, key: strin
     }
     throw err
   }
-  await finish({ result })
-  return result
+  // The answer as sent (page tokens sealed: openPageTokens opens them at the RPC edge).
+  await finish({ result: toWireOrder(order) })
+  return { kind: 'order', order }
 }
 
-async function replay (db: Kysely<Database>, merchantId: bigint, stored: Stored): Promise<unknown> {
-  if ('result' in stored) return stored.result
+async function replay (db: Kysely<Database>, merchantId: bigint, stored: Stored): Promise<PlacedOrder> {
+  if ('result' in stored) return { kind: 'first-answer', answer: stored.result as WireOrder }
   if ('orderId' in stored) {
-    const row = await db.selectFrom('orders').select('ref_no').where('id', '=', BigInt(stored.orderId)).where('merchant_id', '=', merchantId).executeTakeFirst()
-    const order = row === undefined ? undefined : await findOrderByRefNo(db, merchantId, row.ref_no)
+    const order = await findOrderById(db, merchantId, BigInt(stored.orderId))
     if (order === undefined) throw new AppError('ORDER_NOT_FOUND')
-    return toWireOrder(order)
+    return { kind: 'order', order }
   }
   throw storedError(stored.error)
 }

@@ -1,67 +1,63 @@
 /**
  * What staff do to an order after it is placed (SPEC §5): cancel it (stock given back), end a
  * customer's fraud review (OKAY → the orders move on; rejected → canceled), attach PDFs.
- * Each change locks the order row and re-checks its status in the same transaction.
+ * Each status change locks the order row and has the lifecycle owner (src/orders/order-lifecycle.ts)
+ * check and make the move in the same transaction, its history row naming the user and their reason.
  */
 import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
 import type { MerchantUser } from '../auth/merchant-users.js'
-import { releaseOrderInventory } from '../catalog/inventory.js'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { formatWireDate, toWireOrder } from './wire-order.js'
+import { sessionActor } from './order-actor.js'
+import { changeOrderStatus, lockOrder, lockOrderByRefNo } from './order-lifecycle.js'
 import { parseRefNo } from './order-reference.js'
 import { findOrderByRefNo } from './order-store.js'
 import type { OrderStatus } from './order.js'
 
 export type AdminDeps = { db: Kysely<Database>, clock: Clock }
 
-/** Orders that can still be canceled: not yet complete, not already ended. */
-export const CANCELABLE_STATUSES: readonly OrderStatus[] = ['PENDING', 'AUTHRECEIVED', 'PURCHASE_PENDING', 'UNFINISHED', 'PENDING_APPROVAL']
-
 const notFound = (refNo: string) => new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'RefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${refNo} for this merchant` }] })
 const by = (user: MerchantUser) => ({ UserId: Number(user.id), Username: user.username })
+// A staff cancel or a rejected review voids the payment that was taken or waits; a declined one stays DECLINED.
+const VOIDABLE_PAYMENTS = ['APPROVED', 'PENDING'] as const
 
-async function lockByRefNo (trx: Kysely<Database>, merchantId: bigint, refNo: string) {
-  const ref = parseRefNo(refNo)
-  if (ref === undefined) throw notFound(refNo)
-  const row = await trx.selectFrom('orders').select(['id', 'ref_no', 'status', 'fraud_status', 'extra'])
-    .where('merchant_id', '=', merchantId).where('ref_no', '=', ref).forUpdate().executeTakeFirst()
-  if (row === undefined) throw notFound(refNo)
-  return { ...row, extra: row.extra as Record<string, unknown> }
-}
-
-/** cancelOrder: → CANCELED, the payment voided, the stock it held given back, who/when/why recorded. */
+/**
+ * cancelOrder: → CANCELED (from PENDING, AUTHRECEIVED, PURCHASE_PENDING, UNFINISHED or
+ * PENDING_APPROVAL), the payment voided, the stock it held given back, who/when/why recorded.
+ */
 export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, reason: string): Promise<Record<string, unknown>> {
   const now = deps.clock.now()
-  const ref = await deps.db.transaction().execute(async (trx) => {
-    const order = await lockByRefNo(trx, merchant.id, refNo)
-    if (!CANCELABLE_STATUSES.includes(order.status as OrderStatus)) {
-      throw new AppError('ORDER_STATUS_INVALID', { fields: [{ path: 'RefNo', error_code: 'ORDER_STATUS_INVALID', message: `order ${refNo} is ${order.status}; only ${CANCELABLE_STATUSES.join(', ')} orders can be canceled` }] })
-    }
-    const review = order.fraud_status === 'OPEN'
+  const parsed = parseRefNo(refNo)
+  if (parsed === undefined) throw notFound(refNo)
+  await deps.db.transaction().execute(async (trx) => {
+    const order = await lockOrderByRefNo(trx, merchant.id, parsed)
+    if (order === undefined) throw notFound(refNo)
+    const review = order.fraudStatus === 'OPEN'
     const extra = {
       ...order.extra,
       Cancellation: { By: by(user), At: formatWireDate(now), Reason: reason },
       ...(review ? { FraudReview: { ...(order.extra.FraudReview as Record<string, unknown>), Status: 'REJECTED', ClosedBy: by(user), ClosedAt: formatWireDate(now) } } : {})
     }
-    await trx.updateTable('orders').set({
-      status: 'CANCELED',
-      ...(review ? { fraud_status: 'REJECTED' } : {}),
-      extra: JSON.stringify(extra),
-      updated_at: sql`${now}`
-    }).where('id', '=', order.id).execute()
-    await trx.updateTable('payments').set({ status: 'CANCELED' }).where('order_id', '=', order.id).where('status', 'in', ['APPROVED', 'PENDING']).execute()
+    await changeOrderStatus(trx, order, {
+      to: 'CANCELED',
+      event: 'CANCELED_BY_STAFF',
+      actor: sessionActor(merchant, user),
+      at: now,
+      reason,
+      ...(review ? { fraudStatus: 'REJECTED' } : {}),
+      extra,
+      payment: { status: 'CANCELED', onlyFrom: VOIDABLE_PAYMENTS }
+    })
     if (review) {
       await trx.updateTable('fraud_reviews').set({ outcome: 'REJECTED', closed_by_user_id: user.id, closed_at: now, note: `order canceled: ${reason}` })
         .where('order_id', '=', order.id).where('outcome', 'is', null).execute()
     }
-    await releaseOrderInventory(trx, order.id)
-    return order.ref_no
   })
-  const stored = await findOrderByRefNo(deps.db, merchant.id, ref)
+  const stored = await findOrderByRefNo(deps.db, merchant.id, parsed)
   if (stored === undefined) throw notFound(refNo)
   return toWireOrder(stored)
 }
@@ -72,8 +68,9 @@ export type ReviewOutcome = typeof REVIEW_OUTCOMES[number]
 /**
  * reviewCustomer: ends the fraud review of a customer (seed 001: mark the customer "OKAY").
  * OKAY clears the customer's review flag and moves every order of theirs in review on to the
- * status it was held from (an approved card → AUTHRECEIVED); REJECTED cancels those orders.
- * Each review records who closed it, when and how.
+ * status it was held from (an approved card → AUTHRECEIVED; COMPLETE gets its OrderNo);
+ * REJECTED cancels those orders. Each review records who closed it, when and how, and each
+ * order's history the user and their note.
  */
 export async function reviewCustomer (deps: AdminDeps, merchant: Merchant, user: MerchantUser, customerId: bigint, outcome: ReviewOutcome, note: string | undefined): Promise<Record<string, unknown>> {
   const now = deps.clock.now()
@@ -91,26 +88,15 @@ export async function reviewCustomer (deps: AdminDeps, merchant: Merchant, user:
       .execute()
     const moved: Array<{ RefNo: string, Status: string }> = []
     for (const review of open) {
-      const order = await trx.selectFrom('orders').select(['id', 'ref_no', 'status', 'fraud_status', 'extra']).where('id', '=', review.order_id).forUpdate().executeTakeFirst()
-      if (order === undefined || order.fraud_status !== 'OPEN') continue
-      const extra = order.extra as Record<string, unknown>
-      const fraudReview = { ...(extra.FraudReview as Record<string, unknown>), Status: outcome, ClosedBy: by(user), ClosedAt: formatWireDate(now), ...(note !== undefined ? { Note: note } : {}) }
-      const to = (outcome === 'OKAY' ? review.next_status : 'CANCELED') as OrderStatus
-      const completes = to === 'COMPLETE' && order.status !== 'COMPLETE'
-      await trx.updateTable('orders').set({
-        status: to,
-        fraud_status: outcome,
-        ...(outcome === 'OKAY' ? { approve_status: 'OK' } : { vendor_approve_status: 'REJECTED' }),
-        extra: JSON.stringify({ ...extra, FraudReview: fraudReview }),
-        updated_at: sql`${now}`,
-        ...(completes ? { finish_date: now, order_no: sql<bigint>`nextval('order_no_seq')` } : {})
-      }).where('id', '=', order.id).execute()
-      if (outcome === 'REJECTED') {
-        await trx.updateTable('payments').set({ status: 'CANCELED' }).where('order_id', '=', order.id).where('status', 'in', ['APPROVED', 'PENDING']).execute()
-        await releaseOrderInventory(trx, order.id)
-      }
+      const order = await lockOrder(trx, review.order_id)
+      if (order === undefined || order.fraudStatus !== 'OPEN') continue
+      const fraudReview = { ...(order.extra.FraudReview as Record<string, unknown>), Status: outcome, ClosedBy: by(user), ClosedAt: formatWireDate(now), ...(note !== undefined ? { Note: note } : {}) }
+      const common = { actor: sessionActor(merchant, user), at: now, fraudStatus: outcome, extra: { ...order.extra, FraudReview: fraudReview }, ...(note !== undefined ? { reason: note } : {}) }
+      const changed = outcome === 'OKAY'
+        ? await changeOrderStatus(trx, order, { ...common, to: review.next_status as OrderStatus, event: 'FRAUD_REVIEW_OKAY', approveStatus: 'OK' })
+        : await changeOrderStatus(trx, order, { ...common, to: 'CANCELED', event: 'FRAUD_REVIEW_REJECTED', vendorApproveStatus: 'REJECTED', payment: { status: 'CANCELED', onlyFrom: VOIDABLE_PAYMENTS } })
       await trx.updateTable('fraud_reviews').set({ outcome, closed_by_user_id: user.id, closed_at: now, note: note ?? null }).where('id', '=', review.review_id).execute()
-      moved.push({ RefNo: String(order.ref_no), Status: to })
+      moved.push({ RefNo: String(order.refNo), Status: changed.status })
     }
     return moved
   })

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { enqueueNotifications } from '../notifications/outbox-store.js'
+import { actorColumns, systemActor, type OrderActor } from './order-actor.js'
 import type { OrderStatus } from './order.js'
 
 /** What happened to an order; stable names, as they appear in the history. */
@@ -8,7 +9,8 @@ export const ORDER_EVENTS = [
   'PLACED', 'PAYMENT_DECLINED', 'FRAUD_REVIEW_OPENED',
   'THREE_DS_PASSED', 'THREE_DS_CANCELED', 'THREE_DS_DECLINED',
   'REDIRECT_COMPLETED', 'REDIRECT_CANCELED',
-  'PO_APPROVED', 'PO_CANCELED', 'PAYMENT_RECEIVED', 'PAYMENT_TERMS_EXPIRED'
+  'PO_APPROVED', 'PO_CANCELED', 'PAYMENT_RECEIVED', 'PAYMENT_TERMS_EXPIRED',
+  'CANCELED_BY_STAFF', 'FRAUD_REVIEW_OKAY', 'FRAUD_REVIEW_REJECTED', 'PAYMENT_ABANDONED'
 ] as const
 export type OrderEventName = typeof ORDER_EVENTS[number]
 
@@ -18,9 +20,9 @@ export type OrderEvent = {
   fromStatus: OrderStatus | null
   toStatus: OrderStatus
   event: OrderEventName
-  /** who did it: `merchant:<code>`, `shopper` (sandbox pages), `system:sweep` */
+  /** who did it: `merchant:<CODE>`, `user:<id>`, `shopper` (sandbox pages), `system:<name>` (src/orders/order-actor.ts) */
   actor: string
-  /** the staff user whose session made the change */
+  /** the staff user whose session made the change (with actor `user:<id>`) */
   userId?: bigint
   /** why, as the user or the system gave it */
   reason?: string
@@ -50,17 +52,28 @@ export async function recordOrderEvents (trx: Kysely<Database>, events: readonly
   await enqueueNotifications(trx, rows.map((r) => r.id))
 }
 
-export type Placement = { at: Date, actor: string, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
+/** `placedBy`: the session that placed it, its merchant's (the API session) or one of its users'. */
+export type Placement = { at: Date, placedBy: OrderActor, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
 
-/** The history of a placed order: PLACED, then a decline or an opened fraud review when there was one. */
+/** An event's actor fields (src/orders/order-actor.ts): the actor text, and the user's id for a staff user. */
+function by (actor: OrderActor): Pick<OrderEvent, 'actor' | 'userId'> {
+  const row = actorColumns(actor)
+  return row.userId === null ? { actor: row.actor } : { actor: row.actor, userId: row.userId }
+}
+
+/**
+ * The history of a placed order: PLACED, then a decline or an opened fraud review when there was
+ * one. PLACED and the decline are the placing session's (the merchant's API or a staff user); the
+ * review is opened by the fraud rules.
+ */
 export function placementEvents (placed: Placement): Array<Omit<OrderEvent, 'orderId'>> {
-  const base = { at: placed.at, actor: placed.actor }
+  const base = { at: placed.at, ...by(placed.placedBy) }
   const events: Array<Omit<OrderEvent, 'orderId'>> = [{ ...base, fromStatus: null, toStatus: placed.status, event: 'PLACED', detail: { paymentType: placed.paymentType, paymentStatus: placed.paymentStatus } }]
   if (placed.paymentStatus === 'DECLINED') {
     events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'PAYMENT_DECLINED', detail: { reason: placed.declineReason ?? null } })
   }
   if (placed.fraudReason !== undefined) {
-    events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'FRAUD_REVIEW_OPENED', actor: 'system:fraud-rules', detail: { reason: placed.fraudReason } })
+    events.push({ at: placed.at, ...by(systemActor('fraud-rules')), fromStatus: placed.status, toStatus: placed.status, event: 'FRAUD_REVIEW_OPENED', detail: { reason: placed.fraudReason } })
   }
   return events
 }

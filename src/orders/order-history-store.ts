@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { actorOfColumns, type OrderActor } from './order-actor.js'
 import type { OrderStatus } from './order.js'
 
 /**
@@ -8,12 +9,8 @@ import type { OrderStatus } from './order.js'
  * length), in one read-only repeatable-read transaction so the parts agree with each other.
  */
 
-/** Who made a change, from order_events.actor (and user_id). */
-export type HistoryActor =
-  | { type: 'MERCHANT_API' }
-  | { type: 'USER', userId: bigint, username: string | null }
-  | { type: 'SHOPPER' }
-  | { type: 'SYSTEM', name: string }
+/** Who made a change, from order_events.actor and user_id (src/orders/order-actor.ts), with the user's name. */
+export type HistoryActor = OrderActor
 
 export type HistoryEvent = {
   at: Date
@@ -87,16 +84,10 @@ type EventRow = {
   detail: unknown
 }
 
-/**
- * The kinds of actor (src/orders/order-events.ts): `user:<id>` or a user_id (older rows wrote a
- * staff user's change as `merchant:<CODE>` with its user_id), `merchant:<CODE>`, `shopper`,
- * `system:<name>`. Anything else was written by the system.
- */
+/** The row's actor; a staff user's with the name they have now. */
 function toActor (row: EventRow): HistoryActor {
-  if (row.actor_user_id !== null) return { type: 'USER', userId: row.actor_user_id, username: row.username }
-  if (row.actor.startsWith('merchant:')) return { type: 'MERCHANT_API' }
-  if (row.actor === 'shopper') return { type: 'SHOPPER' }
-  return { type: 'SYSTEM', name: row.actor.startsWith('system:') ? row.actor.slice('system:'.length) : row.actor }
+  const actor = actorOfColumns({ actor: row.actor, userId: row.actor_user_id })
+  return actor.kind === 'USER' && row.username !== null ? { ...actor, username: row.username } : actor
 }
 
 /** The history of this merchant's order `refNo`, or undefined when it has no such order. */

@@ -83,13 +83,13 @@ export type OrderHistory = z.output<typeof OrderHistorySchema>
 const user = (u: HistoryUser) => ({ UserId: Number(u.userId), Username: u.username })
 
 function toWireActor (actor: HistoryActor): OrderHistory['Events'][number]['Actor'] {
-  switch (actor.type) {
+  switch (actor.kind) {
     case 'USER':
-      return { Type: 'USER', UserId: Number(actor.userId), ...(actor.username !== null ? { Username: actor.username } : {}) }
+      return { Type: 'USER', UserId: Number(actor.userId), ...(actor.username !== undefined ? { Username: actor.username } : {}) }
     case 'SYSTEM':
       return { Type: 'SYSTEM', Name: actor.name }
     default:
-      return { Type: actor.type }
+      return { Type: actor.kind }
   }
 }
 

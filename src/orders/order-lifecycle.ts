@@ -1,114 +1,210 @@
+/**
+ * The one owner of an order's status after it is placed (issue 17). Every change — the shopper
+ * back from 3-D Secure or a redirect, the merchant's purchase-order and payment actions, staff
+ * cancels and fraud reviews, the sweeps — goes through changeOrderStatus, which in the caller's
+ * transaction checks the move against ORDER_TRANSITIONS, writes the status and what goes with it,
+ * and records the history row (who and why) that enqueues the IPN notification. No other module
+ * writes orders.status (test/unit/orders/status-owner.test.ts); placeOrder's INSERT creates an
+ * order in its first status, which is creation, not a change.
+ */
 import { sql, type Kysely } from 'kysely'
-import type { Merchant } from '../auth/merchant-store.js'
-import type { Clock } from '../clock.js'
+import { releaseOrderInventory } from '../catalog/inventory.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import type { OrderEventName } from './order-events.js'
-import { parseRefNo } from './order-reference.js'
-import { findOrderByRefNo } from './order-store.js'
-import { applyStatusChange, lockOrder, type LockedOrder, type StatusChange } from './order-transitions.js'
-import type { OrderStatus } from './order.js'
-import { toWireOrder } from './wire-order.js'
+import { actorColumns, type OrderActor } from './order-actor.js'
+import { recordOrderEvents, type OrderEvent, type OrderEventName } from './order-events.js'
+import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
 
-// What happens to an order after placeOrder, on the merchant's word or the clock's: purchase
-// orders approved, canceled or paid (seed 004), offline payments received, unpaid purchase
-// orders canceled after their payment terms. Each change locks the order, checks its status
-// and writes the history in the same transaction.
+/** Events that never move an order after it exists: they are recorded with its placement. */
+type PlacementOnly = 'PLACED' | 'PAYMENT_DECLINED'
+export type TransitionEvent = Exclude<OrderEventName, PlacementOnly>
 
-export type LifecycleDeps = { db: Kysely<Database>, clock: Clock }
-
-/** Offline payments the merchant confirms by hand (markOrderPaid). */
-export const OFFLINE_PAYMENT_TYPES = ['WIRE', 'CHECK', 'DIRECTDEBIT', 'DIRECT_DEBIT_ACH', 'BOLETO'] as const
-const OFFLINE: ReadonlySet<string> = new Set(OFFLINE_PAYMENT_TYPES)
-
-/** Purchase orders not yet paid: these the sweep cancels after their terms. */
-export const UNPAID_PO_STATUSES = ['UNFINISHED', 'PURCHASE_PENDING'] as const satisfies readonly OrderStatus[]
-
-type Rule = { allowed: (order: LockedOrder) => boolean, expected: string, change: (order: LockedOrder) => Omit<StatusChange, 'actor' | 'at'> }
-
-const poDetails = (order: LockedOrder, status: string): Record<string, unknown> => ({
-  ...order.extra,
-  PODetails: { ...(order.extra.PODetails as Record<string, unknown> | undefined), Status: status }
-})
-
-const RULES = {
-  approvePurchaseOrder: {
-    allowed: (o) => o.paymentType === 'PURCHASEORDER' && o.status === 'UNFINISHED',
-    expected: 'a PURCHASEORDER order in UNFINISHED',
-    change: (o) => ({ to: 'PURCHASE_PENDING', event: 'PO_APPROVED', vendorApproveStatus: 'OK', extra: poDetails(o, 'APPROVED') })
-  },
-  cancelPurchaseOrder: {
-    allowed: (o) => o.paymentType === 'PURCHASEORDER' && (UNPAID_PO_STATUSES as readonly string[]).includes(o.status),
-    expected: 'a PURCHASEORDER order in UNFINISHED or PURCHASE_PENDING',
-    change: (o) => ({ to: 'CANCELED', event: 'PO_CANCELED', extra: poDetails(o, 'CANCELED'), payment: { status: 'CANCELED' } })
-  },
-  markOrderPaid: {
-    allowed: (o) => (o.paymentType === 'PURCHASEORDER' && o.status === 'PURCHASE_PENDING') || (OFFLINE.has(o.paymentType) && o.status === 'PENDING'),
-    expected: 'a PURCHASEORDER order in PURCHASE_PENDING, or a WIRE, CHECK, DIRECTDEBIT, DIRECT_DEBIT_ACH or BOLETO order in PENDING',
-    change: (o) => ({
-      to: 'COMPLETE',
-      event: 'PAYMENT_RECEIVED',
-      approveStatus: 'OK',
-      ...(o.paymentType === 'PURCHASEORDER' ? { extra: poDetails(o, 'PAID') } : {}),
-      payment: { status: 'APPROVED' }
-    })
-  }
-} as const satisfies Record<string, Rule>
-
-export type LifecycleAction = keyof typeof RULES
+type Transition = { from: readonly OrderStatus[], to: readonly OrderStatus[] }
 
 /**
- * Runs a merchant's action on their order by RefNo and returns the updated Order. Unknown or
- * another merchant's RefNo → ORDER_NOT_FOUND; an order in the wrong status or of the wrong
- * payment type → ORDER_STATUS_INVALID, and nothing changes.
+ * The state machine: for each event, the statuses it moves an order from and to (any from to
+ * any to). An event missing here does not compile; a move not listed is ORDER_STATUS_INVALID.
+ * Who may ask for which move, and of which payment type, is the caller's rule
+ * (src/orders/order-actions.ts, order-admin.ts, payment-returns.ts, order-sweeps.ts).
  */
-export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, refNo: string, action: LifecycleAction, detail: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const ref = parseRefNo(refNo)
-  const notFound = () => new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'RefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${refNo} for this merchant` }] })
-  if (ref === undefined) throw notFound()
-  const found = await deps.db.selectFrom('orders').select('id').where('merchant_id', '=', merchant.id).where('ref_no', '=', ref).executeTakeFirst()
-  if (found === undefined) throw notFound()
-  const rule: Rule = RULES[action]
-  const stored = await deps.db.transaction().execute(async (trx) => {
-    const order = await lockOrder(trx, found.id)
-    if (order === undefined) throw notFound()
-    if (!rule.allowed(order)) {
-      throw new AppError('ORDER_STATUS_INVALID', {
-        fields: [{ path: 'RefNo', error_code: 'ORDER_STATUS_INVALID', message: `order ${refNo} is ${order.paymentType} in ${order.status}; ${action} needs ${rule.expected}` }]
-      })
-    }
-    await applyStatusChange(trx, order, { ...rule.change(order), actor: `merchant:${merchant.code}`, at: deps.clock.now(), detail })
-    return await findOrderByRefNo(trx, merchant.id, ref)
-  })
-  if (stored === undefined) throw notFound()
-  return toWireOrder(stored)
+export const ORDER_TRANSITIONS = {
+  // the shopper, on the sandbox pages (src/orders/payment-returns.ts)
+  THREE_DS_PASSED: { from: ['PENDING'], to: ['AUTHRECEIVED', 'PENDING'] },
+  THREE_DS_DECLINED: { from: ['PENDING'], to: ['PENDING'] },
+  THREE_DS_CANCELED: { from: ['PENDING'], to: ['CANCELED'] },
+  REDIRECT_COMPLETED: { from: ['PENDING'], to: ['AUTHRECEIVED'] },
+  REDIRECT_CANCELED: { from: ['PENDING'], to: ['CANCELED'] },
+  // the fraud rules, after 3-D Secure passed (placement records its own)
+  FRAUD_REVIEW_OPENED: { from: ['PENDING'], to: ['PENDING'] },
+  // the merchant (src/orders/order-actions.ts)
+  PO_APPROVED: { from: ['UNFINISHED'], to: ['PURCHASE_PENDING'] },
+  PO_CANCELED: { from: ['UNFINISHED', 'PURCHASE_PENDING'], to: ['CANCELED'] },
+  PAYMENT_RECEIVED: { from: ['PURCHASE_PENDING', 'PENDING'], to: ['COMPLETE'] },
+  // staff (src/orders/order-admin.ts); a review releases an order to the status it was held from
+  CANCELED_BY_STAFF: { from: ['PENDING', 'AUTHRECEIVED', 'PURCHASE_PENDING', 'UNFINISHED', 'PENDING_APPROVAL'], to: ['CANCELED'] },
+  FRAUD_REVIEW_OKAY: { from: ['PENDING'], to: ['AUTHRECEIVED', 'COMPLETE', 'PURCHASE_PENDING'] },
+  FRAUD_REVIEW_REJECTED: { from: ['PENDING'], to: ['CANCELED'] },
+  // the clock (src/orders/order-sweeps.ts)
+  PAYMENT_TERMS_EXPIRED: { from: ['UNFINISHED', 'PURCHASE_PENDING'], to: ['CANCELED'] },
+  PAYMENT_ABANDONED: { from: ['PENDING'], to: ['CANCELED'] }
+} as const satisfies Record<TransitionEvent, Transition>
+
+/** The order row as a transition sees it, locked. */
+export type LockedOrder = {
+  id: bigint
+  merchantId: bigint
+  customerId: bigint | null
+  refNo: bigint
+  status: OrderStatus
+  fraudStatus: FraudStatus | null
+  paymentType: string
+  currency: string
+  amountMinor: bigint
+  extra: Record<string, unknown>
+  paymentDetails: Record<string, unknown>
+}
+
+const LOCKED_COLUMNS = ['id', 'merchant_id', 'customer_id', 'ref_no', 'status', 'fraud_status', 'payment_type', 'currency', 'gross_discounted_price_minor', 'extra', 'payment_details'] as const
+
+type LockedRow = { id: bigint, merchant_id: bigint, customer_id: bigint | null, ref_no: bigint, status: string, fraud_status: string | null, payment_type: string, currency: string, gross_discounted_price_minor: bigint, extra: unknown, payment_details: unknown }
+
+function toLockedOrder (row: LockedRow): LockedOrder {
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    customerId: row.customer_id,
+    refNo: row.ref_no,
+    status: row.status as OrderStatus,
+    fraudStatus: row.fraud_status as FraudStatus | null,
+    paymentType: row.payment_type,
+    currency: row.currency,
+    amountMinor: row.gross_discounted_price_minor,
+    extra: row.extra as Record<string, unknown>,
+    paymentDetails: row.payment_details as Record<string, unknown>
+  }
+}
+
+/** Locks the order row (`for update`) so concurrent transitions of one order run one after the other. */
+export async function lockOrder (trx: Kysely<Database>, orderId: bigint): Promise<LockedOrder | undefined> {
+  const row = await trx.selectFrom('orders').select(LOCKED_COLUMNS).where('id', '=', orderId).forUpdate().executeTakeFirst()
+  return row === undefined ? undefined : toLockedOrder(row)
+}
+
+/** lockOrder by the merchant's RefNo; undefined for another merchant's order. */
+export async function lockOrderByRefNo (trx: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<LockedOrder | undefined> {
+  const row = await trx.selectFrom('orders').select(LOCKED_COLUMNS).where('merchant_id', '=', merchantId).where('ref_no', '=', refNo).forUpdate().executeTakeFirst()
+  return row === undefined ? undefined : toLockedOrder(row)
+}
+
+export type PaymentChange = {
+  status?: string
+  processorReference?: string
+  declineReason?: string | null
+  details?: Record<string, unknown>
+  /** change the payment row only while it is in one of these (a declined payment stays DECLINED) */
+  onlyFrom?: readonly string[]
+}
+
+export type StatusChange = {
+  event: TransitionEvent
+  to: OrderStatus
+  actor: OrderActor
+  at: Date
+  /** why, as the user gave it (a staff cancel's reason, a review's note) or the system states it */
+  reason?: string
+  detail?: Record<string, unknown>
+  approveStatus?: ApproveStatus
+  vendorApproveStatus?: VendorApproveStatus
+  fraudStatus?: FraudStatus
+  /** replaces orders.extra (PODetails, FraudReview, Cancellation) */
+  extra?: Record<string, unknown>
+  /** replaces orders.payment_details (the wire PaymentDetails) */
+  paymentDetails?: Record<string, unknown>
+  /** 2Checkout's Errors: null on success */
+  errors?: Record<string, string> | null
+  payment?: PaymentChange
+  /** an event that follows at the new status in the same transaction (a fraud review opened after 3-D Secure); checked like the change */
+  followedBy?: { event: TransitionEvent, actor: OrderActor, reason?: string, detail?: Record<string, unknown> }
+}
+
+function refuse (order: LockedOrder, event: TransitionEvent, to: OrderStatus): AppError {
+  const allowed: Transition = ORDER_TRANSITIONS[event]
+  const message = allowed.from.includes(order.status)
+    ? `order ${order.refNo} is ${order.status}; ${event} moves an order to ${allowed.to.join(' or ')}, not to ${to}`
+    : `order ${order.refNo} is ${order.status}; ${event} applies only to an order in ${allowed.from.join(', ')}`
+  return new AppError('ORDER_STATUS_INVALID', { fields: [{ path: 'RefNo', error_code: 'ORDER_STATUS_INVALID', message }] })
+}
+
+/** Whether the state machine allows `event` to move an order from `from` to `to`. */
+export function transitionAllowed (event: TransitionEvent, from: OrderStatus, to: OrderStatus): boolean {
+  const allowed: Transition = ORDER_TRANSITIONS[event]
+  return allowed.from.includes(from) && allowed.to.includes(to)
 }
 
 /**
- * Cancels every purchase order still unpaid after its payment terms (seed 004: "If payment is
- * not received according to the terms, the order is canceled"). Run by `ordergate sweep` and
- * by the server's timer; safe to run concurrently (each order is locked and re-checked).
+ * Moves a locked order (lockOrder, in this transaction) to `change.to`: refuses a move
+ * ORDER_TRANSITIONS does not allow (ORDER_STATUS_INVALID naming RefNo; nothing written), writes
+ * the status with the approve and fraud statuses, extra data and payment row that go with it,
+ * gives the reserved stock back on CANCELED, sets FinishDate and the OrderNo from order_no_seq
+ * when it completes (2Checkout: OrderNo is 0 until then), and records the event (who, why) with
+ * its IPN notification. Answers the order as it now is.
  */
-export async function sweepOverdueOrders (deps: LifecycleDeps): Promise<{ canceled: string[] }> {
-  const now = deps.clock.now()
-  const due = await deps.db.selectFrom('orders')
-    .innerJoin('payments', 'payments.order_id', 'orders.id')
-    .select(['orders.id'])
-    .where('orders.payment_type', '=', 'PURCHASEORDER')
-    .where('orders.status', 'in', UNPAID_PO_STATUSES)
-    .where(sql<boolean>`(payments.details->'purchaseOrder'->>'dueAt')::timestamptz <= ${now}`)
-    .orderBy('orders.id')
-    .limit(500)
-    .execute()
-  const canceled: string[] = []
-  const event: OrderEventName = 'PAYMENT_TERMS_EXPIRED'
-  for (const { id } of due) {
-    await deps.db.transaction().execute(async (trx) => {
-      const order = await lockOrder(trx, id)
-      if (order === undefined || !(UNPAID_PO_STATUSES as readonly string[]).includes(order.status)) return
-      await applyStatusChange(trx, order, { to: 'CANCELED', event, actor: 'system:sweep', at: now, extra: poDetails(order, 'EXPIRED'), payment: { status: 'CANCELED' } })
-      canceled.push(String(order.refNo))
+export async function changeOrderStatus (trx: Kysely<Database>, order: LockedOrder, change: StatusChange): Promise<LockedOrder> {
+  if (!transitionAllowed(change.event, order.status, change.to)) throw refuse(order, change.event, change.to)
+  const follow = change.followedBy
+  if (follow !== undefined && !transitionAllowed(follow.event, change.to, change.to)) throw refuse({ ...order, status: change.to }, follow.event, change.to)
+  const completes = change.to === 'COMPLETE' && order.status !== 'COMPLETE'
+  await trx.updateTable('orders')
+    .set({
+      status: change.to,
+      updated_at: sql`${change.at}`,
+      ...(change.approveStatus !== undefined ? { approve_status: change.approveStatus } : {}),
+      ...(change.vendorApproveStatus !== undefined ? { vendor_approve_status: change.vendorApproveStatus } : {}),
+      ...(change.fraudStatus !== undefined ? { fraud_status: change.fraudStatus } : {}),
+      ...(change.extra !== undefined ? { extra: JSON.stringify(change.extra) } : {}),
+      ...(change.paymentDetails !== undefined ? { payment_details: JSON.stringify(change.paymentDetails) } : {}),
+      ...(change.errors !== undefined ? { errors: change.errors === null ? null : JSON.stringify(change.errors) } : {}),
+      ...(completes ? { finish_date: change.at, order_no: sql<bigint>`nextval('order_no_seq')` } : {})
     })
+    .where('id', '=', order.id)
+    .execute()
+  const p = change.payment
+  if (p !== undefined && (p.status !== undefined || p.processorReference !== undefined || p.declineReason !== undefined || p.details !== undefined)) {
+    let update = trx.updateTable('payments')
+      .set({
+        ...(p.status !== undefined ? { status: p.status } : {}),
+        ...(p.processorReference !== undefined ? { processor_reference: p.processorReference } : {}),
+        ...(p.declineReason !== undefined ? { decline_reason: p.declineReason } : {}),
+        ...(p.details !== undefined ? { details: JSON.stringify(p.details) } : {})
+      })
+      .where('order_id', '=', order.id)
+    if (p.onlyFrom !== undefined) update = update.where('status', 'in', p.onlyFrom)
+    await update.execute()
   }
-  return { canceled }
+  // Every way to CANCELED (a page cancelled or abandoned, a PO canceled or swept, staff, a
+  // rejected review) gives the order's reserved stock back, in the same transaction; a second
+  // release is a no-op.
+  if (change.to === 'CANCELED') await releaseOrderInventory(trx, order.id)
+  const event = (e: { event: TransitionEvent, actor: OrderActor, reason?: string | undefined, detail?: Record<string, unknown> | undefined }, fromStatus: OrderStatus): OrderEvent => {
+    const who = actorColumns(e.actor)
+    return {
+      orderId: order.id,
+      at: change.at,
+      fromStatus,
+      toStatus: change.to,
+      event: e.event,
+      actor: who.actor,
+      ...(who.userId !== null ? { userId: who.userId } : {}),
+      ...(e.reason !== undefined ? { reason: e.reason } : {}),
+      ...(e.detail !== undefined ? { detail: e.detail } : {})
+    }
+  }
+  await recordOrderEvents(trx, [event(change, order.status), ...(follow !== undefined ? [event(follow, change.to)] : [])])
+  return {
+    ...order,
+    status: change.to,
+    ...(change.fraudStatus !== undefined ? { fraudStatus: change.fraudStatus } : {}),
+    ...(change.extra !== undefined ? { extra: change.extra } : {}),
+    ...(change.paymentDetails !== undefined ? { paymentDetails: change.paymentDetails } : {})
+  }
 }

@@ -69,6 +69,27 @@ export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantC
   storedCard?: { brand: string, first6: string, last4: string, expiry: string, holderName: string, processorToken: string } | undefined
   /** a fraud review opened with the order */
   fraudReview?: { openedBy: string, reason: string, nextStatus: string } | undefined
+  /** the merchant user who placed it on the customer's behalf (orders.placed_by_user_id) */
+  placedByUserId?: bigint | undefined
+  /** that user's discounts and overrides, with the amounts before and after (order_adjustments) */
+  adjustments?: readonly NewAdjustment[] | undefined
+  /** the client's key (its idempotency_keys row exists): the statement ties it to the order */
+  idempotencyKey?: string | undefined
+}
+
+export type AdjustmentKind = 'LINE_DISCOUNT' | 'ORDER_DISCOUNT' | 'PAYMENT_NOT_REQUIRED'
+
+/** One staff discount or override as order_adjustments keeps it; money in minor units. */
+export type NewAdjustment = {
+  /** the line (1-based), null for the order */
+  lineNo: number | null
+  kind: AdjustmentKind
+  discountType: string | null
+  /** the Value as the staff member gave it on the wire (the original RefNo of a replacement) */
+  value: string
+  oldMinor: bigint
+  newMinor: bigint
+  reason: string
 }
 
 export type NewPayment = {
@@ -85,8 +106,8 @@ export type NewPayment = {
 const json = (value: unknown): string => JSON.stringify(value)
 const nullableJson = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
 
-// Orders (each with its customer found or created, lines, payment, history, kept card and fraud
-// review) in ONE statement, atomic on its own, so storing them outside a transaction costs one
+// Orders (each with its customer found or created, lines, payment, history, kept card, fraud
+// review, staff adjustments and idempotency key) in ONE statement, atomic on its own, so storing them outside a transaction costs one
 // round trip for all of them. Each order is a slot `n`: its own values are the n-th element of
 // the order arrays, its lines and history entries are the elements tagged n in theirs.
 // - A new customer is matched back to its slots by its unique key, so two orders of one new
@@ -106,10 +127,11 @@ const INSERT_ORDERS = namedStatement<
   'pay_type' | 'pay_status' | 'amount' | 'pay_currency' | 'card_brand' | 'card_first6' | 'card_last4' | 'card_expiry' |
   'processor_reference' | 'decline_reason' | 'pay_details' |
   'keep_brand' | 'keep_first6' | 'keep_last4' | 'keep_expiry' | 'keep_holder' | 'keep_token' |
-  'review_by' | 'review_reason' | 'review_next' |
+  'review_by' | 'review_reason' | 'review_next' | 'placed_by' | 'idempotency_key' |
   'line_n' | 'line_no' | 'product_code' | 'product_name' | 'sku' | 'quantity' | 'unit_net_price' | 'line_net_price' | 'line_discount' |
   'line_vat' | 'line_gross_price' | 'vat_percent_bp' | 'line_details' |
-  'event_n' | 'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_detail'
+  'event_n' | 'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_user' | 'event_reason' | 'event_detail' |
+  'adj_n' | 'adj_line_no' | 'adj_kind' | 'adj_type' | 'adj_value' | 'adj_old' | 'adj_new' | 'adj_reason'
 >(`
 with k as (
   select * from unnest($n::int[], $customer_id::int8[], $merchant_id::int8[], $customer_reference::int8[], $first_name::text[],
@@ -122,14 +144,14 @@ with k as (
     $pay_type::text[], $pay_status::text[], $amount::int8[], $pay_currency::text[], $card_brand::text[], $card_first6::text[],
     $card_last4::text[], $card_expiry::text[], $processor_reference::text[], $decline_reason::text[], $pay_details::jsonb[],
     $keep_brand::text[], $keep_first6::text[], $keep_last4::text[], $keep_expiry::text[], $keep_holder::text[], $keep_token::text[],
-    $review_by::text[], $review_reason::text[], $review_next::text[])
+    $review_by::text[], $review_reason::text[], $review_next::text[], $placed_by::int8[], $idempotency_key::text[])
   as k(n, customer_id, merchant_id, customer_reference, first_name, last_name, email, company, external_reference, status,
     approve_status, vendor_approve_status, fraud_status, payment_type, currency, language, country, net_price, gross_price,
     net_discounted_price, gross_discounted_price, discount, vat, shipping, billing_details, delivery_details, delivery_information,
     payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, finished,
     pay_type, pay_status, amount, pay_currency, card_brand, card_first6, card_last4, card_expiry, processor_reference,
     decline_reason, pay_details, keep_brand, keep_first6, keep_last4, keep_expiry, keep_holder, keep_token,
-    review_by, review_reason, review_next)
+    review_by, review_reason, review_next, placed_by, idempotency_key)
 ), created as (
   insert into customers (merchant_id, customer_reference, first_name, last_name, email, company)
   select merchant_id, customer_reference, first_name, last_name, email, company from k where customer_id is null
@@ -148,11 +170,12 @@ with k as (
   insert into orders (merchant_id, customer_id, ref_no, external_reference, status, approve_status, vendor_approve_status, fraud_status,
     payment_type, currency, language, country, net_price_minor, gross_price_minor, net_discounted_price_minor,
     gross_discounted_price_minor, discount_minor, vat_minor, shipping_minor, billing_details, delivery_details,
-    delivery_information, payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, order_no)
+    delivery_information, payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, order_no,
+    placed_by_user_id)
   select merchant_id, order_customer_id, new_ref_no, external_reference, status, approve_status, vendor_approve_status, fraud_status,
     payment_type, currency, language, country, net_price, gross_price, net_discounted_price, gross_discounted_price, discount, vat,
     shipping, billing_details, delivery_details, delivery_information, payment_details, promotions, additional_fields, gift_details,
-    errors, extra, order_date, finish_date, case when finished then nextval('order_no_seq') else 0 end
+    errors, extra, order_date, finish_date, case when finished then nextval('order_no_seq') else 0 end, placed_by
   from s
   returning id, ref_no, order_no, customer_id
 ), so as (
@@ -175,10 +198,11 @@ with k as (
     processor_reference, decline_reason, pay_details
   from so
 ), e as (
-  insert into order_events (order_id, at, from_status, to_status, event, actor, detail)
-  select so.order_id, h.at, h.from_status, h.to_status, h.event, h.actor, h.detail
+  insert into order_events (order_id, at, from_status, to_status, event, actor, user_id, reason, detail)
+  select so.order_id, h.at, h.from_status, h.to_status, h.event, h.actor, h.user_id, h.reason, h.detail
   from unnest($event_n::int[], $event_at::timestamptz[], $event_from::text[], $event_to::text[], $event_name::text[],
-    $event_actor::text[], $event_detail::jsonb[]) with ordinality as h(n, at, from_status, to_status, event, actor, detail, position)
+    $event_actor::text[], $event_user::int8[], $event_reason::text[], $event_detail::jsonb[])
+    with ordinality as h(n, at, from_status, to_status, event, actor, user_id, reason, detail, position)
   join so on so.n = h.n
   -- history is read in id order: entries take their ids in the order they happened
   order by h.position
@@ -205,6 +229,18 @@ with k as (
   insert into fraud_reviews (order_id, opened_by, reason, opened_at, next_status)
   select order_id, review_by, review_reason, order_date, review_next
   from so where review_reason is not null
+), adj as (
+  insert into order_adjustments (order_id, user_id, line_no, kind, discount_type, value, old_minor, new_minor, reason, created_at)
+  select so.order_id, so.placed_by, a.line_no, a.kind, a.discount_type, a.value, a.old_minor, a.new_minor, a.reason, so.order_date
+  from unnest($adj_n::int[], $adj_line_no::int[], $adj_kind::text[], $adj_type::text[], $adj_value::text[], $adj_old::int8[],
+    $adj_new::int8[], $adj_reason::text[]) with ordinality as a(n, line_no, kind, discount_type, value, old_minor, new_minor, reason, position)
+  join so on so.n = a.n
+  order by a.position
+), ik as (
+  -- the key's row learns its order with the order, so a retry after a crash answers this order
+  update idempotency_keys set response = jsonb_build_object('orderId', so.order_id::text)
+  from so where so.idempotency_key is not null
+    and idempotency_keys.merchant_id = so.merchant_id and idempotency_keys.key = so.idempotency_key
 )
 select n, order_id as id, new_ref_no as ref_no, new_order_no as order_no, order_customer_id as customer_id from so`)
 
@@ -212,8 +248,9 @@ export type InsertedOrder = { id: bigint, refNo: bigint, orderNo: bigint, custom
 
 /**
  * Stores orders in ONE statement (data-modifying CTEs): each order's customer when it is new,
- * the order, its lines, its payment record, its first history entries, the card kept for the
- * customer and an opened fraud review. Answers, for each order in turn, its id, RefNo, OrderNo
+ * the order, its lines, its payment record, its first history entries (and their IPN
+ * notifications), the card kept for the customer, an opened fraud review, the adjustments of
+ * the user who placed it and the tie of its idempotency key. Answers, for each order in turn, its id, RefNo, OrderNo
  * and customer id, or undefined when the customer to create already exists (nothing was written
  * for that order: look the customer up and store it again). The statement is atomic: when it
  * fails, none of the orders was written.
@@ -222,6 +259,7 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
   const column = <T>(value: (order: NewOrder) => T): T[] => orders.map(value)
   const lines = orders.flatMap((order, index) => order.items.map((item) => ({ n: index + 1, item })))
   const events = orders.flatMap((order, index) => order.events.map((event) => ({ n: index + 1, event })))
+  const adjustments = orders.flatMap((order, index) => (order.adjustments ?? []).map((adjustment) => ({ n: index + 1, adjustment })))
   const created = (order: NewOrder): NewCustomer | undefined => ('create' in order.customer ? order.customer.create : undefined)
   const parameters = INSERT_ORDERS.bind({
     n: orders.map((_, index) => index + 1),
@@ -280,6 +318,8 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
     review_by: column((o) => o.fraudReview?.openedBy ?? null),
     review_reason: column((o) => o.fraudReview?.reason ?? null),
     review_next: column((o) => o.fraudReview?.nextStatus ?? null),
+    placed_by: column((o) => o.placedByUserId ?? null),
+    idempotency_key: column((o) => o.idempotencyKey ?? null),
     line_n: lines.map((l) => l.n),
     line_no: lines.map((l) => l.item.lineNo),
     product_code: lines.map((l) => l.item.productCode),
@@ -299,7 +339,17 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
     event_to: events.map((e) => e.event.toStatus),
     event_name: events.map((e) => e.event.event),
     event_actor: events.map((e) => e.event.actor),
-    event_detail: events.map((e) => json(e.event.detail ?? {}))
+    event_user: events.map((e) => e.event.userId ?? null),
+    event_reason: events.map((e) => e.event.reason ?? null),
+    event_detail: events.map((e) => json(e.event.detail ?? {})),
+    adj_n: adjustments.map((a) => a.n),
+    adj_line_no: adjustments.map((a) => a.adjustment.lineNo),
+    adj_kind: adjustments.map((a) => a.adjustment.kind),
+    adj_type: adjustments.map((a) => a.adjustment.discountType),
+    adj_value: adjustments.map((a) => a.adjustment.value),
+    adj_old: adjustments.map((a) => String(a.adjustment.oldMinor)),
+    adj_new: adjustments.map((a) => String(a.adjustment.newMinor)),
+    adj_reason: adjustments.map((a) => a.adjustment.reason)
   })
   const { rows } = await db.executeQuery<{ n: number, id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint }>(CompiledQuery.raw(INSERT_ORDERS.text, parameters))
   const stored = new Array<InsertedOrder | undefined>(orders.length).fill(undefined)
@@ -341,6 +391,18 @@ const readOrder = batchedRead(ORDERS_BY_REF_NO, (key: { merchantId: bigint, refN
 /** This merchant's order by RefNo (another merchant's order is simply not found). */
 export async function findOrderByRefNo (db: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<StoredOrder | undefined> {
   return await readOrder(db, { merchantId, refNo })
+}
+
+/** This merchant's order by its id. */
+export async function findOrderById (db: Kysely<Database>, merchantId: bigint, orderId: bigint): Promise<StoredOrder | undefined> {
+  const row = await db.selectFrom('orders').select('ref_no').where('id', '=', orderId).where('merchant_id', '=', merchantId).executeTakeFirst()
+  return row === undefined ? undefined : await findOrderByRefNo(db, merchantId, row.ref_no)
+}
+
+/** Whether this merchant has an order with this RefNo. */
+export async function hasOrder (db: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<boolean> {
+  const row = await db.selectFrom('orders').select('id').where('merchant_id', '=', merchantId).where('ref_no', '=', refNo).executeTakeFirst()
+  return row !== undefined
 }
 
 function toStoredOrder (row: OrderRow): StoredOrder {

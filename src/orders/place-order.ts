@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
+import { requirePrivileges, type MerchantUser } from '../auth/privileges.js'
 import type { CatalogCache } from '../catalog/catalog-cache.js'
 import { incrementPromotionUses, loadCatalogForCart } from '../catalog/catalog-store.js'
 import { keepsStock, reserveInventory } from '../catalog/inventory.js'
 import { tryToMinor } from '../catalog/money.js'
 import { priceCart, type Cart, type CartLine, type PricedCart } from '../catalog/pricing.js'
 import type { Clock } from '../clock.js'
+import { applyLevelPrices } from '../customers/customer-levels.js'
 import { createOrderCustomer, readOrderContext, type NewCustomer, type OrderCustomer } from '../customers/customer-store.js'
 import type { Database } from '../db/schema.js'
 import { businessError, type FieldError } from '../errors.js'
@@ -13,16 +15,35 @@ import type { Log } from '../logger.js'
 import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
 import type { PaymentOutcome, PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
-import type { Order } from './order-schema.js'
-import { holdForCustomerReview, openedReview, type PlaceOrderHooks } from './place-order-hooks.js'
+import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
+import { holdForCustomerReview, openedReview } from './customer-review.js'
+import { idempotent, type PlacedOrder } from './idempotency.js'
+import { sessionActor } from './order-actor.js'
 import { placementEvents } from './order-events.js'
+import { orderAdjustments, planOrder, type OrderPlan, type PricingPlan, type StaffPlan } from './order-plan.js'
+import type { Order } from './order-schema.js'
 import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
-import { toWireOrder } from './wire-order.js'
 
-export type PlaceOrderDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, publicUrl: string, catalogCache?: CatalogCache }
+export type { PlacedOrder } from './idempotency.js'
 
-/** Builds the pricing cart from a validated Order; amounts that do not fit the currency are field errors. */
-function toCart (order: Order, now: Date): { cart: Cart, errors: FieldError[] } {
+/** `idempotencyKey`: the key of the idempotency fingerprints (src/derived-keys.ts), not a client's key. */
+export type PlaceOrderDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, publicUrl: string, catalogCache?: CatalogCache, idempotencyKey: Buffer }
+
+/** One order to place, as the RPC methods receive it (validated). */
+export type PlaceOrderInput = {
+  merchant: Merchant
+  order: Order
+  /** a client's key: a retry with it answers the first answer, never a second order (SPEC §5) */
+  idempotencyKey?: string | undefined
+} & (
+  /** placeOrder: the merchant's API session (no user), or a merchant user's session */
+  | { user?: MerchantUser | undefined, assisted?: undefined }
+  /** placeAssistedOrder: a merchant user places it on a customer's behalf, with what they add */
+  | { user: MerchantUser, assisted: AssistedRequest }
+)
+
+/** Builds the pricing cart from a validated Order and its pricing plan; amounts that do not fit the currency are field errors. */
+function toCart (order: Order, now: Date, plan: PricingPlan): { cart: Cart, errors: FieldError[] } {
   const errors: FieldError[] = []
   const minor = (amount: number, path: string, code: string): bigint | undefined => {
     const parsed = tryToMinor(amount, order.Currency)
@@ -33,13 +54,15 @@ function toCart (order: Order, now: Date): { cart: Cart, errors: FieldError[] } 
   const lines = order.Items.map((item, index): CartLine => {
     const custom = item.Price === undefined ? undefined : minor(item.Price.Amount, `Items.${index}.Price.Amount`, 'ORDER_PRODUCT_PRICE_TYPE_CUSTOM_INVALID')
     const trialPrice = item.Trial === undefined ? undefined : minor(item.Trial.Price ?? 0, `Items.${index}.Trial.Price`, 'ORDER_TRIAL_INVALID')
+    const manualDiscount = plan.lineDiscounts.get(index)
     return {
       code: item.Code,
       quantity: item.Quantity,
       priceOptions: item.PriceOptions,
       ...(custom !== undefined ? { customAmountMinor: custom } : {}),
       ...(item.CrossSell !== undefined ? { crossSell: { parentCode: item.CrossSell.ParentCode, campaignCode: item.CrossSell.CampaignCode } } : {}),
-      ...(item.Trial !== undefined && trialPrice !== undefined ? { trial: { periodDays: item.Trial.Period, priceMinor: trialPrice } } : {})
+      ...(item.Trial !== undefined && trialPrice !== undefined ? { trial: { periodDays: item.Trial.Period, priceMinor: trialPrice } } : {}),
+      ...(manualDiscount !== undefined ? { manualDiscount } : {})
     }
   })
   const shippingMethodCode = order.DeliveryInformation?.ShippingMethod?.Code
@@ -52,7 +75,9 @@ function toCart (order: Order, now: Date): { cart: Cart, errors: FieldError[] } 
       lines,
       promotionCodes: order.Promotions,
       ...(shippingMethodCode !== undefined ? { shippingMethodCode } : {}),
-      now
+      now,
+      ...(plan.orderDiscount !== undefined ? { orderDiscount: plan.orderDiscount } : {}),
+      ...(plan.allowUnpublished ? { allowUnpublished: true } : {})
     }
   }
 }
@@ -87,11 +112,12 @@ function toStoredItems (priced: PricedCart, order: Order): StoredOrderItem[] {
 }
 
 /**
- * Prices the Order as placeOrder will (quote uses this very function): the cart from the Order,
- * the catalog it needs, `priceCart`, and the delivery rule. Reads only; refusals are thrown.
+ * Prices the Order as placeOrder will (quote uses this very function): the cart from the Order
+ * and its pricing plan (level prices, staff discounts), the catalog it needs, `priceCart`, and
+ * the delivery rule. Reads only; refusals are thrown.
  */
-export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db' | 'catalogCache'>, merchant: Merchant, order: Order, now: Date, hooks: PlaceOrderHooks = {}, catalogVersion?: bigint): Promise<PricedCart> {
-  const { cart, errors } = toCart(order, now)
+export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db' | 'catalogCache'>, merchant: Merchant, order: Order, now: Date, plan: PricingPlan, catalogVersion?: bigint): Promise<PricedCart> {
+  const { cart, errors } = toCart(order, now, plan)
   if (errors.length > 0) throw businessError(errors)
 
   const request = {
@@ -104,7 +130,7 @@ export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db' | 'catalogCach
   const catalog = deps.catalogCache !== undefined
     ? await deps.catalogCache.load(deps.db, merchant.id, request, catalogVersion)
     : await loadCatalogForCart(deps.db, merchant.id, request)
-  const pricing = priceCart(hooks.catalog?.(catalog) ?? catalog, { ...(hooks.cart?.(cart) ?? cart), promotionUses: catalog.promotionUses })
+  const pricing = priceCart(applyLevelPrices(catalog, plan.level), { ...cart, promotionUses: catalog.promotionUses })
   if (!pricing.ok) throw businessError(pricing.errors)
   const priced = pricing.cart
 
@@ -115,107 +141,161 @@ export async function priceOrder (deps: Pick<PlaceOrderDeps, 'db' | 'catalogCach
 }
 
 /**
- * placeOrder (SPEC §4): price the Order from this merchant's catalog in minor units, resolve the
- * customer, run the payment strategy of PaymentDetails.Type and store order, lines and payment
- * atomically. Returns the stored Order in 2Checkout's shape. A refusal stores nothing; a declined
- * payment is stored (PENDING, Errors.PAYMENT_ERROR) as 2Checkout does. `hooks` are the assisted
- * sale's (customer level, staff discounts, payment not required).
+ * placeOrder (SPEC §4, §5): one use case for the merchant's API orders, a merchant user's
+ * placeOrder and the assisted sale (placeAssistedOrder). Plans the order (`planOrder`: the
+ * customer, their level, staff discounts, a replacement), prices it from this merchant's catalog
+ * in minor units, runs the payment strategy of PaymentDetails.Type (or none, for a replacement
+ * whose payment is not required) and stores order, lines, payment, history and what the plan
+ * adds atomically. Answers the stored order. A refusal stores nothing; a declined payment is
+ * stored (PENDING, Errors.PAYMENT_ERROR) as 2Checkout does. With `idempotencyKey`, a retry
+ * answers the first answer (src/orders/idempotency.ts).
  *
  * Most orders (a card or another payment that needs no database work, no coupon, no stock) are
  * stored by ONE statement after one read: no transaction round trips. The rest run in a
  * transaction (coupon uses, stock reservations and database-backed payments stay atomic with
- * the order). Both paths store the same rows through `insertOrder`.
+ * the order). Both paths store the same rows through `insertOrder`, which writes the plan's
+ * parts (who placed it, the adjustments, the idempotency key) in the order's own statement.
  */
-export async function placeOrder (deps: PlaceOrderDeps, merchant: Merchant, order: Order, log: Log, hooks: PlaceOrderHooks = {}): Promise<Record<string, unknown>> {
-  const now = deps.clock.now()
-  const billing = order.BillingDetails
-  // The shopper as the order names them, created with the order when new.
-  const shopper: NewCustomer = {
-    customerReference: order.CustomerReference === undefined ? null : BigInt(order.CustomerReference),
-    firstName: billing.FirstName,
-    lastName: billing.LastName,
-    email: billing.Email,
-    company: billing.Company ?? null
-  }
-  const context = await readOrderContext(deps.db, merchant.id, hooks.customer === undefined ? shopper : undefined)
-  const priced = await priceOrder(deps, merchant, order, now, hooks, context.catalogVersion)
-  const type = order.PaymentDetails.Type
-  // The registry is keyed by type, so this strategy's details are the ones of `type`.
-  const strategy = PAYMENT_STRATEGIES[type] as unknown as PaymentStrategy
-  const gatewayDeps = { clock: deps.clock, gateway: deps.gateway, publicUrl: deps.publicUrl }
-  const request = { merchant, order, details: order.PaymentDetails, priced, amountMinor: priced.grossDiscountedPrice, currency: order.Currency }
-
-  const store = async (db: Kysely<Database>, customer: OrderCustomer | NewCustomer, paid: PaymentOutcome) => {
-    const { outcome, nextStatus } = await holdForCustomerReview(db, 'id' in customer ? customer : { fraudReview: false }, paid)
-    const record = storedRecord(merchant, order, priced, outcome, now, customer.customerReference, hooks)
-    const ids = await insertOrder(db, {
-      ...record,
-      merchantId: merchant.id,
-      customer: 'id' in customer ? { id: customer.id } : { create: customer },
-      events: placementEvents({ at: now, actor: `merchant:${merchant.code}`, status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason }),
-      payment: {
-        type,
-        status: outcome.paymentStatus,
-        amountMinor: request.amountMinor,
-        currency: order.Currency,
-        card: outcome.card,
-        processorReference: outcome.processorReference,
-        declineReason: outcome.declineReason,
-        details: outcome.details
-      },
-      storedCard: outcome.storedCard,
-      fraudReview: openedReview(outcome, nextStatus)
-    })
-    return ids === undefined ? undefined : { stored: { ...record, ...ids }, outcome }
-  }
-
-  let placed: { stored: StoredOrder, outcome: PaymentOutcome }
-  if (strategy.database === 'none' && !hasHooks(hooks) && priced.promotions.length === 0 && !keepsStock(priced.lines)) {
-    // One statement, no transaction: the customer (created with the order when new), the order,
-    // its lines, payment, history and kept card. The payment itself touches no database.
-    const paid = await strategy.pay(gatewayDeps, request)
-    let customer: OrderCustomer | undefined = context.customer
-    for (let attempt = 1; ; attempt++) {
-      const result = await store(deps.db, customer ?? shopper, paid)
-      if (result !== undefined) { placed = result; break }
-      // A racing first order of the same shopper created the customer: use it, store again.
-      if (attempt === 3) throw new Error('the order\'s new customer exists but cannot be read')
-      customer = (await readOrderContext(deps.db, merchant.id, shopper)).customer
-    }
-  } else {
-    placed = await deps.db.transaction().execute(async (trx) => {
-      // Coupon uses are counted only when the order is placed, atomically against max_uses, and
-      // before the payment runs, so a used-up coupon refuses the order without charging it.
-      const used = await incrementPromotionUses(trx, merchant.id, priced.promotions.map((p) => p.code))
-      if (used.exhausted.length > 0) {
-        throw businessError(used.exhausted.map((code) => ({
-          path: `Promotions.${order.Promotions.findIndex((c) => c.toUpperCase() === code.toUpperCase())}`,
-          error_code: 'PROMOTION_CODE_INVALID',
-          message: `promotion ${code} has no uses left`
-        })))
-      }
-      // Stock is reserved before the payment runs: an order that cannot be filled is never charged.
-      const reservation = await reserveInventory(trx, merchant.id, priced.lines)
-      const customer = await (hooks.customer?.(trx) ?? context.customer ?? createOrderCustomer(trx, merchant.id, shopper))
-      const paid = hooks.pay?.(priced) ?? (strategy.database === 'none'
-        ? await strategy.pay(gatewayDeps, request)
-        : await strategy.pay({ ...gatewayDeps, trx, customerId: customer.id }, request))
-      const result = await store(trx, customer, paid)
-      if (result === undefined) throw new Error('an order of a known customer was not stored')
-      await reservation.settle(result.stored.id, result.outcome.paymentStatus === 'DECLINED')
-      await hooks.placed?.(trx, { orderId: result.stored.id, priced })
-      return result
-    })
-  }
-  const { stored } = placed
-  log.info({ refNo: String(stored.refNo), status: stored.status, paymentType: type, amountMinor: String(request.amountMinor), currency: order.Currency }, 'order placed')
-  return toWireOrder(stored)
+export async function placeOrder (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log): Promise<PlacedOrder> {
+  const key = input.idempotencyKey
+  if (key === undefined) return { kind: 'order', order: await place(deps, input, log, undefined) }
+  // The parsed Order (and Assisted), not the raw params: the fingerprint sees only known fields.
+  const request = input.assisted === undefined
+    ? { method: 'placeOrder', params: { Order: input.order } }
+    : { method: 'placeAssistedOrder', params: { Order: input.order, Assisted: input.assisted } }
+  return await idempotent(deps, { merchantId: input.merchant.id, key, ...request }, async (claimed) => await place(deps, input, log, claimed))
 }
 
-const hasHooks = (hooks: PlaceOrderHooks): boolean => Object.values(hooks).some((hook) => hook !== undefined)
+async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, idempotencyKey: string | undefined): Promise<StoredOrder> {
+  try {
+    const { merchant, order, user } = input
+    const now = deps.clock.now()
+    // Staff pricing and what the sale adds only on placeAssistedOrder; a user's plain placeOrder
+    // is priced as the merchant's own (the customer's level and B2B apply to both).
+    const plan = await planOrder(deps.db, merchant, input.assisted === undefined ? undefined : input.user, order, input.assisted)
+    const billing = order.BillingDetails
+    // The shopper as the order names them, created with the order when new.
+    const shopper: NewCustomer = {
+      customerReference: order.CustomerReference === undefined ? null : BigInt(order.CustomerReference),
+      firstName: billing.FirstName,
+      lastName: billing.LastName,
+      email: billing.Email,
+      company: billing.Company ?? null
+    }
+    const planned: OrderCustomer | undefined = plan.customer === undefined ? undefined : { id: plan.customer.id, customerReference: plan.customer.customerReference, fraudReview: plan.customer.fraudReview }
+    const context = await readOrderContext(deps.db, merchant.id, planned === undefined ? shopper : undefined)
+    const priced = await priceOrder(deps, merchant, order, now, plan.pricing, context.catalogVersion)
+    await requireFreeOrderPrivilege(deps, merchant, user, order, plan, priced, now, context.catalogVersion)
+    const type = order.PaymentDetails.Type
+    // The registry is keyed by type, so this strategy's details are the ones of `type`.
+    const strategy = PAYMENT_STRATEGIES[type] as unknown as PaymentStrategy
+    const gatewayDeps = { clock: deps.clock, gateway: deps.gateway, publicUrl: deps.publicUrl }
+    const request = { merchant, order, details: order.PaymentDetails, priced, amountMinor: priced.grossDiscountedPrice, currency: order.Currency }
+    const notRequired = plan.staff?.paymentNotRequired
+    const staff = plan.staff === undefined ? {} : { placedByUserId: plan.staff.userId, adjustments: orderAdjustments(priced, plan.staff) }
 
-/** The order's row data (everything but ids) from the priced cart and the payment outcome. */
-function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, outcome: PaymentOutcome, now: Date, customerReference: bigint | null, hooks: PlaceOrderHooks): Omit<StoredOrder, 'id' | 'refNo' | 'orderNo'> {
+    const store = async (db: Kysely<Database>, customer: OrderCustomer | NewCustomer, paid: PaymentOutcome): Promise<StoredOrder | undefined> => {
+      const { outcome, nextStatus } = await holdForCustomerReview(db, 'id' in customer ? customer : { fraudReview: false }, paid)
+      const record = storedRecord(merchant, order, priced, outcome, now, customer.customerReference, plan.staff)
+      const ids = await insertOrder(db, {
+        ...record,
+        merchantId: merchant.id,
+        customer: 'id' in customer ? { id: customer.id } : { create: customer },
+        events: placementEvents({ at: now, placedBy: sessionActor(merchant, user), status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason }),
+        payment: {
+          type,
+          status: outcome.paymentStatus,
+          amountMinor: request.amountMinor,
+          currency: order.Currency,
+          card: outcome.card,
+          processorReference: outcome.processorReference,
+          declineReason: outcome.declineReason,
+          details: outcome.details
+        },
+        storedCard: outcome.storedCard,
+        fraudReview: openedReview(outcome, nextStatus),
+        ...staff,
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {})
+      })
+      return ids === undefined ? undefined : { ...record, id: ids.id, refNo: ids.refNo, orderNo: ids.orderNo }
+    }
+
+    let stored: StoredOrder
+    if (strategy.database === 'none' && priced.promotions.length === 0 && !keepsStock(priced.lines)) {
+      // One statement, no transaction: the customer (created with the order when new), the order,
+      // its lines, payment, history, kept card and the plan's rows. The payment touches no database.
+      const paid = notRequired !== undefined ? paymentNotRequired(notRequired) : await strategy.pay(gatewayDeps, request)
+      let customer: OrderCustomer | undefined = planned ?? context.customer
+      for (let attempt = 1; ; attempt++) {
+        const result = await store(deps.db, customer ?? shopper, paid)
+        if (result !== undefined) { stored = result; break }
+        // A racing first order of the same shopper created the customer: use it, store again.
+        if (attempt === 3) throw new Error('the order\'s new customer exists but cannot be read')
+        customer = (await readOrderContext(deps.db, merchant.id, shopper)).customer
+      }
+    } else {
+      stored = await deps.db.transaction().execute(async (trx) => {
+        // Coupon uses are counted only when the order is placed, atomically against max_uses, and
+        // before the payment runs, so a used-up coupon refuses the order without charging it.
+        const used = await incrementPromotionUses(trx, merchant.id, priced.promotions.map((p) => p.code))
+        if (used.exhausted.length > 0) {
+          throw businessError(used.exhausted.map((code) => ({
+            path: `Promotions.${order.Promotions.findIndex((c) => c.toUpperCase() === code.toUpperCase())}`,
+            error_code: 'PROMOTION_CODE_INVALID',
+            message: `promotion ${code} has no uses left`
+          })))
+        }
+        // Stock is reserved before the payment runs: an order that cannot be filled is never charged.
+        const reservation = await reserveInventory(trx, merchant.id, priced.lines)
+        const customer = planned ?? context.customer ?? await createOrderCustomer(trx, merchant.id, shopper)
+        const paid = notRequired !== undefined
+          ? paymentNotRequired(notRequired)
+          : strategy.database === 'none'
+            ? await strategy.pay(gatewayDeps, request)
+            : await strategy.pay({ ...gatewayDeps, trx, customerId: customer.id }, request)
+        const result = await store(trx, customer, paid)
+        if (result === undefined) throw new Error('an order of a known customer was not stored')
+        await reservation.settle(result.id, paid.paymentStatus === 'DECLINED')
+        return result
+      })
+    }
+    const placedLog = input.assisted === undefined ? log : log.child({ userId: String(input.user.id) })
+    placedLog.info({ refNo: String(stored.refNo), status: stored.status, paymentType: type, amountMinor: String(request.amountMinor), currency: order.Currency }, 'order placed')
+    return stored
+  } catch (err) {
+    throw mapAssistedError(err)
+  }
+}
+
+/**
+ * A total that staff discounts, price overrides or a customer level bring to 0 (from above 0), in
+ * any mix, is a free order: like a "payment not required" replacement it needs
+ * REPLACEMENT_ORDERS when a staff user places it (on placeAssistedOrder or plain placeOrder; the
+ * merchant's own API session is the merchant). Checked before anything is written; priced by the
+ * same code as the order itself.
+ */
+async function requireFreeOrderPrivilege (deps: PlaceOrderDeps, merchant: Merchant, user: MerchantUser | undefined, order: Order, plan: OrderPlan, priced: PricedCart, now: Date, catalogVersion: bigint | undefined): Promise<void> {
+  if (user === undefined || plan.unadjustedPricing === undefined || user.privileges.includes('REPLACEMENT_ORDERS')) return
+  if (priced.grossDiscountedPrice !== 0n) return
+  const before = await priceOrder(deps, merchant, order, now, plan.unadjustedPricing, catalogVersion)
+  if (before.grossDiscountedPrice > 0n) requirePrivileges(user, ['REPLACEMENT_ORDERS'])
+}
+
+/** A replacement order whose payment is not required: COMPLETE, no charge, linked to the original. */
+function paymentNotRequired (notRequired: NonNullable<StaffPlan['paymentNotRequired']>): PaymentOutcome {
+  return {
+    status: 'COMPLETE',
+    approveStatus: 'OK',
+    vendorApproveStatus: 'OK',
+    paymentStatus: 'NOT_REQUIRED',
+    errors: null,
+    paymentMethod: null,
+    details: { paymentNotRequired: { originalRefNo: notRequired.originalRefNo, reason: notRequired.reason } }
+  }
+}
+
+/** The order's row data (everything but ids) from the priced cart, the payment outcome and the plan's staff part. */
+function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, outcome: PaymentOutcome, now: Date, customerReference: bigint | null, staff: StaffPlan | undefined): Omit<StoredOrder, 'id' | 'refNo' | 'orderNo'> {
   const billing = order.BillingDetails
   const type = order.PaymentDetails.Type
   const shippingCode = priced.shipping?.methodCode
@@ -260,7 +340,7 @@ function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, out
       ...(order.ExtraInformation !== undefined ? { ExtraInformation: order.ExtraInformation } : {}),
       ...(outcome.fraud !== undefined ? { FraudReview: { Status: outcome.fraud.status, Reason: outcome.fraud.reason } } : {}),
       ...outcome.extra,
-      ...hooks.extra
+      ...(staff !== undefined ? { ExtraInformation: staff.extraInformation } : {})
     },
     orderDate: now,
     finishDate: outcome.status === 'COMPLETE' ? now : null,

@@ -2,19 +2,17 @@ import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import { fromMinor } from '../catalog/money.js'
 import type { Clock } from '../clock.js'
-import { saveStoredCard } from '../customers/stored-cards.js'
 import type { Database } from '../db/schema.js'
-import { recordOrderEvents } from '../orders/order-events.js'
-import { applyStatusChange, lockOrder, type StatusChange } from '../orders/order-transitions.js'
 import { saltOfToken, type PageKind, type PaymentPage } from './payment-page-token.js'
 import { paymentCardOf, type PaymentCard } from './payment-strategy.js'
 import type { PaymentGateway } from './sandbox-processor.js'
 
 // The shopper's side of a payment that needs a page: 3-D Secure (cards and wallet tokens) and
-// redirect providers (PayPal, iDEAL, …). The HTTP routes (src/http/sandbox-routes.ts) render
-// and call these; nothing here knows HTTP. Tokens are single use and expire
-// (PAYMENT_PAGE_TTL_MS); the order row is locked and its status checked, so a second submit
-// of the same page changes nothing.
+// redirect providers (PayPal, iDEAL, …): finding a page by its token, whether it can still be
+// used, what it shows, and what the gateway says when the shopper submits it. The HTTP routes
+// (src/http/sandbox-routes.ts) render and call these; nothing here knows HTTP, nor orders: the
+// order's move is src/orders/payment-returns.ts's, which locks the order, re-reads the page
+// here and settles it. Tokens are single use and expire (PAYMENT_PAGE_TTL_MS).
 
 export type { PageKind }
 export type PageAction = 'complete' | 'cancel'
@@ -22,9 +20,24 @@ export type PageRefusal = 'UNKNOWN' | 'USED' | 'EXPIRED'
 
 export type PaymentPageDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, /** derives the tokens (src/payments/payment-page-token.ts) */ pageKey: Buffer }
 
-const DETAILS_KEY: Record<PageKind, 'threeDs' | 'redirect'> = { '3DS': 'threeDs', REDIRECT: 'redirect' }
+/** Where payments.details keeps each kind of page. */
+export const PAGE_DETAILS_KEY: Record<PageKind, 'threeDs' | 'redirect'> = { '3DS': 'threeDs', REDIRECT: 'redirect' }
 
-type PageRow = {
+/**
+ * The page a payment still waits on: PENDING, with a 3-D Secure or redirect page no shopper
+ * has used. A page used (passed, declined, cancelled) or a payment without a page: undefined.
+ */
+export function waitingPage (payment: { status: string, details: unknown }): PageKind | undefined {
+  if (payment.status !== 'PENDING') return undefined
+  const details = payment.details as Record<string, unknown>
+  for (const kind of Object.keys(PAGE_DETAILS_KEY) as PageKind[]) {
+    const page = details[PAGE_DETAILS_KEY[kind]] as { usedAt?: unknown } | null | undefined
+    if (page !== undefined && page !== null && page.usedAt === undefined) return kind
+  }
+  return undefined
+}
+
+export type PageRow = {
   orderId: bigint
   refNo: bigint
   paymentType: string
@@ -43,12 +56,13 @@ const PAGE_TOKEN = /^[A-Za-z0-9_-]{1,128}$/
 // such pages expire within PAYMENT_PAGE_TTL_MS of the upgrade.
 const LEGACY_TOKEN = /^[\w-]{32}$/
 
-async function findPage (db: Kysely<Database>, pageKey: Buffer, kind: PageKind, token: string): Promise<PageRow | undefined> {
+/** The payment page of this token and its order, or undefined (an unknown token or kind). */
+export async function findPaymentPage (db: Kysely<Database>, pageKey: Buffer, kind: PageKind, token: string): Promise<PageRow | undefined> {
   // Tokens are base64url (newPaymentPage). Anything else is unknown without asking the database,
   // which refuses U+0000 with an error (a 500 carrying PostgreSQL's message) and would compare a
   // lone surrogate as U+FFFD.
   if (!PAGE_TOKEN.test(token)) return undefined
-  const key = DETAILS_KEY[kind]
+  const key = PAGE_DETAILS_KEY[kind]
   const salt = saltOfToken(pageKey, kind, token)
   const legacy = salt === undefined && LEGACY_TOKEN.test(token) ? createHash('sha256').update(token).digest('hex') : undefined
   if (salt === undefined && legacy === undefined) return undefined
@@ -79,7 +93,8 @@ async function findPage (db: Kysely<Database>, pageKey: Buffer, kind: PageKind, 
   }
 }
 
-function refusal (row: PageRow | undefined, now: Date): PageRefusal | undefined {
+/** Why the page cannot be used now (unknown, used, expired), or undefined when it can. */
+export function pageRefusal (row: PageRow | undefined, now: Date): PageRefusal | undefined {
   if (row === undefined) return 'UNKNOWN'
   if (row.page.usedAt !== undefined || row.orderStatus !== 'PENDING' || row.paymentStatus !== 'PENDING') return 'USED'
   if (new Date(row.page.expiresAt).getTime() <= now.getTime()) return 'EXPIRED'
@@ -91,8 +106,8 @@ export async function describePaymentPage (deps: PaymentPageDeps, kind: PageKind
   | { ok: true, refNo: string, merchantName: string, amount: string, currency: string, paymentType: string, card: string | null }
   | { ok: false, reason: PageRefusal }
 > {
-  const row = await findPage(deps.db, deps.pageKey, kind, token)
-  const refused = refusal(row, deps.clock.now())
+  const row = await findPaymentPage(deps.db, deps.pageKey, kind, token)
+  const refused = pageRefusal(row, deps.clock.now())
   if (refused !== undefined || row === undefined) return { ok: false, reason: refused ?? 'UNKNOWN' }
   return {
     ok: true,
@@ -112,76 +127,47 @@ export function withRefNo (url: string, refNo: bigint): string {
   return target.toString()
 }
 
+/** What the payment row becomes when the page is settled. */
+export type PagePayment = { status: 'APPROVED' | 'DECLINED' | 'CANCELED', processorReference?: string, declineReason?: string, details: Record<string, unknown> }
+
+/** The gateway's answer to a submitted page, with where the shopper's browser goes next. */
+export type PageSettlement =
+  | { outcome: 'CANCELED', location: string, payment: PagePayment }
+  | { outcome: 'DECLINED', location: string, reason: string, payment: PagePayment }
+  | {
+    outcome: 'APPROVED'
+    location: string
+    payment: PagePayment
+    /** the sandbox fraud rule held the authorized payment for review */
+    fraudReview?: string
+    /** the card to keep for the customer (an authenticated card payment, not held) */
+    card?: { card: PaymentCard, holderName: string, processorToken: string }
+  }
+
 /**
- * The shopper completed or cancelled the page. Returns where to send their browser, or why
- * nothing happened (unknown, already used or expired token: no state change).
+ * Settles a usable page (pageRefusal said nothing) the shopper completed or cancelled: asks the
+ * gateway (a redirect completed, a 3-D Secure card authorized) and answers the payment's new
+ * state, the page marked used. Call it once the order is locked; it writes nothing.
  */
-export async function finishPaymentPage (deps: PaymentPageDeps, kind: PageKind, token: string, action: PageAction): Promise<
-  | { ok: true, location: string, status: string }
-  | { ok: false, reason: PageRefusal }
-> {
-  const found = await findPage(deps.db, deps.pageKey, kind, token)
-  if (found === undefined) return { ok: false, reason: 'UNKNOWN' }
-  return await deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now()
-    const order = await lockOrder(trx, found.orderId)
-    // Read again under the lock: a concurrent submit may have used the page meanwhile.
-    const row = await findPage(trx, deps.pageKey, kind, token)
-    const refused = refusal(row, now)
-    if (order === undefined || row === undefined || refused !== undefined) return { ok: false as const, reason: refused ?? 'UNKNOWN' }
-    const key = DETAILS_KEY[kind]
-    const usedDetails = { ...row.details, [key]: { ...row.page, usedAt: now.toISOString() } }
-    const actor = 'shopper'
+export async function settlePaymentPage (deps: Pick<PaymentPageDeps, 'gateway'>, kind: PageKind, row: PageRow, action: PageAction, now: Date): Promise<PageSettlement> {
+  const usedDetails = { ...row.details, [PAGE_DETAILS_KEY[kind]]: { ...row.page, usedAt: now.toISOString() } }
+  const returnTo = withRefNo(row.page.returnUrl, row.refNo)
+  const cancelTo = withRefNo(row.page.cancelUrl, row.refNo)
+  if (action === 'cancel') return { outcome: 'CANCELED', location: cancelTo, payment: { status: 'CANCELED', details: usedDetails } }
 
-    if (action === 'cancel') {
-      await applyStatusChange(trx, order, {
-        to: 'CANCELED',
-        event: kind === '3DS' ? 'THREE_DS_CANCELED' : 'REDIRECT_CANCELED',
-        actor,
-        at: now,
-        payment: { status: 'CANCELED', details: usedDetails }
-      })
-      return { ok: true as const, location: withRefNo(row.page.cancelUrl, order.refNo), status: 'CANCELED' }
-    }
+  if (kind === 'REDIRECT') {
+    const done = await deps.gateway.completeRedirect({ type: row.paymentType, reference: String(row.refNo), amountMinor: row.amountMinor, currency: row.currency })
+    return { outcome: 'APPROVED', location: returnTo, payment: { status: 'APPROVED', details: { ...usedDetails, ...(done.paymentToken !== undefined ? { paymentToken: done.paymentToken } : {}) } } }
+  }
 
-    if (kind === 'REDIRECT') {
-      const done = await deps.gateway.completeRedirect({ type: order.paymentType, reference: String(order.refNo), amountMinor: row.amountMinor, currency: row.currency })
-      await applyStatusChange(trx, order, {
-        to: 'AUTHRECEIVED',
-        event: 'REDIRECT_COMPLETED',
-        actor,
-        at: now,
-        payment: { status: 'APPROVED', details: { ...usedDetails, ...(done.paymentToken !== undefined ? { paymentToken: done.paymentToken } : {}) } }
-      })
-      return { ok: true as const, location: withRefNo(row.page.returnUrl, order.refNo), status: 'AUTHRECEIVED' }
-    }
-
-    const holderName = typeof row.details.holderName === 'string' ? row.details.holderName : ''
-    const cardToken = typeof row.details.paymentToken === 'string' ? row.details.paymentToken : ''
-    const result = await deps.gateway.authorizeCard({ cardToken, holderName, amountMinor: row.amountMinor, currency: row.currency, authenticated: true })
-    if (result.outcome !== 'APPROVED') {
-      const reason = result.outcome === 'DECLINED' ? result.reason : '3-D Secure authentication failed'
-      await applyStatusChange(trx, order, {
-        to: 'PENDING',
-        event: 'THREE_DS_DECLINED',
-        actor,
-        at: now,
-        detail: { reason },
-        errors: { PAYMENT_ERROR: reason },
-        payment: { status: 'DECLINED', declineReason: reason, processorReference: result.reference, details: usedDetails }
-      })
-      return { ok: true as const, location: withRefNo(row.page.cancelUrl, order.refNo), status: 'PENDING' }
-    }
-    const paid = { ...usedDetails, paymentToken: result.cardToken }
-    const change: StatusChange = result.fraudReview !== undefined
-      ? { to: 'PENDING', event: 'THREE_DS_PASSED', actor, at: now, fraudStatus: 'OPEN', extra: { ...order.extra, FraudReview: { Status: 'OPEN', Reason: result.fraudReview } }, payment: { status: 'APPROVED', processorReference: result.reference, details: paid } }
-      : { to: 'AUTHRECEIVED', event: 'THREE_DS_PASSED', actor, at: now, payment: { status: 'APPROVED', processorReference: result.reference, details: paid } }
-    await applyStatusChange(trx, order, change)
-    if (result.fraudReview !== undefined) {
-      await recordOrderEvents(trx, [{ orderId: order.id, at: now, fromStatus: 'PENDING', toStatus: 'PENDING', event: 'FRAUD_REVIEW_OPENED', actor: 'system:fraud-rules', detail: { reason: result.fraudReview } }])
-    } else if (row.card !== null && order.customerId !== null) {
-      await saveStoredCard(trx, { merchantId: order.merchantId, customerId: order.customerId, ...row.card, holderName, processorToken: result.cardToken, at: now })
-    }
-    return { ok: true as const, location: withRefNo(row.page.returnUrl, order.refNo), status: change.to }
-  })
+  const holderName = typeof row.details.holderName === 'string' ? row.details.holderName : ''
+  const cardToken = typeof row.details.paymentToken === 'string' ? row.details.paymentToken : ''
+  const result = await deps.gateway.authorizeCard({ cardToken, holderName, amountMinor: row.amountMinor, currency: row.currency, authenticated: true })
+  if (result.outcome !== 'APPROVED') {
+    const reason = result.outcome === 'DECLINED' ? result.reason : '3-D Secure authentication failed'
+    return { outcome: 'DECLINED', location: cancelTo, reason, payment: { status: 'DECLINED', declineReason: reason, processorReference: result.reference, details: usedDetails } }
+  }
+  const payment: PagePayment = { status: 'APPROVED', processorReference: result.reference, details: { ...usedDetails, paymentToken: result.cardToken } }
+  if (result.fraudReview !== undefined) return { outcome: 'APPROVED', location: returnTo, payment, fraudReview: result.fraudReview }
+  return { outcome: 'APPROVED', location: returnTo, payment, ...(row.card !== null ? { card: { card: row.card, holderName, processorToken: result.cardToken } } : {}) }
 }

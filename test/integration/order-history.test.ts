@@ -105,9 +105,8 @@ t.test('the history of an assisted order with staff discounts lists each adjustm
   ], 'decimals in the order currency, as the order shows them')
   t.equal(o.GrossDiscountedPrice, 84.6, '94.00 less 10 %')
   t.equal(history.Events.length, 1)
-  // Who placed it: the merchant API kind until the placement records its staff user (then USER).
-  t.match(history.Events[0], { At: at, FromStatus: null, Status: 'AUTHRECEIVED', Event: 'PLACED', Actor: { Type: /^(MERCHANT_API|USER)$/ }, Reason: null })
-  if (history.Events[0].Actor.Type === 'USER') t.same(history.Events[0].Actor, { Type: 'USER', ...agent })
+  t.match(history.Events[0], { At: at, FromStatus: null, Status: 'AUTHRECEIVED', Event: 'PLACED', Reason: null })
+  t.same(history.Events[0].Actor, { Type: 'USER', ...agent }, 'placed by the staff user whose session placed it')
   t.same(history.Notifications, [], 'no IPN settings: no notification')
 })
 
@@ -140,6 +139,21 @@ t.test('the history of a fraud-flagged order shows the review opened by the rule
     ClosedAt: gmdate(ta.clock.now()),
     Note: 'called the shopper'
   })
+  t.same(closed.Events.slice(2), [
+    { At: gmdate(ta.clock.now()), FromStatus: 'PENDING', Status: 'AUTHRECEIVED', Event: 'FRAUD_REVIEW_OKAY', Actor: { Type: 'USER', UserId: await userId(ta, m, 'agent1'), Username: 'agent1' }, Reason: 'called the shopper' }
+  ], 'the review\'s end is an event of its own, by the user, with the note as reason')
+})
+
+t.test('a fraud-flagged order placed by a staff user: PLACED is the user\'s, the opened review the fraud rules\'', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await staffMerchant(ta)
+  const held = await ta.rpc('placeOrder', [m.staffSession, withCard(testCardOrder(), { HolderName: 'FRAUD REVIEW' })])
+  t.match(held.result, { Status: 'PENDING', FraudReview: { Status: 'OPEN' } }, JSON.stringify(held.error))
+  const history = (await ta.rpc('getOrderHistory', [m.apiSession, held.result.RefNo])).result
+  t.same(history.Events.map((e: any) => [e.Event, e.Actor]), [
+    ['PLACED', { Type: 'USER', UserId: await userId(ta, m, 'agent1'), Username: 'agent1' }],
+    ['FRAUD_REVIEW_OPENED', { Type: 'SYSTEM', Name: 'fraud-rules' }]
+  ])
 })
 
 const backends: Array<[string, () => Promise<TestDb>]> = [['PostgreSQL', createTestDb], ['the embedded backend', createEmbeddedTestDb]]

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { ConfigError, fastifyTrustProxy, loadConfig } from '../../src/config.js'
+import { PAYMENT_PAGE_TTL_MS } from '../../src/payments/payment-page-token.js'
 
 t.test('TRUST_PROXY takes false, a hop count, or proxy addresses and CIDRs', async (t) => {
   t.equal(loadConfig({}).TRUST_PROXY, false, 'unset: no proxy')
@@ -35,4 +36,10 @@ t.test("a hop count becomes a trust function: the peer and the next hops-1 entri
   t.same([0, 1, 2, 3].map((hop) => trust('203.0.113.1', hop)), [true, true, false, false])
   t.equal(fastifyTrustProxy(false), false)
   t.same(fastifyTrustProxy(['10.0.0.0/8']), ['10.0.0.0/8'])
+})
+
+t.test('ABANDONED_PAYMENT_MS: 24 h by default, never below the payment page\'s 30-minute life', async (t) => {
+  t.equal(loadConfig({}).ABANDONED_PAYMENT_MS, 86_400_000)
+  t.equal(loadConfig({ ABANDONED_PAYMENT_MS: String(PAYMENT_PAGE_TTL_MS) }).ABANDONED_PAYMENT_MS, PAYMENT_PAGE_TTL_MS, 'the page\'s life is the least')
+  t.throws(() => loadConfig({ ABANDONED_PAYMENT_MS: String(PAYMENT_PAGE_TTL_MS - 1) }), { name: 'ConfigError', message: /ABANDONED_PAYMENT_MS: / }, 'a page still usable is never canceled')
 })

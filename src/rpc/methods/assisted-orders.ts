@@ -1,19 +1,12 @@
 import { z } from 'zod'
-import { AppError, type ErrorReason } from '../../errors.js'
-import { AssistedSchema, placeAssistedOrder, quoteOrder } from '../../orders/assisted-order.js'
-import { idempotent } from '../../orders/idempotency.js'
-import { OrderSchema, validateOrder, type Order } from '../../orders/order-schema.js'
-import { openPageTokens } from '../../payments/payment-page-token.js'
+import type { ErrorReason } from '../../errors.js'
+import { AssistedSchema } from '../../orders/assisted-order.js'
+import { OrderSchema } from '../../orders/order-schema.js'
+import { placeOrder } from '../../orders/place-order.js'
+import { quoteOrder } from '../../orders/quote-order.js'
+import { toWireQuote } from '../../orders/wire-order.js'
+import { OrderParam, parseOrder, toWirePlacedOrder } from '../order-params.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
-
-const OrderParam = z.unknown().refine((v) => v !== undefined && v !== null, { message: 'Order (the order object) is required', params: { error_code: 'FIELD_REQUIRED' } })
-
-/** The Order's own rules, every violation at once (SPEC §3). */
-export function parseOrder (input: unknown, now: Date): Order {
-  const validation = validateOrder(input, now)
-  if (!validation.ok) throw new AppError('INVALID_PARAMS', { fields: validation.fields })
-  return validation.order
-}
 
 export const PRICING_ERRORS = ['ORDER_PRODUCT_CODE_INVALID', 'ORDER_PRODUCT_NOT_PUBLISHED', 'ORDER_PRODUCT_CURRENCY_INVALID', 'ORDER_PRICE_OPTION_INVALID',
   'ORDER_PRODUCT_PRICE_TYPE_CUSTOM_INVALID', 'ORDER_CROSS_SELL_INVALID', 'ORDER_TRIAL_INVALID', 'PROMOTION_CODE_INVALID', 'SHIPPING_METHOD_INVALID',
@@ -39,14 +32,10 @@ export const placeAssistedOrderMethod = defineMethod({
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_FREE_TOTAL_NOT_ZERO', 'ORDER_STATUS_INVALID', 'ORDER_NOT_FOUND', 'PAYMENT_ERROR',
     'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
   handler: async (params, ctx) => {
-    const user = ctx.user
     const order = parseOrder(params.Order, ctx.deps.clock.now())
-    const key = params.Assisted?.IdempotencyKey
-    // Stored answers hold page tokens sealed (src/payments/payment-page-token.ts): opened here, after the key's row kept it.
-    if (key === undefined) return openPageTokens(ctx.deps.pageKey, await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log))
-    const { IdempotencyKey: _key, ...assisted } = params.Assisted ?? {}
-    return openPageTokens(ctx.deps.pageKey, await idempotent(ctx.deps, ctx.merchant.id, key, 'placeAssistedOrder', { Order: order, Assisted: assisted },
-      async (bind) => await placeAssistedOrder(ctx.deps, ctx.merchant, user, order, params.Assisted, ctx.log, bind)))
+    const { IdempotencyKey: idempotencyKey, ...assisted } = params.Assisted ?? {}
+    const placed = await placeOrder(ctx.deps, { merchant: ctx.merchant, user: ctx.user, order, assisted, idempotencyKey }, ctx.log)
+    return toWirePlacedOrder(ctx.deps.pageKey, placed)
   }
 })
 
@@ -83,6 +72,6 @@ export const quoteMethod = defineMethod({
     // Staff pricing (discounts, unpublished products) only with Assisted, which needs a user's session.
     const user = params.Assisted === undefined ? undefined : ctx.user
     const order = parseOrder(params.Order, ctx.deps.clock.now())
-    return await quoteOrder(ctx.deps, ctx.merchant, user, order, params.Assisted)
+    return toWireQuote(await quoteOrder(ctx.deps, ctx.merchant, user, order, params.Assisted))
   }
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Privilege } from '../../auth/privileges.js'
-import { runOrderAction, type LifecycleAction } from '../../orders/order-lifecycle.js'
+import { runOrderAction, type LifecycleAction } from '../../orders/order-actions.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
@@ -15,7 +15,7 @@ function orderActionMethod (name: LifecycleAction, summary: string, privilege: P
     session: true,
     access: { merchantSession: true, userPrivileges: [privilege] },
     errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-    handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await runOrderAction(ctx.deps, ctx.merchant, params.RefNo, name))
+    handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await runOrderAction(ctx.deps, ctx.merchant, ctx.user, params.RefNo, name))
   })
 }
 

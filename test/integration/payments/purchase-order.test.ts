@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { sweepOverdueOrders } from '../../../src/orders/order-lifecycle.js'
+import { sweepOverdueOrders } from '../../../src/orders/order-sweeps.js'
 import { createTestApp } from '../../helpers/app.js'
 import { demoMerchant, history } from '../../helpers/payments.js'
 

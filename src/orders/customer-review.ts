@@ -1,30 +1,12 @@
 /**
- * What placeOrder does besides pricing and paying, for every order (stock, fraud review), and
- * the seams the assisted sale plugs into (customer level, staff discounts, a chosen customer,
- * payment not required, who placed it). Kept here so place-order.ts stays one readable flow.
+ * A customer flagged for fraud review holds their orders (seed 001): what placeOrder stores for
+ * the order of such a customer, and the review it opens with.
  */
 import type { Kysely } from 'kysely'
-import type { Catalog } from '../catalog/catalog-file.js'
-import type { Cart, PricedCart } from '../catalog/pricing.js'
 import type { OrderCustomer } from '../customers/customer-store.js'
 import type { Database } from '../db/schema.js'
 import type { PaymentOutcome } from '../payments/payment-strategy.js'
 import type { OrderStatus } from './order.js'
-
-export type PlaceOrderHooks = {
-  /** the catalog as this customer sees it (customer level prices) */
-  catalog?: <C extends Catalog>(catalog: C) => C
-  /** the cart with staff discounts, unpublished products allowed */
-  cart?: (cart: Cart) => Cart
-  /** the customer the order is for, instead of the CustomerReference / e-mail upsert */
-  customer?: (trx: Kysely<Database>) => Promise<OrderCustomer>
-  /** replaces the payment strategy (a replacement order whose payment is not required) */
-  pay?: (priced: PricedCart) => PaymentOutcome
-  /** order data shown on the wire (ExtraInformation with PlacedBy) */
-  extra?: Record<string, unknown>
-  /** runs in the order's transaction once it is stored (adjustments, placed_by) */
-  placed?: (trx: Kysely<Database>, placed: { orderId: bigint, priced: PricedCart }) => Promise<void>
-}
 
 // Statuses an order would move on to: a review holds these (an order still waiting for 3DS, a
 // redirect or an offline payment has nothing to release yet).

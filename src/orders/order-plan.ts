@@ -1,0 +1,185 @@
+/**
+ * What makes one order differ from a plain one, decided before anything is priced or written
+ * (SPEC §4, §5; seeds 000, 001, 003), as plain data: the customer it is for and their level's
+ * prices, coupons refused for a B2B customer, and for a merchant user's assisted sale the staff
+ * discounts, unpublished products, a replacement whose payment is not required and who placed
+ * it. Pricing reads the plan (`priceOrder`), the store writes it (`insertOrder`).
+ */
+import type { Kysely } from 'kysely'
+import type { Merchant } from '../auth/merchant-store.js'
+import type { MerchantUser } from '../auth/privileges.js'
+import { tryPercentToBasisPoints, tryToMinor } from '../catalog/money.js'
+import type { ManualDiscount, PricedCart } from '../catalog/pricing.js'
+import { findCustomer } from '../customers/customer-admin.js'
+import { loadLevelPricing, type LevelPricing } from '../customers/customer-levels.js'
+import type { Database } from '../db/schema.js'
+import { AppError, businessError, type FieldError } from '../errors.js'
+import type { AssistedRequest } from './assisted-order.js'
+import { parseRefNo } from './order-reference.js'
+import type { Order } from './order-schema.js'
+import { hasOrder, type NewAdjustment } from './order-store.js'
+
+/** How the order is priced besides its catalog: read by `priceOrder`. */
+export type PricingPlan = {
+  /** the customer level's prices, over the catalog's list prices */
+  level?: LevelPricing
+  /** unpublished products may be sold (an assisted sale, seed 001) */
+  allowUnpublished: boolean
+  /** staff discounts, by Order.Items index */
+  lineDiscounts: ReadonlyMap<number, ManualDiscount>
+  /** a staff discount on the transaction total */
+  orderDiscount?: ManualDiscount
+}
+
+/** A known customer the order is for (instead of the one BillingDetails name or create). */
+export type PlannedCustomer = { id: bigint, customerReference: bigint | null, b2b: boolean, fraudReview: boolean }
+
+/** What a merchant user's assisted sale adds to the stored order. */
+export type StaffPlan = {
+  /** orders.placed_by_user_id and order_adjustments.user_id */
+  userId: bigint
+  /** the order's ExtraInformation: the Order's, with AssistedSale, PlacedBy, CustomerId, ReplacementOf */
+  extraInformation: Record<string, unknown>
+  /** a replacement order: COMPLETE with no charge, linked to the original order */
+  paymentNotRequired?: { originalRefNo: string, reason: string }
+  /** the discount Values as the staff member gave them on the wire (order_adjustments.value), by Order.Items index */
+  givenValues: { lines: ReadonlyMap<number, string>, order?: string }
+}
+
+export type OrderPlan = {
+  customer?: PlannedCustomer
+  pricing: PricingPlan
+  /**
+   * The same pricing without the customer level, the staff discounts and the price overrides,
+   * when any of them applies: to tell a total that they made 0 — directly, or through a level
+   * staff gave the customer — from one that was 0 already (the free-order privilege check).
+   */
+  unadjustedPricing?: PricingPlan
+  staff?: StaffPlan
+}
+
+/** The plan of an order with nothing to change: the catalog's prices, published products only. */
+export const PLAIN_PRICING: PricingPlan = { allowUnpublished: false, lineDiscounts: new Map() }
+
+type FoundCustomer = NonNullable<Awaited<ReturnType<typeof findCustomer>>>
+
+/** Finds the customer an order is for: Assisted.CustomerId, Assisted.CustomerReference, else Order.CustomerReference (when known). */
+async function resolveCustomer (db: Kysely<Database>, merchantId: bigint, order: Order, assisted: AssistedRequest | undefined): Promise<FoundCustomer | undefined> {
+  if (assisted?.CustomerId !== undefined) {
+    const found = await findCustomer(db, merchantId, { id: BigInt(assisted.CustomerId) })
+    if (found === undefined) throw new AppError('CUSTOMER_NOT_FOUND', { fields: [{ path: 'Assisted.CustomerId', error_code: 'CUSTOMER_NOT_FOUND', message: `no customer ${assisted.CustomerId} for this merchant` }] })
+    return found
+  }
+  if (assisted?.CustomerReference !== undefined) {
+    const found = await findCustomer(db, merchantId, { customerReference: BigInt(assisted.CustomerReference) })
+    if (found === undefined) throw new AppError('CUSTOMER_NOT_FOUND', { fields: [{ path: 'Assisted.CustomerReference', error_code: 'CUSTOMER_NOT_FOUND', message: `no customer with CustomerReference ${assisted.CustomerReference}` }] })
+    return found
+  }
+  if (order.CustomerReference !== undefined) return await findCustomer(db, merchantId, { customerReference: BigInt(order.CustomerReference) })
+  return undefined
+}
+
+function toManual (discount: { Type: ManualDiscount['Type'], Value: number | string, Reason: string }, currency: string, path: string, errors: FieldError[]): ManualDiscount | undefined {
+  if (discount.Type === 'PERCENT') {
+    const bp = tryPercentToBasisPoints(discount.Value)
+    if (!bp.ok) { errors.push({ path: `${path}.Value`, error_code: 'DISCOUNT_INVALID', message: bp.message }); return undefined }
+    return { Type: 'PERCENT', Value: BigInt(bp.value), Reason: discount.Reason }
+  }
+  const minor = tryToMinor(discount.Value, currency)
+  if (!minor.ok) { errors.push({ path: `${path}.Value`, error_code: 'DISCOUNT_INVALID', message: minor.message }); return undefined }
+  return { Type: discount.Type, Value: minor.value, Reason: discount.Reason }
+}
+
+/**
+ * The plan of an order, after every look-up and refusal that needs no transaction: the customer,
+ * coupons on a B2B customer, the customer level's prices, and — `staff` given, an assisted sale
+ * (placeAssistedOrder, quote with Assisted) — the staff discounts and the original order of a
+ * replacement. Without `staff` (a merchant API session, or a user's plain placeOrder / quote)
+ * only the customer's level and B2B apply; `assisted` comes with `staff` only.
+ */
+export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<OrderPlan> {
+  const customer = await resolveCustomer(db, merchant.id, order, assisted)
+  const errors: FieldError[] = []
+  // Seed 001: "coupons are only available for retail customers".
+  if (customer?.b2b === true) {
+    order.Promotions.forEach((code, index) => errors.push({ path: `Promotions.${index}`, error_code: 'PROMOTION_NOT_ALLOWED_FOR_B2B', message: `coupon "${code}" cannot be used: the customer is a B2B (wholesale) customer; coupons are for retail customers only` }))
+  }
+  const level = customer?.levelId !== null && customer?.levelId !== undefined ? await loadLevelPricing(db, customer.levelId) : undefined
+
+  const lineDiscounts = new Map<number, ManualDiscount>()
+  const givenLines = new Map<number, string>()
+  ;(assisted?.Items ?? []).forEach((item, index) => {
+    if (item?.Discount === undefined || item.Discount === null) return
+    if (index >= order.Items.length) {
+      errors.push({ path: `Assisted.Items.${index}`, error_code: 'DISCOUNT_INVALID', message: `the Order has no item ${index}` })
+      return
+    }
+    const manual = toManual(item.Discount, order.Currency, `Assisted.Items.${index}.Discount`, errors)
+    if (manual !== undefined) {
+      lineDiscounts.set(index, manual)
+      givenLines.set(index, String(item.Discount.Value))
+    }
+  })
+  const orderDiscount = assisted?.Discount === undefined ? undefined : toManual(assisted.Discount, order.Currency, 'Assisted.Discount', errors)
+
+  const notRequired = assisted?.PaymentNotRequired
+  let originalRefNo: string | undefined
+  if (notRequired !== undefined) {
+    if (order.PaymentDetails.Type !== 'FREE') {
+      errors.push({ path: 'PaymentDetails.Type', error_code: 'ORDER_STATUS_INVALID', message: 'a replacement order whose payment is not required is placed with PaymentDetails.Type FREE' })
+    }
+    const ref = parseRefNo(notRequired.OriginalRefNo)
+    if (ref === undefined || !await hasOrder(db, merchant.id, ref)) {
+      throw new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'Assisted.PaymentNotRequired.OriginalRefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${notRequired.OriginalRefNo} for this merchant to replace` }] })
+    }
+    originalRefNo = String(ref)
+  }
+  if (errors.length > 0) throw businessError(errors)
+
+  const planned = customer === undefined ? {} : { customer: { id: customer.id, customerReference: customer.customerReference, b2b: customer.b2b, fraudReview: customer.fraudReview } }
+  const levelPrices = level === undefined ? {} : { level }
+  // A level's rounding makes cheap products free well below 100 % (99.99 % of 50.00 rounds to
+  // 50.00; 50 % of 0.01 to 0.01), so what counts is the outcome, not the level's figures.
+  const adjusted = level !== undefined || lineDiscounts.size > 0 || orderDiscount !== undefined
+  if (staff === undefined) {
+    return { ...planned, pricing: { ...PLAIN_PRICING, ...levelPrices }, ...(adjusted ? { unadjustedPricing: PLAIN_PRICING } : {}) }
+  }
+  const pricing: PricingPlan = { ...levelPrices, allowUnpublished: true, lineDiscounts, ...(orderDiscount !== undefined ? { orderDiscount } : {}) }
+  return {
+    ...planned,
+    pricing,
+    ...(adjusted ? { unadjustedPricing: { ...PLAIN_PRICING, allowUnpublished: true } } : {}),
+    staff: {
+      userId: staff.id,
+      extraInformation: {
+        ...order.ExtraInformation,
+        AssistedSale: true,
+        PlacedBy: { UserId: Number(staff.id), Username: staff.username },
+        ...(customer !== undefined ? { CustomerId: Number(customer.id) } : {}),
+        ...(originalRefNo !== undefined ? { ReplacementOf: originalRefNo } : {})
+      },
+      ...(notRequired !== undefined && originalRefNo !== undefined ? { paymentNotRequired: { originalRefNo, reason: notRequired.Reason } } : {}),
+      givenValues: { lines: givenLines, ...(assisted?.Discount !== undefined ? { order: String(assisted.Discount.Value) } : {}) }
+    }
+  }
+}
+
+/** Every staff discount and override of the priced order with its old and new value (minor units), for order_adjustments. */
+export function orderAdjustments (priced: PricedCart, staff: StaffPlan): NewAdjustment[] {
+  const rows: NewAdjustment[] = []
+  for (const line of priced.lines) {
+    const manual = line.manualDiscount
+    if (manual === null) continue
+    const before = line.netMinor - (line.crossSell?.discountMinor ?? 0n)
+    rows.push({ lineNo: line.index + 1, kind: 'LINE_DISCOUNT', discountType: manual.Type, value: staff.givenValues.lines.get(line.index) ?? String(manual.Value), oldMinor: before, newMinor: before - manual.discountMinor, reason: manual.Reason })
+  }
+  if (priced.orderDiscount !== null) {
+    const d = priced.orderDiscount
+    rows.push({ lineNo: null, kind: 'ORDER_DISCOUNT', discountType: d.Type, value: staff.givenValues.order ?? String(d.Value), oldMinor: priced.grossDiscountedPrice + d.discountMinor, newMinor: priced.grossDiscountedPrice, reason: d.Reason })
+  }
+  const notRequired = staff.paymentNotRequired
+  if (notRequired !== undefined) {
+    rows.push({ lineNo: null, kind: 'PAYMENT_NOT_REQUIRED', discountType: null, value: notRequired.originalRefNo, oldMinor: priced.grossDiscountedPrice, newMinor: 0n, reason: notRequired.reason })
+  }
+  return rows
+}

@@ -1,0 +1,96 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { PAGE_DETAILS_KEY, waitingPage } from '../payments/payment-pages.js'
+import { systemActor } from './order-actor.js'
+import { poDetails, UNPAID_PO_STATUSES, type LifecycleDeps } from './order-actions.js'
+import { changeOrderStatus, lockOrder } from './order-lifecycle.js'
+
+// What the clock does to orders, run by `ordergate sweep` and by the server's timer
+// (src/orders/sweeper.ts). Each sweep selects candidates, then locks each order and checks it
+// again before the lifecycle owner moves it: safe to run concurrently, with the pages and the
+// merchant's actions too. At most SWEEP_BATCH orders a run; the next run takes the rest.
+
+const SWEEP_BATCH = 500
+const SWEEPER = systemActor('sweep')
+
+/**
+ * Cancels every purchase order still unpaid after its payment terms (seed 004: "If payment is
+ * not received according to the terms, the order is canceled").
+ */
+export async function sweepOverdueOrders (deps: LifecycleDeps): Promise<{ canceled: string[] }> {
+  const now = deps.clock.now()
+  const due = await deps.db.selectFrom('orders')
+    .innerJoin('payments', 'payments.order_id', 'orders.id')
+    .select(['orders.id'])
+    .where('orders.payment_type', '=', 'PURCHASEORDER')
+    .where('orders.status', 'in', UNPAID_PO_STATUSES)
+    .where(sql<boolean>`(payments.details->'purchaseOrder'->>'dueAt')::timestamptz <= ${now}`)
+    .orderBy('orders.id')
+    .limit(SWEEP_BATCH)
+    .execute()
+  const canceled: string[] = []
+  for (const { id } of due) {
+    await deps.db.transaction().execute(async (trx) => {
+      const order = await lockOrder(trx, id)
+      if (order === undefined || !(UNPAID_PO_STATUSES as readonly string[]).includes(order.status)) return
+      await changeOrderStatus(trx, order, { to: 'CANCELED', event: 'PAYMENT_TERMS_EXPIRED', actor: SWEEPER, at: now, extra: poDetails(order, 'EXPIRED'), payment: { status: 'CANCELED' } })
+      canceled.push(String(order.refNo))
+    })
+  }
+  return { canceled }
+}
+
+async function paymentOf (db: Kysely<Database>, orderId: bigint): Promise<{ status: string, details: unknown } | undefined> {
+  return await db.selectFrom('payments').select(['status', 'details']).where('order_id', '=', orderId).executeTakeFirst()
+}
+
+/**
+ * Cancels the 3-D Secure and redirect orders whose page was never completed (issue 17, item 5):
+ * still PENDING `afterMs` after they were placed (ABANDONED_PAYMENT_MS). Their payment is
+ * CANCELED and their stock given back. Offline payments (WIRE, …) wait for markOrderPaid and
+ * are never touched here, nor is any order whose page was used.
+ */
+export async function sweepAbandonedPayments (deps: LifecycleDeps, afterMs: number): Promise<{ abandoned: string[] }> {
+  const now = deps.clock.now()
+  const placedBefore = new Date(now.getTime() - afterMs)
+  const due = await deps.db.selectFrom('orders')
+    .innerJoin('payments', 'payments.order_id', 'orders.id')
+    .select(['orders.id'])
+    .where('orders.status', '=', 'PENDING')
+    .where('payments.status', '=', 'PENDING')
+    .where('orders.order_date', '<=', placedBefore)
+    .where(sql<boolean>`(payments.details->${PAGE_DETAILS_KEY['3DS']} is not null or payments.details->${PAGE_DETAILS_KEY.REDIRECT} is not null)`)
+    .orderBy('orders.id')
+    .limit(SWEEP_BATCH)
+    .execute()
+  const abandoned: string[] = []
+  for (const { id } of due) {
+    await deps.db.transaction().execute(async (trx) => {
+      const order = await lockOrder(trx, id)
+      // Read again under the order's lock: the shopper may have finished the page meanwhile.
+      const payment = order === undefined ? undefined : await paymentOf(trx, order.id)
+      const page = payment === undefined ? undefined : waitingPage(payment)
+      if (order === undefined || order.status !== 'PENDING' || page === undefined) return
+      await changeOrderStatus(trx, order, {
+        to: 'CANCELED',
+        event: 'PAYMENT_ABANDONED',
+        actor: SWEEPER,
+        at: now,
+        reason: `the ${page === '3DS' ? '3-D Secure' : 'payment provider'} page was not completed within ${afterMs / 60_000} minutes`,
+        detail: { page },
+        payment: { status: 'CANCELED', onlyFrom: ['PENDING'] }
+      })
+      abandoned.push(String(order.refNo))
+    })
+  }
+  return { abandoned }
+}
+
+export type SweepDeps = LifecycleDeps & { config: { ABANDONED_PAYMENT_MS: number } }
+
+/** Every sweep of orders, in turn: overdue purchase orders, then abandoned payment pages. */
+export async function sweepOrders (deps: SweepDeps): Promise<{ canceled: string[], abandoned: string[] }> {
+  const { canceled } = await sweepOverdueOrders(deps)
+  const { abandoned } = await sweepAbandonedPayments(deps, deps.config.ABANDONED_PAYMENT_MS)
+  return { canceled, abandoned }
+}

@@ -1,0 +1,28 @@
+import type { Merchant } from '../auth/merchant-store.js'
+import type { MerchantUser } from '../auth/privileges.js'
+import { checkInventory } from '../catalog/inventory.js'
+import type { PricedCart } from '../catalog/pricing.js'
+import { businessError } from '../errors.js'
+import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
+import { planOrder } from './order-plan.js'
+import type { Order } from './order-schema.js'
+import { priceOrder, type PlaceOrderDeps } from './place-order.js'
+
+/** The Order priced as placeOrder would price it; `amountDueMinor` is 0 for a replacement whose payment is not required. */
+export type Quote = { priced: PricedCart, amountDueMinor: bigint }
+
+/**
+ * quote: prices the Order exactly as placeOrder would (the same plan, the same `priceOrder`) and
+ * checks stock, without writing anything. `user` and `assisted` come together (staff pricing).
+ */
+export async function quoteOrder (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<Quote> {
+  try {
+    const plan = await planOrder(deps.db, merchant, user, order, assisted)
+    const priced = await priceOrder(deps, merchant, order, deps.clock.now(), plan.pricing)
+    const stock = await checkInventory(deps.db, merchant.id, priced.lines)
+    if (stock.length > 0) throw businessError(stock)
+    return { priced, amountDueMinor: plan.staff?.paymentNotRequired !== undefined ? 0n : priced.grossDiscountedPrice }
+  } catch (err) {
+    throw mapAssistedError(err)
+  }
+}
