@@ -8,6 +8,7 @@ import { installDrain, logDroppedConnections } from './http/connections.js'
 import type { Deps } from './deps.js'
 import { RequestLogController } from './http/request-log.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
+import { startIpnWorker, type IpnWorker } from './notifications/delivery-worker.js'
 import { startSweeper } from './orders/sweeper.js'
 import { METHODS } from './rpc/methods/index.js'
 import { ATTACHMENT_PATH, rpcPlugin, RPC_PATHS } from './rpc/plugin.js'
@@ -19,6 +20,11 @@ export type BuildAppOptions = {
   logger: Logger
   /** how often overdue purchase orders are swept (ms; 0: never); default SWEEP_INTERVAL_MS */
   sweepIntervalMs?: number
+  /**
+   * run this process's IPN delivery worker (src/notifications/delivery-worker.ts) from the moment
+   * the app is ready; the server sets it from IPN_WORKER, tests start their own
+   */
+  ipnWorker?: boolean
   /** methods answered besides METHODS (the conformance tests add the JSON-RPC spec's examples) */
   extraMethods?: readonly MethodDefinition[]
 }
@@ -80,6 +86,17 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     let stopped: Promise<void> | undefined
     app.addHook('preClose', async () => { stopped = stopSweeper() })
     app.addHook('onClose', async () => { await (stopped ?? stopSweeper()) })
+  }
+  if (options.ipnWorker === true) {
+    let worker: IpnWorker | undefined
+    app.addHook('onReady', async () => { worker = startIpnWorker(deps, app.log) })
+    // A call that changed an order has committed when its answer is sent: its notification goes now.
+    app.addHook('onResponse', async (request) => { if (request.method === 'POST') worker?.nudge() })
+    // No claim once the drain begins; tries in flight get half the shutdown grace to finish, the
+    // rest are recorded as failed tries (retried on the schedule) before the database closes.
+    let stopped: Promise<void> | undefined
+    app.addHook('preClose', async () => { stopped = worker?.stop(Math.min(config.IPN_TIMEOUT_MS, Math.floor(config.SHUTDOWN_GRACE_MS / 2))) })
+    app.addHook('onClose', async () => { await (stopped ?? worker?.stop(0)) })
   }
   await app.register(rpcPlugin, { deps, methods: [...METHODS, ...(options.extraMethods ?? [])], batchMax: config.RPC_BATCH_MAX, bodyLimit: config.RPC_BODY_LIMIT_BYTES, attachmentBodyLimit: config.ATTACHMENT_BODY_LIMIT_BYTES })
   return app as unknown as FastifyInstance

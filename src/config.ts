@@ -100,7 +100,20 @@ export const ConfigSchema = z.object({
   ABANDONED_PAYMENT_MS: intFromEnv(1_800_000, 90 * 86_400_000).default(86_400_000),
   /** false, a hop count, or the proxies' addresses/CIDRs (comma-separated) */
   TRUST_PROXY: trustProxyFromEnv.default(false),
-  /** IPN listener URLs may name loopback, private and link-local IP addresses (a test set-up; off: no IPN aimed inside the network) */
+  /** the server sends IPN notifications (false: another ordergate process on the same database does) */
+  IPN_WORKER: boolFromEnv.default(true),
+  /** how often the IPN outbox is polled for due notifications (a change this process commits is sent at once) */
+  IPN_POLL_MS: intFromEnv(10, 60_000).default(500),
+  /** one IPN try (connect, send, answer read) must end within this */
+  IPN_TIMEOUT_MS: intFromEnv(100, 120_000).default(10_000),
+  /** IPN tries in flight per process */
+  IPN_CONCURRENCY: intFromEnv(1, 1_000).default(8),
+  /** IPN tries in flight per listener (scheme://host:port), so one that hangs cannot hold them all */
+  IPN_PER_URL_CONCURRENCY: intFromEnv(1, 1_000).default(2),
+  /**
+   * IPN listener URLs may name, and IPNs may be sent to, loopback, private, link-local, CGNAT,
+   * multicast and unspecified addresses (a test set-up; off: no IPN aimed inside the network)
+   */
   IPN_ALLOW_PRIVATE_NETWORKS: boolFromEnv.default(false)
 })
 

@@ -30,7 +30,7 @@ async function main (): Promise<void> {
   const embedded = config.DATABASE_URL === undefined
   const demo = (config.DEMO_SEED ?? embedded) ? await ensureDemoMerchant(deps, config.DEMO_MERCHANT_SECRET) : undefined
   if (demo !== undefined) await ensureDemoCatalog(deps.db, demo.merchant.id)
-  const app = await buildApp({ deps, logger: log })
+  const app = await buildApp({ deps, logger: log, ipnWorker: config.IPN_WORKER })
   closeWithGrace({
     delay: config.SHUTDOWN_GRACE_MS,
     logger: { error: (message: unknown) => { log.error({ err: message }, 'shutdown failed') } },
@@ -40,8 +40,8 @@ async function main (): Promise<void> {
   }, async ({ signal, err }) => {
     if (err !== undefined) log.error({ err }, 'closing after an error')
     else log.info({ signal, runningCalls: runningCalls(app), graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: no new connections; finishing the running calls')
-    // Order matters: app.close() returns once every call is answered and the sweeper has
-    // stopped; only then may the database close under them.
+    // Order matters: app.close() returns once every call is answered and the sweeper and the
+    // IPN worker have stopped (every IPN try recorded); only then may the database close.
     await app.close()
     await deps.database.close()
     log.info('shut down: every call answered, database closed')

@@ -1,0 +1,178 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { IpnAlgorithm } from './ipn-message.js'
+
+// The IPN outbox's delivery side (migration 202612021020): claiming due notifications under a
+// lease, and recording each try. Every time compared here is the caller's clock, never the
+// database's now(): tests move a fake clock through two days of retries.
+
+/** A notification claimed for one try. */
+export type ClaimedNotification = {
+  id: bigint
+  merchantId: bigint
+  orderId: bigint
+  eventId: bigint
+  refNo: bigint
+  url: string
+  /** tries made before this one */
+  attempts: number
+  /** when the first try was made; null before it */
+  firstAttemptAt: Date | null
+}
+
+/**
+ * The listener key the per-listener concurrency counts by: `scheme://authority`, lower-cased,
+ * read the same way here and in SQL (LISTENER_KEY_SQL), so the claim can leave out listeners
+ * already at their limit.
+ */
+export function listenerKey (url: string): string {
+  return (/^[^:/?#]+:\/\/[^/?#]*/.exec(url)?.[0] ?? url).toLowerCase()
+}
+const LISTENER_KEY_SQL = (column: string) => sql.raw(`lower(coalesce(substring(${column} from '^[^:/?#]+://[^/?#]*'), ${column}))`)
+
+export type ClaimRequest = {
+  now: Date
+  leaseUntil: Date
+  /** this worker's id (lease_owner) */
+  owner: string
+  limit: number
+  /** at most this many in flight per listener key */
+  perListener: number
+  /** listener keys with tries in flight here, and how many */
+  inFlightByListener: ReadonlyMap<string, number>
+  /** notifications this worker is sending (never claimed twice, even once their lease has expired) */
+  inFlightIds: readonly bigint[]
+}
+
+/**
+ * Claims up to `limit` due notifications in one statement (its own short transaction): PENDING,
+ * due by `now`, not leased (or the lease expired), not already in flight here, the earliest
+ * PENDING one of its order and URL (so one order's notifications reach a listener in the order
+ * of its changes), at most `perListener` per listener key counting those in flight. Rows another
+ * worker is claiming at the same moment are skipped (FOR UPDATE SKIP LOCKED); the state and the
+ * lease are checked again on the locked row, so a claim committed meanwhile is never taken.
+ */
+export async function claimDueNotifications (db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedNotification[]> {
+  if (request.limit <= 0) return []
+  const busy = [...request.inFlightByListener].filter(([, n]) => n > 0)
+  const full = busy.filter(([, n]) => n >= request.perListener).map(([key]) => key)
+  const partial = busy.filter(([, n]) => n < request.perListener)
+  // The scan is bounded; listeners at their limit are left out of it, so a listener with a
+  // large backlog that hangs cannot fill the scan and starve the others.
+  const scan = Math.max(64, request.limit * 8)
+  const result = await sql<{ id: bigint, merchant_id: bigint, order_id: bigint, event_id: bigint, ref_no: bigint, url: string, attempts: number, next_attempt_at: Date, first_attempt_at: Date | null }>`
+    with due as (
+      select n.id, n.next_attempt_at, ${LISTENER_KEY_SQL('n.url')} as listener
+      from ipn_notifications n
+      where n.state = 'PENDING'
+        and n.next_attempt_at <= ${request.now}
+        and (n.lease_until is null or n.lease_until < ${request.now})
+        and n.id <> all(${sql.val(request.inFlightIds.map(String))}::int8[])
+        and ${LISTENER_KEY_SQL('n.url')} <> all(${sql.val(full)}::text[])
+        and not exists (
+          select 1 from ipn_notifications p
+          where p.order_id = n.order_id and p.url = n.url and p.state = 'PENDING' and p.id < n.id
+        )
+      order by n.next_attempt_at, n.id
+      limit ${scan}
+    ), ranked as (
+      select d.id, d.next_attempt_at,
+        row_number() over (partition by d.listener order by d.next_attempt_at, d.id) as rn,
+        coalesce(c.free, ${request.perListener}) as free
+      from due d
+      left join unnest(${sql.val(partial.map(([key]) => key))}::text[], ${sql.val(partial.map(([, n]) => request.perListener - n))}::int4[]) as c(listener, free)
+        on c.listener = d.listener
+    ), picked as (
+      select id from ranked where rn <= free order by next_attempt_at, id limit ${request.limit}
+    ), locked as (
+      select n.id from ipn_notifications n
+      where n.id in (select id from picked)
+        and n.state = 'PENDING'
+        and (n.lease_until is null or n.lease_until < ${request.now})
+      for update of n skip locked
+    )
+    update ipn_notifications n
+    set lease_until = ${request.leaseUntil}, lease_owner = ${request.owner}
+    from locked, orders o
+    where n.id = locked.id and o.id = n.order_id
+    returning n.id, n.merchant_id, n.order_id, n.event_id, o.ref_no, n.url, n.attempts, n.next_attempt_at,
+      (select min(a.at) from ipn_attempts a where a.notification_id = n.id) as first_attempt_at`.execute(db)
+  return result.rows
+    .sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((r) => ({
+      id: r.id,
+      merchantId: r.merchant_id,
+      orderId: r.order_id,
+      eventId: r.event_id,
+      refNo: r.ref_no,
+      url: r.url,
+      attempts: r.attempts,
+      firstAttemptAt: r.first_attempt_at === null ? null : new Date(r.first_attempt_at)
+    }))
+}
+
+/** What signs a merchant's notifications: its sealed secret key and its IPN algorithm. */
+export async function findSigningSettings (db: Kysely<Database>, merchantId: bigint): Promise<{ secretCiphertext: string, algorithm: IpnAlgorithm } | undefined> {
+  const row = await db.selectFrom('merchants as m')
+    .leftJoin('ipn_settings as s', 's.merchant_id', 'm.id')
+    .select(['m.secret_ciphertext', 's.algorithm'])
+    .where('m.id', '=', merchantId)
+    .executeTakeFirst()
+  if (row === undefined) return undefined
+  // The settings row may have been removed since the change was recorded: md5 is the default.
+  return { secretCiphertext: row.secret_ciphertext, algorithm: (row.algorithm ?? 'md5') as IpnAlgorithm }
+}
+
+export type AttemptRecord = {
+  at: Date
+  ipnDate: string
+  httpStatus: number | null
+  receiptValid: boolean
+  /** short, without personal data, the URL or the message */
+  error: string | null
+  durationMs: number
+}
+
+export type AttemptOutcome =
+  | { state: 'DELIVERED', at: Date }
+  | { state: 'PENDING', nextAttemptAt: Date }
+  | { state: 'FAILED' }
+
+/**
+ * Records one try and its outcome, and ends the lease. The outcome is written only while
+ * `owner` still holds the lease: a try that outlived it (another worker may have claimed the
+ * notification since) is kept in the history but confirms nothing. Returns whether it did.
+ */
+export async function recordAttempt (db: Kysely<Database>, notificationId: bigint, owner: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<boolean> {
+  return await db.transaction().execute(async (trx) => {
+    await trx.insertInto('ipn_attempts').values({
+      notification_id: notificationId,
+      at: attempt.at,
+      ipn_date: attempt.ipnDate,
+      http_status: attempt.httpStatus,
+      receipt_valid: attempt.receiptValid,
+      error: attempt.error,
+      duration_ms: Math.max(0, Math.round(attempt.durationMs))
+    }).execute()
+    const updated = await trx.updateTable('ipn_notifications')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        state: outcome.state,
+        lease_until: null,
+        lease_owner: null,
+        ...(outcome.state === 'DELIVERED' ? { delivered_at: outcome.at } : {}),
+        ...(outcome.state === 'PENDING' ? { next_attempt_at: outcome.nextAttemptAt } : {})
+      }))
+      .where('id', '=', notificationId)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'PENDING')
+      .executeTakeFirst()
+    return updated.numUpdatedRows > 0n
+  })
+}
+
+/** Gives a claimed notification back untried (this worker could not start it): due again at once. */
+export async function releaseLease (db: Kysely<Database>, notificationId: bigint, owner: string): Promise<void> {
+  await db.updateTable('ipn_notifications').set({ lease_until: null, lease_owner: null })
+    .where('id', '=', notificationId).where('lease_owner', '=', owner).execute()
+}

@@ -1,0 +1,16 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../../src/config.js'
+import { leaseMs } from '../../../src/notifications/delivery-worker.js'
+
+t.test('IPN delivery settings: defaults, and the private-network guard on unless asked', async (t) => {
+  const config = loadConfig({})
+  t.match(config, { IPN_WORKER: true, IPN_POLL_MS: 500, IPN_TIMEOUT_MS: 10_000, IPN_CONCURRENCY: 8, IPN_PER_URL_CONCURRENCY: 2, IPN_ALLOW_PRIVATE_NETWORKS: false })
+  t.match(loadConfig({ IPN_WORKER: 'false', IPN_ALLOW_PRIVATE_NETWORKS: 'true' }), { IPN_WORKER: false, IPN_ALLOW_PRIVATE_NETWORKS: true })
+  t.throws(() => loadConfig({ IPN_TIMEOUT_MS: '50' }), ConfigError, 'a timeout under 100 ms is refused')
+  t.throws(() => loadConfig({ IPN_CONCURRENCY: '0' }), ConfigError)
+  t.throws(() => loadConfig({ IPN_ALLOW_PRIVATE_NETWORKS: 'yes' }), ConfigError)
+})
+
+t.test('the lease outlives the longest try', async (t) => {
+  for (const timeout of [100, 10_000, 120_000]) t.ok(leaseMs(timeout) > timeout + 10_000, `timeout ${timeout} ms: lease ${leaseMs(timeout)} ms`)
+})
