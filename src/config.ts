@@ -111,6 +111,11 @@ export const ConfigSchema = z.object({
   /** IPN tries in flight per listener (scheme://host:port), so one that hangs cannot hold them all */
   IPN_PER_URL_CONCURRENCY: intFromEnv(1, 1_000).default(2),
   /**
+   * event-loop utilization (0-1) above which IPN delivery yields to requests: at most one new try
+   * per 100 ms until load drops (1: never yield)
+   */
+  IPN_YIELD_LOAD: z.coerce.number().min(0).max(1).default(0.8),
+  /**
    * IPN listener URLs may name, and IPNs may be sent to, loopback, private, link-local, CGNAT,
    * multicast and unspecified addresses (a test set-up; off: no IPN aimed inside the network)
    */

@@ -18,6 +18,8 @@ export type ClaimedNotification = {
   attempts: number
   /** when the first try was made; null before it */
   firstAttemptAt: Date | null
+  /** what signs it: the merchant's sealed secret key and IPN algorithm (md5 when the settings are gone since) */
+  signing: { secretCiphertext: string, algorithm: IpnAlgorithm }
 }
 
 /**
@@ -60,7 +62,7 @@ export async function claimDueNotifications (db: Kysely<Database>, request: Clai
   // The scan is bounded; listeners at their limit are left out of it, so a listener with a
   // large backlog that hangs cannot fill the scan and starve the others.
   const scan = Math.max(64, request.limit * 8)
-  const result = await sql<{ id: bigint, merchant_id: bigint, order_id: bigint, event_id: bigint, ref_no: bigint, url: string, attempts: number, next_attempt_at: Date, first_attempt_at: Date | null }>`
+  const result = await sql<{ id: bigint, merchant_id: bigint, order_id: bigint, event_id: bigint, ref_no: bigint, url: string, attempts: number, next_attempt_at: Date, first_attempt_at: Date | null, secret_ciphertext: string, algorithm: string }>`
     with due as (
       select n.id, n.next_attempt_at, ${LISTENER_KEY_SQL('n.url')} as listener
       from ipn_notifications n
@@ -93,10 +95,11 @@ export async function claimDueNotifications (db: Kysely<Database>, request: Clai
     )
     update ipn_notifications n
     set lease_until = ${request.leaseUntil}, lease_owner = ${request.owner}
-    from locked, orders o
-    where n.id = locked.id and o.id = n.order_id
+    from locked, orders o, merchants m
+    where n.id = locked.id and o.id = n.order_id and m.id = n.merchant_id
     returning n.id, n.merchant_id, n.order_id, n.event_id, o.ref_no, n.url, n.attempts, n.next_attempt_at,
-      (select min(a.at) from ipn_attempts a where a.notification_id = n.id) as first_attempt_at`.execute(db)
+      (select min(a.at) from ipn_attempts a where a.notification_id = n.id) as first_attempt_at,
+      m.secret_ciphertext, coalesce((select s.algorithm from ipn_settings s where s.merchant_id = n.merchant_id), 'md5') as algorithm`.execute(db)
   return result.rows
     .sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((r) => ({
@@ -107,20 +110,9 @@ export async function claimDueNotifications (db: Kysely<Database>, request: Clai
       refNo: r.ref_no,
       url: r.url,
       attempts: r.attempts,
-      firstAttemptAt: r.first_attempt_at === null ? null : new Date(r.first_attempt_at)
+      firstAttemptAt: r.first_attempt_at === null ? null : new Date(r.first_attempt_at),
+      signing: { secretCiphertext: r.secret_ciphertext, algorithm: r.algorithm as IpnAlgorithm }
     }))
-}
-
-/** What signs a merchant's notifications: its sealed secret key and its IPN algorithm. */
-export async function findSigningSettings (db: Kysely<Database>, merchantId: bigint): Promise<{ secretCiphertext: string, algorithm: IpnAlgorithm } | undefined> {
-  const row = await db.selectFrom('merchants as m')
-    .leftJoin('ipn_settings as s', 's.merchant_id', 'm.id')
-    .select(['m.secret_ciphertext', 's.algorithm'])
-    .where('m.id', '=', merchantId)
-    .executeTakeFirst()
-  if (row === undefined) return undefined
-  // The settings row may have been removed since the change was recorded: md5 is the default.
-  return { secretCiphertext: row.secret_ciphertext, algorithm: (row.algorithm ?? 'md5') as IpnAlgorithm }
 }
 
 export type AttemptRecord = {
@@ -144,31 +136,20 @@ export type AttemptOutcome =
  * notification since) is kept in the history but confirms nothing. Returns whether it did.
  */
 export async function recordAttempt (db: Kysely<Database>, notificationId: bigint, owner: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<boolean> {
-  return await db.transaction().execute(async (trx) => {
-    await trx.insertInto('ipn_attempts').values({
-      notification_id: notificationId,
-      at: attempt.at,
-      ipn_date: attempt.ipnDate,
-      http_status: attempt.httpStatus,
-      receipt_valid: attempt.receiptValid,
-      error: attempt.error,
-      duration_ms: Math.max(0, Math.round(attempt.durationMs))
-    }).execute()
-    const updated = await trx.updateTable('ipn_notifications')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        state: outcome.state,
-        lease_until: null,
-        lease_owner: null,
-        ...(outcome.state === 'DELIVERED' ? { delivered_at: outcome.at } : {}),
-        ...(outcome.state === 'PENDING' ? { next_attempt_at: outcome.nextAttemptAt } : {})
-      }))
-      .where('id', '=', notificationId)
-      .where('lease_owner', '=', owner)
-      .where('state', '=', 'PENDING')
-      .executeTakeFirst()
-    return updated.numUpdatedRows > 0n
-  })
+  // One statement (one round trip, one commit): the try is kept whatever the update finds.
+  const { rows } = await sql<{ id: bigint }>`
+    with a as (
+      insert into ipn_attempts (notification_id, at, ipn_date, http_status, receipt_valid, error, duration_ms)
+      values (${notificationId}, ${attempt.at}, ${attempt.ipnDate}, ${attempt.httpStatus}, ${attempt.receiptValid}, ${attempt.error},
+        ${Math.max(0, Math.round(attempt.durationMs))})
+    )
+    update ipn_notifications
+    set attempts = attempts + 1, state = ${outcome.state}, lease_until = null, lease_owner = null,
+      delivered_at = ${outcome.state === 'DELIVERED' ? outcome.at : null}::timestamptz,
+      next_attempt_at = coalesce(${outcome.state === 'PENDING' ? outcome.nextAttemptAt : null}::timestamptz, next_attempt_at)
+    where id = ${notificationId} and lease_owner = ${owner} and state = 'PENDING'
+    returning id`.execute(db)
+  return rows.length > 0
 }
 
 /** Gives a claimed notification back untried (this worker could not start it): due again at once. */

@@ -9,7 +9,7 @@ import type { Log } from '../logger.js'
 import { postIpnForm, urlOrigin, type PostOutcome } from './delivery-http.js'
 import { nextAttemptAt } from './delivery-schedule.js'
 import {
-  claimDueNotifications, findSigningSettings, listenerKey, recordAttempt, releaseLease,
+  claimDueNotifications, listenerKey, recordAttempt, releaseLease,
   type AttemptOutcome, type AttemptRecord, type ClaimedNotification
 } from './delivery-store.js'
 import { buildIpnFields, checkReadReceipt, encodeIpnForm, signIpn } from './ipn-message.js'
@@ -19,13 +19,17 @@ export type DeliveryDeps = {
   db: Kysely<Database>
   clock: Clock
   secretBox: SecretBox
-  config: Pick<Config, 'IPN_POLL_MS' | 'IPN_TIMEOUT_MS' | 'IPN_CONCURRENCY' | 'IPN_PER_URL_CONCURRENCY' | 'IPN_ALLOW_PRIVATE_NETWORKS'>
+  config: Pick<Config, 'IPN_POLL_MS' | 'IPN_TIMEOUT_MS' | 'IPN_CONCURRENCY' | 'IPN_PER_URL_CONCURRENCY' | 'IPN_ALLOW_PRIVATE_NETWORKS' | 'IPN_YIELD_LOAD'>
 }
 
 export type IpnWorker = {
   /** this worker's lease_owner */
   readonly id: string
-  /** looks for due notifications at once (a change was just committed, a test moved the clock) */
+  /**
+   * Looks for due notifications at once (a change was just committed, a test moved the clock).
+   * While tries are in flight it does nothing: the end of each try polls again, and a poll
+   * while every busy listener is at its limit would scan the backlog to find nothing.
+   */
   nudge: () => void
   /**
    * Sends everything due by the clock's now and resolves when no due notification is left that
@@ -50,6 +54,9 @@ export function leaseMs (timeoutMs: number): number {
 
 // A nudge never polls more often than this, so a burst of calls costs one claim query per burst.
 const NUDGE_GAP_MS = 20
+// While the process is busier than IPN_YIELD_LOAD, one try at a time and this gap between polls.
+const YIELD_GAP_MS = 100
+const LOAD_SAMPLE_MS = 250
 
 /** A one-line, data-free reason for a failed try (the attempt's `error`). */
 function failureOf (outcome: PostOutcome, receiptReason: string | undefined): string {
@@ -76,6 +83,25 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
   let polling: Promise<void> | undefined
   let again = false
   let lastPollAt = 0
+  // The event loop's utilization over the last LOAD_SAMPLE_MS: delivery is background work, so
+  // while the process is saturated by requests it starts at most one try per YIELD_GAP_MS (it
+  // never stops, and the per-listener limits still hold, so a hanging listener still holds only
+  // its own slots; the outbox keeps every notification, and the backlog goes out at full speed
+  // when load drops).
+  let loadSample = performance.eventLoopUtilization()
+  let loadSampledAt = performance.now()
+  let busy = false
+  const yielding = (): boolean => {
+    const now = performance.now()
+    if (now - loadSampledAt >= LOAD_SAMPLE_MS) {
+      const current = performance.eventLoopUtilization()
+      busy = performance.eventLoopUtilization(current, loadSample).utilization > config.IPN_YIELD_LOAD
+      loadSample = current
+      loadSampledAt = now
+    }
+    return busy
+  }
+  const claimable = (): number => Math.min(yielding() ? 1 : Infinity, config.IPN_CONCURRENCY - inFlight.size)
 
   const schedule = (delayMs: number) => {
     if (stopping) return
@@ -89,7 +115,7 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
 
   async function claimOnce (): Promise<number> {
     const now = deps.clock.now()
-    const free = config.IPN_CONCURRENCY - inFlight.size
+    const free = claimable()
     const claimed = await claimDueNotifications(deps.db, {
       now,
       leaseUntil: new Date(now.getTime() + lease),
@@ -119,9 +145,12 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
         again = false
         lastPollAt = performance.now()
         if (stopping || inFlight.size >= config.IPN_CONCURRENCY) break
+        const free = claimable()
         const claimed = await claimOnce()
-        // A full claim may have left more due behind it.
-        if (claimed > 0 && inFlight.size < config.IPN_CONCURRENCY) again = true
+        // Only a claim that filled every free slot may have left more due behind it; a smaller one
+        // found all it could (the rest is not due, or waits for a busy listener's slot, whose end
+        // polls again). Claiming again at once would scan the whole backlog to find nothing.
+        if (claimed > 0 && claimed >= free && !busy && inFlight.size < config.IPN_CONCURRENCY) again = true
       } while (again)
     })()
       .catch((err: unknown) => { log.error({ err }, 'IPN outbox poll failed') })
@@ -143,7 +172,7 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
         if (left <= 0) byListener.delete(listener)
         else byListener.set(listener, left)
         // A freed slot: what is due behind it goes now, not at the next poll.
-        nudge()
+        poke()
       })
     inFlight.set(notification.id, { listener, done })
   }
@@ -155,8 +184,9 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
     const firstAt = n.firstAttemptAt ?? at
     let record: AttemptRecord
     let delivered = false
-    const [source, signing] = await Promise.all([loadIpnSource(deps.db, n.orderId, n.eventId), findSigningSettings(deps.db, n.merchantId)])
-    if (source === undefined || signing === undefined) {
+    const signing = n.signing
+    const source = await loadIpnSource(deps.db, n.orderId, n.eventId)
+    if (source === undefined) {
       record = { at, ipnDate: '', httpStatus: null, receiptValid: false, error: 'the order change is gone', durationMs: performance.now() - started }
       await finishAttempt(n, attempt, record, { state: 'FAILED' })
       return
@@ -212,12 +242,17 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
   }
 
   function nudge (): void {
+    if (inFlight.size > 0) return
+    poke()
+  }
+
+  function poke (): void {
     if (stopping) return
     if (polling !== undefined) {
       again = true
       return
     }
-    schedule(Math.max(0, Math.min(config.IPN_POLL_MS, lastPollAt + NUDGE_GAP_MS - performance.now())))
+    schedule(Math.max(0, Math.min(config.IPN_POLL_MS, lastPollAt + (busy ? YIELD_GAP_MS : NUDGE_GAP_MS) - performance.now())))
   }
 
   async function drain (): Promise<void> {
