@@ -88,8 +88,9 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
   // never stops, and the per-listener limits still hold, so a hanging listener still holds only
   // its own slots; the outbox keeps every notification, and the backlog goes out at full speed
   // when load drops).
-  let loadSample = performance.eventLoopUtilization()
-  let loadSampledAt = performance.now()
+  // The first look (at once) measures the process's life so far.
+  let loadSample = { idle: 0, active: 0, utilization: 0 }
+  let loadSampledAt = performance.now() - LOAD_SAMPLE_MS
   let busy = false
   const yielding = (): boolean => {
     const now = performance.now()
@@ -151,12 +152,12 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
         // found all it could (the rest is not due, or waits for a busy listener's slot, whose end
         // polls again). Claiming again at once would scan the whole backlog to find nothing.
         if (claimed > 0 && claimed >= free && !busy && inFlight.size < config.IPN_CONCURRENCY) again = true
-      } while (again)
+      } while (again && !yielding()) // yielding: the next poll comes YIELD_GAP_MS later, from finally
     })()
       .catch((err: unknown) => { log.error({ err }, 'IPN outbox poll failed') })
       .finally(() => {
         polling = undefined
-        schedule(config.IPN_POLL_MS)
+        schedule(busy ? Math.max(config.IPN_POLL_MS, YIELD_GAP_MS) : config.IPN_POLL_MS)
       })
     return polling
   }
@@ -252,7 +253,8 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
       again = true
       return
     }
-    schedule(Math.max(0, Math.min(config.IPN_POLL_MS, lastPollAt + (busy ? YIELD_GAP_MS : NUDGE_GAP_MS) - performance.now())))
+    const gap = busy ? YIELD_GAP_MS : NUDGE_GAP_MS
+    schedule(Math.max(0, Math.min(busy ? Math.max(config.IPN_POLL_MS, gap) : config.IPN_POLL_MS, lastPollAt + gap - performance.now())))
   }
 
   async function drain (): Promise<void> {

@@ -327,3 +327,25 @@ t.test('two workers with their own connections drain one outbox on PostgreSQL: e
   t.comment(`worker one sent ${byOne}, worker two ${byTwo}`)
   t.ok(byOne > 0 && byTwo > 0 && byOne + byTwo === 60, 'both workers took part')
 })
+
+t.test('a worker that yields to load (IPN_YIELD_LOAD=0: always busier than the limit) still sends every notification, starting one try per 100 ms', async (t) => {
+  const ta = await createTestApp(t, { ...ENV, IPN_YIELD_LOAD: '0' })
+  const m = await seedDemoMerchant(ta)
+  const arrivals: number[] = []
+  const listener = await startIpnListener((ipn) => {
+    arrivals.push(performance.now())
+    return { body: readReceipt(ipn.fields, m.secret, 'md5') }
+  })
+  t.teardown(listener.close)
+  await setIpn(ta, m.id, [`${listener.url}/ipn`])
+  for (let i = 1; i <= 6; i++) await placeCard(t, ta, m, i)
+  const worker = startWorker(t, ta)
+  await waitFor('six deliveries', async () => (await outbox(ta)).every((row) => row.state === 'DELIVERED'), 15_000)
+  await worker.drain()
+  t.same((await outbox(ta)).map((row) => [row.state, row.attempts]), Array.from({ length: 6 }, () => ['DELIVERED', 1]), 'all six delivered, once each')
+  const gaps = arrivals.slice(1).map((at, i) => Math.round(at - (arrivals[i] ?? 0)))
+  // Without yielding, IPN_PER_URL_CONCURRENCY (2) tries start together and the next within ms.
+  // Polls start 100 ms apart; the tries' arrivals also carry each claim's and load's jitter.
+  const span = Math.round((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0))
+  t.ok(span >= 400, `six tries spread over ${span} ms, at least 5 polls of 100 ms less slack (gaps ${gaps.join(', ')} ms)`)
+})
