@@ -30,9 +30,9 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
 import { formatIpnDate, readReceiptFor, type IpnField } from '../src/notifications/ipn-message.js'
-import { validateOrder } from '../src/orders/order-schema.js'
 import { placeOrder } from '../src/orders/place-order.js'
 import { createSandboxGateway } from '../src/payments/sandbox-processor.js'
+import { validateOrder } from '../src/wire/order-schema.js'
 import { benchOrder } from './bench-order.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')

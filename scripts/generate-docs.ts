@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ERRORS } from '../src/errors.js'
-import { ORDER_FIELD_ERROR_CODES } from '../src/orders/order-field-errors.js'
+import { ORDER_FIELD_ERROR_CODES } from '../src/wire/order-field-errors.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const readmePath = join(root, 'README.md')
@@ -21,7 +21,7 @@ const cell = (text: string | number) => String(text).replace(/\|/g, '\\|').repla
 function renderErrors (): string {
   return [
     START,
-    '<!-- Generated from src/errors.ts and src/orders/order-field-errors.ts by `npm run docs:generate`: do not edit by hand. -->',
+    '<!-- Generated from src/errors.ts and src/wire/order-field-errors.ts by `npm run docs:generate`: do not edit by hand. -->',
     '',
     '| code | error_code | message |',
     '|---|---|---|',

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import { formatWireDate } from '../orders/wire-order.js'
+import { formatWireDate } from '../wire/wire-date.js'
 
 /** A card a customer stored: display data and the processor's token; never the number or CVV. */
 export type StoredCard = {

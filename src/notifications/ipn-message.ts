@@ -13,7 +13,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { formatMinor } from '../catalog/money.js'
 import type { FraudStatus, OrderStatus } from '../orders/order.js'
-import { formatWireDate } from '../orders/wire-order.js'
+import { formatWireDate } from '../wire/wire-date.js'
 
 /** One form field as sent: array fields carry their `[]` (`IPN_PID[]`) and repeat, in order. */
 export type IpnField = [name: string, value: string]

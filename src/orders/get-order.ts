@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
+import { toWireOrder } from '../wire/wire-order.js'
 import { parseRefNo } from './order-reference.js'
 import { findOrderByRefNo } from './order-store.js'
-import { toWireOrder } from './wire-order.js'
 
 /** getOrder: this merchant's order by RefNo, in the shape placeOrder returned it. */
 export async function getOrder (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<Record<string, unknown>> {

@@ -32,9 +32,9 @@ import type { Database } from '../db/schema.js'
 import { deriveKey } from '../derived-keys.js'
 import { AppError, ERRORS, type ErrorReason } from '../errors.js'
 import { maskAccountNumber, maskIban } from '../payments/offline.js'
-import { compactIban, ibanValid, luhnValid, stripCardNumber } from './field-checks.js'
+import { compactIban, ibanValid, luhnValid, stripCardNumber } from '../wire/field-checks.js'
+import { toWireOrder, type WireOrder } from '../wire/wire-order.js'
 import { findOrderById, type StoredOrder } from './order-store.js'
-import { toWireOrder, type WireOrder } from './wire-order.js'
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 /** A request holding a key longer than this is presumed dead (its process stopped); another may take over. */

@@ -4,12 +4,12 @@ import type { MerchantUser } from '../auth/merchant-users.js'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
+import { toWireOrder } from '../wire/wire-order.js'
 import { sessionActor } from './order-actor.js'
 import { changeOrderStatus, lockOrderByRefNo, type LockedOrder, type StatusChange } from './order-lifecycle.js'
 import { parseRefNo } from './order-reference.js'
 import { findOrderByRefNo } from './order-store.js'
 import type { OrderStatus } from './order.js'
-import { toWireOrder } from './wire-order.js'
 
 // What the merchant does to an order after placeOrder: purchase orders approved, canceled or paid
 // (seed 004), offline payments received. Each rule says which orders of which payment type it

@@ -4,11 +4,11 @@ import type { Merchant } from '../auth/merchant-store.js'
 import { fromMinor } from '../catalog/money.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
+import { formatWireDate } from '../wire/wire-date.js'
 import { FRAUD_STATUSES, ORDER_STATUSES, type FraudStatus } from './order.js'
 import { ORDER_EVENTS, type OrderEventName } from './order-events.js'
 import { readOrderHistory, type HistoryActor, type HistoryUser, type OrderHistoryRecord } from './order-history-store.js'
 import { parseRefNo } from './order-reference.js'
-import { formatWireDate } from './wire-order.js'
 
 // getOrderHistory's answer on the wire (ordergate's own: 2Checkout shows this in its control panel).
 

@@ -14,9 +14,9 @@ import { findCustomer } from '../customers/customer-admin.js'
 import { loadLevelPricing, type LevelPricing } from '../customers/customer-levels.js'
 import type { Database } from '../db/schema.js'
 import { AppError, businessError, type FieldError } from '../errors.js'
+import type { Order } from '../wire/order-schema.js'
 import type { AssistedRequest } from './assisted-order.js'
 import { parseRefNo } from './order-reference.js'
-import type { Order } from './order-schema.js'
 import { hasOrder, type NewAdjustment } from './order-store.js'
 
 /** How the order is priced besides its catalog: read by `priceOrder`. */

@@ -3,9 +3,9 @@ import type { MerchantUser } from '../auth/privileges.js'
 import { checkInventory } from '../catalog/inventory.js'
 import type { PricedCart } from '../catalog/pricing.js'
 import { businessError } from '../errors.js'
+import type { Order } from '../wire/order-schema.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { planOrder } from './order-plan.js'
-import type { Order } from './order-schema.js'
 import { priceOrder, type PlaceOrderDeps } from './place-order.js'
 
 /** The Order priced as placeOrder would price it; `amountDueMinor` is 0 for a replacement whose payment is not required. */

@@ -1,4 +1,4 @@
-import type { CardPaymentMethod } from './payment-method-schemas.js'
+import type { CardPaymentMethod } from '../wire/payment-method-schemas.js'
 import { newPaymentPage } from './payment-page-token.js'
 import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 

@@ -3,9 +3,8 @@ import type { Merchant } from '../auth/merchant-store.js'
 import type { PricedCart } from '../catalog/pricing.js'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
-import type { Order } from '../orders/order-schema.js'
-import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from '../orders/order.js'
-import type { PaymentDetailsOf } from './payment-method-schemas.js'
+import type { Order } from '../wire/order-schema.js'
+import type { PaymentDetailsOf } from '../wire/payment-method-schemas.js'
 import type { PaymentType } from './payment-types.js'
 import type { PaymentGateway } from './sandbox-processor.js'
 
@@ -33,7 +32,6 @@ export type PaymentRequest<T extends PaymentType = PaymentType> = {
   currency: string
 }
 
-/** The outcome the use case stores; `paymentMethod` is the masked wire PaymentMethod. */
 /** The card a payment used, as recorded: brand, first 6 and last 4 digits, expiry (never the number). */
 export type PaymentCard = { brand: string, first6: string, last4: string, expiry: string }
 
@@ -44,15 +42,25 @@ export function paymentCardOf (row: { card_brand: string | null, card_first6: st
     : null
 }
 
+// What a payment leaves a new order in, in 2Checkout's names: the order statuses
+// (src/orders/order.ts) a placement can reach. They are declared here, at the boundary, because
+// payments never imports orders (test/unit/architecture/import-graph.test.ts); placeOrder stores
+// them as the order's own, so a value the order does not know fails to compile there.
+export type PlacedStatus = 'PENDING' | 'AUTHRECEIVED' | 'COMPLETE' | 'PURCHASE_PENDING' | 'UNFINISHED'
+export type PlacedApproveStatus = 'WAITING' | 'OK'
+export type PlacedVendorApproveStatus = 'OK' | 'WAITING'
+
+/** The outcome the use case stores; `paymentMethod` is the masked wire PaymentMethod. */
 export type PaymentOutcome = {
-  status: OrderStatus
-  approveStatus: ApproveStatus
-  vendorApproveStatus: VendorApproveStatus
+  status: PlacedStatus
+  approveStatus: PlacedApproveStatus
+  vendorApproveStatus: PlacedVendorApproveStatus
   paymentStatus: 'APPROVED' | 'DECLINED' | 'PENDING' | 'NOT_REQUIRED'
   /** 2Checkout's Errors object: null on success, {PAYMENT_ERROR: reason} on a decline */
   errors: Record<string, string> | null
   paymentMethod: Record<string, unknown> | null
-  fraud?: { status: FraudStatus, reason: string }
+  /** a fraud review the placement opens (it can only open one) */
+  fraud?: { status: 'OPEN', reason: string }
   card?: { brand: string, first6: string, last4: string, expiry: string }
   /** an approved card to keep (or refresh) for the customer; stored with the order, in its statement */
   storedCard?: { brand: string, first6: string, last4: string, expiry: string, holderName: string, processorToken: string }

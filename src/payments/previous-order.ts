@@ -1,7 +1,7 @@
-import { findReusableOrder } from '../orders/order-reference.js'
 import { chargeCard } from './card.js'
 import { paymentError } from './payment-error.js'
 import type { PaymentStrategy } from './payment-strategy.js'
+import { findReusableOrder } from './reusable-order.js'
 
 /**
  * PREVIOUS_ORDER: charges the card (or PayPal account) of this merchant's earlier order that

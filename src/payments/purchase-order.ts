@@ -1,5 +1,5 @@
-import { formatWireDate } from '../orders/wire-order.js'
 import { AppError } from '../errors.js'
+import { formatWireDate } from '../wire/wire-date.js'
 import type { PaymentStrategy } from './payment-strategy.js'
 
 /** Payment terms when the merchant set none (days from the order date). */

@@ -3,9 +3,9 @@
 import { z } from 'zod'
 import { AppError } from '../errors.js'
 import type { PlacedOrder } from '../orders/place-order.js'
-import { validateOrder, type Order } from '../orders/order-schema.js'
-import { toWireOrder, type WireOrder } from '../orders/wire-order.js'
 import { openPageTokens } from '../payments/payment-page-token.js'
+import { validateOrder, type Order } from '../wire/order-schema.js'
+import { toWireOrder, type WireOrder } from '../wire/wire-order.js'
 
 /** The Order param: validated by `parseOrder` (every violation at once), so only its presence here. */
 export const OrderParam = z.unknown().refine((v) => v !== undefined && v !== null, { message: 'Order (the order object) is required', params: { error_code: 'FIELD_REQUIRED' } })

@@ -1,9 +1,9 @@
 import type { JSONRPCParams } from 'json-rpc-2.0'
 import { AppError, type FieldError } from '../errors.js'
 import { storableText, unstorableText, walkJson, type JsonSegment } from '../json-walk.js'
-import { containsCardNumber } from '../orders/field-checks.js'
-import { ORDER_FIELD_ERROR_CODES } from '../orders/order-field-errors.js'
-import { PAYMENT_METHOD_SUB_OBJECTS } from '../payments/schemas/method-input.js'
+import { containsCardNumber } from '../wire/field-checks.js'
+import { ORDER_FIELD_ERROR_CODES } from '../wire/order-field-errors.js'
+import { PAYMENT_METHOD_SUB_OBJECTS } from '../wire/payment-methods/method-input.js'
 import type { MethodDefinition } from './registry.js'
 
 // The checks every method's params pass before anything else looks at them (issue 16, findings

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { ERRORS } from '../../src/errors.js'
-import { ORDER_FIELD_ERROR_CODES } from '../../src/orders/order-field-errors.js'
+import { ORDER_FIELD_ERROR_CODES } from '../../src/wire/order-field-errors.js'
 import { ROOT } from '../helpers/process.js'
 
 // The README's error reference is what integrators switch on: it must list exactly the error
@@ -53,7 +53,7 @@ t.test('the README\'s field error table equals ORDER_FIELD_ERROR_CODES', async (
   const table = section.find((candidate) => candidate.header.join(',') === 'error_code,message')
   if (table === undefined) return t.fail('no | error_code | message | table in the section')
   const expected = Object.entries(ORDER_FIELD_ERROR_CODES).map(([code, message]) => [code, message])
-  t.strictSame(table.rows, expected, 'run npm run docs:generate after changing src/orders/order-field-errors.ts')
+  t.strictSame(table.rows, expected, 'run npm run docs:generate after changing src/wire/order-field-errors.ts')
 })
 
 t.test('the table parser reads escaped pipes and code spans', async (t) => {

@@ -28,7 +28,7 @@
 import { hash } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
-import { validateOrder } from '../../src/orders/order-schema.js'
+import { validateOrder } from '../../src/wire/order-schema.js'
 import { createTestApp, TEST_START, type RpcReply, type TestApp } from '../helpers/app.js'
 import { staffMerchant } from '../helpers/assisted.js'
 import { testCardOrder, withCard } from '../helpers/orders.js'

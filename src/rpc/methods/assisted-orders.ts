@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import type { ErrorReason } from '../../errors.js'
 import { AssistedSchema } from '../../orders/assisted-order.js'
-import { OrderSchema } from '../../orders/order-schema.js'
 import { placeOrder } from '../../orders/place-order.js'
 import { quoteOrder } from '../../orders/quote-order.js'
-import { toWireQuote } from '../../orders/wire-order.js'
+import { OrderSchema } from '../../wire/order-schema.js'
+import { toWireQuote } from '../../wire/wire-order.js'
 import { OrderParam, parseOrder, toWirePlacedOrder } from '../order-params.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 

@@ -3,7 +3,7 @@ import { IPN_HASH_ALGORITHMS, MAX_IPN_URL_LENGTH, MAX_IPN_URLS, readIpnSettings,
 import { resendIpn } from '../../notifications/resend-ipn.js'
 import { ORDER_STATUSES } from '../../orders/order.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
-import { formatWireDate } from '../../orders/wire-order.js'
+import { formatWireDate } from '../../wire/wire-date.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 // 2Checkout sets IPN in its control panel, not its API: these method names and shapes are ordergate's.

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { findReusableOrder, RefNoSchema } from '../../orders/order-reference.js'
+import { RefNoSchema } from '../../orders/order-reference.js'
+import { findReusableOrder } from '../../payments/reusable-order.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 /** isValidOrderReference(sessionID, RefNo) → true when RefNo can pay a PREVIOUS_ORDER order. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { OrderSchema } from '../../orders/order-schema.js'
 import { placeOrder } from '../../orders/place-order.js'
+import { OrderSchema } from '../../wire/order-schema.js'
 import { OrderParam, parseOrder, toWirePlacedOrder } from '../order-params.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 

@@ -4,9 +4,9 @@ import {
   buildIpnFields, checkReadReceipt, encodeIpnForm, formatIpnDate, IPN_ORDER_STATUS, IPN_PAYMENT_METHOD_NAMES, ipnSourceString,
   READ_RECEIPT_MAX_CHARS, readReceiptFor, signIpn, type IpnAlgorithm, type IpnField, type IpnSource
 } from '../../../src/notifications/ipn-message.js'
-import { containsCardNumber } from '../../../src/orders/field-checks.js'
 import { ORDER_STATUSES } from '../../../src/orders/order.js'
 import { PAYMENT_TYPES } from '../../../src/payments/payment-types.js'
+import { containsCardNumber } from '../../../src/wire/field-checks.js'
 
 const SECRET = 'AABBCCDDEEFF'
 const AT = new Date('2026-11-23T10:00:00.000Z')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
 import { canonicalJson, deriveIdempotencyKey, requestFingerprint } from '../../../src/orders/idempotency.js'
-import { validateOrder } from '../../../src/orders/order-schema.js'
+import { validateOrder } from '../../../src/wire/order-schema.js'
 import { testCardOrder, withCard } from '../../helpers/orders.js'
 import { orderPaidWith } from '../../helpers/payments.js'
 

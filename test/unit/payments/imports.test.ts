@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 
 // Issue 17: payments/ says what a payment and its pages do; moving the order, its history and its
-// notifications is orders/' lifecycle. payments/ never imports that part of orders/ (it still
-// reads the wire layer's field schemas and checks there: a separate matter).
+// notifications is orders/' lifecycle. payments/ never imports that part of orders/ (since issue
+// 18 it imports nothing of orders/ at all: test/unit/architecture/import-graph.test.ts).
 const LIFECYCLE = ['order-lifecycle', 'order-transitions', 'order-events', 'order-actor', 'order-actions', 'order-sweeps', 'order-admin', 'payment-returns', 'order-store', 'place-order']
 
 t.test('no file under src/payments imports the order lifecycle', async (t) => {

@@ -3,8 +3,8 @@ import { AppError } from '../../../src/errors.js'
 import { METHODS } from '../../../src/rpc/methods/index.js'
 import { toJsonSchema, type JsonSchema } from '../../../src/rpc/openrpc.js'
 import { guardParams, MAX_PARAMS_DEPTH, NOT_FREE_TEXT } from '../../../src/rpc/params-guard.js'
-import { PAYMENT_METHOD_SUB_OBJECTS } from '../../../src/payments/schemas/method-input.js'
 import type { MethodDefinition } from '../../../src/rpc/registry.js'
+import { PAYMENT_METHOD_SUB_OBJECTS } from '../../../src/wire/payment-methods/method-input.js'
 
 type Segment = string | number
 
@@ -49,7 +49,7 @@ function refusal (method: MethodDefinition, params: unknown): Array<{ path: stri
   }
 }
 
-// src/payments/schemas/token.ts accepts these names for PaymentToken (not in the JSON Schema)
+// src/wire/payment-methods/token.ts accepts these names for PaymentToken (not in the JSON Schema)
 const WALLET_TOKEN_ALIASES: Record<string, string> = { ApplePayToken: 'PaymentToken', GooglePayToken: 'PaymentToken' }
 const wirePath = (path: readonly Segment[]) => (path[0] === 'Order' ? path.slice(1) : path).join('.')
 const CARD = '4111 1111 1111 1111'

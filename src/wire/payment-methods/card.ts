@@ -1,14 +1,14 @@
 // Cards (CC and TEST): seed 002's CardPayment fields, 3DS URLs required (SPEC §3).
 import { z } from 'zod'
+import type { PaymentType } from '../../payments/payment-types.js'
 import {
   CARD_TYPES, cardTypeMatches, luhnValid, parseExpiryMonth, parseExpiryYear, stripCardNumber,
   type CardType
-} from '../../orders/field-checks.js'
+} from '../field-checks.js'
 import {
   boolLike, caseInsensitiveEnum, httpUrl, intLike, isRecord, numberLike, opt, reqStr, textOrNumber
-} from '../../orders/field-schemas.js'
-import { withCode } from '../../orders/order-field-errors.js'
-import type { PaymentType } from '../payment-types.js'
+} from '../field-schemas.js'
+import { withCode } from '../order-field-errors.js'
 import { paymentMethodInput } from './method-input.js'
 
 const cardNumber = () => z.string()

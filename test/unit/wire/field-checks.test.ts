@@ -1,11 +1,11 @@
 import t from 'tap'
+import { normalisePaymentType, PAYMENT_TYPES } from '../../../src/payments/payment-types.js'
 import {
   brazilFiscalCodeValid, cardBrandsOf, cardExpired, cardTypeMatches, cnpjValid, containsCardNumber, COUNTRY_CODES, cpfValid,
   CURRENCY_CODES, dateTimeValid, dateValid, emailValid, EU_VAT_COUNTRIES, fieldCodeValid, findState,
   httpUrlValid, ibanValid, idealBankCodeValid, isCountryCode, isCurrencyCode, isLanguageCode,
   LANGUAGE_CODES, luhnValid, parseExpiryMonth, parseExpiryYear, STATE_COUNTRIES, statesOf, swiftValid
-} from '../../../src/orders/field-checks.js'
-import { normalisePaymentType, PAYMENT_TYPES } from '../../../src/payments/payment-types.js'
+} from '../../../src/wire/field-checks.js'
 
 t.test('reference lists have the sizes of their standards', async (t) => {
   t.equal(COUNTRY_CODES.size, 249, 'ISO 3166-1 alpha-2 has 249 assigned codes')

@@ -17,6 +17,7 @@
 // - CustomerReference, Quantity and other integers may arrive as digit strings ("1", as
 //   2Checkout's own samples send Quantity); the output holds numbers.
 import { z } from 'zod'
+import { normalisePaymentType } from '../payments/payment-types.js'
 import {
   brazilFiscalCodeValid, cardExpired, COMPANY_FISCAL_CODE_COUNTRIES, dateTimeValid, dateValid,
   fieldCodeValid, findState, isCountryCode, isCurrencyCode, isStateCountry, parseExpiryMonth,
@@ -29,10 +30,9 @@ import {
 import {
   ORDER_FIELD_ERROR_CODES, withCode, type FieldError, type OrderFieldErrorCode
 } from './order-field-errors.js'
-import { normalisePaymentType } from '../payments/payment-types.js'
 import {
   CARD_PAYMENT_TYPES, flattenPaymentMethod, PaymentDetailsSchema, usedSubObject
-} from '../payments/payment-method-schemas.js'
+} from './payment-method-schemas.js'
 
 export { ORDER_FIELD_ERROR_CODES, type FieldError, type OrderFieldErrorCode } from './order-field-errors.js'
 

@@ -1,7 +1,7 @@
 // Bank payments: iDEAL, SEPA direct debit (DIRECTDEBIT) and US ACH (DIRECT_DEBIT_ACH).
 import { z } from 'zod'
-import { compactIban, ibanValid, idealBankCodeValid, swiftValid } from '../../orders/field-checks.js'
-import { caseInsensitiveEnum, checkedStr, httpUrl, opt, reqStr } from '../../orders/field-schemas.js'
+import { compactIban, ibanValid, idealBankCodeValid, swiftValid } from '../field-checks.js'
+import { caseInsensitiveEnum, checkedStr, httpUrl, opt, reqStr } from '../field-schemas.js'
 import { paymentMethodInput } from './method-input.js'
 
 export const IdealPaymentMethodSchema = z.preprocess(paymentMethodInput('IDEAL'), z.object({

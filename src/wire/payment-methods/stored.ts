@@ -1,8 +1,8 @@
 // Payment data the merchant already holds: a previous order's card (PREVIOUS_ORDER) or a card
 // the customer stored (EXISTING_PAYMENT_DATA, by the TransientToken of getCustomerInformation).
 import { z } from 'zod'
-import { checkedStr, httpUrl, opt, reqStr, textOrNumber } from '../../orders/field-schemas.js'
-import { withCode } from '../../orders/order-field-errors.js'
+import { checkedStr, httpUrl, opt, reqStr, textOrNumber } from '../field-schemas.js'
+import { withCode } from '../order-field-errors.js'
 import { paymentMethodInput } from './method-input.js'
 
 /** RefNo is a numeric string; a JSON number is accepted and written as a string. */

@@ -1,8 +1,8 @@
 // Methods that send the shopper to the provider and back: ReturnURL required, CancelURL where
 // the provider has one (absolute http(s) when given). PayPal also takes the shopper's Email.
 import { z } from 'zod'
-import { boolLike, caseInsensitiveEnum, email, httpUrl, opt } from '../../orders/field-schemas.js'
-import type { PaymentType } from '../payment-types.js'
+import type { PaymentType } from '../../payments/payment-types.js'
+import { boolLike, caseInsensitiveEnum, email, httpUrl, opt } from '../field-schemas.js'
 import { paymentMethodInput } from './method-input.js'
 
 const redirectFields = () => ({

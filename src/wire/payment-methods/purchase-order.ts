@@ -2,8 +2,8 @@
 // or directly under PaymentMethod as seed 004's PHP sample sends them. The order-level rule
 // "BillingDetails.Company required" lives in the Order schema.
 import { z } from 'zod'
-import { boolLike, textOrNumber } from '../../orders/field-schemas.js'
-import { withCode } from '../../orders/order-field-errors.js'
+import { boolLike, textOrNumber } from '../field-schemas.js'
+import { withCode } from '../order-field-errors.js'
 import { paymentMethodInput } from './method-input.js'
 
 export const PurchaseOrderPaymentMethodSchema = z.preprocess(paymentMethodInput('PURCHASEORDER'), z.object({

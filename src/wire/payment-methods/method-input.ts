@@ -2,8 +2,8 @@
 // under PaymentMethod; seed 002 documents them under a named sub-object (CardPayment,
 // PurchaseOrderPaymentDetails, IDEAL, …). Both are accepted and flattened into one object
 // before validation; fields of the sub-object win over fields beside it.
-import { isRecord } from '../../orders/field-schemas.js'
-import type { PaymentType } from '../payment-types.js'
+import type { PaymentType } from '../../payments/payment-types.js'
+import { isRecord } from '../field-schemas.js'
 
 /** The named sub-object of seed 002 for each type (the type's own name where seed 002 has none). */
 export const PAYMENT_METHOD_SUB_OBJECTS: Readonly<Record<PaymentType, string>> = {

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { statesOf, type StateCountry } from '../../../src/orders/field-checks.js'
-import { validateOrder } from '../../../src/orders/order-schema.js'
 import { PAYMENT_TYPES } from '../../../src/payments/payment-types.js'
+import { statesOf, type StateCountry } from '../../../src/wire/field-checks.js'
+import { validateOrder } from '../../../src/wire/order-schema.js'
 import { NOW, THREE_DS, VALID_METHODS, type Wire } from './order-helpers.js'
 
 const RUNS = 300

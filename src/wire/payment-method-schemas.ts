@@ -1,32 +1,32 @@
 // PaymentDetails: one PaymentMethod schema per payment type, joined in a discriminated union on
 // the normalised Type. Payment strategies import the per-type schemas and output types from here.
 import { z } from 'zod'
-import { currencyCode, ipAddress, isRecord, opt } from '../orders/field-schemas.js'
-import { normalisePaymentType, type PaymentType } from './payment-types.js'
-import { DirectDebitAchPaymentMethodSchema, DirectDebitPaymentMethodSchema, IdealPaymentMethodSchema } from './schemas/bank.js'
-import { CardPaymentMethodSchema, TestCardPaymentMethodSchema } from './schemas/card.js'
+import { normalisePaymentType, type PaymentType } from '../payments/payment-types.js'
+import { currencyCode, ipAddress, isRecord, opt } from './field-schemas.js'
+import { DirectDebitAchPaymentMethodSchema, DirectDebitPaymentMethodSchema, IdealPaymentMethodSchema } from './payment-methods/bank.js'
+import { CardPaymentMethodSchema, TestCardPaymentMethodSchema } from './payment-methods/card.js'
 import {
   CheckPaymentMethodSchema, FreePaymentMethodSchema, StoredCreditPaymentMethodSchema, WirePaymentMethodSchema
-} from './schemas/no-details.js'
-import { PurchaseOrderPaymentMethodSchema } from './schemas/purchase-order.js'
+} from './payment-methods/no-details.js'
+import { PurchaseOrderPaymentMethodSchema } from './payment-methods/purchase-order.js'
 import {
   AlipayPaymentMethodSchema, BoletoPaymentMethodSchema, DirectEbankingPaymentMethodSchema,
   PayPalExpressPaymentMethodSchema, PayPalPaymentMethodSchema, TrustlyPaymentMethodSchema,
   UnionPayPaymentMethodSchema, WeChatPayPaymentMethodSchema
-} from './schemas/redirect.js'
-import { ExistingPaymentDataMethodSchema, PreviousOrderPaymentMethodSchema } from './schemas/stored.js'
+} from './payment-methods/redirect.js'
+import { ExistingPaymentDataMethodSchema, PreviousOrderPaymentMethodSchema } from './payment-methods/stored.js'
 import {
   ApplePayPaymentMethodSchema, EesTokenPaymentMethodSchema, EncryptedPaymentDataMethodSchema, GooglePayPaymentMethodSchema
-} from './schemas/token.js'
+} from './payment-methods/token.js'
 
-export * from './schemas/bank.js'
-export * from './schemas/card.js'
-export * from './schemas/no-details.js'
-export * from './schemas/purchase-order.js'
-export * from './schemas/redirect.js'
-export * from './schemas/stored.js'
-export * from './schemas/token.js'
-export { PAYMENT_METHOD_SUB_OBJECTS, flattenPaymentMethod, usedSubObject } from './schemas/method-input.js'
+export * from './payment-methods/bank.js'
+export * from './payment-methods/card.js'
+export * from './payment-methods/no-details.js'
+export * from './payment-methods/purchase-order.js'
+export * from './payment-methods/redirect.js'
+export * from './payment-methods/stored.js'
+export * from './payment-methods/token.js'
+export { PAYMENT_METHOD_SUB_OBJECTS, flattenPaymentMethod, usedSubObject } from './payment-methods/method-input.js'
 
 /** The PaymentMethod schema of every payment type (wire form in, canonical flat object out). */
 export const PAYMENT_METHOD_SCHEMAS = {

@@ -5,8 +5,8 @@
 //   `PaymentToken`); APPLE_PAY uses the same `PaymentToken` field. `GooglePayToken` and
 //   `ApplePayToken` are accepted as aliases.
 import { z } from 'zod'
-import { boolLike, httpUrl, opt, reqStr } from '../../orders/field-schemas.js'
-import type { PaymentType } from '../payment-types.js'
+import type { PaymentType } from '../../payments/payment-types.js'
+import { boolLike, httpUrl, opt, reqStr } from '../field-schemas.js'
 import { paymentMethodInput } from './method-input.js'
 
 const TOKEN_MAX = 16_384

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { z } from 'zod'
-import { ORDER_FIELD_ERROR_CODES, OrderSchema, validateOrder, type Order } from '../../../src/orders/order-schema.js'
 import { PAYMENT_TYPES } from '../../../src/payments/payment-types.js'
+import { ORDER_FIELD_ERROR_CODES, OrderSchema, validateOrder, type Order } from '../../../src/wire/order-schema.js'
 import {
   BR_BILLING, cardOrder, NOW, orderPaidWith, REDIRECT, seed004Order, THREE_DS, VALID_METHODS, type Wire
 } from './order-helpers.js'

@@ -1,11 +1,7 @@
 import { basisPointsToPercent, fromMinor } from '../catalog/money.js'
 import type { PricedCart } from '../catalog/pricing.js'
-import type { StoredOrder } from './order-store.js'
-
-/** `YYYY-MM-DD HH:mm:ss` (UTC), 2Checkout's date format. */
-export function formatWireDate (date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ')
-}
+import type { StoredOrder } from '../orders/order-store.js'
+import { formatWireDate } from './wire-date.js'
 
 const lowerCodes = (details: Record<string, unknown> | null): Record<string, unknown> | null =>
   details === null ? null : { ...details, ...(typeof details.CountryCode === 'string' ? { CountryCode: details.CountryCode.toLowerCase() } : {}) }
