@@ -46,6 +46,11 @@ export const ERRORS = {
   ATTACHMENT_INVALID: { code: 55201, message: 'The attachment is not a PDF document within the size limit' },
   ATTACHMENT_NOT_FOUND: { code: 55201, message: 'Attachment not found' },
   USER_NOT_FOUND: { code: 55201, message: 'Merchant user not found' },
+  // Refunds (issueRefund, issue 18)
+  REFUND_NOT_ALLOWED: { code: 55201, message: 'The order cannot be refunded: 2Checkout refunds COMPLETE orders with a total above 0, up to a year old' },
+  REFUND_EXCEEDS_REMAINDER: { code: 55201, message: 'The refund exceeds what is left to refund of the order (or of the item)' },
+  REFUND_ITEM_INVALID: { code: 55201, message: 'A refunded item is not a product of the order' },
+  REFUND_DECLINED: { code: 55200, message: 'The payment processor declined the refund' },
   // IPN (resendIpn): the order never had a notification, since no IPN URL was set when it changed
   IPN_NOTIFICATION_NOT_FOUND: { code: 55201, message: 'The order has no IPN notification to send again' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },

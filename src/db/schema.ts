@@ -446,6 +446,26 @@ export type InventoryReservationsTable = {
   quantity: number
 }
 
+export type RefundsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  order_id: bigint
+  /** the order_events row that recorded it (and enqueued its IPN) */
+  event_id: bigint
+  amount_minor: bigint
+  currency: string
+  /** TOTAL or PARTIAL */
+  kind: string
+  reason: string
+  comment: string | null
+  /** [{ lineNo, productCode, quantity, amountMinor }] */
+  items: JsonWithDefault
+  actor: string
+  user_id: bigint | null
+  processor_reference: string | null
+  created_at: Timestamp
+}
+
 export type Database = {
   merchants: MerchantsTable
   sessions: SessionsTable
@@ -484,4 +504,5 @@ export type Database = {
   idempotency_keys: IdempotencyKeysTable
   order_attachments: OrderAttachmentsTable
   inventory_reservations: InventoryReservationsTable
+  refunds: RefundsTable
 }

@@ -73,8 +73,17 @@ export type IpnSource = {
   /** what the customer pays: GrossDiscountedPrice, shipping included */
   totalMinor: bigint
   /** the status change (an order_events row) the notification reports */
-  change: { eventId: bigint, event: string, at: Date, fromStatus: OrderStatus | null, toStatus: OrderStatus }
+  change: { eventId: bigint, event: string, at: Date, fromStatus: OrderStatus | null, toStatus: OrderStatus, refundMinor?: bigint | null }
 }
+
+/**
+ * What a refund's IPN says (2Checkout, "Instant Refund Notification": once a refund is done "we
+ * send you ... an IPN notification containing the status ... REFUND ... We display the total
+ * canceled amount as a negative value"): ORDERSTATUS REFUND for every refund, partial ones too
+ * (the order's API Status stays COMPLETE until the last), and IPN_TOTALGENERAL minus this
+ * refund's amount.
+ */
+const refundOf = (change: IpnSource['change']): bigint | null => change.refundMinor ?? null
 
 /**
  * The IPN's ORDERSTATUS for each API Status (IPN triggers page). The IPN names an authorized
@@ -221,6 +230,7 @@ function itemFields (items: readonly IpnItem[], money: (minor: bigint) => string
 export function buildIpnFields (source: IpnSource, ipnDate: Date): IpnField[] {
   const currency = source.currency.toUpperCase()
   const money = (minor: bigint): string => formatMinor(minor, currency)
+  const refund = refundOf(source.change)
   return [
     ['GIFT_ORDER', source.gift ? '1' : '0'],
     ['SALEDATE', formatWireDate(source.orderDate)],
@@ -228,7 +238,7 @@ export function buildIpnFields (source: IpnSource, ipnDate: Date): IpnField[] {
     ['REFNO', String(source.refNo)],
     ['REFNOEXT', source.externalReference ?? ''],
     ['ORDERNO', source.completedAt === null ? '0' : String(source.orderNo)],
-    ['ORDERSTATUS', IPN_ORDER_STATUS[source.change.toStatus]],
+    ['ORDERSTATUS', refund !== null ? IPN_ORDER_STATUS.REFUND : IPN_ORDER_STATUS[source.change.toStatus]],
     ['PAYMETHOD', IPN_PAYMENT_METHOD_NAMES[source.paymentType] ?? source.paymentType],
     ['PAYMETHOD_CODE', source.paymentType],
     ...billingFields(source.billing),
@@ -238,7 +248,7 @@ export function buildIpnFields (source: IpnSource, ipnDate: Date): IpnField[] {
     ['CURRENCY', currency],
     ['LANGUAGE', source.language],
     ...itemFields(source.items, money),
-    ['IPN_TOTALGENERAL', money(source.totalMinor)],
+    ['IPN_TOTALGENERAL', money(refund === null ? source.totalMinor : -refund)],
     ['IPN_SHIPPING', money(source.shippingMinor)],
     ['AVANGATE_CUSTOMER_REFERENCE', source.customerReference === null ? '' : String(source.customerReference)],
     // 2Checkout's fee on the order; ordergate takes none.

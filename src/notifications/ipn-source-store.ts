@@ -26,7 +26,10 @@ export async function loadIpnSource (db: Kysely<Database>, orderId: bigint, even
     .innerJoin('orders as o', 'o.id', 'e.order_id')
     .innerJoin('merchants as m', 'm.id', 'o.merchant_id')
     .leftJoin('customers as c', 'c.id', 'o.customer_id')
+    // a refund's change (issue 18): its amount
+    .leftJoin('refunds as r', 'r.event_id', 'e.id')
     .select([
+      'r.amount_minor as refund_minor',
       'e.id as event_id', 'e.event', 'e.at', 'e.from_status', 'e.to_status',
       'o.merchant_id', 'o.ref_no', 'o.order_no', 'o.external_reference', 'o.order_date', 'o.payment_type', 'o.currency', 'o.language',
       'o.fraud_status', 'o.gift_details', 'o.billing_details', 'o.delivery_details', 'o.payment_details', 'o.shipping_minor',
@@ -66,7 +69,7 @@ export async function loadIpnSource (db: Kysely<Database>, orderId: bigint, even
     items: await loadItems(db, row.merchant_id, orderId),
     shippingMinor: row.shipping_minor,
     totalMinor: row.gross_discounted_price_minor,
-    change: { eventId: row.event_id, event: row.event, at: row.at, fromStatus: row.from_status as OrderStatus | null, toStatus: row.to_status as OrderStatus }
+    change: { eventId: row.event_id, event: row.event, at: row.at, fromStatus: row.from_status as OrderStatus | null, toStatus: row.to_status as OrderStatus, refundMinor: row.refund_minor }
   }
 }
 

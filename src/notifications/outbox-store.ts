@@ -5,8 +5,9 @@ import type { Database } from '../db/schema.js'
 // the transaction, that records the change: placeOrder's INSERT_ORDERS (src/orders/order-store.ts)
 // does it in its own statement with the same rule as here:
 // - only a change of status notifies (PLACED from nothing, then each move; a declined payment or
-//   an opened review leaves the status and sends nothing);
-// - the merchant's `statuses` filter it (null: every status);
+//   an opened review leaves the status and sends nothing), and every refund: a partial refund
+//   (PARTIALLY_REFUNDED) keeps the order COMPLETE but is money moved, reported as REFUND (issue 18);
+// - the merchant's `statuses` filter it (null: every status), a partial refund as REFUND;
 // - one notification per listener URL, in URL order, due at the change's time.
 
 /** Enqueues the notifications of these just-recorded order events; call it in their transaction. */
@@ -20,7 +21,7 @@ export async function enqueueNotifications (trx: Kysely<Database>, eventIds: rea
     join ipn_settings st on st.merchant_id = o.merchant_id
     cross join lateral unnest(st.urls) with ordinality as u(url, position)
     where e.id = any(${sql.val(eventIds.map(String))}::int8[])
-      and e.from_status is distinct from e.to_status
-      and (st.statuses is null or e.to_status = any(st.statuses))
+      and (e.from_status is distinct from e.to_status or e.event = 'PARTIALLY_REFUNDED')
+      and (st.statuses is null or (case when e.event = 'PARTIALLY_REFUNDED' then 'REFUND' else e.to_status end) = any(st.statuses))
     order by e.id, u.position`.execute(trx)
 }

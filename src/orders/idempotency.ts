@@ -43,7 +43,7 @@ const STALE_MS = 60_000
 const WAIT_MS = 30_000
 
 type StoredError = { reason: string, message: string, fields?: unknown, data?: unknown }
-type Stored = { result: Record<string, unknown> } | { error: StoredError } | { orderId: string }
+type Stored = { result: Record<string, unknown> } | { error: StoredError } | { orderId: string } | { refundId: string }
 
 /** JSON with object keys sorted at every level: the same params always hash the same. */
 export function canonicalJson (value: unknown): string {
@@ -102,12 +102,49 @@ export type PlacedOrder = { kind: 'order', order: StoredOrder } | { kind: 'first
 /** The method and its parsed params besides the sessionID and the key (compared by requestFingerprint). */
 export type IdempotentRequest = { merchantId: bigint, key: string, method: string, params: unknown }
 
+/** What the key's row points at once the call's own transaction committed: the order or refund it made. */
+export type StoredPointer = { orderId: string } | { refundId: string }
+
+/**
+ * How one method's answer is kept and replayed: `keep` is the answer as stored when the call is
+ * done; `replay` answers a retry from it, or from the pointer the call's own transaction wrote
+ * (a crash after the commit still replays what was done, never a second one).
+ */
+export type IdempotentCodec<T> = {
+  keep: (value: T) => Record<string, unknown>
+  replay: (db: Kysely<Database>, merchantId: bigint, stored: { result: Record<string, unknown> } | StoredPointer) => Promise<T>
+}
+
+const isPointer = (stored: Stored): stored is StoredPointer => 'orderId' in stored || 'refundId' in stored
+
+const ORDER_CODEC: IdempotentCodec<PlacedOrder> = {
+  // The answer as sent (page tokens sealed: openPageTokens opens them at the RPC edge).
+  keep: (placed) => (placed.kind === 'order' ? toWireOrder(placed.order) : placed.answer),
+  replay: async (db, merchantId, stored) => {
+    if ('result' in stored) return { kind: 'first-answer', answer: stored.result as WireOrder }
+    if (!('orderId' in stored)) throw new AppError('INTERNAL_ERROR', { message: 'the idempotency key belongs to another kind of request' })
+    const order = await findOrderById(db, merchantId, BigInt(stored.orderId))
+    if (order === undefined) throw new AppError('ORDER_NOT_FOUND')
+    return { kind: 'order', order }
+  }
+}
+
 /**
  * Runs `place` once per (merchant, key): answers its order, or the first answer for this key.
  * `place` stores its order with the key (NewOrder.idempotencyKey), so the order's own statement
  * ties the key to the order and a crash after it still replays that order.
  */
 export async function idempotent (deps: IdempotencyDeps, request: IdempotentRequest, place: (key: string) => Promise<StoredOrder>): Promise<PlacedOrder> {
+  return await runIdempotent(deps, request, async (key) => ({ kind: 'order', order: await place(key) }), ORDER_CODEC)
+}
+
+/**
+ * The mechanism behind `idempotent`, for any method (issueRefund too): `run` runs once per
+ * (merchant, key); a retry with the same params replays its answer as `codec` kept it (an error
+ * too), with other params it is IDEMPOTENCY_KEY_REUSED, while the first still runs it waits.
+ * `run` should write a StoredPointer to the key's row in its own transaction (crash safety).
+ */
+export async function runIdempotent<T> (deps: IdempotencyDeps, request: IdempotentRequest, run: (key: string) => Promise<T>, codec: IdempotentCodec<T>): Promise<T> {
   const { merchantId, key, method, params } = request
   const hash = requestFingerprint(deps.idempotencyKey, method, params)
   const waitUntil = Date.now() + WAIT_MS
@@ -118,7 +155,7 @@ export async function idempotent (deps: IdempotencyDeps, request: IdempotentRequ
       .onConflict((oc) => oc.columns(['merchant_id', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst()
-    if (inserted !== undefined) return await runAsOwner(deps, merchantId, key, place)
+    if (inserted !== undefined) return await runAsOwner(deps, merchantId, key, run, codec)
 
     const row = await deps.db.selectFrom('idempotency_keys').selectAll().where('merchant_id', '=', merchantId).where('key', '=', key).executeTakeFirst()
     if (row === undefined) continue // deleted meanwhile (expired, or a failed first request): try again
@@ -130,20 +167,20 @@ export async function idempotent (deps: IdempotencyDeps, request: IdempotentRequ
     // replays its answer, so a retry never becomes a second order; only the reuse check is lost.
     if ((row.request_hash !== hash && row.request_hash !== DISCARDED_REQUEST_HASH) || row.method !== method) {
       throw new AppError('IDEMPOTENCY_KEY_REUSED', {
-        fields: [{ path: 'IdempotencyKey', error_code: 'IDEMPOTENCY_KEY_REUSED', message: `the key was first used with a different ${row.method} request: use a new key for a new order` }]
+        fields: [{ path: 'IdempotencyKey', error_code: 'IDEMPOTENCY_KEY_REUSED', message: `the key was first used with a different ${row.method} request: use a new key for a new request` }]
       })
     }
     const stored = row.response as Stored | null
-    if (row.state === 'DONE' && stored !== null) return await replay(deps.db, merchantId, stored)
-    if (stored !== null && 'orderId' in stored) {
-      // The order was committed but its answer not recorded (the first request died): answer the order.
-      return await replay(deps.db, merchantId, stored)
+    if (row.state === 'DONE' && stored !== null) return await replay(deps.db, merchantId, stored, codec)
+    if (stored !== null && isPointer(stored)) {
+      // The order (refund) was committed but its answer not recorded (the first request died): answer it.
+      return await replay(deps.db, merchantId, stored, codec)
     }
     if (now.getTime() - row.locked_at.getTime() > STALE_MS) {
       const taken = await deps.db.updateTable('idempotency_keys').set({ locked_at: now })
         .where('merchant_id', '=', merchantId).where('key', '=', key).where('state', '=', 'IN_PROGRESS').where('locked_at', '=', row.locked_at)
         .returning('key').executeTakeFirst()
-      if (taken !== undefined) return await runAsOwner(deps, merchantId, key, place)
+      if (taken !== undefined) return await runAsOwner(deps, merchantId, key, run, codec)
     }
     if (Date.now() > waitUntil) {
       throw new AppError('IDEMPOTENCY_KEY_IN_USE', { fields: [{ path: 'IdempotencyKey', error_code: 'IDEMPOTENCY_KEY_IN_USE', message: 'the first request with this key is still running: retry later' }] })
@@ -152,14 +189,14 @@ export async function idempotent (deps: IdempotencyDeps, request: IdempotentRequ
   }
 }
 
-async function runAsOwner (deps: IdempotencyDeps, merchantId: bigint, key: string, place: (key: string) => Promise<StoredOrder>): Promise<PlacedOrder> {
-  const where = <T extends { where: (...args: any[]) => T }>(query: T) => query.where('merchant_id', '=', merchantId).where('key', '=', key)
+async function runAsOwner<T> (deps: IdempotencyDeps, merchantId: bigint, key: string, run: (key: string) => Promise<T>, codec: IdempotentCodec<T>): Promise<T> {
+  const where = <Q extends { where: (...args: any[]) => Q }>(query: Q) => query.where('merchant_id', '=', merchantId).where('key', '=', key)
   const finish = async (stored: Stored) => {
     await where(deps.db.updateTable('idempotency_keys').set({ state: 'DONE', response: JSON.stringify(stored) })).execute()
   }
-  let order: StoredOrder
+  let value: T
   try {
-    order = await place(key)
+    value = await run(key)
   } catch (err) {
     // NOT_ALLOWED is about who asked, not about the order: another user (or this one, granted
     // the privilege) may send the same request with the same key, so it is not kept either.
@@ -174,19 +211,13 @@ async function runAsOwner (deps: IdempotencyDeps, merchantId: bigint, key: strin
     }
     throw err
   }
-  // The answer as sent (page tokens sealed: openPageTokens opens them at the RPC edge).
-  await finish({ result: toWireOrder(order) })
-  return { kind: 'order', order }
+  await finish({ result: codec.keep(value) })
+  return value
 }
 
-async function replay (db: Kysely<Database>, merchantId: bigint, stored: Stored): Promise<PlacedOrder> {
-  if ('result' in stored) return { kind: 'first-answer', answer: stored.result as WireOrder }
-  if ('orderId' in stored) {
-    const order = await findOrderById(db, merchantId, BigInt(stored.orderId))
-    if (order === undefined) throw new AppError('ORDER_NOT_FOUND')
-    return { kind: 'order', order }
-  }
-  throw storedError(stored.error)
+async function replay<T> (db: Kysely<Database>, merchantId: bigint, stored: Stored, codec: IdempotentCodec<T>): Promise<T> {
+  if ('error' in stored) throw storedError(stored.error)
+  return await codec.replay(db, merchantId, stored)
 }
 
 function storedError ({ reason, message, fields, data }: StoredError, cause?: unknown): AppError {
@@ -230,4 +261,9 @@ function withoutCardNumbers<T> (value: T): T {
 export async function deleteExpiredIdempotencyKeys (db: Kysely<Database>, before: Date): Promise<number> {
   const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', before).where(sql<boolean>`state = 'DONE'`).executeTakeFirst()
   return Number(result.numDeletedRows)
+}
+
+/** Ties the key's row to what the call made, in the call's own transaction: a retry after a crash replays it. */
+export async function tieIdempotencyKey (trx: Kysely<Database>, merchantId: bigint, key: string, pointer: StoredPointer): Promise<void> {
+  await trx.updateTable('idempotency_keys').set({ response: JSON.stringify(pointer) }).where('merchant_id', '=', merchantId).where('key', '=', key).execute()
 }

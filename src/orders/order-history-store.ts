@@ -5,8 +5,8 @@ import type { OrderStatus } from './order.js'
 
 /**
  * The read side of getOrderHistory: an order's status changes, staff adjustments, fraud review
- * and IPN notifications with their tries. One query per kind (six in all, whatever the history's
- * length), in one read-only repeatable-read transaction so the parts agree with each other.
+ * and IPN notifications with their tries, and its refunds. One query per kind (seven in all,
+ * whatever the history's length), in one read-only repeatable-read transaction so the parts agree with each other.
  */
 
 /** Who made a change, from order_events.actor and user_id (src/orders/order-actor.ts), with the user's name. */
@@ -63,10 +63,22 @@ export type HistoryNotification = {
   tries: HistoryTry[]
 }
 
+export type HistoryRefund = {
+  id: bigint
+  amountMinor: bigint
+  kind: string
+  items: Array<{ productCode: string, quantity: number, amountMinor: bigint }>
+  reason: string
+  comment: string | null
+  actor: HistoryActor
+  at: Date
+}
+
 export type OrderHistoryRecord = {
   refNo: bigint
   currency: string
   events: HistoryEvent[]
+  refunds: HistoryRefund[]
   adjustments: HistoryAdjustment[]
   fraudReview: HistoryFraudReview | null
   notifications: HistoryNotification[]
@@ -119,6 +131,10 @@ export async function readOrderHistory (db: Kysely<Database>, merchantId: bigint
       .select(['n.id', 'n.url', 'e.event', 'e.to_status', 'n.state', 'n.attempts', 'n.created_at', 'n.delivered_at', 'n.resend_of'])
       .where('n.order_id', '=', order.id).orderBy('n.id').execute()
 
+    const refunds = await trx.selectFrom('refunds as r').leftJoin('merchant_users as u', (join) => join.onRef('u.id', '=', 'r.user_id').on('u.merchant_id', '=', merchantId))
+      .select(['r.id', 'r.amount_minor', 'r.kind', 'r.items', 'r.reason', 'r.comment', 'r.actor', 'r.user_id', 'u.username', 'r.created_at'])
+      .where('r.order_id', '=', order.id).orderBy('r.id').execute()
+
     const tries = await trx.selectFrom('ipn_attempts as t').innerJoin('ipn_notifications as n', 'n.id', 't.notification_id')
       .select(['t.notification_id', 't.at', 't.ipn_date', 't.http_status', 't.receipt_valid', 't.error', 't.duration_ms'])
       .where('n.order_id', '=', order.id).orderBy('t.id').execute()
@@ -141,6 +157,20 @@ export async function readOrderHistory (db: Kysely<Database>, merchantId: bigint
         reason: row.reason,
         detail: (row.detail ?? {}) as Record<string, unknown>
       })),
+      refunds: refunds.map((r) => {
+        const actor = actorOfColumns({ actor: r.actor, userId: r.user_id })
+        const items = (Array.isArray(r.items) ? r.items : []) as Array<{ productCode: string, quantity: number, amountMinor: string }>
+        return {
+          id: r.id,
+          amountMinor: r.amount_minor,
+          kind: r.kind,
+          items: items.map((i) => ({ productCode: i.productCode, quantity: i.quantity, amountMinor: BigInt(i.amountMinor) })),
+          reason: r.reason,
+          comment: r.comment,
+          actor: actor.kind === 'USER' && r.username !== null ? { ...actor, username: r.username } : actor,
+          at: r.created_at
+        }
+      }),
       adjustments: adjustments.map((a) => ({
         kind: a.kind,
         lineNo: a.line_no,

@@ -37,6 +37,16 @@ export const OrderHistorySchema = z.object({
     Reason: z.string().nullable().describe('why, as the user or the system gave it'),
     Detail: z.record(z.string(), z.unknown()).optional().describe('what more the event recorded (PaymentType, PaymentStatus, Reason, …)')
   })).describe('every change, oldest first'),
+  Refunds: z.array(z.object({
+    RefundId: z.number().int(),
+    Amount: z.number().describe('refunded, in the order currency'),
+    Kind: z.enum(['TOTAL', 'PARTIAL']).describe('TOTAL: the whole order at once; PARTIAL: by amount or by items (the last partial refund may reach the total)'),
+    Items: z.array(z.object({ ProductCode: z.string(), Quantity: z.number().int(), Amount: z.number() })).describe('a refund by items: what of each line; empty for a refund by amount'),
+    Reason: z.string(),
+    Comment: z.string().nullable(),
+    Actor: ActorSchema,
+    At: WireDateSchema
+  })).describe('issueRefund\'s refunds, oldest first'),
   Adjustments: z.array(z.object({
     Kind: z.string().describe('LINE_DISCOUNT, ORDER_DISCOUNT or PAYMENT_NOT_REQUIRED'),
     LineNo: z.number().int().nullable().describe('the Items line (1-based) of a LINE_DISCOUNT'),
@@ -117,6 +127,16 @@ function toWireHistory (h: OrderHistoryRecord): OrderHistory {
         ...(detail !== undefined ? { Detail: detail } : {})
       }
     }),
+    Refunds: h.refunds.map((r) => ({
+      RefundId: Number(r.id),
+      Amount: money(r.amountMinor),
+      Kind: r.kind as 'TOTAL' | 'PARTIAL',
+      Items: r.items.map((i) => ({ ProductCode: i.productCode, Quantity: i.quantity, Amount: money(i.amountMinor) })),
+      Reason: r.reason,
+      Comment: r.comment,
+      Actor: toWireActor(r.actor),
+      At: formatWireDate(r.at)
+    })),
     Adjustments: h.adjustments.map((a) => ({
       Kind: a.kind,
       LineNo: a.lineNo,
@@ -162,7 +182,7 @@ function toWireHistory (h: OrderHistoryRecord): OrderHistory {
 }
 
 /**
- * getOrderHistory: what happened to this merchant's order, who did it and why; the staff
+ * getOrderHistory: what happened to this merchant's order, who did it and why; its refunds, the staff
  * adjustments, the fraud review and the IPN notifications with each try. Another merchant's
  * order is answered exactly like an unknown one.
  */

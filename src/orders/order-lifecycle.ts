@@ -46,7 +46,12 @@ export const ORDER_TRANSITIONS = {
   FRAUD_REVIEW_REJECTED: { from: ['PENDING'], to: ['CANCELED'] },
   // the clock (src/orders/order-sweeps.ts)
   PAYMENT_TERMS_EXPIRED: { from: ['UNFINISHED', 'PURCHASE_PENDING'], to: ['CANCELED'] },
-  PAYMENT_ABANDONED: { from: ['PENDING'], to: ['CANCELED'] }
+  PAYMENT_ABANDONED: { from: ['PENDING'], to: ['CANCELED'] },
+  // the merchant's issueRefund (src/orders/issue-refund.ts): 2Checkout refunds COMPLETE orders
+  // only; a partial refund keeps the status (and still notifies), the refund reaching what was
+  // paid moves the order to REFUND
+  PARTIALLY_REFUNDED: { from: ['COMPLETE'], to: ['COMPLETE'] },
+  REFUNDED: { from: ['COMPLETE'], to: ['REFUND'] }
 } as const satisfies Record<TransitionEvent, Transition>
 
 /** The order row as a transition sees it, locked. */

@@ -206,7 +206,7 @@ with k as (
   join so on so.n = h.n
   -- history is read in id order: entries take their ids in the order they happened
   order by h.position
-  returning id, order_id, from_status, to_status, at
+  returning id, order_id, from_status, to_status, event, at
 ), ipn as (
   -- the IPN outbox, by the rule of src/notifications/outbox-store.ts (enqueueNotifications)
   insert into ipn_notifications (merchant_id, order_id, event_id, url, next_attempt_at, created_at)
@@ -214,8 +214,8 @@ with k as (
   from e join so on so.order_id = e.order_id
   join ipn_settings st on st.merchant_id = so.merchant_id
   cross join lateral unnest(st.urls) with ordinality as u(url, position)
-  where e.from_status is distinct from e.to_status
-    and (st.statuses is null or e.to_status = any(st.statuses))
+  where (e.from_status is distinct from e.to_status or e.event = 'PARTIALLY_REFUNDED')
+    and (st.statuses is null or (case when e.event = 'PARTIALLY_REFUNDED' then 'REFUND' else e.to_status end) = any(st.statuses))
   order by e.id, u.position
 ), sc as (
   insert into stored_cards (merchant_id, customer_id, brand, first6, last4, expiry, holder_name, processor_token, created_at, last_used_at)

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto'
  *   4111111111111111 (visa), 5555555555554444 (mastercard), 378282246310005 (amex): approve
  *   4000000000000002: declined          4000000000003220: requires 3-D Secure
  *   holder name "FRAUD REVIEW": approved, then held for fraud review
- * Any other valid number approves. Nothing leaves the process.
+ * Any other valid number approves. A refund of 13.13 (1313 minor units) is declined, any other
+ * refund approved. Nothing leaves the process.
  *
  * Wallet and client-side tokens (ENCRYPTED_PAYMENT_DATA, EES_TOKEN_PAYMENT, APPLE_PAY,
  * GOOGLE_PAY) are read by the processor, as 2Pay.js and wallet tokens are; the sandbox decides
@@ -57,7 +58,17 @@ export type PaymentGateway = {
   completeRedirect: (request: { type: string, reference: string, amountMinor: bigint, currency: string }) => Promise<{ reference: string, paymentToken?: string }>
   /** a direct-debit mandate (SEPA or ACH): the processor keeps the account, we keep the reference */
   registerBankAccount: (request: { kind: 'SEPA' | 'ACH', holderName: string, accountNumber: string, bankCode?: string | undefined }) => Promise<{ mandateReference: string }>
+  /** gives back part or all of a collected payment (issueRefund); `paymentReference`: the payment's processor reference, if it had one */
+  refundPayment: (request: { paymentReference: string | null, amountMinor: bigint, currency: string }) => Promise<RefundResult>
 }
+
+export type RefundResult = { outcome: 'APPROVED', reference: string } | { outcome: 'DECLINED', reason: string }
+
+/**
+ * The sandbox declines a refund of exactly this many minor units (13.13 in a currency with cents,
+ * 1313 JPY, 1.313 BHD) so merchants can test a refused refund; any other refund is approved.
+ */
+export const SANDBOX_REFUND_DECLINE_MINOR = 1313n
 
 export const SANDBOX_CARDS = {
   APPROVE_VISA: '4111111111111111',
@@ -139,6 +150,10 @@ export function createSandboxGateway (): PaymentGateway {
     },
     async registerBankAccount ({ kind }) {
       return { mandateReference: reference(`SBXM-${kind}-`) }
+    },
+    async refundPayment ({ amountMinor }) {
+      if (amountMinor === SANDBOX_REFUND_DECLINE_MINOR) return { outcome: 'DECLINED', reason: 'Refund declined by the processor (sandbox test amount 13.13)' }
+      return { outcome: 'APPROVED', reference: reference('SBXF') }
     }
   }
 }

@@ -55,6 +55,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     setIpnSettings: [s, { Urls: ['https://b.example/ipn'] }],
     getIpnSettings: [s],
     resendIpn: [s, order.RefNo],
+    issueRefund: [s, order.RefNo, 1, [], 'not yours', 'Duplicate purchase'],
     rotateSecretKey: [s],
     setMerchantUserActive: [s, 'agent1', false]
   }
@@ -91,6 +92,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
       case 'setIpnSettings':
       case 'getIpnSettings':
       case 'resendIpn':
+      case 'issueRefund':
         t.match(reply.error, { code: 10004, data: { error_code: 'NOT_ALLOWED' } }, `${method}: for the merchant's API session only`)
         break
       default:
@@ -113,6 +115,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     t.match(reply.error, { code: 55201, message: `Order not found: RefNo: no order ${order.RefNo} for this merchant`, data: { error_code: 'ORDER_NOT_FOUND' } }, `${method} by B's API session: not found`)
     t.notOk(JSON.stringify(reply).includes('a-shop.example'), `${method}: nothing of A's IPN`)
   }
+  const refund = await ta.rpc('issueRefund', [b.apiSession, order.RefNo, 1, [], 'not yours', 'Duplicate purchase'])
+  t.match(refund.error, { code: 55201, data: { error_code: 'ORDER_NOT_FOUND', fields: [{ path: 'RefNo' }] } }, 'issueRefund by B\'s API session: A\'s order not found')
+  t.equal((await ta.db.db.selectFrom('refunds').select('id').execute()).length, 0, 'no refund stored')
   t.same((await ta.rpc('getIpnSettings', [b.apiSession])).result?.Urls, [], 'B reads its own settings (none), not A\'s')
   t.same((await ta.rpc('setIpnSettings', [b.apiSession, { Urls: ['https://b-shop.example/ipn'] }])).result?.Urls, ['https://b-shop.example/ipn'])
   t.same((await ta.rpc('getIpnSettings', [a.apiSession])).result?.Urls, ['https://a-shop.example/ipn'], 'A\'s settings unchanged')

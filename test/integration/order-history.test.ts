@@ -48,6 +48,7 @@ t.test('the history of a card order placed by the merchant API: its placement, n
     result: {
       RefNo: refNo,
       Events: [{ At: placedAt, FromStatus: null, Status: 'AUTHRECEIVED', Event: 'PLACED', Actor: { Type: 'MERCHANT_API' }, Reason: null, Detail: { PaymentType: 'TEST', PaymentStatus: 'APPROVED' } }],
+      Refunds: [],
       Adjustments: [],
       FraudReview: null,
       Notifications: [

@@ -54,6 +54,8 @@ const EXPECTED: Record<string, Access> = {
   setIpnSettings: { merchantSession: true, userPrivileges: null, conditions: [] },
   getIpnSettings: { merchantSession: true, userPrivileges: null, conditions: [] },
   resendIpn: { merchantSession: true, userPrivileges: null, conditions: [] },
+  // No privilege gives money back: refunds are the merchant's API session's only (issue 18).
+  issueRefund: { merchantSession: true, userPrivileges: null, conditions: [] },
   setMerchantUserActive: { merchantSession: true, userPrivileges: null, conditions: [] },
   rotateSecretKey: { merchantSession: true, userPrivileges: null, conditions: [] }
 }
@@ -111,6 +113,8 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     getIpnSettings: plain('getIpnSettings', (s) => [s]),
     // an order without notification: allowed callers get IPN_NOTIFICATION_NOT_FOUND, queueing nothing
     resendIpn: plain('resendIpn', (s) => [s, f.order]),
+    // f.order is AUTHRECEIVED: an allowed caller is answered REFUND_NOT_ALLOWED, refunding nothing
+    issueRefund: plain('issueRefund', (s) => [s, f.order, 1, [], 'test', 'Duplicate purchase']),
     // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
     // so nothing may need the merchant API session after it.
     setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),

@@ -6,7 +6,7 @@ import { defineMethod, SESSION_ERRORS } from '../registry.js'
 /** getOrderHistory(sessionID, RefNo) → the order's changes, staff adjustments, fraud review and IPN notifications. */
 export const getOrderHistoryMethod = defineMethod({
   name: 'getOrderHistory',
-  summary: 'Returns what happened to this merchant\'s order: status changes with who and why, staff adjustments, the fraud review, IPN notifications and their tries (a user\'s session needs PLACE_ORDERS_ON_BEHALF)',
+  summary: 'Returns what happened to this merchant\'s order: status changes with who and why, refunds, staff adjustments, the fraud review, IPN notifications and their tries (a user\'s session needs PLACE_ORDERS_ON_BEHALF)',
   params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
   result: OrderHistorySchema,
   session: true,

@@ -5,6 +5,7 @@ import { getOrderMethod } from './get-order.js'
 import { getOrderHistoryMethod } from './get-order-history.js'
 import { getIpnSettingsMethod, resendIpnMethod, setIpnSettingsMethod } from './ipn.js'
 import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
+import { issueRefundMethod } from './issue-refund.js'
 import { loginMethod } from './login.js'
 import { approvePurchaseOrderMethod, cancelPurchaseOrderMethod, markOrderPaidMethod } from './order-actions.js'
 import { placeOrderMethod } from './place-order.js'
@@ -49,5 +50,7 @@ export const METHODS: readonly MethodDefinition[] = [
   setIpnSettingsMethod,
   getIpnSettingsMethod,
   resendIpnMethod,
+  // Refunds (issue 18)
+  issueRefundMethod,
   createDiscoverMethod(() => METHODS)
 ]

@@ -135,6 +135,15 @@ t.test('buildIpnFields', async (t) => {
     t.equal(value(pending, 'PAYMENTDATE'), '')
   })
 
+  t.test('a refund\'s IPN says REFUND with the refund\'s amount negative, a partial refund (order still COMPLETE) too', async (t) => {
+    const partial = buildIpnFields(source({ completedAt: AT, totalMinor: 11900n, change: { eventId: 11n, event: 'PARTIALLY_REFUNDED', at: AT, fromStatus: 'COMPLETE', toStatus: 'COMPLETE', refundMinor: 1050n } }), AT)
+    t.same([value(partial, 'ORDERSTATUS'), value(partial, 'IPN_TOTALGENERAL')], ['REFUND', '-10.50'])
+    const last = buildIpnFields(source({ completedAt: AT, currency: 'JPY', change: { eventId: 12n, event: 'REFUNDED', at: AT, fromStatus: 'COMPLETE', toStatus: 'REFUND', refundMinor: 3187n } }), AT)
+    t.same([value(last, 'ORDERSTATUS'), value(last, 'IPN_TOTALGENERAL')], ['REFUND', '-3187'])
+    const completed = buildIpnFields(source({ totalMinor: 11900n, change: { eventId: 10n, event: 'PAYMENT_RECEIVED', at: AT, fromStatus: 'PURCHASE_PENDING', toStatus: 'COMPLETE', refundMinor: null } }), AT)
+    t.same([value(completed, 'ORDERSTATUS'), value(completed, 'IPN_TOTALGENERAL')], ['COMPLETE', '119.00'], 'not a refund: the order\'s total')
+  })
+
   t.test('formats money with the currency\'s minor digits (JPY none, BHD three)', async (t) => {
     const jpy = buildIpnFields(source({ currency: 'jpy', totalMinor: 3187n }), AT)
     t.equal(value(jpy, 'IPN_TOTALGENERAL'), '3187')
