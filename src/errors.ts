@@ -46,6 +46,8 @@ export const ERRORS = {
   ATTACHMENT_INVALID: { code: 55201, message: 'The attachment is not a PDF document within the size limit' },
   ATTACHMENT_NOT_FOUND: { code: 55201, message: 'Attachment not found' },
   USER_NOT_FOUND: { code: 55201, message: 'Merchant user not found' },
+  // Catalog look-ups (getProductByCode): an unknown, archived or other merchant's product
+  PRODUCT_NOT_FOUND: { code: 55201, message: 'Product not found' },
   // IPN (resendIpn): the order never had a notification, since no IPN URL was set when it changed
   IPN_NOTIFICATION_NOT_FOUND: { code: 55201, message: 'The order has no IPN notification to send again' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
