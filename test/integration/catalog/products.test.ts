@@ -89,6 +89,11 @@ for (const [backend, open] of BACKENDS) {
       t.ok((await loadCatalogFile(ta.db.db, b.merchantId, B_CATALOG)).ok, 'B\'s catalog restored')
     })
 
+    t.test('searchCatalog (staff) shares the search, and now its amounts keep the merchant\'s decimals too', async (t) => {
+      const reply = await ta.rpc('searchCatalog', [b.staffSession, { Text: 'HIDDEN' }])
+      t.same(reply.result?.Products?.map((p: { Code: string, Prices: unknown }) => [p.Code, p.Prices]), [['HIDDEN-1', { JPY: 1500, USD: 12.345 }]], 'USD 12.345 (3 decimals), not 123.45')
+    })
+
     t.test('getProductByCode refuses bad params with their paths', async (t) => {
       t.same(fieldsOf(await ta.rpc('getProductByCode', [a.apiSession])), [['ProductCode', 'FIELD_REQUIRED']])
       t.same(fieldsOf(await ta.rpc('getProductByCode', [a.apiSession, ''])), [['ProductCode', 'FIELD_REQUIRED']])
