@@ -51,6 +51,8 @@ export const ERRORS = {
   REFUND_EXCEEDS_REMAINDER: { code: 55201, message: 'The refund exceeds what is left to refund of the order (or of the item)' },
   REFUND_ITEM_INVALID: { code: 55201, message: 'A refunded item is not a product of the order' },
   REFUND_DECLINED: { code: 55200, message: 'The payment processor declined the refund' },
+  // Catalog look-ups (getProductByCode): an unknown, archived or other merchant's product
+  PRODUCT_NOT_FOUND: { code: 55201, message: 'Product not found' },
   // IPN (resendIpn): the order never had a notification, since no IPN URL was set when it changed
   IPN_NOTIFICATION_NOT_FOUND: { code: 55201, message: 'The order has no IPN notification to send again' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },

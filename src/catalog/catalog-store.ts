@@ -553,7 +553,8 @@ function shippingJson (merchantId: bigint, currency: string | undefined): RawBui
     ) order by m.position), '[]'::jsonb) from shipping_methods m where m.merchant_id = ${merchantId} and m.archived_at is null)`
 }
 
-function minorUnitsJson (merchantId: bigint): RawBuilder<unknown> {
+/** The merchant's currency overrides as one JSON object (`merchant_currencies`). */
+export function minorUnitsJson (merchantId: bigint): RawBuilder<unknown> {
   return sql`(select coalesce(jsonb_object_agg(currency, minor_units), '{}'::jsonb) from merchant_currencies where merchant_id = ${merchantId})`
 }
 

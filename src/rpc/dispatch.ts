@@ -82,7 +82,9 @@ async function invoke (definition: MethodDefinition, params: JSONRPCParams | und
     const user = session.user ?? undefined
     callCtx = { ...ctx, merchant: session.merchant, user, log: ctx.log.child({ merchantCode: session.merchant.code, ...(user !== undefined ? { userId: String(user.id) } : {}) }) }
   }
-  const parsed = definition.params.safeParse(named)
+  // reportInput: without it Zod leaves `input` off every issue, so a value of the wrong type would
+  // read as a missing one (FIELD_REQUIRED); the input is never sent back (zodIssuesToFields).
+  const parsed = definition.params.safeParse(named, { reportInput: true })
   if (!parsed.success) throw new AppError('INVALID_PARAMS', { fields: zodIssuesToFields(parsed.error.issues) })
   if (session !== undefined) authorize(definition, session, parsed.data)
   return await definition.handler(parsed.data, callCtx as SessionContext)

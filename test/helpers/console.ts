@@ -194,6 +194,9 @@ export function expect (locator: Locator) {
     toBeVisible: async (options: { timeout?: number } = {}) => await locator.waitFor({ state: 'visible', timeout: options.timeout ?? 10_000 }),
     toHaveText: async (expected: string | RegExp, options: { timeout?: number } = {}) =>
       await poll(`to have the text ${String(expected)}`, async () => await locator.first().textContent({ timeout: 1000 }), matches(expected, true), options.timeout),
+    /** every element's text, in order (a select's options, say) */
+    toHaveTexts: async (expected: string[]) =>
+      await poll(`to have the texts ${JSON.stringify(expected)}`, async () => await locator.allTextContents(), (seen) => JSON.stringify(seen) === JSON.stringify(expected)),
     toContainText: async (expected: string, options: { timeout?: number } = {}) =>
       await poll(`to contain the text ${expected}`, async () => await locator.first().textContent({ timeout: 1000 }), matches(expected, false), options.timeout),
     toHaveValue: async (expected: string) =>

@@ -1,5 +1,7 @@
 import t from 'tap'
 import { createMerchantUser } from '../../src/auth/merchant-users.js'
+import { loadCatalogFile } from '../../src/catalog/catalog-store.js'
+import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.js'
 import { METHODS } from '../../src/rpc/methods/index.js'
 import { createTestApp } from '../helpers/app.js'
 import { STAFF_PASSWORD, staffMerchant } from '../helpers/assisted.js'
@@ -7,7 +9,7 @@ import { testCardOrder } from '../helpers/orders.js'
 
 // Merchant B, with a supervisor session holding every privilege, aims every session method at
 // merchant A's orders, customers and attachments: it must see, change and validate nothing.
-const NOT_FOUND = new Set(['ORDER_NOT_FOUND', 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'ADDRESS_NOT_FOUND'])
+const NOT_FOUND = new Set(['ORDER_NOT_FOUND', 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'ADDRESS_NOT_FOUND', 'PRODUCT_NOT_FOUND', 'ORDER_PRODUCT_CODE_INVALID'])
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
 
 t.test('every session method refuses another merchant\'s data', async (t) => {
@@ -15,6 +17,12 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   const a = await staffMerchant(ta)
   const b = await staffMerchant(ta)
 
+  // A's catalog has what B's has not: a product (priced in CHF too) and a shipping method.
+  t.ok((await loadCatalogFile(ta.db.db, a.merchantId, {
+    ...DEMO_CATALOG,
+    products: [...DEMO_CATALOG.products, { code: 'A-ONLY-BOOK', name: 'A only book', kind: 'PHYSICAL', prices: { USD: '9.00', CHF: '8.00' } }],
+    shippingMethods: [...(DEMO_CATALOG.shippingMethods ?? []), { code: 'A-COURIER', name: 'A courier', prices: { USD: '3.00' } }]
+  })).ok, 'A\'s own product and shipping method')
   const customer = await ta.rpc('createCustomer', [a.staffSession, { CustomerReference: 777001, FirstName: 'Ann', LastName: 'Aye', Email: 'ann@a.example' }])
   t.notOk(customer.error, JSON.stringify(customer.error))
   const customerId = customer.result.CustomerId as number
@@ -56,6 +64,11 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     getIpnSettings: [s],
     resendIpn: [s, order.RefNo],
     issueRefund: [s, order.RefNo, 1, [], 'not yours', 'Duplicate purchase'],
+    getProductByCode: [s, 'A-ONLY-BOOK'],
+    searchProducts: [s, { Codes: ['A-ONLY-BOOK', 'BOOK-PRINT'] }],
+    getShippingPrice: [s, [{ Code: 'A-ONLY-BOOK' }], { CountryCode: 'US' }, { CountryCode: 'US' }, 'USD'],
+    getAvailableCountries: [s],
+    getAvailableCurrencies: [s],
     rotateSecretKey: [s],
     setMerchantUserActive: [s, 'agent1', false]
   }
@@ -66,7 +79,8 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     const reply = await ta.rpc(method, params)
     const code = reply.error?.data?.error_code as string | undefined
     const json = JSON.stringify(reply)
-    const leaks = json.includes('ann@a.example') || json.includes('"Ann"') || json.includes('"Aye"') || json.includes('a-shop.example')
+    const leaks = json.includes('ann@a.example') || json.includes('"Ann"') || json.includes('"Aye"') || json.includes('a-shop.example') ||
+      json.includes('A only book') || json.includes('A-COURIER') || json.includes('CHF')
     switch (method) {
       case 'isValidOrderReference':
         t.equal(reply.result, false, `${method}: false`)
@@ -87,6 +101,15 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
       case 'saveCustomerLevel':
         t.notOk(reply.error, 'B may define its own level')
         break
+      case 'searchProducts':
+        t.same(reply.result?.Items?.map((p: { ProductCode: string }) => p.ProductCode), ['BOOK-PRINT'], 'B\'s own BOOK-PRINT only, not A\'s product')
+        break
+      case 'getAvailableCountries':
+        t.equal(reply.result?.length, 249, 'the countries (no merchant data)')
+        break
+      case 'getAvailableCurrencies':
+        t.same(reply.result?.map((c: { Code: string }) => c.Code), ['EUR', 'GBP', 'USD'], 'B\'s currencies: not A\'s CHF')
+        break
       case 'rotateSecretKey':
       case 'setMerchantUserActive':
       case 'setIpnSettings':
@@ -100,6 +123,10 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     }
     t.notOk(leaks, `${method}: nothing of A's customer in the answer`)
   }
+
+  // B's shipping methods for a cart of its own: not A's courier.
+  const ships = await ta.rpc('getShippingPrice', [b.apiSession, [{ Code: 'BOOK-PRINT' }], { CountryCode: 'US' }, { CountryCode: 'US' }, 'USD'])
+  t.same(ships.result?.map((p: { Code: string }) => p.Code), ['STANDARD', 'EXPRESS'], 'B\'s shipping methods only, not A-COURIER')
 
   // B's API session may (de)activate B's users only: a user of A's is not found.
   await createMerchantUser(ta.db.db, a.merchantId, { username: 'only-at-a', password: STAFF_PASSWORD, privileges: [] })

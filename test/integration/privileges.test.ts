@@ -57,6 +57,13 @@ const EXPECTED: Record<string, Access> = {
   // No privilege gives money back: refunds are the merchant's API session's only (issue 18).
   issueRefund: { merchantSession: true, userPrivileges: null, conditions: [] },
   setMerchantUserActive: { merchantSession: true, userPrivileges: null, conditions: [] },
+  // Catalog and reference look-ups (issue 18): the merchant's API, and staff who sell (the same
+  // catalog searchCatalog shows them)
+  getProductByCode: merchantLevel(ON_BEHALF),
+  searchProducts: merchantLevel(ON_BEHALF),
+  getShippingPrice: merchantLevel(ON_BEHALF),
+  getAvailableCountries: merchantLevel(ON_BEHALF),
+  getAvailableCurrencies: merchantLevel(ON_BEHALF),
   rotateSecretKey: { merchantSession: true, userPrivileges: null, conditions: [] }
 }
 
@@ -115,6 +122,11 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     resendIpn: plain('resendIpn', (s) => [s, f.order]),
     // f.order is AUTHRECEIVED: an allowed caller is answered REFUND_NOT_ALLOWED, refunding nothing
     issueRefund: plain('issueRefund', (s) => [s, f.order, 1, [], 'test', 'Duplicate purchase']),
+    getProductByCode: plain('getProductByCode', (s) => [s, 'BOOK-PRINT']),
+    searchProducts: plain('searchProducts', (s) => [s, { Name: 'book' }]),
+    getShippingPrice: plain('getShippingPrice', (s) => [s, [{ Code: 'BOOK-PRINT' }], { CountryCode: 'US' }, { CountryCode: 'US' }, 'USD']),
+    getAvailableCountries: plain('getAvailableCountries', (s) => [s, 'en']),
+    getAvailableCurrencies: plain('getAvailableCurrencies', (s) => [s]),
     // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
     // so nothing may need the merchant API session after it.
     setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),

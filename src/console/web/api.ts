@@ -86,6 +86,19 @@ export async function cancelOrder (refNo: string, reason: string): Promise<WireO
   return await callWithSession<WireOrder>('cancelOrder', { RefNo: refNo, Reason: reason })
 }
 
+/** One shipping method that can ship the cart, with what it costs (getShippingPrice's Gross includes VAT). */
+export type ShippingPrice = { Code: string, Name: string, Currency: string, Default: boolean, PriceDetails: { Net: { TotalAmount: number }, Gross: { TotalAmount: number } } }
+
+/** getShippingPrice: the merchant's shipping methods for this cart, priced in the currency. */
+export async function getShippingPrice (items: Array<{ Code: string, Quantity: number }>, billingCountry: string, deliveryCountry: string, currency: string): Promise<ShippingPrice[]> {
+  return await callWithSession<ShippingPrice[]>('getShippingPrice', { Items: items, BillingDetails: { CountryCode: billingCountry }, DeliveryDetails: { CountryCode: deliveryCountry }, Currency: currency })
+}
+
+/** getAvailableCurrencies: the currencies the merchant's catalog sells in. */
+export async function getAvailableCurrencies (): Promise<Array<{ Code: string, Name: string }>> {
+  return await callWithSession<Array<{ Code: string, Name: string }>>('getAvailableCurrencies', {})
+}
+
 export async function getCustomerTransientToken (customerReference: number): Promise<string> {
   const result = await callWithSession<{ TransientToken: string }>('getCustomerTransientToken', { CustomerReference: customerReference })
   return result.TransientToken

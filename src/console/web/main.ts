@@ -94,6 +94,7 @@ async function signIn (event: Event): Promise<void> {
     state.merchantCode = merchantCode
     state.username = username
     byId('who-text').textContent = `${username} @ ${merchantCode}`
+    run(loadCurrencies())
     notice('')
     showView(state.placed !== undefined ? 'confirmation' : 'order')
     byId(state.placed !== undefined ? 'confirmation-view' : (state.customer === null ? 'customer-query' : 'catalog-query')).focus()
@@ -557,7 +558,7 @@ let quoteSeq = 0
 
 function scheduleQuote (): void {
   if (quoteTimer !== undefined) clearTimeout(quoteTimer)
-  quoteTimer = setTimeout(() => { run(refreshQuote()) }, 250)
+  quoteTimer = setTimeout(() => { run(refreshShippingMethods()); run(refreshQuote()) }, 250)
 }
 
 // Quote errors about what the user is editing right now go beside those fields; the rest (an
@@ -624,6 +625,51 @@ function renderTotals (quoted: api.WireOrder): void {
     .map(([label, amount, note]) => h('tr', { class: label === 'Total' ? 'total' : undefined, 'data-total': label },
       h('th', { scope: 'row' }, note !== undefined ? `${label} (${note})` : label),
       h('td', { class: 'num' }, money(amount, cur)))))))
+}
+
+// ---------------------------------------------------------------- the merchant's currencies and shipping methods
+
+/** The billing currencies are the merchant's (getAvailableCurrencies); the one chosen stays chosen. */
+async function loadCurrencies (): Promise<void> {
+  const select = byId<HTMLSelectElement>('currency')
+  const chosen = select.value
+  const currencies = await api.getAvailableCurrencies()
+  if (currencies.length === 0) return
+  const pick = currencies.some((c) => c.Code === chosen) ? chosen : currencies[0]?.Code ?? ''
+  // `selected` also makes it the default, so the form's reset for the next order keeps it.
+  select.replaceChildren(...currencies.map((c) => h('option', { value: c.Code, selected: c.Code === pick }, `${c.Code} (${c.Name})`)))
+  select.value = pick
+  if (pick !== chosen) scheduleQuote()
+}
+
+let shippingSeq = 0
+
+/**
+ * The shipping methods the merchant really has for this cart, with their price in the billing
+ * currency (getShippingPrice): refreshed with the totals; the method chosen stays chosen while
+ * the cart can still ship by it. Errors are left to the quote, which marks the fields.
+ */
+async function refreshShippingMethods (): Promise<void> {
+  const current = draft()
+  const billingCountry = current.billing.CountryCode.trim()
+  if (!hasSession() || !state.lines.some((line) => line.physical) || !/^[A-Za-z]{2}$/.test(billingCountry)) return
+  const deliveryCountry = current.delivery?.CountryCode.trim() ?? ''
+  const seq = ++shippingSeq
+  let prices: api.ShippingPrice[]
+  try {
+    prices = await api.getShippingPrice(state.lines.map((line) => ({ Code: line.code, Quantity: line.quantity })), billingCountry, /^[A-Za-z]{2}$/.test(deliveryCountry) ? deliveryCountry : billingCountry, current.currency)
+  } catch {
+    return
+  }
+  if (seq !== shippingSeq) return
+  const select = byId<HTMLSelectElement>('shipping-method')
+  const chosen = select.value
+  const byDefault = prices.find((price) => price.Default)
+  select.replaceChildren(
+    h('option', { value: '' }, byDefault === undefined ? 'Merchant\'s default' : `Merchant's default (${byDefault.Name})`),
+    ...prices.map((price) => h('option', { value: price.Code }, `${price.Name} (${price.Code}): ${money(price.PriceDetails.Gross.TotalAmount, price.Currency)}`)))
+  select.value = prices.some((price) => price.Code === chosen) ? chosen : ''
+  if (select.value !== chosen) scheduleQuote()
 }
 
 // ---------------------------------------------------------------- place order and after

@@ -13,6 +13,7 @@ import { rotateSecretKeyMethod, setMerchantUserActiveMethod } from './revocation
 import { placeAssistedOrderMethod, quoteMethod } from './assisted-orders.js'
 import { createCustomerMethod, deleteCustomerAddressMethod, getCustomerMethod, saveCustomerAddressMethod, saveCustomerLevelMethod, searchCustomersMethod, updateCustomerMethod } from './customers.js'
 import { loginUserMethod } from './login-user.js'
+import { getAvailableCountriesMethod, getAvailableCurrenciesMethod, getProductByCodeMethod, getShippingPriceMethod, searchProductsMethod } from './catalog.js'
 import { addOrderAttachmentMethod, cancelOrderMethod, getOrderAttachmentMethod, listOrderAttachmentsMethod, reviewCustomerMethod, searchCatalogMethod } from './staff-orders.js'
 
 /** Every JSON-RPC method ordergate answers. */
@@ -52,5 +53,11 @@ export const METHODS: readonly MethodDefinition[] = [
   resendIpnMethod,
   // Refunds (issue 18)
   issueRefundMethod,
+  // Catalog and reference look-ups (issue 18): the merchant's API, staff with the on-behalf privilege
+  getProductByCodeMethod,
+  searchProductsMethod,
+  getShippingPriceMethod,
+  getAvailableCountriesMethod,
+  getAvailableCurrenciesMethod,
   createDiscoverMethod(() => METHODS)
 ]

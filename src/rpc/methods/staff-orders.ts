@@ -36,7 +36,7 @@ export const searchCatalogMethod = defineMethod({
       limit: q.Limit,
       offset: q.Offset
     })
-    const prices = (map: Readonly<Record<string, bigint>>) => Object.fromEntries(Object.entries(map).map(([c, m]) => [c, fromMinor(m, c)]))
+    const prices = (map: Readonly<Record<string, bigint>>) => Object.fromEntries(Object.entries(map).map(([c, m]) => [c, fromMinor(m, c, found.minorUnits)]))
     return {
       Total: found.total,
       Products: found.products.map((p) => ({

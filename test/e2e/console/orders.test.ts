@@ -127,6 +127,10 @@ t.test('the operator console places orders on behalf of customers', { skip: skip
     await page.getByLabel('Quantity of Printed book', { exact: true }).press('Tab')
     await expect(page.locator('#line-0-stock')).toHaveText('')
 
+    // The merchant's own shipping methods for this cart, priced by getShippingPrice (not a fixed list).
+    await expect(page.getByLabel('Shipping method').locator('option')).toHaveTexts(["Merchant's default (Standard shipping)", 'Standard shipping (STANDARD): $5.00', 'Express shipping (EXPRESS): $15.00'])
+    await expect(page.getByLabel('Billing currency').locator('option')).toHaveTexts(['EUR (Euro)', 'GBP (British Pound)', 'USD (US Dollar)'])
+    await expect(page.getByLabel('Billing currency')).toHaveValue('USD')
     await page.getByLabel('Shipping method').selectOption('EXPRESS')
     await page.getByLabel('Coupon code').fill('WELCOME10')
     await page.getByRole('button', { name: 'Apply coupon' }).click()
