@@ -40,13 +40,19 @@ export const ORDER_TRANSITIONS = {
   PO_APPROVED: { from: ['UNFINISHED'], to: ['PURCHASE_PENDING'] },
   PO_CANCELED: { from: ['UNFINISHED', 'PURCHASE_PENDING'], to: ['CANCELED'] },
   PAYMENT_RECEIVED: { from: ['PURCHASE_PENDING', 'PENDING'], to: ['COMPLETE'] },
+  // the merchant confirms the delivery of an order with a physical product (src/orders/order-delivery.ts)
+  DELIVERY_CONFIRMED: { from: ['AUTHRECEIVED'], to: ['COMPLETE'] },
   // staff (src/orders/order-admin.ts); a review releases an order to the status it was held from
   CANCELED_BY_STAFF: { from: ['PENDING', 'AUTHRECEIVED', 'PURCHASE_PENDING', 'UNFINISHED', 'PENDING_APPROVAL'], to: ['CANCELED'] },
   FRAUD_REVIEW_OKAY: { from: ['PENDING'], to: ['AUTHRECEIVED', 'COMPLETE', 'PURCHASE_PENDING'] },
   FRAUD_REVIEW_REJECTED: { from: ['PENDING'], to: ['CANCELED'] },
   // the clock (src/orders/order-sweeps.ts)
   PAYMENT_TERMS_EXPIRED: { from: ['UNFINISHED', 'PURCHASE_PENDING'], to: ['CANCELED'] },
-  PAYMENT_ABANDONED: { from: ['PENDING'], to: ['CANCELED'] }
+  PAYMENT_ABANDONED: { from: ['PENDING'], to: ['CANCELED'] },
+  // an approved order with no physical product is delivered electronically: COMPLETE; the
+  // sandbox's reversal card has its authorization reversed instead (SANDBOX_COMPLETE_AFTER_MS)
+  ELECTRONIC_DELIVERY: { from: ['AUTHRECEIVED'], to: ['COMPLETE'] },
+  AUTHORIZATION_REVERSED: { from: ['AUTHRECEIVED'], to: ['REVERSED'] }
 } as const satisfies Record<TransitionEvent, Transition>
 
 /** The order row as a transition sees it, locked. */
