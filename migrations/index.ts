@@ -24,6 +24,7 @@ import * as addOrderEventActors from './202612021000_add_order_event_actors.js'
 import * as createIpnSettings from './202612021010_create_ipn_settings.js'
 import * as createIpnNotifications from './202612021020_create_ipn_notifications.js'
 import * as createRefunds from './202612031100_create_refunds.js'
+import * as addAuthreceivedOrdersIndex from './202612031200_add_authreceived_orders_index.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
 
 /**
@@ -56,5 +57,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612021000_add_order_event_actors': addOrderEventActors,
   '202612021010_create_ipn_settings': createIpnSettings,
   '202612021020_create_ipn_notifications': createIpnNotifications,
-  '202612031100_create_refunds': createRefunds
+  '202612031100_create_refunds': createRefunds,
+  '202612031200_add_authreceived_orders_index': addAuthreceivedOrdersIndex
 }

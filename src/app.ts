@@ -21,6 +21,11 @@ export type BuildAppOptions = {
   /** how often overdue purchase orders are swept (ms; 0: never); default SWEEP_INTERVAL_MS */
   sweepIntervalMs?: number
   /**
+   * how often approved orders are swept for electronic delivery and sandbox reversals besides
+   * (ms; 0: only with the others); the server sets APPROVED_SWEEP_INTERVAL_MS, tests sweep by hand
+   */
+  approvedSweepIntervalMs?: number
+  /**
    * run this process's IPN delivery worker (src/notifications/delivery-worker.ts) from the moment
    * the app is ready; the server sets it from IPN_WORKER, tests start their own
    */
@@ -81,7 +86,7 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
   await app.register(sandboxRoutes, { deps })
   await app.register(consolePlugin)
   if (options.sweepIntervalMs !== 0) {
-    const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs)
+    const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs, options.approvedSweepIntervalMs)
     // No sweep starts once the drain begins; one already running ends before the database closes.
     let stopped: Promise<void> | undefined
     app.addHook('preClose', async () => { stopped = stopSweeper() })

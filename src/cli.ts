@@ -38,8 +38,10 @@ const USAGE = `usage:
   ordergate user deactivate|activate --merchant CODE --username U
                                                  deactivating ends the user's sessions and refuses loginUser
   ordergate sweep                                cancel purchase orders unpaid after their payment terms, and 3-D Secure or
-                                                 redirect orders whose page was not completed within ABANDONED_PAYMENT_MS
-                                                 (prints the RefNos: {"canceled":[…],"abandoned":[…]})
+                                                 redirect orders whose page was not completed within ABANDONED_PAYMENT_MS;
+                                                 complete approved orders with no physical product and reverse the sandbox's
+                                                 reversal card SANDBOX_COMPLETE_AFTER_MS after approval
+                                                 (prints the RefNos: {"canceled":[…],"abandoned":[…],"completed":[…],"reversed":[…]})
   ordergate start                                run the server (same as npm start)
 Uses DATABASE_URL when set, else the embedded database under DATA_DIR (default ./data).
 Secrets and passwords are never taken as arguments (every user of the machine sees them in ps).`

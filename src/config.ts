@@ -98,6 +98,12 @@ export const ConfigSchema = z.object({
    * shopper can still use is never canceled under them
    */
   ABANDONED_PAYMENT_MS: intFromEnv(1_800_000, 90 * 86_400_000).default(86_400_000),
+  /**
+   * an approved order with no physical product completes (electronic delivery, the sweep) this
+   * long after its approval, and the sandbox's reversal card is reversed then; `off`: approved
+   * orders stay AUTHRECEIVED (README: Order lifecycle)
+   */
+  SANDBOX_COMPLETE_AFTER_MS: z.union([z.literal('off'), intFromEnv(0, 86_400_000)]).default(5_000),
   /** false, a hop count, or the proxies' addresses/CIDRs (comma-separated) */
   TRUST_PROXY: trustProxyFromEnv.default(false),
   /** the server sends IPN notifications (false: another ordergate process on the same database does) */

@@ -8,6 +8,7 @@ import { createDeps } from './deps.js'
 import { configSecrets, failureReason } from './failure-reason.js'
 import { runningCalls } from './http/connections.js'
 import { createLogger } from './logger.js'
+import { APPROVED_SWEEP_INTERVAL_MS } from './orders/sweeper.js'
 
 /** Process entry: config → deps → migrate → app → listen; closes with grace on signals. */
 async function main (): Promise<void> {
@@ -30,7 +31,7 @@ async function main (): Promise<void> {
   const embedded = config.DATABASE_URL === undefined
   const demo = (config.DEMO_SEED ?? embedded) ? await ensureDemoMerchant(deps, config.DEMO_MERCHANT_SECRET) : undefined
   if (demo !== undefined) await ensureDemoCatalog(deps.db, demo.merchant.id)
-  const app = await buildApp({ deps, logger: log, ipnWorker: config.IPN_WORKER })
+  const app = await buildApp({ deps, logger: log, ipnWorker: config.IPN_WORKER, approvedSweepIntervalMs: APPROVED_SWEEP_INTERVAL_MS })
   closeWithGrace({
     delay: config.SHUTDOWN_GRACE_MS,
     logger: { error: (message: unknown) => { log.error({ err: message }, 'shutdown failed') } },

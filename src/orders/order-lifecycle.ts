@@ -40,6 +40,8 @@ export const ORDER_TRANSITIONS = {
   PO_APPROVED: { from: ['UNFINISHED'], to: ['PURCHASE_PENDING'] },
   PO_CANCELED: { from: ['UNFINISHED', 'PURCHASE_PENDING'], to: ['CANCELED'] },
   PAYMENT_RECEIVED: { from: ['PURCHASE_PENDING', 'PENDING'], to: ['COMPLETE'] },
+  // the merchant confirms the delivery of an order with a physical product (src/orders/order-delivery.ts)
+  DELIVERY_CONFIRMED: { from: ['AUTHRECEIVED'], to: ['COMPLETE'] },
   // staff (src/orders/order-admin.ts); a review releases an order to the status it was held from
   CANCELED_BY_STAFF: { from: ['PENDING', 'AUTHRECEIVED', 'PURCHASE_PENDING', 'UNFINISHED', 'PENDING_APPROVAL'], to: ['CANCELED'] },
   FRAUD_REVIEW_OKAY: { from: ['PENDING'], to: ['AUTHRECEIVED', 'COMPLETE', 'PURCHASE_PENDING'] },
@@ -51,7 +53,11 @@ export const ORDER_TRANSITIONS = {
   // only; a partial refund keeps the status (and still notifies), the refund reaching what was
   // paid moves the order to REFUND
   PARTIALLY_REFUNDED: { from: ['COMPLETE'], to: ['COMPLETE'] },
-  REFUNDED: { from: ['COMPLETE'], to: ['REFUND'] }
+  REFUNDED: { from: ['COMPLETE'], to: ['REFUND'] },
+  // an approved order with no physical product is delivered electronically: COMPLETE; the
+  // sandbox's reversal card has its authorization reversed instead (SANDBOX_COMPLETE_AFTER_MS)
+  ELECTRONIC_DELIVERY: { from: ['AUTHRECEIVED'], to: ['COMPLETE'] },
+  AUTHORIZATION_REVERSED: { from: ['AUTHRECEIVED'], to: ['REVERSED'] }
 } as const satisfies Record<TransitionEvent, Transition>
 
 /** The order row as a transition sees it, locked. */

@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { PAGE_DETAILS_KEY, waitingPage } from '../payments/payment-pages.js'
+import { SANDBOX_REVERSE_TOKEN_PREFIX, sandboxReversesAuthorization } from '../payments/sandbox-processor.js'
 import { systemActor } from './order-actor.js'
 import { poDetails, UNPAID_PO_STATUSES, type LifecycleDeps } from './order-actions.js'
+import { HAS_PHYSICAL_LINE, orderHasPhysicalLine } from './order-delivery.js'
 import { changeOrderStatus, lockOrder } from './order-lifecycle.js'
 
 // What the clock does to orders, run by `ordergate sweep` and by the server's timer
@@ -86,11 +88,68 @@ export async function sweepAbandonedPayments (deps: LifecycleDeps, afterMs: numb
   return { abandoned }
 }
 
-export type SweepDeps = LifecycleDeps & { config: { ABANDONED_PAYMENT_MS: number } }
+/**
+ * Moves on the approved orders (AUTHRECEIVED since at least `afterMs`): one with no physical
+ * product is delivered electronically, COMPLETE with OrderNo and FinishDate (ELECTRONIC_DELIVERY);
+ * one paid with the sandbox's reversal card (SANDBOX_CARDS.REVERSE) has its authorization
+ * reversed instead, REVERSED (AUTHORIZATION_REVERSED; its payment REVERSED, its stock still
+ * held: 2Checkout does not cancel a reversed order). An order with a physical product waits for
+ * confirmDelivery. The approval is the order's last change to AUTHRECEIVED in its history.
+ */
+export async function sweepApprovedOrders (deps: LifecycleDeps, afterMs: number): Promise<{ completed: string[], reversed: string[] }> {
+  const now = deps.clock.now()
+  const approvedBefore = new Date(now.getTime() - afterMs)
+  const reversal = sql<boolean>`exists (select 1 from payments pay where pay.order_id = orders.id and starts_with(pay.details->>'paymentToken', ${SANDBOX_REVERSE_TOKEN_PREFIX}))`
+  const due = await deps.db.selectFrom('orders')
+    .select(['orders.id'])
+    .where('orders.status', '=', 'AUTHRECEIVED')
+    .where(sql<boolean>`(select max(e.at) from order_events e where e.order_id = orders.id and e.to_status = 'AUTHRECEIVED') <= ${approvedBefore}`)
+    .where(sql<boolean>`(not ${HAS_PHYSICAL_LINE} or ${reversal})`)
+    .orderBy('orders.id')
+    .limit(SWEEP_BATCH)
+    .execute()
+  const completed: string[] = []
+  const reversed: string[] = []
+  for (const { id } of due) {
+    await deps.db.transaction().execute(async (trx) => {
+      // Read again under the order's lock: staff may have canceled it, or it moved on meanwhile.
+      const order = await lockOrder(trx, id)
+      if (order === undefined || order.status !== 'AUTHRECEIVED') return
+      const payment = await paymentOf(trx, order.id)
+      const details = (payment?.details ?? {}) as Record<string, unknown>
+      const token = typeof details.paymentToken === 'string' ? details.paymentToken : ''
+      if (sandboxReversesAuthorization(token)) {
+        await changeOrderStatus(trx, order, {
+          to: 'REVERSED',
+          event: 'AUTHORIZATION_REVERSED',
+          actor: SWEEPER,
+          at: now,
+          reason: 'the sandbox reversal card: the payment authorization was reversed',
+          payment: { status: 'REVERSED', onlyFrom: ['APPROVED'] }
+        })
+        reversed.push(String(order.refNo))
+        return
+      }
+      if (await orderHasPhysicalLine(trx, order.id)) return
+      await changeOrderStatus(trx, order, { to: 'COMPLETE', event: 'ELECTRONIC_DELIVERY', approveStatus: 'OK', actor: SWEEPER, at: now })
+      completed.push(String(order.refNo))
+    })
+  }
+  return { completed, reversed }
+}
 
-/** Every sweep of orders, in turn: overdue purchase orders, then abandoned payment pages. */
-export async function sweepOrders (deps: SweepDeps): Promise<{ canceled: string[], abandoned: string[] }> {
+export type SweepDeps = LifecycleDeps & { config: { ABANDONED_PAYMENT_MS: number, SANDBOX_COMPLETE_AFTER_MS: number | 'off' } }
+
+export type SweepResult = { canceled: string[], abandoned: string[], completed: string[], reversed: string[] }
+
+/**
+ * Every sweep of orders, in turn: overdue purchase orders, abandoned payment pages, then approved
+ * orders delivered electronically or reversed (unless SANDBOX_COMPLETE_AFTER_MS is off).
+ */
+export async function sweepOrders (deps: SweepDeps): Promise<SweepResult> {
   const { canceled } = await sweepOverdueOrders(deps)
   const { abandoned } = await sweepAbandonedPayments(deps, deps.config.ABANDONED_PAYMENT_MS)
-  return { canceled, abandoned }
+  const after = deps.config.SANDBOX_COMPLETE_AFTER_MS
+  const { completed, reversed } = after === 'off' ? { completed: [], reversed: [] } : await sweepApprovedOrders(deps, after)
+  return { canceled, abandoned, completed, reversed }
 }

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto'
  *   4111111111111111 (visa), 5555555555554444 (mastercard), 378282246310005 (amex): approve
  *   4000000000000002: declined          4000000000003220: requires 3-D Secure
  *   holder name "FRAUD REVIEW": approved, then held for fraud review
+ *   4000000000000259: approved, then its authorization is reversed (REVERSED, by the sweep
+ *   SANDBOX_COMPLETE_AFTER_MS after approval, instead of completing)
  * Any other valid number approves. A refund of 13.13 (1313 minor units) is declined, any other
  * refund approved. Nothing leaves the process.
  *
@@ -75,7 +77,8 @@ export const SANDBOX_CARDS = {
   APPROVE_MASTERCARD: '5555555555554444',
   APPROVE_AMEX: '378282246310005',
   DECLINE: '4000000000000002',
-  REQUIRE_3DS: '4000000000003220'
+  REQUIRE_3DS: '4000000000003220',
+  REVERSE: '4000000000000259'
 } as const
 
 export const SANDBOX_FRAUD_HOLDER = 'FRAUD REVIEW'
@@ -89,21 +92,33 @@ export const SANDBOX_WALLET_TOKENS = {
 } as const
 
 // The sandbox's card tokens carry the behaviour of the card (never its digits):
-// sbx_card_<ok|3ds|decline>_<random>.
-type CardBehaviour = 'ok' | '3ds' | 'decline'
+// sbx_card_<ok|3ds|decline|reverse>_<random>.
+type CardBehaviour = 'ok' | '3ds' | 'decline' | 'reverse'
 
 function issueCardToken (behaviour: CardBehaviour): string {
   return `sbx_card_${behaviour}_${randomBytes(12).toString('hex')}`
 }
 
 function tokenBehaviour (token: string): CardBehaviour | undefined {
-  const match = /^sbx_card_(ok|3ds|decline)_[0-9a-f]{24}$/.exec(token)
+  const match = /^sbx_card_(ok|3ds|decline|reverse)_[0-9a-f]{24}$/.exec(token)
   return match?.[1] as CardBehaviour | undefined
 }
+
+/**
+ * Whether the sandbox reverses the authorization of a payment made with this card token (the
+ * REVERSE test card, also when charged again by PREVIOUS_ORDER or a stored card).
+ */
+export function sandboxReversesAuthorization (cardToken: string): boolean {
+  return tokenBehaviour(cardToken) === 'reverse'
+}
+
+/** The start of the reversal card's tokens, for a query that looks for them. */
+export const SANDBOX_REVERSE_TOKEN_PREFIX = 'sbx_card_reverse_'
 
 function numberBehaviour (cardNumber: string): CardBehaviour {
   if (cardNumber === SANDBOX_CARDS.DECLINE) return 'decline'
   if (cardNumber === SANDBOX_CARDS.REQUIRE_3DS) return '3ds'
+  if (cardNumber === SANDBOX_CARDS.REVERSE) return 'reverse'
   return 'ok'
 }
 

@@ -35,7 +35,9 @@ export async function startServer (env: Record<string, string>): Promise<Running
   await ensureBuilt()
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    // Approved orders stay AUTHRECEIVED unless a test asks (the real clock would complete them
+    // mid-test, SANDBOX_COMPLETE_AFTER_MS after approval); completion is tested on the fake clock.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX_COMPLETE_AFTER_MS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

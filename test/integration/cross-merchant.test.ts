@@ -29,11 +29,13 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   t.notOk((await ta.rpc('setIpnSettings', [a.apiSession, { Urls: ['https://a-shop.example/ipn'] }])).error, 'A has an IPN listener')
   const order = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ CustomerReference: 777001 })])).result
   const po = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, Company: 'A Co' }, PaymentDetails: { Type: 'PURCHASEORDER', Currency: 'USD', PaymentMethod: { InternalPONumber: 'PO-1', AutoApprove: false } } })])).result
+  const shipped = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ Items: [{ Code: 'BOOK-PRINT', Quantity: 1 }], DeliveryDetails: { FirstName: 'Ann', LastName: 'Aye', CountryCode: 'us', State: 'CA', City: 'Los Angeles', Address1: '1 Main St', Zip: '90210' } })])).result
   const attachment = await ta.rpc('addOrderAttachment', [a.staffSession, order.RefNo, 'po.pdf', PDF])
   t.notOk(attachment.error, JSON.stringify(attachment.error))
   const attachmentId = attachment.result.AttachmentId
   t.match(order, { Status: 'AUTHRECEIVED' })
   t.match(po, { Status: 'UNFINISHED' })
+  t.match(shipped, { Status: 'AUTHRECEIVED' })
 
   const s = b.staffSession
   const calls: Record<string, unknown[]> = {
@@ -44,6 +46,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     approvePurchaseOrder: [s, po.RefNo],
     cancelPurchaseOrder: [s, po.RefNo],
     markOrderPaid: [s, po.RefNo],
+    confirmDelivery: [s, shipped.RefNo],
     placeAssistedOrder: [s, testCardOrder(), { CustomerId: customerId }],
     quote: [s, testCardOrder(), { CustomerId: customerId }],
     createCustomer: [s, { CustomerReference: 777001, FirstName: 'Bob', LastName: 'Bee', Email: 'bob@b.example' }],
@@ -136,7 +139,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   // B's API session (not a user's) on A's order history and IPN: not found, and B's settings are B's.
   const outbox = async () => await ta.db.db.selectFrom('ipn_notifications').select(['id', 'url', 'state', 'resend_of']).orderBy('id').execute()
   const outboxBefore = await outbox()
-  t.equal(outboxBefore.length, 2, 'A\'s two orders were notified')
+  t.equal(outboxBefore.length, 3, 'A\'s three orders were notified')
   for (const method of ['getOrderHistory', 'resendIpn']) {
     const reply = await ta.rpc(method, [b.apiSession, order.RefNo])
     t.match(reply.error, { code: 55201, message: `Order not found: RefNo: no order ${order.RefNo} for this merchant`, data: { error_code: 'ORDER_NOT_FOUND' } }, `${method} by B's API session: not found`)
@@ -153,6 +156,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   // A's data is exactly as it was.
   t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, order, 'A\'s order unchanged')
   t.match((await ta.rpc('getOrder', [a.apiSession, po.RefNo])).result, { Status: 'UNFINISHED' }, 'A\'s PO unchanged')
+  t.same((await ta.rpc('getOrder', [a.apiSession, shipped.RefNo])).result, shipped, 'A\'s physical order unchanged: its delivery not confirmed by B')
   t.match((await ta.rpc('getCustomer', [a.staffSession, customerId])).result, { FirstName: 'Ann', Email: 'ann@a.example' }, 'A\'s customer unchanged')
   t.equal((await ta.rpc('listOrderAttachments', [a.staffSession, order.RefNo])).result.length, 1, 'A\'s attachments unchanged')
 })

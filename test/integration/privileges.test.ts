@@ -34,6 +34,7 @@ const EXPECTED: Record<string, Access> = {
   getCustomerTransientToken: merchantLevel(ON_BEHALF),
   approvePurchaseOrder: merchantLevel('RECORD_PAYMENTS'),
   markOrderPaid: merchantLevel('RECORD_PAYMENTS'),
+  confirmDelivery: merchantLevel('RECORD_PAYMENTS'),
   cancelPurchaseOrder: merchantLevel('CANCEL_ORDERS'),
   quote: { ...merchantLevel(ON_BEHALF), conditions: [ASSISTED_QUOTE] },
   placeAssistedOrder: { ...staffOnly(ON_BEHALF), conditions: [REPLACEMENT] },
@@ -90,6 +91,8 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     getCustomerTransientToken: plain('getCustomerTransientToken', (s) => [s, f.customerReference]),
     approvePurchaseOrder: plain('approvePurchaseOrder', (s) => [s, f.po]),
     markOrderPaid: plain('markOrderPaid', (s) => [s, f.po]),
+    // a digital order: allowed callers get ORDER_STATUS_INVALID (it completes by itself), changing nothing
+    confirmDelivery: plain('confirmDelivery', (s) => [s, f.order]),
     cancelPurchaseOrder: plain('cancelPurchaseOrder', (s) => [s, f.po]),
     quote: plain('quote', (s) => [s, testCardOrder()]),
     'quote (Assisted)': { method: 'quote', conditions: [ASSISTED_QUOTE], params: (s) => [s, testCardOrder(), { CustomerId: f.customerId }] },
@@ -243,6 +246,8 @@ t.test('the holes of the audit: a user without the privilege changes nothing', a
   t.equal(await status(waiting), 'UNFINISHED')
   t.equal(await status(pending), 'PURCHASE_PENDING')
   t.equal(card.result.Status, 'AUTHRECEIVED')
+  const shipped = (await ta.rpc('placeOrder', [m.apiSession, testCardOrder({ Items: [{ Code: 'BOOK-PRINT', Quantity: 1 }], DeliveryDetails: { FirstName: 'John', LastName: 'Doe', CountryCode: 'us', State: 'CA', City: 'Los Angeles', Address1: '1 Main St', Zip: '90210' } })])).result.RefNo as string
+  t.equal(await status(shipped), 'AUTHRECEIVED')
 
   const refused = (reply: RpcReply, privilege: Privilege, label: string) =>
     t.match(reply, { jsonrpc: '2.0', id: 1, error: { code: 10004, message: new RegExp(privilege), data: { error_code: 'NOT_ALLOWED', privilege, privileges: [privilege] } } }, label)
@@ -250,6 +255,9 @@ t.test('the holes of the audit: a user without the privilege changes nothing', a
   refused(await ta.rpc('markOrderPaid', [m.noPrivilegeSession, pending]), 'RECORD_PAYMENTS', 'a user without privileges cannot mark an order paid')
   refused(await ta.rpc('markOrderPaid', [agent, pending]), 'RECORD_PAYMENTS', 'nor can an agent')
   t.equal(await status(pending), 'PURCHASE_PENDING', 'the PO is still unpaid')
+  refused(await ta.rpc('confirmDelivery', [m.noPrivilegeSession, shipped]), 'RECORD_PAYMENTS', 'a user without privileges cannot confirm a delivery')
+  refused(await ta.rpc('confirmDelivery', [agent, shipped]), 'RECORD_PAYMENTS', 'nor can an agent')
+  t.equal(await status(shipped), 'AUTHRECEIVED', 'the physical order still waits for its delivery')
   refused(await ta.rpc('approvePurchaseOrder', [m.noPrivilegeSession, waiting]), 'RECORD_PAYMENTS', 'a user without privileges cannot approve a PO')
   t.equal(await status(waiting), 'UNFINISHED', 'the PO still awaits approval')
   refused(await ta.rpc('cancelPurchaseOrder', [m.noPrivilegeSession, waiting]), 'CANCEL_ORDERS', 'a user without privileges cannot cancel a PO')
@@ -279,6 +287,7 @@ t.test('the holes of the audit: a user without the privilege changes nothing', a
   // The same calls by users holding the privileges work (the refusals were the privilege, nothing else).
   const payer = await m.userSession(['RECORD_PAYMENTS'])
   t.match((await ta.rpc('markOrderPaid', [payer, pending])).result, { Status: 'COMPLETE' }, 'RECORD_PAYMENTS marks a PO paid')
+  t.match((await ta.rpc('confirmDelivery', [payer, shipped])).result, { Status: 'COMPLETE' }, 'and confirms a delivery')
   t.match((await ta.rpc('approvePurchaseOrder', [payer, waiting])).result, { Status: 'PURCHASE_PENDING' }, 'and approves one')
   const canceller = await m.userSession(['CANCEL_ORDERS'])
   t.match((await ta.rpc('cancelPurchaseOrder', [canceller, waiting])).result, { Status: 'CANCELED' }, 'CANCEL_ORDERS cancels a PO')

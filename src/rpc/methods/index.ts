@@ -7,7 +7,7 @@ import { getIpnSettingsMethod, resendIpnMethod, setIpnSettingsMethod } from './i
 import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { issueRefundMethod } from './issue-refund.js'
 import { loginMethod } from './login.js'
-import { approvePurchaseOrderMethod, cancelPurchaseOrderMethod, markOrderPaidMethod } from './order-actions.js'
+import { approvePurchaseOrderMethod, cancelPurchaseOrderMethod, confirmDeliveryMethod, markOrderPaidMethod } from './order-actions.js'
 import { placeOrderMethod } from './place-order.js'
 import { rotateSecretKeyMethod, setMerchantUserActiveMethod } from './revocation.js'
 import { placeAssistedOrderMethod, quoteMethod } from './assisted-orders.js'
@@ -26,6 +26,7 @@ export const METHODS: readonly MethodDefinition[] = [
   approvePurchaseOrderMethod,
   cancelPurchaseOrderMethod,
   markOrderPaidMethod,
+  confirmDeliveryMethod,
   // Revocation (issue 16, finding 11): merchant API session only
   rotateSecretKeyMethod,
   setMerchantUserActiveMethod,

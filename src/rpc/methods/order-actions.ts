@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Privilege } from '../../auth/privileges.js'
 import { runOrderAction, type LifecycleAction } from '../../orders/order-actions.js'
+import { confirmDelivery } from '../../orders/order-delivery.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
@@ -30,3 +31,20 @@ export const cancelPurchaseOrderMethod = orderActionMethod('cancelPurchaseOrder'
 /** markOrderPaid(sessionID, RefNo): PURCHASE_PENDING (PO) or PENDING (offline) → COMPLETE. */
 export const markOrderPaidMethod = orderActionMethod('markOrderPaid',
   'Records the payment of a purchase order (PURCHASE_PENDING) or an offline order (WIRE, CHECK, DIRECTDEBIT, DIRECT_DEBIT_ACH, BOLETO in PENDING) → COMPLETE with OrderNo and FinishDate; a user\'s session needs RECORD_PAYMENTS', 'RECORD_PAYMENTS')
+
+/**
+ * confirmDelivery(sessionID, RefNo): an approved order with a physical product was delivered,
+ * AUTHRECEIVED → COMPLETE. 2Checkout takes this confirmation as an IDN (Instant Delivery
+ * Notification, a signed POST) or in its Control Panel; it has no JSON-RPC method for it
+ * (README: Differences from 2Checkout).
+ */
+export const confirmDeliveryMethod = defineMethod({
+  name: 'confirmDelivery',
+  summary: 'Confirms the delivery of an approved order with a physical product (AUTHRECEIVED → COMPLETE with OrderNo and FinishDate), as 2Checkout\'s IDN does; orders with nothing physical complete by themselves. A user\'s session needs RECORD_PAYMENTS',
+  params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
+  result: z.record(z.string(), z.unknown()).describe('the updated Order'),
+  session: true,
+  access: { merchantSession: true, userPrivileges: ['RECORD_PAYMENTS'] },
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
+  handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await confirmDelivery(ctx.deps, ctx.merchant, ctx.user, params.RefNo))
+})
