@@ -10,6 +10,9 @@ import type { Database } from '../db/schema.js'
 // - the merchant's `statuses` filter it (null: every status), a partial refund as REFUND;
 // - one notification per listener URL, in URL order, due at the change's time.
 
+/** The event that notifies though the status stays (the SQL below and INSERT_ORDERS name it). */
+export const NOTIFIES_UNCHANGED = 'PARTIALLY_REFUNDED'
+
 /** Enqueues the notifications of these just-recorded order events; call it in their transaction. */
 export async function enqueueNotifications (trx: Kysely<Database>, eventIds: readonly bigint[]): Promise<void> {
   if (eventIds.length === 0) return
@@ -21,7 +24,7 @@ export async function enqueueNotifications (trx: Kysely<Database>, eventIds: rea
     join ipn_settings st on st.merchant_id = o.merchant_id
     cross join lateral unnest(st.urls) with ordinality as u(url, position)
     where e.id = any(${sql.val(eventIds.map(String))}::int8[])
-      and (e.from_status is distinct from e.to_status or e.event = 'PARTIALLY_REFUNDED')
-      and (st.statuses is null or (case when e.event = 'PARTIALLY_REFUNDED' then 'REFUND' else e.to_status end) = any(st.statuses))
+      and (e.from_status is distinct from e.to_status or e.event = ${NOTIFIES_UNCHANGED})
+      and (st.statuses is null or (case when e.event = ${NOTIFIES_UNCHANGED} then 'REFUND' else e.to_status end) = any(st.statuses))
     order by e.id, u.position`.execute(trx)
 }
