@@ -24,6 +24,7 @@ import * as addOrderEventActors from './202612021000_add_order_event_actors.js'
 import * as createIpnSettings from './202612021010_create_ipn_settings.js'
 import * as createIpnNotifications from './202612021020_create_ipn_notifications.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
+import * as addOrderSearchIndexes from './202612031000_add_order_search_indexes.js'
 
 /**
  * Every migration, by name (names sort in the order they run). Listed statically so the
@@ -54,5 +55,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612012110_grant_supervisors_record_payments': grantSupervisorsRecordPayments,
   '202612021000_add_order_event_actors': addOrderEventActors,
   '202612021010_create_ipn_settings': createIpnSettings,
-  '202612021020_create_ipn_notifications': createIpnNotifications
+  '202612021020_create_ipn_notifications': createIpnNotifications,
+  '202612031000_add_order_search_indexes': addOrderSearchIndexes
 }
