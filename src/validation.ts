@@ -21,7 +21,9 @@ export function zodIssuesToFields (issues: ReadonlyArray<z.core.$ZodIssue>, pref
 function genericCode (issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'FIELD_REQUIRED' : 'FIELD_TYPE_INVALID'
+      if (issue.input === undefined) return 'FIELD_REQUIRED'
+      // a field the object does not have (catchall(z.never())): named by its own path
+      return issue.expected === 'never' ? 'FIELD_UNKNOWN' : 'FIELD_TYPE_INVALID'
     case 'too_big':
       return issue.origin === 'string' ? 'FIELD_TOO_LONG' : 'FIELD_OUT_OF_RANGE'
     case 'too_small':

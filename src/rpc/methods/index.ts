@@ -8,6 +8,7 @@ import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { loginMethod } from './login.js'
 import { approvePurchaseOrderMethod, cancelPurchaseOrderMethod, markOrderPaidMethod } from './order-actions.js'
 import { placeOrderMethod } from './place-order.js'
+import { searchOrdersMethod } from './search-orders.js'
 import { rotateSecretKeyMethod, setMerchantUserActiveMethod } from './revocation.js'
 import { placeAssistedOrderMethod, quoteMethod } from './assisted-orders.js'
 import { createCustomerMethod, deleteCustomerAddressMethod, getCustomerMethod, saveCustomerAddressMethod, saveCustomerLevelMethod, searchCustomersMethod, updateCustomerMethod } from './customers.js'
@@ -20,6 +21,7 @@ export const METHODS: readonly MethodDefinition[] = [
   placeOrderMethod,
   isValidOrderReferenceMethod,
   getOrderMethod,
+  searchOrdersMethod,
   getCustomerTransientTokenMethod,
   approvePurchaseOrderMethod,
   cancelPurchaseOrderMethod,
