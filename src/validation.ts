@@ -11,7 +11,16 @@ export function formatPath (path: ReadonlyArray<PropertyKey>): string {
  * `params.error_code`; the rest get a generic, stable code by kind.
  */
 export function zodIssuesToFields (issues: ReadonlyArray<z.core.$ZodIssue>, prefix: ReadonlyArray<PropertyKey> = []): FieldError[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    // A strict object's unknown names: each at its own path, as the client wrote it, cut short
+    // (params-guard has already refused keys holding card numbers or unstorable text).
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: formatPath([...prefix, ...issue.path, key.length > 64 ? `${key.slice(0, 64)}…` : key]),
+        error_code: 'FIELD_UNKNOWN',
+        message: 'not a field of this object'
+      }))
+    }
     const path = formatPath([...prefix, ...issue.path])
     const named = issue.code === 'custom' ? (issue.params as { error_code?: unknown } | undefined)?.error_code : undefined
     return { path, error_code: typeof named === 'string' ? named : genericCode(issue), message: issue.message }

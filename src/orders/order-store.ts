@@ -391,7 +391,7 @@ export type StoredOrderRow = Selectable<OrdersTable> & { merchant_code: string, 
 type OrderRow = StoredOrderRow & { n: number }
 type OrderItemTuple = [number, string, string, string | null, number, string, string, string, string, string, number, Record<string, unknown>]
 
-const readOrder = batchedRead(ORDERS_BY_REF_NO, (key: { merchantId: bigint, refNo: bigint }) => [key.merchantId, key.refNo], toStoredOrder)
+const readOrder = batchedRead(ORDERS_BY_REF_NO, (key: { merchantId: bigint, refNo: bigint }) => [key.merchantId, key.refNo], (row: OrderRow) => toStoredOrder(row))
 
 /** This merchant's order by RefNo (another merchant's order is simply not found). */
 export async function findOrderByRefNo (db: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<StoredOrder | undefined> {

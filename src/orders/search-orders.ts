@@ -23,15 +23,6 @@ export const SEARCH_APPROVE_STATUSES = ['WAITING', 'OK', 'FRAUD', 'INVALIDDATA']
 
 const DAY_MS = 86_400_000
 
-/**
- * The object refusing any name it does not have: each is an issue at its own path (FIELD_UNKNOWN),
- * reported with the others, where a strict object names only the object. Typed as the object
- * without the catchall, whose `never` index signature would swallow the fields' own types.
- */
-function strict<T extends z.ZodObject> (schema: T, of: string): T {
-  return schema.catchall(z.never({ error: `not an option of ${of}` })) as unknown as T
-}
-
 const issue = (message: string) => ({ code: 'custom' as const, message, params: { error_code: 'FIELD_INVALID' } })
 
 /** `YYYY-MM-DD`, a real calendar day (2026-02-30 is refused), as the Date of its 00:00:00 UTC. */
@@ -73,12 +64,13 @@ const NewerSchema = z.union([z.string(), z.number()]).transform((value, ctx) => 
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 
-export const PaginationSchema = strict(z.object({
+export const PaginationSchema = z.strictObject({
   Page: z.number().int().min(1).max(1_000_000).default(1).describe('the page to answer, from 1'),
   Limit: z.number().int().min(1).max(SEARCH_MAX_LIMIT).default(SEARCH_DEFAULT_LIMIT).describe(`orders on a page, 1-${SEARCH_MAX_LIMIT} (2Checkout's maximum); ${SEARCH_DEFAULT_LIMIT} unless given`)
-}), 'Pagination (Page, Limit)')
+})
 
-export const OrderSearchOptionsSchema = strict(z.object({
+// Strict: an option name searchOrders does not have is refused (FIELD_UNKNOWN at its path).
+export const OrderSearchOptionsSchema = z.strictObject({
   StartDate: DaySchema.optional().describe('orders placed on or after this day (YYYY-MM-DD, UTC); overrides Newer'),
   EndDate: DaySchema.optional().describe('orders placed on or before this day (YYYY-MM-DD, UTC, the whole day)'),
   Newer: NewerSchema.optional().describe(`orders placed at or after this time (YYYY-MM-DD HH:mm:ss UTC, YYYY-MM-DD, or Unix seconds); without it and StartDate, the last ${SEARCH_DEFAULT_DAYS} days`),
@@ -91,7 +83,7 @@ export const OrderSearchOptionsSchema = strict(z.object({
   CustomerId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('ordergate\'s: the customer\'s CustomerId (createCustomer, searchCustomers)'),
   ProductCode: text(256).optional().describe('ordergate\'s: orders with a line of this product Code'),
   Pagination: PaginationSchema.optional().describe(`Page (from 1) and Limit (1-${SEARCH_MAX_LIMIT}); page 1 of ${SEARCH_DEFAULT_LIMIT} unless given`)
-}), 'searchOrders (StartDate, EndDate, Newer, Status, ApproveStatus, ExternalRefNo, PartnerOrders, CustomerEmail, CustomerReference, CustomerId, ProductCode, Pagination)')
+})
   .superRefine((options, ctx) => {
     if (options.StartDate !== undefined && options.EndDate !== undefined && options.EndDate < options.StartDate) {
       ctx.addIssue({ ...issue('EndDate is before StartDate'), path: ['EndDate'] })

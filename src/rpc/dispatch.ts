@@ -82,7 +82,8 @@ async function invoke (definition: MethodDefinition, params: JSONRPCParams | und
     const user = session.user ?? undefined
     callCtx = { ...ctx, merchant: session.merchant, user, log: ctx.log.child({ merchantCode: session.merchant.code, ...(user !== undefined ? { userId: String(user.id) } : {}) }) }
   }
-  const parsed = definition.params.safeParse(named)
+  // reportInput: a wrong type (FIELD_TYPE_INVALID) is told from a missing value (FIELD_REQUIRED), as validateOrder does.
+  const parsed = definition.params.safeParse(named, { reportInput: true })
   if (!parsed.success) throw new AppError('INVALID_PARAMS', { fields: zodIssuesToFields(parsed.error.issues) })
   if (session !== undefined) authorize(definition, session, parsed.data)
   return await definition.handler(parsed.data, callCtx as SessionContext)
