@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { OrderSearchOptionsSchema, searchOrders } from '../../orders/search-orders.js'
+import { OrderSearchOptionsSchema, SEARCH_MAX_LIMIT, searchOrders } from '../../orders/search-orders.js'
 import { toWireOrder } from '../../orders/wire-order.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
@@ -13,7 +13,7 @@ export const searchOrdersMethod = defineMethod({
   result: z.object({
     // Each item is getOrder's Order, so the schema is getOrder's result (typed by issue 18 item 5).
     Items: z.array(getOrderMethod.result).describe('the orders of the page, newest first, each as getOrder answers it'),
-    Pagination: z.object({ Page: z.number().int(), Limit: z.number().int(), Count: z.number().int().describe('how many orders match in all') })
+    Pagination: z.object({ Page: z.number().int().min(1), Limit: z.number().int().min(1).max(SEARCH_MAX_LIMIT), Count: z.number().int().min(0).describe('how many orders match in all') })
   }),
   session: true,
   access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },

@@ -41,7 +41,10 @@ async function orders (t: Test, ta: TestApp, a: Staff, b: Staff) {
   const A1 = await place(t, ta, a.apiSession, 'A1', 1 * HOUR, testCardOrder({ ExternalReference: 'S-1', CustomerReference: 990001, BillingDetails: billing('alice@example.com') }))
   const A2 = await place(t, ta, a.apiSession, 'A2', 2 * HOUR, withCard(testCardOrder({ ExternalReference: 'S-2', BillingDetails: billing('bob@example.com'), Items: [{ Code: 'ADDON-1', Quantity: 1 }] }), { CardNumber: SANDBOX_CARDS.DECLINE }))
   const po = await place(t, ta, a.apiSession, 'A3', 3 * HOUR, testCardOrder({
-    ExternalReference: 'S-3', CustomerReference: 990001, BillingDetails: billing('Alice@Example.COM'), PaymentDetails: poPayment,
+    ExternalReference: 'S-3',
+    CustomerReference: 990001,
+    BillingDetails: billing('Alice@Example.COM'),
+    PaymentDetails: poPayment,
     Items: [{ Code: 'my_subscription_1', Quantity: 1 }, { Code: 'ADDON-1', Quantity: 2 }]
   }))
   t.match((await ta.rpc('markOrderPaid', [a.apiSession, po.order.RefNo])).result, { Status: 'COMPLETE' }, 'A3 is paid: COMPLETE')
