@@ -73,7 +73,7 @@ export const PaginationSchema = z.strictObject({
 export const OrderSearchOptionsSchema = z.strictObject({
   StartDate: DaySchema.optional().describe('orders placed on or after this day (YYYY-MM-DD, UTC); overrides Newer'),
   EndDate: DaySchema.optional().describe('orders placed on or before this day (YYYY-MM-DD, UTC, the whole day)'),
-  Newer: NewerSchema.optional().describe(`orders placed at or after this time (YYYY-MM-DD HH:mm:ss UTC, YYYY-MM-DD, or Unix seconds); without it and StartDate, the last ${SEARCH_DEFAULT_DAYS} days`),
+  Newer: NewerSchema.optional().describe(`orders placed at or after this time (YYYY-MM-DD HH:mm:ss UTC, YYYY-MM-DD, or Unix seconds); without it and StartDate, the last ${SEARCH_DEFAULT_DAYS} days (up to EndDate, when given)`),
   Status: z.enum(ORDER_STATUSES).optional().describe('the order status'),
   ApproveStatus: z.enum(SEARCH_APPROVE_STATUSES).optional().describe('2Checkout\'s approval status; ordergate\'s orders are WAITING or OK'),
   ExternalRefNo: text(100).optional().describe('the order\'s ExternalReference, exactly'),
@@ -97,11 +97,13 @@ export type OrderSearchPage = { orders: StoredOrder[], page: number, limit: numb
 
 /** The options as the store filters by them: a half-open time range and the equalities. */
 export function toOrderFilter (options: OrderSearchOptions, now: Date): OrderFilter {
-  // 2Checkout: StartDate overrides Newer; without either, the last 7 days.
-  const from = options.StartDate ?? options.Newer ?? new Date(now.getTime() - SEARCH_DEFAULT_DAYS * DAY_MS)
+  const before = options.EndDate === undefined ? undefined : new Date(options.EndDate.getTime() + DAY_MS)
+  // 2Checkout: StartDate overrides Newer; without either, the last 7 days (of the range, when an
+  // EndDate ends it: an EndDate alone is not answered with nothing for being older than a week).
+  const from = options.StartDate ?? options.Newer ?? new Date((before ?? now).getTime() - SEARCH_DEFAULT_DAYS * DAY_MS)
   return {
     from,
-    before: options.EndDate === undefined ? undefined : new Date(options.EndDate.getTime() + DAY_MS),
+    before,
     status: options.Status,
     // FRAUD and INVALIDDATA are never stored: the filter stays and matches nothing.
     approveStatus: options.ApproveStatus,
