@@ -26,6 +26,7 @@ import * as createIpnNotifications from './202612021020_create_ipn_notifications
 import * as createRefunds from './202612031100_create_refunds.js'
 import * as addAuthreceivedOrdersIndex from './202612031200_add_authreceived_orders_index.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
+import * as addOrderSearchIndexes from './202612031000_add_order_search_indexes.js'
 
 /**
  * Every migration, by name (names sort in the order they run). Listed statically so the
@@ -57,6 +58,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612021000_add_order_event_actors': addOrderEventActors,
   '202612021010_create_ipn_settings': createIpnSettings,
   '202612021020_create_ipn_notifications': createIpnNotifications,
+  '202612031000_add_order_search_indexes': addOrderSearchIndexes,
   '202612031100_create_refunds': createRefunds,
   '202612031200_add_authreceived_orders_index': addAuthreceivedOrdersIndex
 }

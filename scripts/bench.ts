@@ -4,6 +4,8 @@
 // the same concurrency. Not part of `npm test`; performance is measured here, never in tests.
 //
 //   npm run bench -- [--label TEXT] [--duration SECONDS] [--scale] [--ipn] [--no-write]
+//   --scale also reads a filtered searchOrders page (CustomerEmail, 10 of 25 orders) of a merchant
+//   holding 1,000 orders, then 1,000,000, and prints the ratio of their costs.
 //   --ipn: 20,000 placeOrders with no IPN settings, then 20,000 with IPN to a listener in this
 //   process (valid read receipts), alternated; counts stored / delivered / duplicated confirmations.
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
@@ -30,9 +32,10 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
 import { formatIpnDate, readReceiptFor, type IpnField } from '../src/notifications/ipn-message.js'
+import { searchOrdersStatement } from '../src/orders/order-search-store.js'
+import { validateOrder } from '../src/wire/order-schema.js'
 import { placeOrder } from '../src/orders/place-order.js'
 import { createSandboxGateway } from '../src/payments/sandbox-processor.js'
-import { validateOrder } from '../src/wire/order-schema.js'
 import { benchOrder } from './bench-order.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -317,6 +320,52 @@ async function generateOrders (url: string, merchantId: bigint, count: number): 
   process.stdout.write('\n')
 }
 
+// searchOrders' merchant: its order i belongs to shopper i % 40 among its first 1,000 orders and
+// to one of 39,960 more shoppers after, so every shopper has 25 orders at 1,000 stored orders and
+// at 1,000,000 alike: a filtered page is 10 of 25 at both, and what differs is the orders stored.
+const SEARCH_SMALL = 1000
+const SEARCH_SHOPPERS_SMALL = 40
+const SEARCH_SHOPPERS_LARGE = 39_960
+const searchShopper = (i: number) => `shopper${i}@search.example`
+
+async function generateSearchOrders (url: string, merchantId: bigint, from: number, count: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  const batch = 100_000
+  for (let done = 0; done < count; done += batch) {
+    const start = from + done
+    const end = start + Math.min(batch, count - done) - 1
+    await client.query(`
+      with g as (
+        select i, case when i < $4 then i % $5 else $5 + (i - $4) % $6 end as shopper from generate_series($2::int, $3::int) as i
+      ), o as (
+        insert into orders (merchant_id, external_reference, status, approve_status, vendor_approve_status, payment_type, currency, language, country,
+          net_price_minor, gross_price_minor, net_discounted_price_minor, gross_discounted_price_minor, discount_minor, vat_minor,
+          billing_details, payment_details, order_date)
+        select $1, 'SX-' || i, case when i % 50 = 0 then 'COMPLETE' else 'AUTHRECEIVED' end, 'OK', 'OK', 'TEST', 'USD', 'en', 'US',
+          9900, 9900, 9900, 9900, 0, 0,
+          jsonb_build_object('FirstName', 'Gen', 'LastName', 'Erated', 'CountryCode', 'US', 'Email', 'shopper' || shopper || '@search.example'),
+          '{"Type":"TEST"}'::jsonb, now() - (i % 500000) * interval '1 second'
+        from g returning id, external_reference)
+      insert into order_items (order_id, line_no, product_code, product_name, quantity, unit_net_price_minor, net_price_minor,
+        discount_minor, vat_minor, gross_price_minor, vat_percent_bp)
+      select id, 1, 'P-' || (substr(external_reference, 4)::int % 100), 'gen', 1, 9900, 9900, 0, 0, 9900, 0 from o`,
+    [merchantId, start, end, SEARCH_SMALL, SEARCH_SHOPPERS_SMALL, SEARCH_SHOPPERS_LARGE])
+    process.stdout.write(`  generated ${from + done + Math.min(batch, count - done)} orders of the search merchant\r`)
+  }
+  await client.query('vacuum analyze orders')
+  await client.query('vacuum analyze order_items')
+  await client.end()
+  process.stdout.write('\n')
+}
+
+/** searchOrders' plan and timing for one shopper, as PostgreSQL runs it (EXPLAIN ANALYZE). */
+async function explainSearch (db: Kysely<Database>, merchantId: bigint, email: string): Promise<string> {
+  const statement = searchOrdersStatement(db, merchantId, { from: new Date(Date.now() - 7 * 86_400_000), email }, { offset: 0, limit: 10 }).compile(db)
+  const { rows } = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...statement, sql: `explain (analyze, costs off, timing on, summary on) ${statement.sql}` })
+  return rows.map((r) => r['QUERY PLAN']).join('\n')
+}
+
 /** Up to 1,000 RefNos of the merchant's orders, in random order. */
 async function sampleRefNos (setup: { db: Kysely<Database> }, merchantId: bigint): Promise<string[]> {
   const rows = await setup.db.selectFrom('orders').select('ref_no').where('merchant_id', '=', merchantId).orderBy(sql`random()`).limit(1000).execute()
@@ -448,16 +497,49 @@ async function main (): Promise<void> {
   }
 
   const scaleRows: Row[] = []
+  const scaleNotes: string[] = []
   if (args.scale) {
     session = await login()
     for (const lines of [1, 10, 100]) scaleRows.push({ ...await drive(server, `placeOrder, ${lines} lines, 10,000 products`, 10, orderBody(session, lines), ok) })
     scaleRows.push(await drive(server, 'placeOrder, 2 lines, small database', 10, orderBody(session), ok))
     scaleRows.push(await drive(server, 'getOrder, small database', 10, readBody('getOrder'), ok))
+    // searchOrders of a merchant of its own, at 1,000 of its orders stored
+    const searcher = await createMerchant({ db: setup.db, secretBox }, { code: 'BENCHSEARCH', poAutoApprove: true })
+    const searchLogin = async () => {
+      const date = gmdate(new Date())
+      const r = await rpc('login', [searcher.merchant.code, date, loginHash(searcher.secret, searcher.merchant.code, date)])
+      if (typeof r.result !== 'string') throw new Error(`login failed: ${JSON.stringify(r.error)}`)
+      return r.result as string
+    }
+    let searchSession = ''
+    let shoppers = SEARCH_SHOPPERS_SMALL
+    let nextShopper = 0
+    // a different shopper each call, as many as there are: no single hot key
+    const searchBody = () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'searchOrders', params: [searchSession, { CustomerEmail: searchShopper(nextShopper++ % shoppers), Pagination: { Page: 1, Limit: 10 } }] })
+    const fullPage = (text: string) => text.includes('"Count":25')
+    await generateSearchOrders(url, searcher.merchant.id, 0, SEARCH_SMALL)
+    searchSession = await searchLogin()
+    const searchSmall = await drive(server, `searchOrders (CustomerEmail, 10 of 25), ${SEARCH_SMALL.toLocaleString('en')} orders stored`, 10, searchBody, fullPage)
+    scaleRows.push(searchSmall)
+    const planSmall = await explainSearch(setup.db, searcher.merchant.id, searchShopper(7))
     await generateOrders(url, merchant.id, 1_000_000)
     session = await login()
     scaleRows.push(await drive(server, 'placeOrder, 2 lines, 1,000,000 orders stored', 10, orderBody(session), ok))
     refNos.splice(0, refNos.length, ...await sampleRefNos(setup, merchant.id))
     scaleRows.push(await drive(server, 'getOrder, 1,000,000 orders stored', 10, readBody('getOrder'), ok))
+    // searchOrders again, once its merchant holds 1,000,000 orders (after the rows above, which it would weigh on)
+    await generateSearchOrders(url, searcher.merchant.id, SEARCH_SMALL, 1_000_000 - SEARCH_SMALL)
+    shoppers = SEARCH_SHOPPERS_SMALL + SEARCH_SHOPPERS_LARGE
+    searchSession = await searchLogin()
+    const searchLarge = await drive(server, 'searchOrders (CustomerEmail, 10 of 25), 1,000,000 orders stored', 10, searchBody, fullPage)
+    scaleRows.push(searchLarge)
+    const planLarge = await explainSearch(setup.db, searcher.merchant.id, searchShopper(SEARCH_SHOPPERS_SMALL + 12_345))
+    const cpuOf = (row: Row) => (row.cpu?.serverUs ?? 0) + (row.cpu?.pgUs ?? 0)
+    const times = (large: number, small: number) => (large / Math.max(1, small)).toFixed(2)
+    scaleNotes.push(`searchOrders at 1,000,000 orders / at 1,000: **${times(cpuOf(searchLarge), cpuOf(searchSmall))}×** CPU per request (server + PostgreSQL: ${cpuOf(searchLarge)} / ${cpuOf(searchSmall)} µs), ` +
+      `p50 ${times(searchLarge.p50, searchSmall.p50)}× (${searchLarge.p50} / ${searchSmall.p50} ms), req/s ${times(searchSmall.rps, searchLarge.rps)}× fewer (${searchLarge.rps} / ${searchSmall.rps}); acceptance: at most 1.5×; errors ${searchSmall.errors + searchLarge.errors}`)
+    scaleNotes.push(`searchOrders' statement at 1,000 orders (EXPLAIN ANALYZE):\n\n\`\`\`\n${planSmall}\n\`\`\``)
+    scaleNotes.push(`and at 1,000,000:\n\n\`\`\`\n${planLarge}\n\`\`\``)
   }
   const ipnRows: Row[] = []
   const ipnNotes: string[] = []
@@ -501,7 +583,7 @@ async function main (): Promise<void> {
     table(rows),
     '',
     `ordergate / raw ratio for placeOrder at 50 connections: **${ratio.toFixed(2)}**. Peak server RSS: ${Math.round(Math.max(0, ...server.rssSamples))} MB.`,
-    ...(scaleRows.length > 0 ? ['', 'Scale (10 connections):', '', table(scaleRows)] : []),
+    ...(scaleRows.length > 0 ? ['', 'Scale (10 connections):', '', table(scaleRows), ...scaleNotes.flatMap((note) => ['', note])] : []),
     ...(ipnRows.length > 0 ? ['', 'IPN (10 connections; the listener runs in the load generator\'s process, on the same cores):', '', table(ipnRows), '', ...ipnNotes.map((note) => `- ${note}`)] : []),
     ''
   ].join('\n')

@@ -370,23 +370,28 @@ export const insertOrder: (db: Kysely<Database>, order: NewOrder) => Promise<Ins
 // The order with its merchant code, customer reference and lines, in ONE round trip, for every
 // order that concurrent calls ask for at once. Lines come as one JSON array (ordered by line_no)
 // with their int8 amounts as text, so no amount passes through a JavaScript number.
-const ORDERS_BY_REF_NO = batchStatements([['merchant_id', 'int8'], ['ref_no', 'int8']], (source) => `
-select k.n, o.*, m.code as merchant_code, c.customer_reference,
+/** The select list of a StoredOrder row over `orders o`, `merchants m` and `customers c` (toStoredOrder maps it). */
+export const STORED_ORDER_COLUMNS = `o.*, m.code as merchant_code, c.customer_reference,
   coalesce((
     select json_agg(json_build_array(i.line_no, i.product_code, i.product_name, i.sku, i.quantity,
       i.unit_net_price_minor::text, i.net_price_minor::text, i.discount_minor::text, i.vat_minor::text,
       i.gross_price_minor::text, i.vat_percent_bp, i.details) order by i.line_no)
     from order_items i where i.order_id = o.id
-  ), '[]'::json) as items
+  ), '[]'::json) as items`
+
+const ORDERS_BY_REF_NO = batchStatements([['merchant_id', 'int8'], ['ref_no', 'int8']], (source) => `
+select k.n, ${STORED_ORDER_COLUMNS}
 from ${source}
 join orders o on o.merchant_id = k.merchant_id and o.ref_no = k.ref_no
 join merchants m on m.id = o.merchant_id
 left join customers c on c.id = o.customer_id`)
 
-type OrderRow = Selectable<OrdersTable> & { n: number, merchant_code: string, customer_reference: bigint | null, items: OrderItemTuple[] }
+/** A row of STORED_ORDER_COLUMNS. */
+export type StoredOrderRow = Selectable<OrdersTable> & { merchant_code: string, customer_reference: bigint | null, items: OrderItemTuple[] }
+type OrderRow = StoredOrderRow & { n: number }
 type OrderItemTuple = [number, string, string, string | null, number, string, string, string, string, string, number, Record<string, unknown>]
 
-const readOrder = batchedRead(ORDERS_BY_REF_NO, (key: { merchantId: bigint, refNo: bigint }) => [key.merchantId, key.refNo], toStoredOrder)
+const readOrder = batchedRead(ORDERS_BY_REF_NO, (key: { merchantId: bigint, refNo: bigint }) => [key.merchantId, key.refNo], (row: OrderRow) => toStoredOrder(row))
 
 /** This merchant's order by RefNo (another merchant's order is simply not found). */
 export async function findOrderByRefNo (db: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<StoredOrder | undefined> {
@@ -405,7 +410,7 @@ export async function hasOrder (db: Kysely<Database>, merchantId: bigint, refNo:
   return row !== undefined
 }
 
-function toStoredOrder (row: OrderRow): StoredOrder {
+export function toStoredOrder (row: StoredOrderRow): StoredOrder {
   return {
     id: row.id,
     merchantCode: row.merchant_code,

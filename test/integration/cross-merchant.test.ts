@@ -42,6 +42,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     placeOrder: [s, testCardOrder({ PaymentDetails: { Type: 'PREVIOUS_ORDER', Currency: 'USD', PaymentMethod: { RefNo: order.RefNo } } })],
     isValidOrderReference: [s, order.RefNo],
     getOrder: [s, order.RefNo],
+    searchOrders: [s, { ExternalRefNo: order.ExternalReference, CustomerReference: 777001 }],
     getCustomerTransientToken: [s, 777001],
     approvePurchaseOrder: [s, po.RefNo],
     cancelPurchaseOrder: [s, po.RefNo],
@@ -94,6 +95,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
       case 'createCustomer':
         t.notOk(reply.error, 'B may create its own customer with the same CustomerReference')
         t.not(reply.result?.CustomerId, customerId, 'a different customer')
+        break
+      case 'searchOrders':
+        t.same(reply.result, { Items: [], Pagination: { Page: 1, Limit: 10, Count: 0 } }, `${method}: none of A's orders, and no count of them`)
         break
       case 'searchCustomers':
       case 'searchCatalog':

@@ -9,6 +9,7 @@ import { issueRefundMethod } from './issue-refund.js'
 import { loginMethod } from './login.js'
 import { approvePurchaseOrderMethod, cancelPurchaseOrderMethod, confirmDeliveryMethod, markOrderPaidMethod } from './order-actions.js'
 import { placeOrderMethod } from './place-order.js'
+import { searchOrdersMethod } from './search-orders.js'
 import { rotateSecretKeyMethod, setMerchantUserActiveMethod } from './revocation.js'
 import { placeAssistedOrderMethod, quoteMethod } from './assisted-orders.js'
 import { createCustomerMethod, deleteCustomerAddressMethod, getCustomerMethod, saveCustomerAddressMethod, saveCustomerLevelMethod, searchCustomersMethod, updateCustomerMethod } from './customers.js'
@@ -22,6 +23,7 @@ export const METHODS: readonly MethodDefinition[] = [
   placeOrderMethod,
   isValidOrderReferenceMethod,
   getOrderMethod,
+  searchOrdersMethod,
   getCustomerTransientTokenMethod,
   approvePurchaseOrderMethod,
   cancelPurchaseOrderMethod,

@@ -85,7 +85,7 @@ t.test('setIpnSettings with a bad URL, algorithm or status names each field and 
     [{ Urls: ['https://a.example/'], HashAlgorithm: 'sha1' }, 'IpnSettings.HashAlgorithm', 'FIELD_INVALID'],
     [{ Urls: ['https://a.example/'], Statuses: ['COMPLETE', 'SHIPPED'] }, 'IpnSettings.Statuses.1', 'FIELD_INVALID'],
     [{ Urls: ['https://a.example/'], Statuses: [] }, 'IpnSettings.Statuses', 'FIELD_OUT_OF_RANGE'],
-    [{ Urls: ['https://a.example/'], Status: ['COMPLETE'] }, 'IpnSettings', 'FIELD_UNKNOWN'],
+    [{ Urls: ['https://a.example/'], Status: ['COMPLETE'] }, 'IpnSettings.Status', 'FIELD_UNKNOWN'],
     [{ HashAlgorithm: 'md5' }, 'IpnSettings.Urls', 'FIELD_REQUIRED'],
     [{ Urls: [`https://a.example/${'x'.repeat(2048)}`] }, 'IpnSettings.Urls.0', 'FIELD_TOO_LONG']
   ]
