@@ -4,10 +4,10 @@ import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { parseRefNo } from './order-reference.js'
 import { findOrderByRefNo } from './order-store.js'
-import { toWireOrder } from './wire-order.js'
+import { toWireOrder, type WireOrder } from './wire-order.js'
 
 /** getOrder: this merchant's order by RefNo, in the shape placeOrder returned it. */
-export async function getOrder (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<Record<string, unknown>> {
+export async function getOrder (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<WireOrder> {
   const ref = parseRefNo(refNo)
   const order = ref === undefined ? undefined : await findOrderByRefNo(db, merchant.id, ref)
   // Another merchant's order is answered exactly like an unknown one: nothing to probe.

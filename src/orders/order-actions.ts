@@ -9,7 +9,7 @@ import { changeOrderStatus, lockOrderByRefNo, type LockedOrder, type StatusChang
 import { parseRefNo } from './order-reference.js'
 import { findOrderByRefNo } from './order-store.js'
 import type { OrderStatus } from './order.js'
-import { toWireOrder } from './wire-order.js'
+import { toWireOrder, type WireOrder } from './wire-order.js'
 
 // What the merchant does to an order after placeOrder: purchase orders approved, canceled or paid
 // (seed 004), offline payments received. Each rule says which orders of which payment type it
@@ -64,7 +64,7 @@ export type LifecycleAction = keyof typeof RULES
  * another merchant's RefNo → ORDER_NOT_FOUND; an order in the wrong status or of the wrong
  * payment type → ORDER_STATUS_INVALID, and nothing changes.
  */
-export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string, action: LifecycleAction, detail: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string, action: LifecycleAction, detail: Record<string, unknown> = {}): Promise<WireOrder> {
   const ref = parseRefNo(refNo)
   const notFound = () => new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'RefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${refNo} for this merchant` }] })
   if (ref === undefined) throw notFound()

@@ -3,6 +3,7 @@ import type { Privilege } from '../../auth/privileges.js'
 import { runOrderAction, type LifecycleAction } from '../../orders/order-actions.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
+import { OrderOutputSchema } from '../../wire/order-output.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
 
 /** A method (sessionID, RefNo) → the updated Order, moving it by one lifecycle action. */
@@ -11,7 +12,7 @@ function orderActionMethod (name: LifecycleAction, summary: string, privilege: P
     name,
     summary,
     params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
-    result: z.record(z.string(), z.unknown()).describe('the updated Order'),
+    result: OrderOutputSchema.describe('the updated Order'),
     session: true,
     access: { merchantSession: true, userPrivileges: [privilege] },
     errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
