@@ -14,11 +14,11 @@ import { findCustomer } from '../customers/customer-admin.js'
 import { loadLevelPricing, type LevelPricing } from '../customers/customer-levels.js'
 import type { Database } from '../db/schema.js'
 import { AppError, businessError, type FieldError } from '../errors.js'
+import type { WireExtraInformation } from '../wire/order-output.js'
 import type { AssistedRequest } from './assisted-order.js'
 import { parseRefNo } from './order-reference.js'
 import type { Order } from './order-schema.js'
 import { hasOrder, type NewAdjustment } from './order-store.js'
-import type { WireExtraInformation } from '../wire/order-output.js'
 
 /** How the order is priced besides its catalog: read by `priceOrder`. */
 export type PricingPlan = {

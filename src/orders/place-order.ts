@@ -15,6 +15,7 @@ import type { Log } from '../logger.js'
 import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
 import type { PaymentOutcome, PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
+import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem } from '../wire/order-output.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { holdForCustomerReview, openedReview } from './customer-review.js'
 import { idempotent, type PlacedOrder } from './idempotency.js'
@@ -24,7 +25,6 @@ import { orderAdjustments, planOrder, type OrderPlan, type PricingPlan, type Sta
 import type { Order } from './order-schema.js'
 import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
 import type { WireOrderExtra } from './wire-order.js'
-import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem } from '../wire/order-output.js'
 
 export type { PlacedOrder } from './idempotency.js'
 
