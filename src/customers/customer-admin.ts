@@ -5,9 +5,56 @@
  * side writes them). Wire names are PascalCase; ids are numbers.
  */
 import { sql, type Kysely, type Selectable } from 'kysely'
+import { z } from 'zod'
 import { fromMinor } from '../catalog/money.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
+import { StoredCardOutputSchema } from '../wire/order-output.js'
+
+// The answers on the wire, closed: the keys listed are the keys sent.
+
+/** A customer as searchCustomers lists them. */
+export const CustomerSummarySchema = z.object({
+  CustomerId: z.number().int(),
+  CustomerReference: z.number().int().nullable().describe('2Checkout CustomerReference (AV_CUSTOMERID)'),
+  FirstName: z.string(),
+  LastName: z.string(),
+  Email: z.string(),
+  Company: z.string().nullable(),
+  Phone: z.string().nullable(),
+  B2B: z.boolean(),
+  FraudReview: z.boolean().describe('every order of the customer is held in fraud review')
+}).describe('CustomerSummary')
+export type CustomerSummary = z.output<typeof CustomerSummarySchema>
+
+/** An address of a customer's address book. */
+export const CustomerAddressSchema = z.object({
+  AddressId: z.number().int(),
+  Label: z.string().nullable(),
+  FirstName: z.string(),
+  LastName: z.string(),
+  Company: z.string().nullable(),
+  Address1: z.string(),
+  Address2: z.string().nullable(),
+  City: z.string(),
+  State: z.string().nullable(),
+  Zip: z.string(),
+  CountryCode: z.string().describe('ISO 3166 code, lower-case'),
+  Phone: z.string().nullable(),
+  Email: z.string().nullable()
+}).describe('CustomerAddress')
+export type CustomerAddress = z.output<typeof CustomerAddressSchema>
+
+/** A customer with level, address book, stored cards and store credit (getCustomer, createCustomer, updateCustomer). */
+export const CustomerSchema = CustomerSummarySchema.extend({
+  Level: z.object({ Code: z.string(), Name: z.string(), PercentOff: z.number() }).nullable().describe('the customer level, or null'),
+  Addresses: z.array(CustomerAddressSchema),
+  StoredCards: z.array(StoredCardOutputSchema).describe('most recently used first'),
+  StoreCredit: z.array(z.object({ Currency: z.string().describe('ISO 4217 code, lower-case'), Balance: z.number().describe('decimal, in that currency') }))
+}).describe('Customer')
+export type Customer = z.output<typeof CustomerSchema>
+
+export const CustomerSearchSchema = z.object({ Total: z.number().int().describe('customers matching, all pages'), Customers: z.array(CustomerSummarySchema) }).describe('CustomerSearch')
 
 export type CustomerInput = {
   CustomerReference?: number | null | undefined
@@ -65,7 +112,7 @@ function uniqueViolation (err: unknown): AppError | undefined {
 }
 
 /** Creates a customer; answers it as getCustomer does. */
-export async function createCustomer (db: Kysely<Database>, merchantId: bigint, input: CustomerInput & { FirstName: string, LastName: string, Email: string }): Promise<Record<string, unknown>> {
+export async function createCustomer (db: Kysely<Database>, merchantId: bigint, input: CustomerInput & { FirstName: string, LastName: string, Email: string }): Promise<Customer> {
   const levelId = await levelIdOf(db, merchantId, input.Level)
   let id: bigint
   try {
@@ -89,7 +136,7 @@ export async function createCustomer (db: Kysely<Database>, merchantId: bigint, 
 }
 
 /** Changes the fields given (absent fields stay); answers the customer. */
-export async function updateCustomer (db: Kysely<Database>, merchantId: bigint, customerId: bigint, input: CustomerInput): Promise<Record<string, unknown>> {
+export async function updateCustomer (db: Kysely<Database>, merchantId: bigint, customerId: bigint, input: CustomerInput): Promise<Customer> {
   const levelId = await levelIdOf(db, merchantId, input.Level)
   const set = {
     ...(input.CustomerReference !== undefined ? { customer_reference: input.CustomerReference === null ? null : BigInt(input.CustomerReference) } : {}),
@@ -122,7 +169,7 @@ export async function findCustomer (db: Kysely<Database>, merchantId: bigint, by
   return row === undefined ? undefined : { id: row.id, customerReference: row.customer_reference, b2b: row.b2b, levelId: row.level_id, fraudReview: row.fraud_review }
 }
 
-function wireAddress (row: Selectable<Database['customer_addresses']>): Record<string, unknown> {
+function wireAddress (row: Selectable<Database['customer_addresses']>): CustomerAddress {
   return {
     AddressId: Number(row.id),
     Label: row.label,
@@ -141,7 +188,7 @@ function wireAddress (row: Selectable<Database['customer_addresses']>): Record<s
 }
 
 /** getCustomer: the customer with level, address book, stored cards and store credit. */
-export async function getCustomer (db: Kysely<Database>, merchantId: bigint, customerId: bigint): Promise<Record<string, unknown>> {
+export async function getCustomer (db: Kysely<Database>, merchantId: bigint, customerId: bigint): Promise<Customer> {
   const row = await db.selectFrom('customers')
     .leftJoin('customer_levels', 'customer_levels.id', 'customers.level_id')
     .selectAll('customers')
@@ -156,7 +203,8 @@ export async function getCustomer (db: Kysely<Database>, merchantId: bigint, cus
   const credits = await db.selectFrom('customer_credits').select(['currency', 'balance_minor']).where('customer_id', '=', customerId).orderBy('currency').execute()
   return {
     ...summary(row),
-    Level: row.level_code === null ? null : { Code: row.level_code, Name: row.level_name, PercentOff: (row.percent_off_bp ?? 0) / 100 },
+    // Both come from the joined level (left join: null without one).
+    Level: row.level_code === null || row.level_name === null ? null : { Code: row.level_code, Name: row.level_name, PercentOff: (row.percent_off_bp ?? 0) / 100 },
     Addresses: addresses.map(wireAddress),
     StoredCards: cards.map((card) => {
       const [year, month] = card.expiry.split('-')
@@ -166,7 +214,7 @@ export async function getCustomer (db: Kysely<Database>, merchantId: bigint, cus
   }
 }
 
-function summary (row: { id: bigint, customer_reference: bigint | null, first_name: string, last_name: string, email: string, company: string | null, phone: string | null, b2b: boolean, fraud_review: boolean }): Record<string, unknown> {
+function summary (row: { id: bigint, customer_reference: bigint | null, first_name: string, last_name: string, email: string, company: string | null, phone: string | null, b2b: boolean, fraud_review: boolean }): CustomerSummary {
   return {
     CustomerId: Number(row.id),
     CustomerReference: row.customer_reference === null ? null : Number(row.customer_reference),
@@ -186,7 +234,7 @@ const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => 
  * searchCustomers: every condition given must match. Text matches a name, the e-mail, the
  * company, or (when numeric) the customer id, CustomerReference or an order's RefNo.
  */
-export async function searchCustomers (db: Kysely<Database>, merchantId: bigint, search: CustomerSearch): Promise<{ Total: number, Customers: Record<string, unknown>[] }> {
+export async function searchCustomers (db: Kysely<Database>, merchantId: bigint, search: CustomerSearch): Promise<z.output<typeof CustomerSearchSchema>> {
   let query = db.selectFrom('customers').where('customers.merchant_id', '=', merchantId)
   const text = search.Text?.trim() ?? ''
   if (text !== '') {
@@ -217,7 +265,7 @@ export async function searchCustomers (db: Kysely<Database>, merchantId: bigint,
 }
 
 /** Adds an address to the book, or replaces one (AddressId); answers the address. */
-export async function saveCustomerAddress (db: Kysely<Database>, merchantId: bigint, customerId: bigint, address: AddressInput, addressId?: bigint): Promise<Record<string, unknown>> {
+export async function saveCustomerAddress (db: Kysely<Database>, merchantId: bigint, customerId: bigint, address: AddressInput, addressId?: bigint): Promise<CustomerAddress> {
   const customer = await findCustomer(db, merchantId, { id: customerId })
   if (customer === undefined) throw notFound('CustomerId', customerId)
   const values = {

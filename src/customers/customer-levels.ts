@@ -5,6 +5,7 @@
  * catalog handed to `priceCart`, so quote and placeOrder price a level the same way.
  */
 import type { Kysely } from 'kysely'
+import { z } from 'zod'
 import type { Catalog } from '../catalog/catalog-file.js'
 import { percentOf, tryPercentToBasisPoints, tryToMinor } from '../catalog/money.js'
 import type { Database } from '../db/schema.js'
@@ -46,6 +47,15 @@ export async function loadLevelPricing (db: Kysely<Database>, levelId: bigint): 
   return { code: level.code, percentOffBp: level.percent_off_bp, prices }
 }
 
+/** saveCustomerLevel's answer: the level as stored, its price list as given. */
+export const CustomerLevelSchema = z.object({
+  Code: z.string(),
+  Name: z.string(),
+  PercentOff: z.number().describe('percent off the list price for products without a level price'),
+  Prices: z.array(z.object({ ProductCode: z.string(), Currency: z.string(), Amount: z.number() })).describe('the level\'s unit prices, as given')
+}).describe('CustomerLevel')
+export type CustomerLevel = z.output<typeof CustomerLevelSchema>
+
 export type LevelInput = {
   Code: string
   Name: string
@@ -55,7 +65,7 @@ export type LevelInput = {
 }
 
 /** saveCustomerLevel: creates or replaces a level (by Code) and its whole price list. */
-export async function saveCustomerLevel (db: Kysely<Database>, merchantId: bigint, input: LevelInput): Promise<Record<string, unknown>> {
+export async function saveCustomerLevel (db: Kysely<Database>, merchantId: bigint, input: LevelInput): Promise<CustomerLevel> {
   const fields: FieldError[] = []
   const bp = tryPercentToBasisPoints(input.PercentOff ?? 0)
   if (!bp.ok || bp.value < 0 || bp.value > 10_000) fields.push({ path: 'Level.PercentOff', error_code: 'DISCOUNT_INVALID', message: 'PercentOff is a percentage from 0 to 100 with at most two decimals' })

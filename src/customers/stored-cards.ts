@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
+import { z } from 'zod'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { formatWireDate } from '../wire/wire-date.js'
+import { StoredCardOutputSchema, WireDateSchema } from '../wire/order-output.js'
 
 /** A card a customer stored: display data and the processor's token; never the number or CVV. */
 export type StoredCard = {
@@ -107,12 +109,21 @@ export async function redeemTransientToken (trx: Kysely<Database>, merchantId: b
   return toStoredCard(row)
 }
 
+/** getCustomerTransientToken's answer. */
+export const TransientTokenSchema = z.object({
+  TransientToken: z.string().describe('single use, for PaymentDetails.Type EXISTING_PAYMENT_DATA'),
+  ExpirationDate: WireDateSchema,
+  CustomerReference: z.number().int(),
+  PaymentMethod: StoredCardOutputSchema.describe('the stored card it charges')
+}).describe('TransientToken')
+export type TransientToken = z.output<typeof TransientTokenSchema>
+
 /**
  * getCustomerTransientToken: a single-use TransientToken (TRANSIENT_TOKEN_TTL_MS) for the most
  * recently used card of this merchant's customer, for EXISTING_PAYMENT_DATA, with the card as
  * 2Checkout shows it (brand, first 6, last 4, expiry).
  */
-export async function getCustomerTransientToken (deps: { db: Kysely<Database>, clock: { now: () => Date } }, merchantId: bigint, customerReference: number): Promise<Record<string, unknown>> {
+export async function getCustomerTransientToken (deps: { db: Kysely<Database>, clock: { now: () => Date } }, merchantId: bigint, customerReference: number): Promise<TransientToken> {
   const { customerFound, card } = await findLatestStoredCard(deps.db, merchantId, BigInt(customerReference))
   if (!customerFound) {
     throw new AppError('CUSTOMER_NOT_FOUND', { fields: [{ path: 'CustomerReference', error_code: 'CUSTOMER_NOT_FOUND', message: `no customer ${customerReference} for this merchant` }] })

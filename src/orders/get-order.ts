@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import { toWireOrder } from '../wire/wire-order.js'
+import { toWireOrder, type WireOrder } from '../wire/wire-order.js'
 import { parseRefNo } from './order-reference.js'
 import { findOrderByRefNo } from './order-store.js'
 
 /** getOrder: this merchant's order by RefNo, in the shape placeOrder returned it. */
-export async function getOrder (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<Record<string, unknown>> {
+export async function getOrder (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<WireOrder> {
   const ref = parseRefNo(refNo)
   const order = ref === undefined ? undefined : await findOrderByRefNo(db, merchant.id, ref)
   // Another merchant's order is answered exactly like an unknown one: nothing to probe.

@@ -6,18 +6,20 @@
  */
 import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
+import { z } from 'zod'
 import type { Merchant } from '../auth/merchant-store.js'
 import type { MerchantUser } from '../auth/merchant-users.js'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { formatWireDate } from '../wire/wire-date.js'
-import { toWireOrder } from '../wire/wire-order.js'
+import { WireDateSchema } from '../wire/order-output.js'
+import { toWireOrder, type WireOrder } from '../wire/wire-order.js'
 import { sessionActor } from './order-actor.js'
 import { changeOrderStatus, lockOrder, lockOrderByRefNo } from './order-lifecycle.js'
 import { parseRefNo } from './order-reference.js'
 import { findOrderByRefNo } from './order-store.js'
-import type { OrderStatus } from './order.js'
+import { ORDER_STATUSES, type OrderStatus } from './order.js'
 
 export type AdminDeps = { db: Kysely<Database>, clock: Clock }
 
@@ -30,7 +32,7 @@ const VOIDABLE_PAYMENTS = ['APPROVED', 'PENDING'] as const
  * cancelOrder: → CANCELED (from PENDING, AUTHRECEIVED, PURCHASE_PENDING, UNFINISHED or
  * PENDING_APPROVAL), the payment voided, the stock it held given back, who/when/why recorded.
  */
-export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, reason: string): Promise<Record<string, unknown>> {
+export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, reason: string): Promise<WireOrder> {
   const now = deps.clock.now()
   const parsed = parseRefNo(refNo)
   if (parsed === undefined) throw notFound(refNo)
@@ -66,6 +68,18 @@ export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: Me
 export const REVIEW_OUTCOMES = ['OKAY', 'REJECTED'] as const
 export type ReviewOutcome = typeof REVIEW_OUTCOMES[number]
 
+const StaffUserSchema = z.object({ UserId: z.number().int(), Username: z.string() }).describe('the merchant user (staff)')
+
+/** reviewCustomer's answer: the review's outcome and the orders it moved. */
+export const CustomerReviewSchema = z.object({
+  CustomerId: z.number().int(),
+  Outcome: z.enum(REVIEW_OUTCOMES),
+  ReviewedBy: StaffUserSchema,
+  ReviewedAt: WireDateSchema,
+  Orders: z.array(z.object({ RefNo: z.string(), Status: z.enum(ORDER_STATUSES).describe('the status the order moved to') })).describe('the customer\'s orders that were in review')
+}).describe('CustomerReview')
+export type CustomerReview = z.output<typeof CustomerReviewSchema>
+
 /**
  * reviewCustomer: ends the fraud review of a customer (seed 001: mark the customer "OKAY").
  * OKAY clears the customer's review flag and moves every order of theirs in review on to the
@@ -73,7 +87,7 @@ export type ReviewOutcome = typeof REVIEW_OUTCOMES[number]
  * REJECTED cancels those orders. Each review records who closed it, when and how, and each
  * order's history the user and their note.
  */
-export async function reviewCustomer (deps: AdminDeps, merchant: Merchant, user: MerchantUser, customerId: bigint, outcome: ReviewOutcome, note: string | undefined): Promise<Record<string, unknown>> {
+export async function reviewCustomer (deps: AdminDeps, merchant: Merchant, user: MerchantUser, customerId: bigint, outcome: ReviewOutcome, note: string | undefined): Promise<CustomerReview> {
   const now = deps.clock.now()
   const customer = await deps.db.selectFrom('customers').select('id').where('merchant_id', '=', merchant.id).where('id', '=', customerId).executeTakeFirst()
   if (customer === undefined) throw new AppError('CUSTOMER_NOT_FOUND', { fields: [{ path: 'CustomerId', error_code: 'CUSTOMER_NOT_FOUND', message: `no customer ${customerId} for this merchant` }] })
@@ -87,7 +101,7 @@ export async function reviewCustomer (deps: AdminDeps, merchant: Merchant, user:
       .where('fraud_reviews.outcome', 'is', null)
       .orderBy('orders.id')
       .execute()
-    const moved: Array<{ RefNo: string, Status: string }> = []
+    const moved: CustomerReview['Orders'] = []
     for (const review of open) {
       const order = await lockOrder(trx, review.order_id)
       if (order === undefined || order.fraudStatus !== 'OPEN') continue
@@ -121,8 +135,24 @@ export function decodePdf (base64: string): Buffer {
   return bytes
 }
 
-function wireAttachment (row: { id: bigint, file_name: string, content_type: string, size_bytes: number, sha256: string, created_at: Date, added_by_user_id: bigint }): Record<string, unknown> {
-  return { AttachmentId: Number(row.id), FileName: row.file_name, ContentType: row.content_type, Size: row.size_bytes, Sha256: row.sha256, AddedAt: formatWireDate(row.created_at), AddedBy: Number(row.added_by_user_id) }
+/** An order attachment's metadata (addOrderAttachment, listOrderAttachments). */
+export const OrderAttachmentSchema = z.object({
+  AttachmentId: z.number().int(),
+  FileName: z.string(),
+  ContentType: z.literal('application/pdf'),
+  Size: z.number().int().describe('bytes'),
+  Sha256: z.string().describe('hex SHA-256 of the content'),
+  AddedAt: WireDateSchema,
+  AddedBy: z.number().int().describe('the UserId of the merchant user who attached it')
+}).describe('OrderAttachment')
+export type OrderAttachment = z.output<typeof OrderAttachmentSchema>
+
+/** getOrderAttachment: the metadata and the content. */
+export const OrderAttachmentContentSchema = OrderAttachmentSchema.extend({ Content: z.string().describe('the PDF, base64') }).describe('OrderAttachmentWithContent')
+export type OrderAttachmentContent = z.output<typeof OrderAttachmentContentSchema>
+
+function wireAttachment (row: { id: bigint, file_name: string, content_type: string, size_bytes: number, sha256: string, created_at: Date, added_by_user_id: bigint }): OrderAttachment {
+  return { AttachmentId: Number(row.id), FileName: row.file_name, ContentType: row.content_type as OrderAttachment['ContentType'], Size: row.size_bytes, Sha256: row.sha256, AddedAt: formatWireDate(row.created_at), AddedBy: Number(row.added_by_user_id) }
 }
 
 async function orderId (db: Kysely<Database>, merchantId: bigint, refNo: string): Promise<bigint> {
@@ -132,7 +162,7 @@ async function orderId (db: Kysely<Database>, merchantId: bigint, refNo: string)
   return row.id
 }
 
-export async function addOrderAttachment (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, fileName: string, base64: string): Promise<Record<string, unknown>> {
+export async function addOrderAttachment (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, fileName: string, base64: string): Promise<OrderAttachment> {
   const bytes = decodePdf(base64)
   const id = await orderId(deps.db, merchant.id, refNo)
   const row = await deps.db.insertInto('order_attachments').values({
@@ -148,13 +178,13 @@ export async function addOrderAttachment (deps: AdminDeps, merchant: Merchant, u
   return wireAttachment(row)
 }
 
-export async function listOrderAttachments (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<Record<string, unknown>[]> {
+export async function listOrderAttachments (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<OrderAttachment[]> {
   const id = await orderId(db, merchant.id, refNo)
   const rows = await db.selectFrom('order_attachments').select(['id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'created_at', 'added_by_user_id']).where('order_id', '=', id).orderBy('id').execute()
   return rows.map(wireAttachment)
 }
 
-export async function getOrderAttachment (db: Kysely<Database>, merchant: Merchant, refNo: string, attachmentId: bigint): Promise<Record<string, unknown>> {
+export async function getOrderAttachment (db: Kysely<Database>, merchant: Merchant, refNo: string, attachmentId: bigint): Promise<OrderAttachmentContent> {
   const id = await orderId(db, merchant.id, refNo)
   const row = await db.selectFrom('order_attachments').selectAll().where('order_id', '=', id).where('id', '=', attachmentId).executeTakeFirst()
   if (row === undefined) throw new AppError('ATTACHMENT_NOT_FOUND', { fields: [{ path: 'AttachmentId', error_code: 'ATTACHMENT_NOT_FOUND', message: `order ${refNo} has no attachment ${attachmentId}` }] })

@@ -26,6 +26,15 @@ const ActorSchema = z.object({
   Name: z.string().optional().describe('SYSTEM: which part of ordergate (fraud-rules, customer-flag, sweep, …)')
 })
 
+/** An event's detail as recorded (order-events.ts placementEvents, payment-returns.ts, order-sweeps.ts), keys in the wire's case. */
+const EventDetailSchema = z.object({
+  PaymentType: z.string().optional().describe('PLACED: PaymentDetails.Type'),
+  PaymentStatus: z.string().optional().describe('PLACED: the payment\'s status (APPROVED, DECLINED, PENDING, NOT_REQUIRED)'),
+  Reason: z.string().nullable().optional().describe('a decline\'s or a fraud review\'s reason'),
+  Page: z.enum(['3DS', 'REDIRECT']).optional().describe('PAYMENT_ABANDONED: the page the shopper did not finish')
+})
+type EventDetail = z.output<typeof EventDetailSchema>
+
 export const OrderHistorySchema = z.object({
   RefNo: z.string(),
   Events: z.array(z.object({
@@ -35,7 +44,7 @@ export const OrderHistorySchema = z.object({
     Event: EventSchema,
     Actor: ActorSchema,
     Reason: z.string().nullable().describe('why, as the user or the system gave it'),
-    Detail: z.record(z.string(), z.unknown()).optional().describe('what more the event recorded (PaymentType, PaymentStatus, Reason, …)')
+    Detail: EventDetailSchema.optional().describe('what more the event recorded; absent when nothing')
   })).describe('every change, oldest first'),
   Refunds: z.array(z.object({
     RefundId: z.number().int(),
@@ -103,11 +112,11 @@ function toWireActor (actor: HistoryActor): OrderHistory['Events'][number]['Acto
   }
 }
 
-/** An event's detail with the wire's key case (paymentType → PaymentType); the values as recorded. */
-function wireDetail (detail: Record<string, unknown>): Record<string, unknown> | undefined {
+/** An event's detail with the wire's key case (paymentType → PaymentType); the values as recorded by the lifecycle's callers. */
+function wireDetail (detail: Record<string, unknown>): EventDetail | undefined {
   const entries = Object.entries(detail)
   if (entries.length === 0) return undefined
-  return Object.fromEntries(entries.map(([key, value]) => [key.charAt(0).toUpperCase() + key.slice(1), value]))
+  return Object.fromEntries(entries.map(([key, value]) => [key.charAt(0).toUpperCase() + key.slice(1), value])) as EventDetail
 }
 
 function toWireHistory (h: OrderHistoryRecord): OrderHistory {

@@ -15,6 +15,7 @@ import { loadLevelPricing, type LevelPricing } from '../customers/customer-level
 import type { Database } from '../db/schema.js'
 import { AppError, businessError, type FieldError } from '../errors.js'
 import type { Order } from '../wire/order-schema.js'
+import type { WireExtraInformation } from '../wire/order-output.js'
 import type { AssistedRequest } from './assisted-order.js'
 import { parseRefNo } from './order-reference.js'
 import { hasOrder, type NewAdjustment } from './order-store.js'
@@ -39,7 +40,7 @@ export type StaffPlan = {
   /** orders.placed_by_user_id and order_adjustments.user_id */
   userId: bigint
   /** the order's ExtraInformation: the Order's, with AssistedSale, PlacedBy, CustomerId, ReplacementOf */
-  extraInformation: Record<string, unknown>
+  extraInformation: WireExtraInformation
   /** a replacement order: COMPLETE with no charge, linked to the original order */
   paymentNotRequired?: { originalRefNo: string, reason: string }
   /** the discount Values as the staff member gave them on the wire (order_adjustments.value), by Order.Items index */

@@ -16,6 +16,7 @@ import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
 import type { PaymentOutcome, PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
 import type { Order } from '../wire/order-schema.js'
+import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem } from '../wire/order-output.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { holdForCustomerReview, openedReview } from './customer-review.js'
 import { idempotent, type PlacedOrder } from './idempotency.js'
@@ -23,6 +24,7 @@ import { sessionActor } from './order-actor.js'
 import { placementEvents } from './order-events.js'
 import { orderAdjustments, planOrder, type OrderPlan, type PricingPlan, type StaffPlan } from './order-plan.js'
 import { insertOrder, type StoredOrder, type StoredOrderItem } from './order-store.js'
+import type { WireOrderExtra } from '../wire/wire-order.js'
 
 export type { PlacedOrder } from './idempotency.js'
 
@@ -106,7 +108,7 @@ function toStoredItems (priced: PricedCart, order: Order): StoredOrderItem[] {
         SubscriptionStartDate: item?.SubscriptionStartDate ?? null,
         SubscriptionCustomSettings: item?.SubscriptionCustomSettings ?? null,
         Promotions: line.promotions.map((p) => p.code)
-      }
+      } satisfies Partial<WireOrderItem> & { PriceType: WireOrderItem['Price']['Type'] }
     }
   })
 }
@@ -318,8 +320,9 @@ function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, out
     discountMinor: priced.discount,
     vatMinor: priced.vat,
     shippingMinor: priced.shipping?.netMinor ?? 0n,
-    billingDetails: { ...billing },
-    deliveryDetails: order.DeliveryDetails === undefined ? null : { ...order.DeliveryDetails },
+    // What the Order answers (src/wire/order-output.ts), before its codes are lower-cased.
+    billingDetails: { ...billing } satisfies WireBillingDetails,
+    deliveryDetails: order.DeliveryDetails === undefined ? null : { ...order.DeliveryDetails } satisfies WireDeliveryDetails,
     deliveryInformation: shippingCode === undefined ? null : { ShippingMethod: { Code: shippingCode } },
     paymentDetails: {
       Type: type,
@@ -329,7 +332,7 @@ function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, out
     },
     promotions: priced.promotions.map((p) => p.code),
     additionalFields: order.AdditionalFields,
-    giftDetails: order.GiftDetails === undefined ? null : { ...order.GiftDetails },
+    giftDetails: order.GiftDetails === undefined ? null : { ...order.GiftDetails } satisfies NonNullable<WireOrder['GiftDetails']>,
     errors: outcome.errors,
     extra: {
       ...(order.Source !== undefined ? { Source: order.Source } : {}),
@@ -341,7 +344,7 @@ function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, out
       ...(outcome.fraud !== undefined ? { FraudReview: { Status: outcome.fraud.status, Reason: outcome.fraud.reason } } : {}),
       ...outcome.extra,
       ...(staff !== undefined ? { ExtraInformation: staff.extraInformation } : {})
-    },
+    } satisfies WireOrderExtra,
     orderDate: now,
     finishDate: outcome.status === 'COMPLETE' ? now : null,
     items: toStoredItems(priced, order)

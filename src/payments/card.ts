@@ -1,9 +1,13 @@
+import type { z } from 'zod'
+import type { CardPaymentMethodOutputSchema, WirePaymentMethod } from '../wire/order-output.js'
 import type { CardPaymentMethod } from '../wire/payment-method-schemas.js'
 import { newPaymentPage } from './payment-page-token.js'
 import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 
+type CardPaymentMethodOutput = z.output<typeof CardPaymentMethodOutputSchema>
+
 /** The card as the wire shows it after placeOrder: brand, first 6 and last 4 digits only. */
-export function maskCard (method: { CardNumber: string, CardType: string, ExpirationMonth: string, ExpirationYear: string, HolderName: string, RecurringEnabled?: boolean | undefined, Vendor3DSReturnURL: string, Vendor3DSCancelURL: string }): Record<string, unknown> {
+export function maskCard (method: { CardNumber: string, CardType: string, ExpirationMonth: string, ExpirationYear: string, HolderName: string, RecurringEnabled?: boolean | undefined, Vendor3DSReturnURL: string, Vendor3DSCancelURL: string }): CardPaymentMethodOutput {
   return {
     CardType: method.CardType,
     FirstDigits: method.CardNumber.slice(0, 6),
@@ -24,7 +28,7 @@ export type CardCharge = {
   /** brand, first 6, last 4, expiry (absent for a PayPal account) */
   card?: { brand: string, first6: string, last4: string, expiry: string }
   /** the masked wire PaymentMethod */
-  paymentMethod: Record<string, unknown>
+  paymentMethod: WirePaymentMethod
   /** 3-D Secure return and cancel URLs; a charge without them never asks for 3DS */
   threeDs?: { returnUrl: string, cancelUrl: string }
   /** a stored card charged by the merchant: no shopper, no 3-D Secure */
@@ -58,7 +62,8 @@ export async function chargeCard (deps: GatewayDeps, request: Omit<PaymentReques
       const { page, sealed } = newPaymentPage(deps.clock.now(), '3DS', charge.threeDs.returnUrl, charge.threeDs.cancelUrl)
       return {
         ...base,
-        paymentMethod: { ...charge.paymentMethod, Authorize3DS: { Href: `${deps.publicUrl}/sandbox/3ds`, Method: 'GET', Params: { avng8apitoken: sealed } } },
+        // Only card-like charges (CardPaymentMethodOutput) carry the 3-D Secure return URLs that lead here.
+        paymentMethod: { ...charge.paymentMethod as CardPaymentMethodOutput, Authorize3DS: { Href: `${deps.publicUrl}/sandbox/3ds`, Method: 'GET', Params: { avng8apitoken: sealed } } },
         status: 'PENDING',
         approveStatus: 'WAITING',
         paymentStatus: 'PENDING',

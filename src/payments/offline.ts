@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { fromMinor } from '../catalog/money.js'
+import type { WirePaymentMethod } from '../wire/order-output.js'
 import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 
 // Offline methods (WIRE, CHECK, DIRECTDEBIT, DIRECT_DEBIT_ACH, BOLETO): the order stays PENDING
@@ -35,7 +36,7 @@ export function maskAccountNumber (account: string): string {
 
 const paymentReference = (prefix: string): string => `${prefix}-${randomBytes(5).toString('hex').toUpperCase()}`
 
-function pending (paymentMethod: Record<string, unknown>, details: Record<string, unknown>, processorReference?: string): PaymentOutcome {
+function pending (paymentMethod: WirePaymentMethod, details: Record<string, unknown>, processorReference?: string): PaymentOutcome {
   return {
     status: 'PENDING',
     approveStatus: 'WAITING',
@@ -48,7 +49,7 @@ function pending (paymentMethod: Record<string, unknown>, details: Record<string
   }
 }
 
-const amount = (request: Omit<PaymentRequest, 'details'>) => ({ Amount: fromMinor(request.amountMinor, request.currency), Currency: request.currency.toLowerCase() })
+const amount = (request: Omit<PaymentRequest, 'details'>): { Amount: number, Currency: string } => ({ Amount: fromMinor(request.amountMinor, request.currency), Currency: request.currency.toLowerCase() })
 
 export const WIRE_STRATEGY: PaymentStrategy<'WIRE'> = {
   type: 'WIRE',

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import type { Order } from '../wire/order-schema.js'
 import type { PaymentDetailsOf } from '../wire/payment-method-schemas.js'
+import type { WirePaymentMethod, WirePODetails } from '../wire/order-output.js'
 import type { PaymentType } from './payment-types.js'
 import type { PaymentGateway } from './sandbox-processor.js'
 
@@ -58,7 +59,8 @@ export type PaymentOutcome = {
   paymentStatus: 'APPROVED' | 'DECLINED' | 'PENDING' | 'NOT_REQUIRED'
   /** 2Checkout's Errors object: null on success, {PAYMENT_ERROR: reason} on a decline */
   errors: Record<string, string> | null
-  paymentMethod: Record<string, unknown> | null
+  /** the masked PaymentMethod the Order answers (src/wire/order-output.ts); null when nothing is charged */
+  paymentMethod: WirePaymentMethod | null
   /** a fraud review the placement opens (it can only open one) */
   fraud?: { status: 'OPEN', reason: string }
   card?: { brand: string, first6: string, last4: string, expiry: string }
@@ -69,7 +71,7 @@ export type PaymentOutcome = {
   /** non-secret, strategy-specific data kept with the payment (instructions, tokens, PO) */
   details?: Record<string, unknown>
   /** order data shown on the wire besides PaymentDetails (PODetails) */
-  extra?: Record<string, unknown>
+  extra?: { PODetails: WirePODetails }
 }
 
 /**

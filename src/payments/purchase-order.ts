@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js'
 import { formatWireDate } from '../wire/wire-date.js'
+import type { WirePODetails } from '../wire/order-output.js'
 import type { PaymentStrategy } from './payment-strategy.js'
 
 /** Payment terms when the merchant set none (days from the order date). */
@@ -31,7 +32,7 @@ export const PURCHASEORDER_STRATEGY: PaymentStrategy<'PURCHASEORDER'> = {
       AutoApprove: method.AutoApprove,
       PaymentTermDays: termsDays,
       DueDate: formatWireDate(dueAt)
-    }
+    } satisfies WirePODetails
     return {
       status: method.AutoApprove ? 'PURCHASE_PENDING' : 'UNFINISHED',
       approveStatus: 'WAITING',

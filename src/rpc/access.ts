@@ -47,7 +47,7 @@ export function checkAccess<P> (access: MethodAccess<P>, session: AuthenticatedS
 }
 
 /** The access as the OpenRPC document shows it (`x-access`). */
-export function describeAccess (access: MethodAccess<any> | PublicAccess): Record<string, unknown> {
+export function describeAccess (access: MethodAccess<any> | PublicAccess): { public: true } | { merchantSession: boolean, userPrivileges: Privilege[] | null, conditions: Array<{ when: string, merchantSession?: false, userPrivileges: Privilege[] }> } {
   if (access === PUBLIC) return { public: true }
   return {
     merchantSession: access.merchantSession,

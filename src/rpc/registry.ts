@@ -18,13 +18,14 @@ export type SessionContext<U extends MerchantUser | undefined = MerchantUser | u
 
 type Params = z.ZodObject<z.ZodRawShape>
 
-export type MethodDefinition<P extends Params = Params, S extends boolean = boolean, M extends boolean = boolean> = {
+export type MethodDefinition<P extends Params = Params, S extends boolean = boolean, M extends boolean = boolean, R extends z.ZodType = z.ZodType> = {
   name: string
   /** one line for the OpenRPC document */
   summary: string
   /** params by name, in positional order (the 2Checkout wire form is positional) */
   params: P
-  result: z.ZodType
+  /** what the handler answers: documented in the OpenRPC document, and the handler's return type (z.output), so the two cannot drift */
+  result: R
   /** schemas documented for params that the handler validates itself (placeOrder's Order) */
   paramDocs?: Record<string, z.ZodType>
   /** the first param is `sessionID`, authenticated before the other params are checked */
@@ -36,11 +37,11 @@ export type MethodDefinition<P extends Params = Params, S extends boolean = bool
   access: S extends true ? MethodAccess<z.output<P>, M> : PublicAccess
   /** every application error the method can return (documented in the OpenRPC document) */
   errors: readonly ErrorReason[]
-  handler: (params: z.output<P>, ctx: S extends true ? SessionContext<M extends true ? MerchantUser | undefined : MerchantUser> : MethodContext) => Promise<unknown>
+  handler: (params: z.output<P>, ctx: S extends true ? SessionContext<M extends true ? MerchantUser | undefined : MerchantUser> : MethodContext) => Promise<z.output<R>>
 }
 
-/** Keeps the params type of each method while the registry stores them side by side. */
-export function defineMethod<P extends Params, S extends boolean, M extends boolean = boolean> (definition: MethodDefinition<P, S, M>): MethodDefinition {
+/** Keeps the params and result types of each method while the registry stores them side by side. */
+export function defineMethod<P extends Params, S extends boolean, M extends boolean = boolean, R extends z.ZodType = z.ZodType> (definition: MethodDefinition<P, S, M, R>): MethodDefinition {
   return definition as unknown as MethodDefinition
 }
 

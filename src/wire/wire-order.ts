@@ -2,12 +2,31 @@ import { basisPointsToPercent, fromMinor } from '../catalog/money.js'
 import type { PricedCart } from '../catalog/pricing.js'
 import type { StoredOrder } from '../orders/order-store.js'
 import { formatWireDate } from './wire-date.js'
+import type {
+  WireBillingDetails, WireDeliveryDetails, WireExtraInformation, WireFraudReview, WireOrder, WireOrderItem, WirePaymentDetails, WirePODetails, WireQuote
+} from './order-output.js'
 
-const lowerCodes = (details: Record<string, unknown> | null): Record<string, unknown> | null =>
-  details === null ? null : { ...details, ...(typeof details.CountryCode === 'string' ? { CountryCode: details.CountryCode.toLowerCase() } : {}) }
+export type { WireOrder } from './order-output.js'
 
-/** An Order in 2Checkout's shape, as placeOrder and getOrder answer it. */
-export type WireOrder = Record<string, unknown>
+const lowerCode = <T extends { CountryCode: string }>(details: T): T => ({ ...details, CountryCode: details.CountryCode.toLowerCase() })
+
+// The JSON parts of a stored order hold what placeOrder stored from the validated Order and the
+// payment outcome, typed against these same wire types where they are built (place-order.ts
+// storedRecord, PaymentOutcome.paymentMethod); the lifecycle only replaces them with updated
+// copies (PODetails.Status, FraudReview closed). Read back from jsonb they are typed here.
+type Item = StoredOrder['items'][number]
+const itemDetails = (item: Item) => item.details as Partial<Pick<WireOrderItem, 'PriceOptions' | 'CrossSell' | 'Trial' | 'AdditionalFields' | 'SubscriptionStartDate' | 'SubscriptionCustomSettings' | 'Promotions'>> & { PriceType?: WireOrderItem['Price']['Type'] }
+/** orders.extra: the Order's fields kept aside and what the order gathered (fraud review, PO details). */
+export type WireOrderExtra = {
+  Source?: string
+  Affiliate?: WireOrder['Affiliate']
+  LocalTime?: string
+  WSOrder?: string
+  BillingCycleReset?: boolean
+  ExtraInformation?: WireExtraInformation
+  FraudReview?: WireFraudReview
+  PODetails?: WirePODetails
+}
 
 /**
  * The stored order in 2Checkout's Order shape (SPEC §4): the result of placeOrder and getOrder.
@@ -16,7 +35,7 @@ export type WireOrder = Record<string, unknown>
 export function toWireOrder (order: StoredOrder): WireOrder {
   const money = (minor: bigint) => fromMinor(minor, order.currency)
   const currency = order.currency.toLowerCase()
-  const extra = order.extra
+  const extra = order.extra as WireOrderExtra
   return {
     RefNo: String(order.refNo),
     OrderNo: Number(order.orderNo),
@@ -44,14 +63,15 @@ export function toWireOrder (order: StoredOrder): WireOrder {
     Discount: money(order.discountMinor),
     VAT: money(order.vatMinor),
     ShippingPrice: money(order.shippingMinor),
-    Items: order.items.map((item) => {
+    Items: order.items.map((item): WireOrderItem => {
+      const details = itemDetails(item)
       const netDiscounted = item.netPriceMinor - item.discountMinor
       return {
         Code: item.productCode,
         Name: item.productName,
         Quantity: item.quantity,
         SKU: item.sku,
-        PriceOptions: item.details.PriceOptions ?? [],
+        PriceOptions: details.PriceOptions ?? [],
         Price: {
           Currency: currency,
           UnitNetPrice: money(item.unitNetPriceMinor),
@@ -62,31 +82,31 @@ export function toWireOrder (order: StoredOrder): WireOrder {
           Discount: money(item.discountMinor),
           VAT: money(item.vatMinor),
           VATPercent: basisPointsToPercent(item.vatPercentBp),
-          Type: item.details.PriceType ?? 'LIST'
+          Type: details.PriceType ?? 'LIST'
         },
-        CrossSell: item.details.CrossSell ?? null,
-        Trial: item.details.Trial ?? null,
-        AdditionalFields: item.details.AdditionalFields ?? [],
-        SubscriptionStartDate: item.details.SubscriptionStartDate ?? null,
-        SubscriptionCustomSettings: item.details.SubscriptionCustomSettings ?? null,
-        Promotions: item.details.Promotions ?? []
+        CrossSell: details.CrossSell ?? null,
+        Trial: details.Trial ?? null,
+        AdditionalFields: details.AdditionalFields ?? [],
+        SubscriptionStartDate: details.SubscriptionStartDate ?? null,
+        SubscriptionCustomSettings: details.SubscriptionCustomSettings ?? null,
+        Promotions: details.Promotions ?? []
       }
     }),
-    BillingDetails: lowerCodes(order.billingDetails),
-    DeliveryDetails: lowerCodes(order.deliveryDetails),
-    DeliveryInformation: order.deliveryInformation,
-    PaymentDetails: { ...order.paymentDetails, Currency: currency },
-    Promotions: order.promotions,
-    AdditionalFields: order.additionalFields,
-    GiftDetails: order.giftDetails,
+    BillingDetails: lowerCode(order.billingDetails as WireBillingDetails),
+    DeliveryDetails: order.deliveryDetails === null ? null : lowerCode(order.deliveryDetails as WireDeliveryDetails),
+    DeliveryInformation: order.deliveryInformation as WireOrder['DeliveryInformation'],
+    PaymentDetails: { ...order.paymentDetails as WirePaymentDetails, Currency: currency },
+    Promotions: order.promotions as string[],
+    AdditionalFields: order.additionalFields as WireOrder['AdditionalFields'],
+    GiftDetails: order.giftDetails as WireOrder['GiftDetails'],
     FraudReview: extra.FraudReview ?? null,
     PODetails: extra.PODetails ?? null,
-    Errors: order.errors
+    Errors: order.errors as WireOrder['Errors']
   }
 }
 
 /** quote's answer: the Order's money fields as placeOrder would answer them, and what is due. */
-export function toWireQuote ({ priced, amountDueMinor }: { priced: PricedCart, amountDueMinor: bigint }): Record<string, unknown> {
+export function toWireQuote ({ priced, amountDueMinor }: { priced: PricedCart, amountDueMinor: bigint }): WireQuote {
   const currency = priced.currency
   const money = (minor: bigint) => fromMinor(minor, currency)
   return {

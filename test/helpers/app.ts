@@ -9,6 +9,7 @@ import { createDeps, type Deps } from '../../src/deps.js'
 import { createLogger } from '../../src/logger.js'
 import type { MethodDefinition } from '../../src/rpc/registry.js'
 import { createTestDb, type TestDb } from './db.js'
+import { checkRpcExchange } from './result-conformance.js'
 
 export const TEST_START = new Date('2026-11-23T10:00:00.000Z')
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7)
@@ -39,6 +40,14 @@ export function uniqueCode (prefix = 'M'): string {
   return `${prefix}${randomBytes(4).toString('hex').toUpperCase()}`
 }
 
+function parseOrUndefined (text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
 /** buildApp over a fresh test database, a fake clock and a captured log stream. */
 export async function createTestApp (t: Teardown, env: Record<string, string> = {}, db?: TestDb, extraMethods: readonly MethodDefinition[] = []): Promise<TestApp> {
   const database = db ?? await createTestDb()
@@ -53,9 +62,12 @@ export async function createTestApp (t: Teardown, env: Record<string, string> = 
     await database.close()
   })
 
+  // Every successful result is checked against its schema in schemas/openrpc.json (test/helpers/result-conformance.ts).
   const post: TestApp['post'] = async (body, path = '/rpc') => {
     const response = await app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) })
-    return { statusCode: response.statusCode, body: response.body, json: response.body === '' ? undefined : JSON.parse(response.body) }
+    const json = response.body === '' ? undefined : JSON.parse(response.body)
+    checkRpcExchange(typeof body === 'string' ? parseOrUndefined(body) : body, json)
+    return { statusCode: response.statusCode, body: response.body, json }
   }
   const rpc: TestApp['rpc'] = async (method, params, id = 1) => {
     const { json } = await post({ jsonrpc: '2.0', method, ...(params !== undefined ? { params } : {}), id })

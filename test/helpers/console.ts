@@ -12,6 +12,7 @@ import { loginHash } from '../../src/auth/login.js'
 import { gmdate } from './app.js'
 import { ADMIN_URL, postgresAvailable } from './db.js'
 import { ensureBuilt, ROOT, runOrdergate, startServer, type RunningServer } from './process.js'
+import { checkRpcExchange } from './result-conformance.js'
 
 /**
  * The operator console's browser tests: a real ordergate (the built package) on a fresh
@@ -99,8 +100,11 @@ export async function startConsoleServer (t: Test): Promise<ConsoleServer> {
   await client.connect()
 
   const rpc = async (method: string, params: unknown): Promise<RpcReply> => {
-    const response = await fetch(`${server.url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) })
-    return await response.json() as RpcReply
+    const request = { jsonrpc: '2.0', method, params, id: 1 }
+    const response = await fetch(`${server.url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+    const reply = await response.json() as RpcReply
+    checkRpcExchange(request, reply)
+    return reply
   }
   return {
     url: server.url,

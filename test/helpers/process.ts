@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { loginHash } from '../../src/auth/login.js'
 import { gmdate } from './app.js'
+import { checkRpcExchange } from './result-conformance.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const run = promisify(execFile)
@@ -70,8 +71,11 @@ export async function startServer (env: Record<string, string>): Promise<Running
 
 /** One JSON-RPC call to a started server's /rpc. */
 export async function rpcOver (url: string, method: string, params: unknown): Promise<any> {
-  const response = await fetch(`${url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) })
-  return await response.json()
+  const request = { jsonrpc: '2.0', method, params, id: 1 }
+  const response = await fetch(`${url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+  const reply: unknown = await response.json()
+  checkRpcExchange(request, reply)
+  return reply
 }
 
 /** `login` to a started server with the merchant's secret (md5, the current time). */

@@ -66,7 +66,9 @@ for (const [backend, createDb] of BACKENDS) {
     t.test('the migration overwrites the unkeyed hashes of older rows; such a row still replays its answer, never a second order', async (t) => {
       const merchantId = m.id
       const now = ta.clock.now()
-      const answer = { result: { RefNo: '1', Status: 'AUTHRECEIVED', note: 'stored by an older version' } }
+      // What an older version kept: the Order it answered (placed here without a key, so it is a real one).
+      const placed = await ta.rpc('placeOrder', [m.sessionId, testCardOrder({ ExternalReference: 'STORED-BY-AN-OLDER-VERSION' })])
+      const answer = { result: placed.result }
       const oldHash = createHash('sha256').update(`placeOrder\n${canonicalJson({ Order: testCardOrder() })}`).digest('hex')
       const row = { merchant_id: merchantId, key: 'old-row', method: 'placeOrder', request_hash: oldHash, state: 'DONE', response: JSON.stringify(answer) }
       await ta.db.db.insertInto('idempotency_keys').values({ ...row, locked_at: now, created_at: now, expires_at: new Date(now.getTime() + 3600_000) }).execute()

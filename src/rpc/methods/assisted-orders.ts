@@ -5,6 +5,7 @@ import { placeOrder } from '../../orders/place-order.js'
 import { quoteOrder } from '../../orders/quote-order.js'
 import { OrderSchema } from '../../wire/order-schema.js'
 import { toWireQuote } from '../../wire/wire-order.js'
+import { OrderOutputSchema, QuoteOutputSchema } from '../../wire/order-output.js'
 import { OrderParam, parseOrder, toWirePlacedOrder } from '../order-params.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
@@ -22,7 +23,7 @@ export const placeAssistedOrderMethod = defineMethod({
     Assisted: AssistedSchema.optional()
   }),
   paramDocs: { Order: OrderSchema },
-  result: z.record(z.string(), z.unknown()).describe('the stored Order; ExtraInformation carries AssistedSale, PlacedBy {UserId, Username}, CustomerId, ReplacementOf'),
+  result: OrderOutputSchema.describe('the stored Order; ExtraInformation carries AssistedSale, PlacedBy {UserId, Username}, CustomerId, ReplacementOf'),
   session: true,
   access: {
     merchantSession: false,
@@ -49,18 +50,7 @@ export const quoteMethod = defineMethod({
     Assisted: AssistedSchema.optional()
   }),
   paramDocs: { Order: OrderSchema },
-  result: z.object({
-    Currency: z.string(),
-    NetPrice: z.number(),
-    GrossPrice: z.number(),
-    NetDiscountedPrice: z.number(),
-    GrossDiscountedPrice: z.number(),
-    Discount: z.number(),
-    VAT: z.number(),
-    ShippingPrice: z.number(),
-    AmountDue: z.number(),
-    Items: z.array(z.record(z.string(), z.unknown()))
-  }).loose().describe('the Order\'s money fields as placeOrder would answer them'),
+  result: QuoteOutputSchema.describe('the Order\'s money fields as placeOrder would answer them'),
   session: true,
   access: {
     merchantSession: true,

@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import { createCustomer, deleteCustomerAddress, getCustomer, saveCustomerAddress, searchCustomers, updateCustomer } from '../../customers/customer-admin.js'
-import { saveCustomerLevel } from '../../customers/customer-levels.js'
+import {
+  createCustomer, CustomerAddressSchema, CustomerSchema as CustomerResult, CustomerSearchSchema, deleteCustomerAddress, getCustomer, saveCustomerAddress, searchCustomers, updateCustomer
+} from '../../customers/customer-admin.js'
+import { CustomerLevelSchema, saveCustomerLevel } from '../../customers/customer-levels.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 const name = (max = 255) => z.string().trim().min(1).max(max)
@@ -20,7 +22,6 @@ const CustomerFields = {
 }
 const CustomerSchema = z.object(CustomerFields)
 const CustomerPatchSchema = z.object(CustomerFields).partial()
-const CustomerResult = z.record(z.string(), z.unknown()).describe('Customer: CustomerId, CustomerReference, names, Email, Company, Phone, B2B, FraudReview, Level, Addresses, StoredCards, StoreCredit')
 
 const AddressSchema = z.object({
   Label: optionalText(64),
@@ -96,7 +97,7 @@ export const searchCustomersMethod = defineMethod({
       Offset: z.number().int().min(0).default(0)
     })
   }),
-  result: z.object({ Total: z.number(), Customers: z.array(z.record(z.string(), z.unknown())) }),
+  result: CustomerSearchSchema,
   session: true,
   access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED'],
@@ -108,7 +109,7 @@ export const saveCustomerAddressMethod = defineMethod({
   name: 'saveCustomerAddress',
   summary: 'Adds an address to a customer\'s address book, or replaces one by AddressId (privileges PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS)',
   params: z.object({ sessionID: z.string(), CustomerId: id, Address: AddressSchema, AddressId: id.optional() }),
-  result: z.record(z.string(), z.unknown()).describe('the address, with its AddressId'),
+  result: CustomerAddressSchema.describe('the address, with its AddressId'),
   session: true,
   access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_NOT_FOUND', 'ADDRESS_NOT_FOUND'],
@@ -140,7 +141,7 @@ export const saveCustomerLevelMethod = defineMethod({
       Prices: z.array(z.object({ ProductCode: z.string().min(1).max(256), Currency: z.string().regex(/^[A-Za-z]{3}$/), Amount: z.number().nonnegative() })).max(10_000).optional()
     })
   }),
-  result: z.record(z.string(), z.unknown()),
+  result: CustomerLevelSchema,
   session: true,
   access: {
     merchantSession: false,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { getCustomerTransientToken } from '../../customers/stored-cards.js'
+import { getCustomerTransientToken, TransientTokenSchema } from '../../customers/stored-cards.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 /** getCustomerTransientToken(sessionID, CustomerReference) → a single-use TransientToken for the customer's stored card (EXISTING_PAYMENT_DATA). */
@@ -10,12 +10,7 @@ export const getCustomerTransientTokenMethod = defineMethod({
     sessionID: z.string(),
     CustomerReference: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/).transform(Number)])
   }),
-  result: z.object({
-    TransientToken: z.string(),
-    ExpirationDate: z.string().describe('YYYY-MM-DD HH:mm:ss (UTC)'),
-    CustomerReference: z.number().int(),
-    PaymentMethod: z.record(z.string(), z.unknown()).describe('the stored card: CardType, FirstDigits, LastDigits, ExpirationMonth, ExpirationYear, HolderName')
-  }),
+  result: TransientTokenSchema,
   session: true,
   // The token charges the customer's stored card: on-behalf staff only.
   access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },

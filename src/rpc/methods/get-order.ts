@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { RefNoSchema } from '../../orders/order-reference.js'
 import { getOrder } from '../../orders/get-order.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
+import { OrderOutputSchema } from '../../wire/order-output.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 /** getOrder(sessionID, RefNo) → the stored Order, as placeOrder returned it. */
@@ -12,7 +13,7 @@ export const getOrderMethod = defineMethod({
     sessionID: z.string(),
     RefNo: RefNoSchema
   }),
-  result: z.record(z.string(), z.unknown()).describe('the stored Order'),
+  result: OrderOutputSchema.describe('the stored Order'),
   session: true,
   access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND'],

@@ -4,6 +4,7 @@ import { runOrderAction, type LifecycleAction } from '../../orders/order-actions
 import { confirmDelivery } from '../../orders/order-delivery.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
+import { OrderOutputSchema } from '../../wire/order-output.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
 
 /** A method (sessionID, RefNo) → the updated Order, moving it by one lifecycle action. */
@@ -12,7 +13,7 @@ function orderActionMethod (name: LifecycleAction, summary: string, privilege: P
     name,
     summary,
     params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
-    result: z.record(z.string(), z.unknown()).describe('the updated Order'),
+    result: OrderOutputSchema.describe('the updated Order'),
     session: true,
     access: { merchantSession: true, userPrivileges: [privilege] },
     errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
@@ -42,7 +43,7 @@ export const confirmDeliveryMethod = defineMethod({
   name: 'confirmDelivery',
   summary: 'Confirms the delivery of an approved order with a physical product (AUTHRECEIVED → COMPLETE with OrderNo and FinishDate), as 2Checkout\'s IDN does; orders with nothing physical complete by themselves. A user\'s session needs RECORD_PAYMENTS',
   params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
-  result: z.record(z.string(), z.unknown()).describe('the updated Order'),
+  result: OrderOutputSchema.describe('the updated Order'),
   session: true,
   access: { merchantSession: true, userPrivileges: ['RECORD_PAYMENTS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { placeOrder } from '../../orders/place-order.js'
 import { OrderSchema } from '../../wire/order-schema.js'
+import { OrderOutputSchema } from '../../wire/order-output.js'
+import { placeOrder } from '../../orders/place-order.js'
 import { OrderParam, parseOrder, toWirePlacedOrder } from '../order-params.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
@@ -14,7 +15,7 @@ export const placeOrderMethod = defineMethod({
     IdempotencyKey: z.string().min(1).max(255).optional().describe('optional: a retry with the same key answers the first answer (kept 24 hours), never a second order')
   }),
   paramDocs: { Order: OrderSchema },
-  result: z.record(z.string(), z.unknown()).describe('the stored Order'),
+  result: OrderOutputSchema.describe('the stored Order'),
   session: true,
   // A staff user's order is placed on behalf of a customer (and may charge their stored card: PREVIOUS_ORDER, EXISTING_PAYMENT_DATA).
   access: { merchantSession: true, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },

@@ -1,11 +1,40 @@
 import { z } from 'zod'
 import { PUBLISHED_FILTERS, searchProducts } from '../../catalog/catalog-search.js'
 import { fromMinor } from '../../catalog/money.js'
-import { addOrderAttachment, cancelOrder, getOrderAttachment, listOrderAttachments, REVIEW_OUTCOMES, reviewCustomer } from '../../orders/order-admin.js'
+import { PRODUCT_KINDS } from '../../catalog/catalog-file.js'
+import {
+  addOrderAttachment, cancelOrder, CustomerReviewSchema, getOrderAttachment, listOrderAttachments, OrderAttachmentContentSchema, OrderAttachmentSchema,
+  REVIEW_OUTCOMES, reviewCustomer
+} from '../../orders/order-admin.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
+import { OrderOutputSchema } from '../../wire/order-output.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 const RefNo = z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
+
+const Prices = z.record(z.string().describe('ISO 4217 code'), z.number()).describe('net price per currency, decimal')
+const Attributes = z.record(z.string(), z.string()).describe('variant attributes, e.g. {"color": "red"}')
+
+/** A product as searchCatalog shows it to staff. */
+const CatalogProductSchema = z.object({
+  Code: z.string(),
+  Name: z.string(),
+  Kind: z.enum(PRODUCT_KINDS),
+  Published: z.boolean(),
+  AllowCustomPrice: z.boolean(),
+  Prices,
+  PriceOptionGroups: z.array(z.object({
+    Code: z.string(),
+    Name: z.string(),
+    Required: z.boolean(),
+    Options: z.array(z.object({ Code: z.string(), Name: z.string(), Modifiers: Prices.describe('the price added per currency, decimal') }))
+  })),
+  Attributes,
+  SKUs: z.array(z.object({ Code: z.string(), Name: z.string().nullable(), Attributes, PriceOptions: z.array(z.string()) })),
+  Inventory: z.object({ OnHand: z.number().int(), Reserved: z.number().int(), BackorderLimit: z.number().int(), Available: z.number().int() }).nullable().describe('null: stock is not kept')
+}).describe('CatalogProduct')
+
+const CatalogSearchSchema = z.object({ Total: z.number().int().describe('products matching, all pages'), Products: z.array(CatalogProductSchema) }).describe('CatalogSearch')
 
 /** searchCatalog(sessionID, Query) → {Total, Products}: published and unpublished products for staff. */
 export const searchCatalogMethod = defineMethod({
@@ -22,7 +51,7 @@ export const searchCatalogMethod = defineMethod({
       Offset: z.number().int().min(0).default(0)
     })
   }),
-  result: z.object({ Total: z.number(), Products: z.array(z.record(z.string(), z.unknown())) }),
+  result: CatalogSearchSchema,
   session: true,
   access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED'],
@@ -36,7 +65,7 @@ export const searchCatalogMethod = defineMethod({
       limit: q.Limit,
       offset: q.Offset
     })
-    const prices = (map: Readonly<Record<string, bigint>>) => Object.fromEntries(Object.entries(map).map(([c, m]) => [c, fromMinor(m, c, found.minorUnits)]))
+    const prices = (map: Readonly<Record<string, bigint>>): Record<string, number> => Object.fromEntries(Object.entries(map).map(([c, m]) => [c, fromMinor(m, c, found.minorUnits)]))
     return {
       Total: found.total,
       Products: found.products.map((p) => ({
@@ -47,8 +76,8 @@ export const searchCatalogMethod = defineMethod({
         AllowCustomPrice: p.allowCustomPrice,
         Prices: prices(p.prices),
         PriceOptionGroups: p.priceOptionGroups.map((g) => ({ Code: g.code, Name: g.name, Required: g.required, Options: g.options.map((o) => ({ Code: o.code, Name: o.name, Modifiers: prices(o.modifiers) })) })),
-        Attributes: p.attributes,
-        SKUs: p.skus.map((s) => ({ Code: s.code, Name: s.name, Attributes: s.attributes, PriceOptions: s.priceOptions })),
+        Attributes: { ...p.attributes },
+        SKUs: p.skus.map((s) => ({ Code: s.code, Name: s.name, Attributes: { ...s.attributes }, PriceOptions: [...s.priceOptions] })),
         Inventory: p.inventory === null ? null : { OnHand: p.inventory.onHand, Reserved: p.inventory.reserved, BackorderLimit: p.inventory.backorderLimit, Available: p.inventory.available }
       }))
     }
@@ -60,7 +89,7 @@ export const cancelOrderMethod = defineMethod({
   name: 'cancelOrder',
   summary: 'Cancels an order not yet complete: CANCELED, payment voided, reserved stock released (privilege CANCEL_ORDERS)',
   params: z.object({ sessionID: z.string(), RefNo, Reason: z.string().min(1).max(255) }),
-  result: z.record(z.string(), z.unknown()).describe('the Order; Cancellation {By, At, Reason}'),
+  result: OrderOutputSchema.describe('the Order, CANCELED'),
   session: true,
   access: { merchantSession: false, userPrivileges: ['CANCEL_ORDERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
@@ -72,7 +101,7 @@ export const reviewCustomerMethod = defineMethod({
   name: 'reviewCustomer',
   summary: 'Ends a customer\'s fraud review: OKAY moves their orders in review on (approved card → AUTHRECEIVED), REJECTED cancels them (privilege APPROVE_FRAUD)',
   params: z.object({ sessionID: z.string(), CustomerId: z.number().int().positive(), Outcome: z.enum(REVIEW_OUTCOMES), Note: z.string().max(1000).optional() }),
-  result: z.object({ CustomerId: z.number(), Outcome: z.enum(REVIEW_OUTCOMES), Orders: z.array(z.object({ RefNo: z.string(), Status: z.string() })) }).loose(),
+  result: CustomerReviewSchema,
   session: true,
   access: { merchantSession: false, userPrivileges: ['APPROVE_FRAUD'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'CUSTOMER_NOT_FOUND'],
@@ -84,7 +113,7 @@ export const addOrderAttachmentMethod = defineMethod({
   name: 'addOrderAttachment',
   summary: 'Attaches a PDF (base64 Content, at most 5 MiB, checked by its %PDF- magic bytes) to an order (privilege PLACE_ORDERS_ON_BEHALF); a body above 1 MiB goes to POST /rpc/attachments',
   params: z.object({ sessionID: z.string(), RefNo, FileName: z.string().min(1).max(255), Content: z.string().min(1) }),
-  result: z.record(z.string(), z.unknown()).describe('AttachmentId, FileName, ContentType, Size, Sha256, AddedAt, AddedBy'),
+  result: OrderAttachmentSchema,
   session: true,
   access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ATTACHMENT_INVALID'],
@@ -96,7 +125,7 @@ export const listOrderAttachmentsMethod = defineMethod({
   name: 'listOrderAttachments',
   summary: 'The PDF attachments of an order, without their content (privilege PLACE_ORDERS_ON_BEHALF)',
   params: z.object({ sessionID: z.string(), RefNo }),
-  result: z.array(z.record(z.string(), z.unknown())),
+  result: z.array(OrderAttachmentSchema),
   session: true,
   access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND'],
@@ -108,7 +137,7 @@ export const getOrderAttachmentMethod = defineMethod({
   name: 'getOrderAttachment',
   summary: 'One PDF attachment of an order with its base64 Content (privilege PLACE_ORDERS_ON_BEHALF)',
   params: z.object({ sessionID: z.string(), RefNo, AttachmentId: z.number().int().positive() }),
-  result: z.record(z.string(), z.unknown()),
+  result: OrderAttachmentContentSchema,
   session: true,
   access: { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ATTACHMENT_NOT_FOUND'],
