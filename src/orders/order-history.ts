@@ -31,7 +31,12 @@ const EventDetailSchema = z.object({
   PaymentType: z.string().optional().describe('PLACED: PaymentDetails.Type'),
   PaymentStatus: z.string().optional().describe('PLACED: the payment\'s status (APPROVED, DECLINED, PENDING, NOT_REQUIRED)'),
   Reason: z.string().nullable().optional().describe('a decline\'s or a fraud review\'s reason'),
-  Page: z.enum(['3DS', 'REDIRECT']).optional().describe('PAYMENT_ABANDONED: the page the shopper did not finish')
+  Page: z.enum(['3DS', 'REDIRECT']).optional().describe('PAYMENT_ABANDONED: the page the shopper did not finish'),
+  Amount: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: the amount refunded, a decimal in Currency'),
+  Currency: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: the order\'s currency'),
+  Kind: z.enum(['TOTAL', 'PARTIAL']).optional().describe('REFUNDED, PARTIALLY_REFUNDED: a total refund in one go, or a part'),
+  Comment: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: the refund\'s Comment'),
+  RefundedTotal: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: everything refunded so far, this refund included')
 })
 type EventDetail = z.output<typeof EventDetailSchema>
 

@@ -1,10 +1,9 @@
-import type { z } from 'zod'
-import type { CardPaymentMethodOutputSchema, WirePaymentMethod } from '../wire/order-output.js'
+import type { WireCardPaymentMethod, WirePaymentMethod } from '../wire/order-output.js'
 import type { CardPaymentMethod } from '../wire/payment-method-schemas.js'
 import { newPaymentPage } from './payment-page-token.js'
 import type { GatewayDeps, PaymentOutcome, PaymentRequest, PaymentStrategy } from './payment-strategy.js'
 
-type CardPaymentMethodOutput = z.output<typeof CardPaymentMethodOutputSchema>
+type CardPaymentMethodOutput = WireCardPaymentMethod
 
 /** The card as the wire shows it after placeOrder: brand, first 6 and last 4 digits only. */
 export function maskCard (method: { CardNumber: string, CardType: string, ExpirationMonth: string, ExpirationYear: string, HolderName: string, RecurringEnabled?: boolean | undefined, Vendor3DSReturnURL: string, Vendor3DSCancelURL: string }): CardPaymentMethodOutput {

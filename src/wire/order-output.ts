@@ -196,6 +196,8 @@ export const PaymentDetailsOutputSchema = z.discriminatedUnion('Type', [
 export type WirePaymentDetails = z.output<typeof PaymentDetailsOutputSchema>
 /** Any type's PaymentMethod as sent (what a payment strategy answers). */
 export type WirePaymentMethod = NonNullable<WirePaymentDetails['PaymentMethod']>
+/** the masked card a CC or TEST order answers */
+export type WireCardPaymentMethod = z.output<typeof CardPaymentMethodOutputSchema>
 
 // ---------------------------------------------------------------------------------------------
 // The Order's other parts

@@ -31,13 +31,13 @@ export const getProductByCodeMethod = defineMethod({
 export const searchProductsMethod = defineMethod({
   name: 'searchProducts',
   summary: 'Searches this merchant\'s catalog by name, codes and Enabled; a page of Products (default page 1 of 10, at most 200) with the number of matches',
-  params: z.object({ sessionID: z.string(), SearchOptions: SearchOptionsSchema.default({}) }),
+  params: z.object({ sessionID: z.string(), SearchOptions: SearchOptionsSchema.optional() }),
   result: ProductSearchPageSchema,
   session: true,
   access: CATALOG_ACCESS,
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED'],
   handler: async (params, ctx) => {
-    const { search, page, limit } = toProductSearch(params.SearchOptions)
+    const { search, page, limit } = toProductSearch(params.SearchOptions ?? {})
     const found = await searchProducts(ctx.deps.db, ctx.merchant.id, search)
     return { Items: found.products.map((p) => toWireProduct(p, found.minorUnits)), Pagination: { Page: page, Limit: limit, Count: found.total } }
   }

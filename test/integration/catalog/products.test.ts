@@ -148,7 +148,7 @@ for (const [backend, open] of BACKENDS) {
       t.same(await refused({ Enabled: 'yes' }), [['SearchOptions.Enabled', 'FIELD_TYPE_INVALID']])
       t.same(await refused({ OrderBy: { Field: 'AvangateId' } }), [['SearchOptions.OrderBy.Field', 'FIELD_INVALID']], 'the order fields ordergate has')
       t.same(await refused({ OrderBy: { Field: 'ProductName', Direction: 'up' } }), [['SearchOptions.OrderBy.Direction', 'FIELD_INVALID']])
-      t.same(await refused({ Nmae: 'book' }), [['SearchOptions', 'FIELD_UNKNOWN']], 'a misspelt option is refused, not ignored')
+      t.same(await refused({ Nmae: 'book' }), [['SearchOptions.Nmae', 'FIELD_UNKNOWN']], 'a misspelt option is refused, not ignored')
       t.same(await refused('book'), [['SearchOptions', 'FIELD_TYPE_INVALID']])
     })
   })

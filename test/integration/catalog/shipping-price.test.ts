@@ -82,7 +82,7 @@ for (const [backend, open] of BACKENDS) {
       t.same(await refused([[], at('US'), at('US')]), [['Items', 'FIELD_OUT_OF_RANGE']])
       t.same(await refused([[{ Code: 'BOOK-PRINT', Quantity: 0 }], at('US'), at('US')]), [['Items.0.Quantity', 'FIELD_OUT_OF_RANGE']])
       t.same(await refused([[{ Code: 'BOOK-PRINT', Quantity: '2' }], at('US'), at('US')]), [['Items.0.Quantity', 'FIELD_TYPE_INVALID']])
-      t.same(await refused([[{ Code: 'BOOK-PRINT', PriceOptions: ['X'] }], at('US'), at('US')]), [['Items.0', 'FIELD_UNKNOWN']], 'an item field ordergate does not read is refused, not ignored')
+      t.same(await refused([[{ Code: 'BOOK-PRINT', PriceOptions: ['X'] }], at('US'), at('US')]), [['Items.0.PriceOptions', 'FIELD_UNKNOWN']], 'an item field ordergate does not read is refused, not ignored')
       t.same(await refused([BOOK, {}, at('US')]), [['BillingDetails.CountryCode', 'FIELD_REQUIRED']])
       t.same(await refused([BOOK, at('XX'), at('US')]), [['BillingDetails.CountryCode', 'FIELD_INVALID']])
       t.same(await refused([BOOK, at('US')]), [['DeliveryDetails', 'FIELD_REQUIRED']])
