@@ -123,7 +123,7 @@ export const ConfigSchema = z.object({
   IPN_YIELD_LOAD: z.coerce.number().min(0).max(1).default(0.8),
   /**
    * IPN listener URLs may name, and IPNs may be sent to, loopback, private, link-local, CGNAT,
-   * multicast and unspecified addresses (a test set-up; off: no IPN aimed inside the network)
+   * reserved, multicast and unspecified addresses (a test set-up; off: no IPN aimed inside the network)
    */
   IPN_ALLOW_PRIVATE_NETWORKS: boolFromEnv.default(false)
 })

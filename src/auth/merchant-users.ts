@@ -16,11 +16,16 @@ export { PRIVILEGES, PRIVILEGE_NAMES, ROLES, type MerchantUser, type Privilege }
 export const USERNAME_PATTERN = /^[^\s]{1,255}$/
 export const MIN_PASSWORD_LENGTH = 10
 
-/** Creates a merchant user with a scrypt password hash; `privileges` may name roles too. */
+/**
+ * Creates a merchant user with a scrypt password hash; `privileges` may name roles too.
+ * `hashParams`: scrypt's cost, OWASP's minimum unless given (test fixtures choose a cheaper one;
+ * the check reads the cost stored with the hash).
+ */
 export async function createMerchantUser (
   db: Kysely<Database>,
   merchantId: bigint,
-  input: { username: string, password: string, privileges: readonly string[], displayName?: string }
+  input: { username: string, password: string, privileges: readonly string[], displayName?: string },
+  hashParams?: { N: number, r: number, p: number }
 ): Promise<MerchantUser> {
   const fields = []
   if (!USERNAME_PATTERN.test(input.username)) fields.push({ path: 'username', error_code: 'USERNAME_INVALID', message: 'a username is 1-255 characters without spaces' })
@@ -39,7 +44,7 @@ export async function createMerchantUser (
       merchant_id: merchantId,
       username: input.username,
       display_name: input.displayName ?? null,
-      password_hash: await hashPassword(input.password),
+      password_hash: await hashPassword(input.password, hashParams),
       privileges: [...privileges]
     })
     .returningAll()

@@ -9,7 +9,9 @@ import type { Database } from './schema.js'
 
 export type DbTarget =
   | { kind: 'pg', url: string, poolMax?: number, statementTimeoutMs?: number, connectTimeoutMs?: number }
-  | { kind: 'pglite', dataDir?: string } // no dataDir: in memory
+  // no dataDir: in memory, empty, or started from `image`, a dump of a data directory (PGlite's
+  // dumpDataDir: the tests' migrated template)
+  | { kind: 'pglite', dataDir?: string, image?: Blob }
 
 export type Db = {
   readonly db: Kysely<Database>
@@ -53,7 +55,7 @@ export async function createDb (target: DbTarget): Promise<Db> {
     dataDir = resolve(target.dataDir, 'pglite')
     await mkdir(dataDir, { recursive: true })
   }
-  const pglite = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 } })
+  const pglite = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 }, ...(target.image !== undefined ? { loadDataDir: target.image } : {}) })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return {
     db,

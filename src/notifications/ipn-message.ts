@@ -13,6 +13,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { formatMinor } from '../catalog/money.js'
 import type { FraudStatus, OrderStatus } from '../orders/order.js'
+import type { StoredOrderItem } from '../orders/order-store.js'
 import { formatWireDate } from '../wire/wire-date.js'
 
 /** One form field as sent: array fields carry their `[]` (`IPN_PID[]`) and repeat, in order. */
@@ -26,20 +27,13 @@ export type IpnAddress = Readonly<Partial<Record<IpnAddressKey, string>>>
 export const IPN_ADDRESS_KEYS = ['FirstName', 'LastName', 'Company', 'FiscalCode', 'Address1', 'Address2', 'City', 'State', 'Zip', 'CountryCode', 'Phone', 'Email'] as const
 export type IpnAddressKey = typeof IPN_ADDRESS_KEYS[number]
 
-/** One order line; money in the order currency's minor units. */
-export type IpnItem = {
+/**
+ * One order line as stored (its names and money, in the order currency's minor units;
+ * `netPriceMinor` is all units before the line discount), with what only the IPN adds.
+ */
+export type IpnItem = Pick<StoredOrderItem, 'productCode' | 'productName' | 'sku' | 'quantity' | 'unitNetPriceMinor' | 'netPriceMinor' | 'discountMinor' | 'vatMinor' | 'vatPercentBp'> & {
   /** the catalog product's id (2Checkout's numeric product id); null when the line has no catalog product */
   productId: bigint | null
-  code: string
-  name: string
-  sku: string | null
-  quantity: number
-  unitNetPriceMinor: bigint
-  /** net of all units, before the line discount */
-  netPriceMinor: bigint
-  discountMinor: bigint
-  vatMinor: bigint
-  vatPercentBp: number
   promotions: ReadonlyArray<{ code: string, name: string }>
 }
 
@@ -204,9 +198,9 @@ const deliveryFields = (delivery: IpnAddress | null): IpnField[] => [
 /** One array field per item property, all elements of one name together (PHP builds one array of them). */
 function itemFields (items: readonly IpnItem[], money: (minor: bigint) => string): IpnField[] {
   const columns: Array<[string, (item: IpnItem) => string]> = [
-    ['IPN_PID[]', (i) => (i.productId === null ? i.code : String(i.productId))],
-    ['IPN_PNAME[]', (i) => i.name],
-    ['IPN_PCODE[]', (i) => i.code],
+    ['IPN_PID[]', (i) => (i.productId === null ? i.productCode : String(i.productId))],
+    ['IPN_PNAME[]', (i) => i.productName],
+    ['IPN_PCODE[]', (i) => i.productCode],
     ['IPN_INFO[]', () => ''],
     ['IPN_QTY[]', (i) => String(i.quantity)],
     ['IPN_PRICE[]', (i) => money(i.unitNetPriceMinor)],

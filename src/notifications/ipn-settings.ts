@@ -1,9 +1,10 @@
-import { BlockList, isIP } from 'node:net'
+import { isIP } from 'node:net'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError, type FieldError } from '../errors.js'
 import type { OrderStatus } from '../orders/order.js'
+import { refusedAddressRange } from './delivery-address-guard.js'
 import { findIpnSettings, upsertIpnSettings } from './ipn-settings-store.js'
 
 /**
@@ -37,26 +38,18 @@ export function defaultIpnSettings (): IpnSettings {
   return { urls: [], algorithm: 'md5', statuses: null, updatedAt: null, updatedBy: null }
 }
 
-// Addresses inside the network ordergate runs in: a listener there would let a merchant make the
-// server send requests to its neighbours (SSRF). IPv4-mapped IPv6 addresses (::ffff:10.0.0.1)
-// are checked against the IPv4 ranges by BlockList itself.
-const INSIDE = new BlockList()
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
-  INSIDE.addSubnet(network, prefix, 'ipv4')
-}
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10]] as const) {
-  INSIDE.addSubnet(network, prefix, 'ipv6')
-}
-
 /**
- * Whether a URL's host is a loopback, private (RFC 1918, unique local, shared CGNAT) or
- * link-local IP literal, or `localhost` (RFC 6761: always loopback). Other names are not resolved
+ * Whether a URL's host is an IP literal outside the public internet — loopback, private (RFC
+ * 1918, unique local), CGNAT, link-local, unspecified, reserved or documentation, multicast, or
+ * an IPv4-mapped / NAT64 form of one: the delivery address guard's own ranges
+ * (refusedAddressRange), so what is refused when a notification is sent is refused when the
+ * settings are saved — or `localhost` (RFC 6761: always loopback). A listener there would let a
+ * merchant make the server send requests to its neighbours (SSRF). Other names are not resolved
  * here: what they resolve to when a notification is sent is the sender's check.
  */
 export function isInsideNetworkHost (hostname: string): boolean {
   const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname
-  const family = isIP(host)
-  if (family !== 0) return INSIDE.check(host, family === 4 ? 'ipv4' : 'ipv6')
+  if (isIP(host) !== 0) return refusedAddressRange(host) !== undefined
   const name = host.toLowerCase().replace(/\.$/, '')
   return name === 'localhost' || name.endsWith('.localhost')
 }
@@ -93,7 +86,7 @@ export function checkIpnUrls (urls: readonly string[], options: { allowPrivateNe
     if (url.username !== '' || url.password !== '') return invalid('an IPN URL may not hold a user name or password (user:password@): the messages are signed with the secret key instead')
     if (text.includes('#')) return invalid('an IPN URL may not have a fragment (#…): it is never sent to the listener')
     if (!options.allowPrivateNetworks && isInsideNetworkHost(url.hostname)) {
-      return invalid('the host is a loopback, private or link-local address (or localhost); set IPN_ALLOW_PRIVATE_NETWORKS=true to allow it, for a test set-up')
+      return invalid('the host is not a public internet address (loopback, private, link-local, reserved or multicast) or is localhost; set IPN_ALLOW_PRIVATE_NETWORKS=true to allow it, for a test set-up')
     }
     if (url.href.length > MAX_IPN_URL_LENGTH) {
       errors.push({ path, error_code: 'FIELD_TOO_LONG', message: `an IPN URL is at most ${MAX_IPN_URL_LENGTH} characters` })

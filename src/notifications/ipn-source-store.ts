@@ -86,8 +86,8 @@ async function loadItems (db: Kysely<Database>, merchantId: bigint, orderId: big
   const names = await promotionNames(db, merchantId, lines.flatMap((line) => codesOf(line.details)))
   return lines.map((line) => ({
     productId: line.product_id,
-    code: line.product_code,
-    name: line.product_name,
+    productCode: line.product_code,
+    productName: line.product_name,
     sku: line.sku,
     quantity: line.quantity,
     unitNetPriceMinor: line.unit_net_price_minor,

@@ -3,6 +3,7 @@ import {
   buildIpnFields, checkReadReceipt, encodeIpnForm, IPN_ALGORITHMS, readReceiptFor, signIpn,
   type IpnAlgorithm, type IpnField, type IpnSource
 } from '../../src/notifications/ipn-message.js'
+import { IPN_TEST_AT, testIpnSource } from '../helpers/ipn-source.js'
 import { phpListenerUnavailable, startPhpListener, type PhpListener, type PhpListenerSettings } from '../helpers/php-listener.js'
 
 // samples/php/ipn-listener.php is written from 2Checkout's IPN documentation, not from
@@ -10,37 +11,19 @@ import { phpListenerUnavailable, startPhpListener, type PhpListener, type PhpLis
 // prints must pass ordergate's check. Each side is an independent reading of the same pages.
 
 const SECRET = 'ipn-listener-secret-ÄÖÜ'
-const AT = new Date('2026-11-23T10:00:00.000Z')
+const AT = IPN_TEST_AT
 
-/** A card order for two lines with multi-byte UTF-8 names (bytes ≠ characters in the length prefixes). */
+/**
+ * The shared test order, with names that are harder on a listener: more multi-byte UTF-8 (bytes ≠
+ * characters in the length prefixes, 3-byte CJK) and characters the form encoding must escape.
+ */
 function source (overrides: Partial<IpnSource> = {}): IpnSource {
-  return {
-    merchantCode: 'DEMO',
-    refNo: 1000037n,
-    externalReference: null,
-    orderNo: 13n,
-    orderDate: new Date('2026-11-23T09:59:00.000Z'),
-    paidAt: new Date('2026-11-23T09:59:01.000Z'),
-    completedAt: null,
-    paymentType: 'TEST',
-    testOrder: true,
-    currency: 'EUR',
-    language: 'de',
-    fraudStatus: null,
-    gift: false,
-    customerIp: '10.0.0.1',
-    customerReference: null,
-    billing: { FirstName: 'Jürgen', LastName: 'Müller-Łukasiewicz', Address1: 'Hauptstraße 1 & 2', City: 'Köln', Zip: '50667', CountryCode: 'DE', Email: 'j.mueller+ipn@example.com' },
-    delivery: null,
-    items: [
-      { productId: 7n, code: 'my_subscription_1', name: 'Abonnement Élite 日本', sku: 'SKU-1', quantity: 2, unitNetPriceMinor: 1000n, netPriceMinor: 2000n, discountMinor: 200n, vatMinor: 342n, vatPercentBp: 1900, promotions: [{ code: 'WELCOME10', name: 'Welcome 10% = €2' }] },
-      { productId: null, code: 'CUSTOM-LINE', name: 'Setup', sku: null, quantity: 1, unitNetPriceMinor: 500n, netPriceMinor: 500n, discountMinor: 0n, vatMinor: 95n, vatPercentBp: 1900, promotions: [] }
-    ],
-    shippingMinor: 0n,
-    totalMinor: 2737n,
-    change: { eventId: 9n, event: 'PLACED', at: AT, fromStatus: null, toStatus: 'AUTHRECEIVED' },
+  const base = testIpnSource()
+  return testIpnSource({
+    billing: { ...base.billing, LastName: 'Müller-Łukasiewicz', Address1: 'Hauptstraße 1 & 2', Email: 'j.mueller+ipn@example.com' },
+    items: base.items.map((item, i) => i === 0 ? { ...item, productName: 'Abonnement Élite 日本', promotions: [{ code: 'WELCOME10', name: 'Welcome 10% = €2' }] } : item),
     ...overrides
-  }
+  })
 }
 
 const signed = (secret = SECRET, overrides: Partial<IpnSource> = {}): IpnField[] => signIpn(buildIpnFields(source(overrides), AT), secret)

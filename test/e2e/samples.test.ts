@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { startDemoServer } from '../helpers/demo-server.js'
-import { ROOT } from '../helpers/process.js'
+import { childEnv, ROOT } from '../helpers/process.js'
 
 // Every client sample in samples/ runs here, as an integrator would run it, against the built
 // server on a fresh PostgreSQL database seeded with the DEMO merchant and catalog.
@@ -12,7 +12,7 @@ type Run = { code: number, stdout: string, stderr: string }
 
 function run (file: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(file, args, { cwd: ROOT, env: childEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), stdout, stderr })
     })
   })

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
 import { ADMIN_URL, postgresAvailable } from '../helpers/db.js'
-import { ensureBuilt, ROOT, runOrdergate, type CliResult } from '../helpers/process.js'
+import { childEnv, ensureBuilt, ROOT, runOrdergate, type CliResult } from '../helpers/process.js'
 
 const PASSWORD = 'pw-never-printed-7f3a'
 
@@ -18,7 +18,7 @@ async function startToExit (env: Record<string, string>): Promise<CliResult> {
       execFile(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
         cwd: ROOT,
         timeout: 60_000,
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), ...env }
+        env: childEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), ...env })
       }, (err, stdout, stderr) => {
         resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), stdout, stderr })
       })

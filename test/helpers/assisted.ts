@@ -5,6 +5,12 @@ import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.js'
 import type { TestApp } from './app.js'
 
 export const STAFF_PASSWORD = 'correct horse battery staple'
+/**
+ * The fixture users' scrypt cost: N=2^10 instead of the default 2^17 (each hash and each login
+ * check took ~0.5 s of CPU and 128 MiB, four per staffMerchant). The same code hashes and checks;
+ * users created through the CLI (ordergate user create) keep the default cost.
+ */
+export const FIXTURE_HASH_PARAMS = { N: 2 ** 10, r: 8, p: 1 } as const
 
 export type Staff = {
   code: string
@@ -29,7 +35,7 @@ export async function staffMerchant (ta: TestApp, catalog: CatalogFile = DEMO_CA
   let n = 0
   const userSession = async (privileges: Privilege[]): Promise<string> => {
     const username = `agent${++n}`
-    await createMerchantUser(ta.db.db, row.id, { username, password: STAFF_PASSWORD, privileges })
+    await createMerchantUser(ta.db.db, row.id, { username, password: STAFF_PASSWORD, privileges }, FIXTURE_HASH_PARAMS)
     const reply = await ta.rpc('loginUser', [merchant.code, username, STAFF_PASSWORD])
     if (typeof reply.result !== 'string') throw new Error(`loginUser failed: ${JSON.stringify(reply.error)}`)
     return reply.result

@@ -16,13 +16,28 @@ export async function ensureBuilt (): Promise<void> {
   await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT })
 }
 
+/**
+ * The environment for a node process a test starts (the CLI, a server): the test's own, without
+ * the hook tap puts in NODE_OPTIONS to record each child process for coverage while coverage is
+ * off (.taprc): loaded in every child, it cost a CLI run as much CPU as the run itself.
+ */
+export function childEnv (env: Record<string, string>): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env }
+  if (process.env._TAPJS_PROCESSINFO_COVERAGE_ === '0' && merged.NODE_OPTIONS !== undefined) {
+    const options = merged.NODE_OPTIONS.split(/\s+/).filter((option) => option !== '' && !option.includes('@tapjs/processinfo'))
+    if (options.length > 0) merged.NODE_OPTIONS = options.join(' ')
+    else delete merged.NODE_OPTIONS
+  }
+  return merged
+}
+
 export type CliResult = { code: number, stdout: string, stderr: string }
 
 /** Runs the built CLI; `input` is written to its standard input (which is then closed). */
 export async function runOrdergate (args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   await ensureBuilt()
   return await new Promise((resolve) => {
-    const child = execFile(process.execPath, [join(ROOT, 'bin', 'ordergate.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [join(ROOT, 'bin', 'ordergate.js'), ...args], { cwd: ROOT, env: childEnv(env) }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), stdout, stderr })
     })
     if (input !== undefined) child.stdin?.end(input)
@@ -38,7 +53,7 @@ export async function startServer (env: Record<string, string>): Promise<Running
     cwd: ROOT,
     // Approved orders stay AUTHRECEIVED unless a test asks (the real clock would complete them
     // mid-test, SANDBOX_COMPLETE_AFTER_MS after approval); completion is tested on the fake clock.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX_COMPLETE_AFTER_MS: 'off', ...env },
+    env: childEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX_COMPLETE_AFTER_MS: 'off', ...env }),
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

@@ -63,7 +63,7 @@ t.test('loadIpnSource + buildIpnFields for a card order placed through the API',
       delivery: { FirstName: 'José', CountryCode: 'FR', Phone: '+33 1 23 45 67 89' },
       change: { eventId: placedEventId, event: 'PLACED', at: TEST_START, fromStatus: null, toStatus: 'AUTHRECEIVED' }
     })
-    t.same(source.items.map((i) => [i.code, i.quantity, i.promotions]), [
+    t.same(source.items.map((i) => [i.productCode, i.quantity, i.promotions]), [
       ['my_subscription_1', 1, [{ code: 'WELCOME10', name: 'Welcome: 10% off every product' }]],
       ['BOOK-PRINT', 2, [{ code: 'WELCOME10', name: 'Welcome: 10% off every product' }]]
     ])

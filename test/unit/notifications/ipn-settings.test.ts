@@ -1,5 +1,6 @@
 import t from 'tap'
 import { loadConfig } from '../../../src/config.js'
+import { refusedAddressRange } from '../../../src/notifications/delivery-address-guard.js'
 import { checkIpnUrls, isInsideNetworkHost } from '../../../src/notifications/ipn-settings.js'
 
 const strict = { allowPrivateNetworks: false }
@@ -55,14 +56,34 @@ t.test('checkIpnUrls refuses loopback, private and link-local IP literals and lo
     t.same(codes([url], { allowPrivateNetworks: true }), [], `${url}: allowed with IPN_ALLOW_PRIVATE_NETWORKS`)
   }
   t.match(checkIpnUrls(['http://10.0.0.1/'], strict).errors[0]?.message, /IPN_ALLOW_PRIVATE_NETWORKS=true/)
-  for (const url of ['http://172.32.0.1/ipn', 'http://8.8.8.8/ipn', 'http://[2001:db8::1]/ipn', 'http://192.169.0.1/', 'http://localhost.example/ipn', 'http://10.example/ipn']) {
+  for (const url of ['http://172.32.0.1/ipn', 'http://8.8.8.8/ipn', 'http://[2606:4700:4700::1111]/ipn', 'http://192.169.0.1/', 'http://localhost.example/ipn', 'http://10.example/ipn']) {
     t.same(codes([url]), [], `${url}: outside`)
   }
 })
 
+t.test('checkIpnUrls refuses what the delivery address guard refuses: multicast, reserved and documentation literals, and their IPv4-mapped and NAT64 forms, unless allowed', async (t) => {
+  // The guard (delivery-address-guard.ts) would refuse every try to these: saved, they would
+  // only ever fail. One classifier, so the save-time check and the send-time check agree.
+  const refusedWhenSent = [
+    ['http://224.0.0.1/ipn', 'multicast'], ['http://239.255.255.250:1900/', 'multicast'], ['http://[ff02::1]/ipn', 'multicast'],
+    ['http://192.0.2.10/ipn', 'reserved'], ['http://198.51.100.7/ipn', 'reserved'], ['http://203.0.113.9/ipn', 'reserved'],
+    ['http://198.18.0.1/ipn', 'reserved'], ['http://240.0.0.1/ipn', 'reserved'], ['http://192.0.0.8/ipn', 'reserved'],
+    ['http://[2001:db8::1]/ipn', 'reserved'], ['http://[100::1]/ipn', 'reserved'],
+    ['http://[::ffff:224.0.0.1]/ipn', 'IPv4-mapped multicast'], ['http://[64:ff9b::127.0.0.1]/ipn', 'IPv4-mapped loopback']
+  ] as const
+  for (const [url, range] of refusedWhenSent) {
+    t.equal(refusedAddressRange(new URL(url).hostname), range, `${url}: the guard refuses it as ${range}`)
+    t.same(codes([url]), ['IpnSettings.Urls.0 FIELD_INVALID'], `${url}: refused when saved`)
+    t.same(codes([url], { allowPrivateNetworks: true }), [], `${url}: allowed with IPN_ALLOW_PRIVATE_NETWORKS`)
+  }
+  t.match(checkIpnUrls(['http://224.0.0.1/ipn'], strict).errors[0]?.message, /multicast.*IPN_ALLOW_PRIVATE_NETWORKS=true/)
+})
+
 t.test('isInsideNetworkHost reads URL hostnames, brackets included', async (t) => {
   t.equal(isInsideNetworkHost('[::1]'), true)
-  t.equal(isInsideNetworkHost('[2001:db8::1]'), false)
+  t.equal(isInsideNetworkHost('[2001:db8::1]'), true, 'documentation range')
+  t.equal(isInsideNetworkHost('[2606:4700:4700::1111]'), false)
+  t.equal(isInsideNetworkHost('224.0.0.251'), true, 'multicast')
   t.equal(isInsideNetworkHost('127.0.0.1'), true)
   t.equal(isInsideNetworkHost('example.com'), false)
 })
