@@ -23,6 +23,7 @@ import * as sealPaymentPageTokens from './202612012100_seal_payment_page_tokens.
 import * as addOrderEventActors from './202612021000_add_order_event_actors.js'
 import * as createIpnSettings from './202612021010_create_ipn_settings.js'
 import * as createIpnNotifications from './202612021020_create_ipn_notifications.js'
+import * as createLoginLimits from './202612031400_create_login_limits.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
 
 /**
@@ -54,5 +55,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612012110_grant_supervisors_record_payments': grantSupervisorsRecordPayments,
   '202612021000_add_order_event_actors': addOrderEventActors,
   '202612021010_create_ipn_settings': createIpnSettings,
-  '202612021020_create_ipn_notifications': createIpnNotifications
+  '202612021020_create_ipn_notifications': createIpnNotifications,
+  '202612031400_create_login_limits': createLoginLimits
 }

@@ -446,6 +446,23 @@ export type InventoryReservationsTable = {
   quantity: number
 }
 
+/** The login rate limiter's counts (src/auth/rate-limiter.ts; written only by login_limit_begin / login_limit_end) */
+export type LoginLimitsTable = {
+  /** `a:ADDRESS`, `p:CREDENTIAL|ADDRESS` or `c:CREDENTIAL` */
+  key: string
+  failures: Generated<number>
+  pending: Generated<number>
+  pending_until: Timestamp | null
+  window_start: Timestamp
+  /** `c:` rows: the credential's token bucket */
+  tokens: number | null
+  updated_at: Timestamp
+  /** `p:` rows: when the address last logged in with the credential */
+  trusted_at: Timestamp | null
+  /** past it, the row means no more than an absent one */
+  expires_at: Timestamp
+}
+
 export type Database = {
   merchants: MerchantsTable
   sessions: SessionsTable
@@ -484,4 +501,5 @@ export type Database = {
   idempotency_keys: IdempotencyKeysTable
   order_attachments: OrderAttachmentsTable
   inventory_reservations: InventoryReservationsTable
+  login_limits: LoginLimitsTable
 }
