@@ -63,10 +63,15 @@ t.test('WORKERS=2 serves one port from two processes; SIGTERM to the primary wit
   t.notOk(loginPids.has(server.child.pid as number), 'neither is the primary')
 
   const session = (await loginOver(server.url, 'DEMO', secret)).result as string
+  const incoming = () => logLines(server.output(), 'incoming request').length
+  const before = incoming()
   proxy.hold()
   const calls = Array.from({ length: CALLS }, async (_, i) => await postJson(server.url, '/rpc',
     { jsonrpc: '2.0', id: i, method: 'placeOrder', params: [session, testCardOrder({ ExternalReference: `WORKERS-${i}` })] }, fresh))
-  await sleep(500)
+  // In flight: every call has reached a worker (Fastify logs "incoming request") and waits on the held database.
+  const deadline = Date.now() + 20_000
+  while (incoming() < before + CALLS && Date.now() < deadline) await sleep(50)
+  t.equal(incoming() - before, CALLS, 'every call reached a worker before SIGTERM')
   const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)))
   const signalledAt = Date.now()
   server.child.kill('SIGTERM')
@@ -88,6 +93,7 @@ t.test('WORKERS=2 serves one port from two processes; SIGTERM to the primary wit
   const draining = logLines(server.output(), 'shutting down: no new connections; finishing the running calls')
   t.equal(new Set(draining.map((line) => line.pid as number)).size, 2, 'both workers drained')
   t.ok(draining.every((line) => line.runningCalls > 0), `both had calls running at SIGTERM: ${draining.map((line) => line.runningCalls as number).join(' and ')}`)
+  t.equal(draining.reduce((sum, line) => sum + (line.runningCalls as number), 0), CALLS, 'all of them running')
   t.equal(code, 0, `the primary exited 0 after ${exitMs} ms`)
   t.equal(unclear, 0, 'no call was cut without an answer')
 
