@@ -26,6 +26,13 @@ export type LoginRefusal = 'address' | 'credential-from-address' | 'credential-t
 export type LoginLimiter = {
   /** `trusted`: this address logged in with this credential in the last 7 days */
   begin: (keys: LoginAttemptKeys) => Promise<{ attempt: LoginAttempt, trusted: boolean } | { refused: LoginRefusal }>
+  /**
+   * For a check that costs nothing and awaits nothing (login's HMAC), computed first: one
+   * statement reserves the attempt and ends it with `outcome`, or refuses it and records nothing.
+   * The caller acts on the check only when it is admitted, so a burst still learns no more than
+   * the limit; correct attempts in flight at once never hold places (nothing is pending).
+   */
+  decide: (keys: LoginAttemptKeys, outcome: 'succeeded' | 'failed') => Promise<{ admitted: true } | { refused: LoginRefusal }>
 }
 
 /** How long an address that logged in with a credential is trusted with it (see createLoginLimiter). */
@@ -89,15 +96,34 @@ export function createLoginLimiter (options: { db: Kysely<Database>, clock: Cloc
       .catch(() => { prunedAt = Number.NEGATIVE_INFINITY })
   }
 
+  const keysOf = (keys: LoginAttemptKeys) => ({
+    addressKey: `a:${clientAddressKey(keys.clientIp)}`,
+    pairKey: `p:${keys.credential}|${clientAddressKey(keys.clientIp)}`,
+    bucketKey: `c:${keys.credential}`
+  })
+  const beginCall = (k: ReturnType<typeof keysOf>, now: Date) => sql`login_limit_begin(${k.addressKey}, ${k.pairKey}, ${k.bucketKey},
+    ${now}::timestamptz, ${options.windowSeconds}::float8, ${options.maxFailures}::int, ${options.addressMaxFailures}::int,
+    ${RESERVATION_LEASE_SECONDS}::float8, ${TRUSTED_PAIR_SECONDS}::float8)`
+  const endCall = (k: ReturnType<typeof keysOf>, outcome: string, tookToken: unknown, now: Date) => sql`login_limit_end(${k.addressKey}, ${k.pairKey}, ${k.bucketKey}, ${outcome}, ${tookToken},
+    ${now}::timestamptz, ${options.windowSeconds}::float8, ${options.maxFailures}::int, ${TRUSTED_PAIR_SECONDS}::float8)`
+
   return {
+    async decide (keys, outcome) {
+      const now = options.clock.now()
+      const k = keysOf(keys)
+      // One statement: the begin's row locks are held until the end has recorded the outcome.
+      const { rows } = await sql<{ refusal: LoginRefusal | null }>`select b.refusal, case when b.refusal is null then ${endCall(k, outcome, sql`b.took_token`, now)} end as ended
+        from ${beginCall(k, now)} b`.execute(db)
+      await prune(now)
+      const refusal = rows[0]?.refusal
+      if (refusal === undefined) throw new Error('login_limit_begin returned no row')
+      return refusal === null ? { admitted: true } : { refused: refusal }
+    },
     async begin (keys) {
       const now = options.clock.now()
-      const addressKey = `a:${clientAddressKey(keys.clientIp)}`
-      const pairKey = `p:${keys.credential}|${clientAddressKey(keys.clientIp)}`
-      const bucketKey = `c:${keys.credential}`
-      const { rows } = await sql<BeginRow>`select refusal, trusted, took_token from login_limit_begin(${addressKey}, ${pairKey}, ${bucketKey},
-        ${now}::timestamptz, ${options.windowSeconds}::float8, ${options.maxFailures}::int, ${options.addressMaxFailures}::int,
-        ${RESERVATION_LEASE_SECONDS}::float8, ${TRUSTED_PAIR_SECONDS}::float8)`.execute(db)
+      const k = keysOf(keys)
+      const { addressKey, pairKey, bucketKey } = k
+      const { rows } = await sql<BeginRow>`select refusal, trusted, took_token from ${beginCall(k, now)}`.execute(db)
       await prune(now)
       const row = rows[0]
       if (row === undefined) throw new Error('login_limit_begin returned no row')
@@ -107,8 +133,7 @@ export function createLoginLimiter (options: { db: Kysely<Database>, clock: Cloc
       const settle = async (outcome: 'succeeded' | 'failed' | 'released'): Promise<void> => {
         if (settled) return
         settled = true
-        await sql`select login_limit_end(${addressKey}, ${pairKey}, ${bucketKey}, ${outcome}, ${row.took_token},
-          ${options.clock.now()}::timestamptz, ${options.windowSeconds}::float8, ${options.maxFailures}::int, ${TRUSTED_PAIR_SECONDS}::float8)`.execute(db)
+        await sql`select ${endCall({ addressKey, pairKey, bucketKey }, outcome, row.took_token, options.clock.now())}`.execute(db)
       }
       return {
         trusted: row.trusted,

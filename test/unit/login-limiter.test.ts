@@ -57,6 +57,19 @@ for (const [backend, open] of backends) {
     t.ok('attempt' in await limiter.begin(keys), 'a success frees its place')
   })
 
+  t.test(`on ${backend}: decide admits and records a known outcome in one statement: correct attempts at once never fill the limit, failures do, a refused one records nothing`, async (t) => {
+    const { db, limiter } = await limiterOn(t, { maxFailures: 3 })
+    const keys = { credential: 'login:DECIDE', clientIp: '203.0.113.30' }
+    const correct = await Promise.all(Array.from({ length: 20 }, async () => await limiter.decide(keys, 'succeeded')))
+    t.same(correct, Array(20).fill({ admitted: true }), '20 correct logins at once all admitted')
+    const wrong = []
+    for (let i = 0; i < 5; i++) wrong.push(await limiter.decide(keys, 'failed'))
+    t.same(wrong, [...Array(3).fill({ admitted: true }), ...Array(2).fill({ refused: 'credential-from-address' })])
+    t.same(await limiter.decide(keys, 'succeeded'), { refused: 'credential-from-address' }, 'the right credential is refused too, and not recorded')
+    const pair = await db.db.selectFrom('login_limits').select(['failures', 'pending']).where('key', '=', 'p:login:DECIDE|203.0.113.30').executeTakeFirstOrThrow()
+    t.same(pair, { failures: 3, pending: 0 }, 'three failures, nothing pending')
+  })
+
   t.test(`on ${backend}: failures count until the window ends; a reservation whose attempt never ended lapses after 60 s; expired rows are deleted`, async (t) => {
     const { db, clock, limiter } = await limiterOn(t, { maxFailures: 10, addressMaxFailures: 2, windowSeconds: 300 })
     const from = (credential: string) => ({ credential, clientIp: '203.0.113.2' })
