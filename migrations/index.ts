@@ -25,6 +25,7 @@ import * as createIpnSettings from './202612021010_create_ipn_settings.js'
 import * as createIpnNotifications from './202612021020_create_ipn_notifications.js'
 import * as createRefunds from './202612031100_create_refunds.js'
 import * as addAuthreceivedOrdersIndex from './202612031200_add_authreceived_orders_index.js'
+import * as createLoginLimits from './202612031400_create_login_limits.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
 import * as addOrderSearchIndexes from './202612031000_add_order_search_indexes.js'
 
@@ -60,5 +61,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612021020_create_ipn_notifications': createIpnNotifications,
   '202612031000_add_order_search_indexes': addOrderSearchIndexes,
   '202612031100_create_refunds': createRefunds,
-  '202612031200_add_authreceived_orders_index': addAuthreceivedOrdersIndex
+  '202612031200_add_authreceived_orders_index': addAuthreceivedOrdersIndex,
+  '202612031400_create_login_limits': createLoginLimits
 }

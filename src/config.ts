@@ -44,6 +44,8 @@ const trustProxyFromEnv = z.string().trim().transform((value, ctx): false | numb
 /** Environment variables ordergate reads (the README's configuration table mirrors this). */
 export const ConfigSchema = z.object({
   PORT: intFromEnv(0, 65535).default(8080),
+  /** server processes sharing PORT (node:cluster); more than 1 needs DATABASE_URL (README: Scaling) */
+  WORKERS: intFromEnv(1, 256).default(1),
   HOST: z.string().min(1).default('127.0.0.1'),
   /** a request's headers and body must arrive within this (slow senders are answered 408 and cut) */
   HTTP_REQUEST_TIMEOUT_MS: intFromEnv(100, 3_600_000).default(30_000),
@@ -158,6 +160,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  if (parsed.data.WORKERS > 1 && parsed.data.DATABASE_URL === undefined) {
+    throw new ConfigError('Invalid configuration:\n  WORKERS: more than one worker process needs DATABASE_URL (the embedded database belongs to one process)')
   }
   return Object.freeze(parsed.data)
 }

@@ -74,7 +74,7 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     secretBox: createSecretBox(encryptionKey),
     idempotencyKey: deriveIdempotencyKey(encryptionKey),
     pageKey: derivePageKey(encryptionKey),
-    loginLimiter: createLoginLimiter({ clock, maxFailures: config.LOGIN_MAX_FAILURES, addressMaxFailures: config.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
+    loginLimiter: createLoginLimiter({ db: database.db, clock, maxFailures: config.LOGIN_MAX_FAILURES, addressMaxFailures: config.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
     // Four checks at a time (libuv's default thread pool), one per address: with two per address
     // a burst's scrypts slowed a genuine login elsewhere 3-4x on 2 cores; with one, under 2x.
     // Four more of an address wait behind its one (colleagues behind one NAT signing in at once).

@@ -69,33 +69,27 @@ export async function login (deps: AuthDeps, input: LoginInput, log: Log): Promi
   }
   const merchant = await findMerchantByCode(deps.db, input.merchantCode)
 
-  // Reserved before the hash is checked, so concurrent attempts cannot all pass the limit first.
-  const begun = await deps.loginLimiter.begin({ credential: `login:${input.merchantCode}`, clientIp: input.clientIp })
-  if ('refused' in begun) {
-    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, limit: begun.refused }, 'login refused: too many failures')
+  // The HMAC costs nothing and awaits nothing, so it is computed first and its outcome admitted
+  // (and counted) or refused by one statement: the answer is acted on only when admitted, so a
+  // burst learns no more than the limit, and correct logins in flight at once hold no places.
+  const inWindow = Math.abs(now.getTime() - date.getTime()) <= deps.loginDateWindowSeconds * 1000
+  const secret = merchant === undefined ? undefined : deps.secretBox.open(merchant.secretCiphertext)
+  // Unknown merchants still cost one HMAC, so timing does not tell known codes apart.
+  const expected = loginHash(secret ?? 'no-such-merchant', input.merchantCode, input.date, input.algorithm)
+  const given = input.hash.toLowerCase()
+  const matches = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+  const ok = inWindow && merchant !== undefined && matches
+  const decided = await deps.loginLimiter.decide({ credential: `login:${input.merchantCode}`, clientIp: input.clientIp }, ok ? 'succeeded' : 'failed')
+  if ('refused' in decided) {
+    log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, limit: decided.refused }, 'login refused: too many failures')
     throw new AppError('TOO_MANY_REQUESTS')
   }
-  const { attempt } = begun
-  const fail = async (reason: 'AUTHENTICATION_FAILED' | 'DATE_OUT_OF_RANGE', why: string): Promise<never> => {
-    await attempt.failed()
+  if (!ok) {
+    const why = !inWindow
+      ? `login date ${input.date} is outside ±${deps.loginDateWindowSeconds}s of the server clock`
+      : merchant === undefined ? 'unknown merchant code' : `wrong ${input.algorithm} hash`
     log.warn({ merchantCode: input.merchantCode, clientIp: input.clientIp, why }, 'login failed')
-    throw new AppError(reason)
-  }
-  try {
-    if (Math.abs(now.getTime() - date.getTime()) > deps.loginDateWindowSeconds * 1000) {
-      await fail('DATE_OUT_OF_RANGE', `login date ${input.date} is outside ±${deps.loginDateWindowSeconds}s of the server clock`)
-    }
-    const secret = merchant === undefined ? undefined : deps.secretBox.open(merchant.secretCiphertext)
-    // Unknown merchants still cost one HMAC, so timing does not tell known codes apart.
-    const expected = loginHash(secret ?? 'no-such-merchant', input.merchantCode, input.date, input.algorithm)
-    const given = input.hash.toLowerCase()
-    const matches = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
-    if (merchant === undefined) await fail('AUTHENTICATION_FAILED', 'unknown merchant code')
-    if (!matches) await fail('AUTHENTICATION_FAILED', `wrong ${input.algorithm} hash`)
-    await attempt.succeeded()
-  } finally {
-    // An unexpected error checked nothing: the reservation is given back, not kept as a failure.
-    await attempt.released()
+    throw new AppError(inWindow ? 'AUTHENTICATION_FAILED' : 'DATE_OUT_OF_RANGE')
   }
 
   const known = merchant as MerchantWithSecret

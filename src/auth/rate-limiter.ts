@@ -1,5 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net'
+import { sql, type Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import type { Database } from '../db/schema.js'
 
 /** What a login tries (`login:CODE`, `user:CODE:username`) and from where. */
 export type LoginAttemptKeys = { credential: string, clientIp: string }
@@ -18,17 +20,31 @@ export type LoginRefusal = 'address' | 'credential-from-address' | 'credential-t
 
 /**
  * Login attempts are reserved before the credential is checked, so a burst from one address
- * cannot check more than the limit. Async so that its state can later move to the database
- * (several instances) without changing callers.
+ * cannot check more than the limit. Its counts live in the database (table login_limits), so
+ * every ordergate process on it shares them.
  */
 export type LoginLimiter = {
   /** `trusted`: this address logged in with this credential in the last 7 days */
   begin: (keys: LoginAttemptKeys) => Promise<{ attempt: LoginAttempt, trusted: boolean } | { refused: LoginRefusal }>
+  /**
+   * For a check that costs nothing and awaits nothing (login's HMAC), computed first: one
+   * statement reserves the attempt and ends it with `outcome`, or refuses it and records nothing.
+   * The caller acts on the check only when it is admitted, so a burst still learns no more than
+   * the limit; correct attempts in flight at once never hold places (nothing is pending).
+   */
+  decide: (keys: LoginAttemptKeys, outcome: 'succeeded' | 'failed') => Promise<{ admitted: true } | { refused: LoginRefusal }>
 }
 
-const MAX_KEYS = 100_000
 /** How long an address that logged in with a credential is trusted with it (see createLoginLimiter). */
-const TRUSTED_PAIR_MS = 7 * 24 * 60 * 60 * 1000
+const TRUSTED_PAIR_SECONDS = 7 * 24 * 60 * 60
+/**
+ * A reservation lapses this long after it was made if its attempt never ended (the process died
+ * during the check): a check takes at most the hashing gate's 2 s wait and one scrypt.
+ */
+const RESERVATION_LEASE_SECONDS = 60
+/** Rows past their expiry are deleted at most this often per process, at most PRUNE_BATCH at a time. */
+const PRUNE_EVERY_MS = 60_000
+const PRUNE_BATCH = 10_000
 
 /**
  * The address a limit counts: an IPv6 client by its /64 (one host is commonly given a whole
@@ -48,12 +64,11 @@ export function clientAddressKey (ip: string): string {
   return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`
 }
 
-type Counter = { failures: number, pending: number, windowStart: number }
-type Bucket = { tokens: number, updatedAt: number }
+type BeginRow = { refusal: LoginRefusal | null, trusted: boolean, took_token: boolean }
 
 /**
- * In memory: one ordergate process is the unit; several processes behind a balancer each count
- * their own. Three limits:
+ * Counts in PostgreSQL (or the embedded database), shared by every process on it: several
+ * ordergate instances behind a balancer refuse at the same count as one. Three limits:
  * - per (credential, address): `maxFailures` failures in the window refuse that address for
  *   that credential (and only it);
  * - per address, across credentials: `addressMaxFailures` (one address spraying many codes);
@@ -64,107 +79,68 @@ type Bucket = { tokens: number, updatedAt: number }
  *   attacker keeps the bucket empty and the owner has a failure of its own (a stale secret, a
  *   skewed clock); it only stops repeated guesses, so an attacker gets one guess per fresh
  *   address plus the bucket.
+ * A reservation is one statement (login_limit_begin, migration 202612031400), an attempt's end
+ * another (login_limit_end): each locks its rows and decides under the locks, so concurrent
+ * attempts on any number of processes are counted exactly once. Times come from `clock` (the
+ * processes' clocks are expected to agree, as NTP keeps them).
  */
-export function createLoginLimiter (options: { clock: Clock, maxFailures: number, addressMaxFailures: number, windowSeconds: number }): LoginLimiter {
-  const windowMs = options.windowSeconds * 1000
-  const burst = options.maxFailures
-  const refillPerMs = options.maxFailures / windowMs
-  const counters = new Map<string, Counter>()
-  const buckets = new Map<string, Bucket>()
-  /** (credential, address) pairs that succeeded, with when: the bucket never refuses them */
-  const trusted = new Map<string, number>()
+export function createLoginLimiter (options: { db: Kysely<Database>, clock: Clock, maxFailures: number, addressMaxFailures: number, windowSeconds: number }): LoginLimiter {
+  const { db } = options
+  let prunedAt = Number.NEGATIVE_INFINITY
 
-  const prune = <V>(map: Map<string, V>, dead: (value: V) => boolean) => {
-    for (const [key, value] of map) if (dead(value)) map.delete(key)
-    // Still full of live keys (an address scan): forget the oldest, never grow without bound.
-    while (map.size >= MAX_KEYS) {
-      const oldest = map.keys().next().value
-      if (oldest === undefined) break
-      map.delete(oldest)
-    }
+  /** Deletes rows that mean no more than an absent one (bounded; a failed prune is retried later). */
+  const prune = async (now: Date): Promise<void> => {
+    if (now.getTime() - prunedAt < PRUNE_EVERY_MS) return
+    prunedAt = now.getTime()
+    await sql`delete from login_limits where key in (select key from login_limits where expires_at < ${now} limit ${PRUNE_BATCH})`.execute(db)
+      .catch(() => { prunedAt = Number.NEGATIVE_INFINITY })
   }
 
-  const counter = (key: string, now: number): Counter => {
-    let entry = counters.get(key)
-    if (entry === undefined) {
-      if (counters.size >= MAX_KEYS) prune(counters, (c) => c.pending === 0 && now - c.windowStart >= windowMs)
-      entry = { failures: 0, pending: 0, windowStart: now }
-      counters.set(key, entry)
-    } else if (now - entry.windowStart >= windowMs) {
-      // In place, so attempts still in flight keep their reservation.
-      entry.failures = 0
-      entry.windowStart = now
-    }
-    return entry
-  }
-
-  const bucket = (key: string, now: number): Bucket => {
-    let entry = buckets.get(key)
-    if (entry === undefined) {
-      if (buckets.size >= MAX_KEYS) prune(buckets, (b) => b.tokens + (now - b.updatedAt) * refillPerMs >= burst)
-      entry = { tokens: burst, updatedAt: now }
-      buckets.set(key, entry)
-    } else {
-      entry.tokens = Math.min(burst, entry.tokens + (now - entry.updatedAt) * refillPerMs)
-      entry.updatedAt = now
-    }
-    return entry
-  }
+  const keysOf = (keys: LoginAttemptKeys) => ({
+    addressKey: `a:${clientAddressKey(keys.clientIp)}`,
+    pairKey: `p:${keys.credential}|${clientAddressKey(keys.clientIp)}`,
+    bucketKey: `c:${keys.credential}`
+  })
+  const beginCall = (k: ReturnType<typeof keysOf>, now: Date) => sql`login_limit_begin(${k.addressKey}, ${k.pairKey}, ${k.bucketKey},
+    ${now}::timestamptz, ${options.windowSeconds}::float8, ${options.maxFailures}::int, ${options.addressMaxFailures}::int,
+    ${RESERVATION_LEASE_SECONDS}::float8, ${TRUSTED_PAIR_SECONDS}::float8)`
+  const endCall = (k: ReturnType<typeof keysOf>, outcome: string, tookToken: unknown, now: Date) => sql`login_limit_end(${k.addressKey}, ${k.pairKey}, ${k.bucketKey}, ${outcome}, ${tookToken},
+    ${now}::timestamptz, ${options.windowSeconds}::float8, ${options.maxFailures}::int, ${TRUSTED_PAIR_SECONDS}::float8)`
 
   return {
+    async decide (keys, outcome) {
+      const now = options.clock.now()
+      const k = keysOf(keys)
+      // One statement: the begin's row locks are held until the end has recorded the outcome.
+      const { rows } = await sql<{ refusal: LoginRefusal | null }>`select b.refusal, case when b.refusal is null then ${endCall(k, outcome, sql`b.took_token`, now)} end as ended
+        from ${beginCall(k, now)} b`.execute(db)
+      await prune(now)
+      const refusal = rows[0]?.refusal
+      if (refusal === undefined) throw new Error('login_limit_begin returned no row')
+      return refusal === null ? { admitted: true } : { refused: refusal }
+    },
     async begin (keys) {
-      const now = options.clock.now().getTime()
-      const addressKey = `ip:${clientAddressKey(keys.clientIp)}`
-      const pairKey = `${keys.credential}|${addressKey}`
-      const address = counter(addressKey, now)
-      const pair = counter(pairKey, now)
-      if (address.failures + address.pending >= options.addressMaxFailures) return { refused: 'address' }
-      if (pair.failures + pair.pending >= options.maxFailures) return { refused: 'credential-from-address' }
-      const tokens = bucket(keys.credential, now)
-      const firstFromAddress = pair.failures + pair.pending === 0
-      const trustedAt = trusted.get(pairKey)
-      const isTrusted = trustedAt !== undefined && now - trustedAt < TRUSTED_PAIR_MS
-      let tookToken = false
-      if (tokens.tokens >= 1) {
-        tokens.tokens -= 1
-        tookToken = true
-      } else if (!firstFromAddress && !isTrusted) {
-        return { refused: 'credential-throttled' }
-      }
-      address.pending++
-      pair.pending++
+      const now = options.clock.now()
+      const k = keysOf(keys)
+      const { addressKey, pairKey, bucketKey } = k
+      const { rows } = await sql<BeginRow>`select refusal, trusted, took_token from ${beginCall(k, now)}`.execute(db)
+      await prune(now)
+      const row = rows[0]
+      if (row === undefined) throw new Error('login_limit_begin returned no row')
+      if (row.refusal !== null) return { refused: row.refusal }
 
       let settled = false
-      const settle = (outcome: 'succeeded' | 'failed' | 'released') => {
+      const settle = async (outcome: 'succeeded' | 'failed' | 'released'): Promise<void> => {
         if (settled) return
         settled = true
-        address.pending = Math.max(0, address.pending - 1)
-        pair.pending = Math.max(0, pair.pending - 1)
-        if (outcome === 'failed') {
-          address.failures++
-          pair.failures++
-          // Evicted meanwhile (a full map): count the failure anyway.
-          if (!counters.has(addressKey)) counters.set(addressKey, address)
-          if (!counters.has(pairKey)) counters.set(pairKey, pair)
-          return
-        }
-        if (outcome === 'succeeded') {
-          pair.failures = 0
-          trusted.delete(pairKey) // re-inserted last, so the oldest are the first pruned
-          if (trusted.size >= MAX_KEYS) prune(trusted, (at) => now - at >= TRUSTED_PAIR_MS)
-          trusted.set(pairKey, now)
-        }
-        if (tookToken) {
-          const live = buckets.get(keys.credential)
-          if (live !== undefined) live.tokens = Math.min(burst, live.tokens + 1)
-        }
+        await sql`select ${endCall({ addressKey, pairKey, bucketKey }, outcome, row.took_token, options.clock.now())}`.execute(db)
       }
       return {
-        trusted: isTrusted,
+        trusted: row.trusted,
         attempt: {
-          succeeded: async () => { settle('succeeded') },
-          failed: async () => { settle('failed') },
-          released: async () => { settle('released') }
+          succeeded: async () => { await settle('succeeded') },
+          failed: async () => { await settle('failed') },
+          released: async () => { await settle('released') }
         }
       }
     }

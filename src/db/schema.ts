@@ -466,6 +466,23 @@ export type RefundsTable = {
   created_at: Timestamp
 }
 
+/** The login rate limiter's counts (src/auth/rate-limiter.ts; written only by login_limit_begin / login_limit_end) */
+export type LoginLimitsTable = {
+  /** `a:ADDRESS`, `p:CREDENTIAL|ADDRESS` or `c:CREDENTIAL` */
+  key: string
+  failures: Generated<number>
+  pending: Generated<number>
+  pending_until: Timestamp | null
+  window_start: Timestamp
+  /** `c:` rows: the credential's token bucket */
+  tokens: number | null
+  updated_at: Timestamp
+  /** `p:` rows: when the address last logged in with the credential */
+  trusted_at: Timestamp | null
+  /** past it, the row means no more than an absent one */
+  expires_at: Timestamp
+}
+
 export type Database = {
   merchants: MerchantsTable
   sessions: SessionsTable
@@ -505,4 +522,5 @@ export type Database = {
   order_attachments: OrderAttachmentsTable
   inventory_reservations: InventoryReservationsTable
   refunds: RefundsTable
+  login_limits: LoginLimitsTable
 }

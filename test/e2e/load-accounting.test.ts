@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createTestApp } from '../helpers/app.js'
+import { describeLoad, runLoadAccounting } from '../helpers/load-accounting.js'
 import { seedDemoMerchant, testCardOrder } from '../helpers/orders.js'
 
 // 20,000 placeOrder calls at 50 connections through a real listener, then the books must
@@ -19,50 +20,13 @@ t.test(`load with accounting: ${CALLS} placeOrder calls at ${CONNECTIONS} connec
     testCardOrder({ Items: [{ Code: 'my_subscription_1', Quantity: 2, PriceOptions: ['PREMIUM'] }, { Code: 'ADDON-1' }] }),
     testCardOrder({ Promotions: ['WELCOME10'] })
   ]
-  let next = 0
-  const acknowledged = new Map<string, number>()
-  let failed = 0
-  let unclear = 0
-  const started = Date.now()
-  const worker = async () => {
-    while (next < CALLS) {
-      const i = next++
-      const order = { ...orders[i % orders.length], ExternalReference: `LOAD-${i}` }
-      try {
-        const response = await fetch(`${origin}/rpc`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'placeOrder', params: [m.sessionId, order] })
-        })
-        const body = await response.json() as { result?: { RefNo: string, GrossDiscountedPrice: number }, error?: { data?: { error_code?: string } } }
-        if (body.result !== undefined) {
-          if (acknowledged.has(body.result.RefNo)) throw new Error(`RefNo ${body.result.RefNo} acknowledged twice`)
-          acknowledged.set(body.result.RefNo, Math.round(body.result.GrossDiscountedPrice * 100))
-        } else if (body.error?.data?.error_code !== undefined) failed++
-        else unclear++
-      } catch {
-        unclear++
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker))
-  const seconds = (Date.now() - started) / 1000
-
-  const rows = await ta.db.db.selectFrom('orders').select(['ref_no', 'gross_discounted_price_minor']).where('merchant_id', '=', m.id).execute()
-  const storedTotal = rows.reduce((sum, r) => sum + r.gross_discounted_price_minor, 0n)
-  const acknowledgedTotal = [...acknowledged.values()].reduce((sum, v) => sum + BigInt(v), 0n)
-  const storedRefs = new Set(rows.map((r) => String(r.ref_no)))
-  const lost = [...acknowledged.keys()].filter((ref) => !storedRefs.has(ref)).length
-  t.comment(`calls ${CALLS}, acknowledged ${acknowledged.size}, stored ${rows.length}, failed-clearly ${failed}, unclear ${unclear}, lost ${lost}; ${Math.round(CALLS / seconds)} calls/s`)
-  t.equal(failed + unclear, 0, 'every call was acknowledged (nothing failed under load)')
-  t.equal(acknowledged.size, CALLS)
-  t.equal(rows.length, acknowledged.size, 'stored == acknowledged')
-  t.equal(storedRefs.size, rows.length, 'every RefNo distinct')
-  t.equal(lost, 0, 'no acknowledged order is missing')
-  t.equal(storedTotal, acknowledgedTotal, 'the totals stored equal the totals acknowledged')
-  const lines = await ta.db.db.selectFrom('order_items').innerJoin('orders', 'orders.id', 'order_items.order_id')
-    .select((eb) => eb.fn.countAll<bigint>().as('n')).where('orders.merchant_id', '=', m.id).executeTakeFirstOrThrow()
-  let expectedLines = 0
-  for (let i = 0; i < CALLS; i++) expectedLines += orders[i % orders.length]?.Items.length ?? 0
-  t.equal(Number(lines.n), expectedLines, 'every line stored')
+  const books = await runLoadAccounting({ origin, sessionId: m.sessionId, db: ta.db.db, merchantId: m.id, calls: CALLS, connections: CONNECTIONS, orders })
+  t.comment(describeLoad(books))
+  t.equal(books.failedClearly + books.unclear, 0, 'every call was acknowledged (nothing failed under load)')
+  t.equal(books.acknowledged, CALLS)
+  t.equal(books.stored, books.acknowledged, 'stored == acknowledged')
+  t.equal(books.distinctRefNos, books.stored, 'every RefNo distinct')
+  t.equal(books.lost, 0, 'no acknowledged order is missing')
+  t.equal(books.storedTotalMinor, books.acknowledgedTotalMinor, 'the totals stored equal the totals acknowledged')
+  t.equal(books.storedLines, books.expectedLines, 'every line stored')
 })

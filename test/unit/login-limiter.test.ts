@@ -1,7 +1,9 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createHashingGate } from '../../src/auth/passwords.js'
 import { clientAddressKey, createLoginLimiter } from '../../src/auth/rate-limiter.js'
 import { createFakeClock } from '../../src/clock.js'
+import { createDb } from '../../src/db/database.js'
+import { createEmbeddedTestDb, createTestDb, postgresAvailable, type TestDb } from '../helpers/db.js'
 
 t.test('clientAddressKey counts IPv6 clients by their /64 and IPv4-mapped clients as IPv4', async (t) => {
   t.equal(clientAddressKey('203.0.113.9'), '203.0.113.9')
@@ -15,31 +17,98 @@ t.test('clientAddressKey counts IPv6 clients by their /64 and IPv4-mapped client
   t.equal(clientAddressKey('not-an-address'), 'not-an-address')
 })
 
-t.test('one address rotating through its /64 is still one address for the limiter', async (t) => {
-  const limiter = createLoginLimiter({ clock: createFakeClock(new Date(0)), maxFailures: 2, addressMaxFailures: 100, windowSeconds: 60 })
-  for (const host of ['1', '2']) {
-    const begun = await limiter.begin({ credential: 'login:M1', clientIp: `2001:db8:1:2::${host}` })
-    if ('attempt' in begun) await begun.attempt.failed()
-  }
-  t.same(await limiter.begin({ credential: 'login:M1', clientIp: '2001:db8:1:2::3' }), { refused: 'credential-from-address' })
-  t.ok('attempt' in await limiter.begin({ credential: 'login:M1', clientIp: '2001:db8:1:3::1' }), 'another /64 is another address')
-})
+// The limiter's counts live in the database: its tests run on PostgreSQL and on the embedded backend.
+const backends: Array<[string, () => Promise<TestDb>]> = [['PostgreSQL', createTestDb], ['the embedded backend', createEmbeddedTestDb]]
 
-t.test('a released or succeeded reservation gives the attempt back; a failed one keeps it', async (t) => {
-  const limiter = createLoginLimiter({ clock: createFakeClock(new Date(0)), maxFailures: 2, addressMaxFailures: 100, windowSeconds: 60 })
-  const keys = { credential: 'user:M1:alice', clientIp: '203.0.113.1' }
-  for (let i = 0; i < 5; i++) {
-    const begun = await limiter.begin(keys)
-    if (!('attempt' in begun)) return t.fail(`attempt ${i} refused`)
-    await begun.attempt.released()
-    await begun.attempt.failed() // after an end, further ends do nothing
+for (const [backend, open] of backends) {
+  // One database per backend for the file (an embedded one takes seconds to migrate): each test has its own keys.
+  let opened: Promise<TestDb> | undefined
+  t.teardown(async () => { await (await opened)?.close() })
+  const limiterOn = async (_t: Test, options: { maxFailures: number, addressMaxFailures?: number, windowSeconds?: number }, clock = createFakeClock(new Date(0))) => {
+    opened ??= open()
+    const db = await opened
+    return { db, clock, limiter: createLoginLimiter({ db: db.db, clock, maxFailures: options.maxFailures, addressMaxFailures: options.addressMaxFailures ?? 100, windowSeconds: options.windowSeconds ?? 60 }) }
   }
-  const first = await limiter.begin(keys)
-  const second = await limiter.begin(keys)
-  t.ok('attempt' in first && 'attempt' in second)
-  t.same(await limiter.begin(keys), { refused: 'credential-from-address' }, 'two in flight fill the limit of 2')
-  if ('attempt' in first) await first.attempt.succeeded()
-  t.ok('attempt' in await limiter.begin(keys), 'a success frees its place')
+
+  t.test(`on ${backend}: one address rotating through its /64 is still one address for the limiter`, async (t) => {
+    const { limiter } = await limiterOn(t, { maxFailures: 2 })
+    for (const host of ['1', '2']) {
+      const begun = await limiter.begin({ credential: 'login:M1', clientIp: `2001:db8:1:2::${host}` })
+      if ('attempt' in begun) await begun.attempt.failed()
+    }
+    t.same(await limiter.begin({ credential: 'login:M1', clientIp: '2001:db8:1:2::3' }), { refused: 'credential-from-address' })
+    t.ok('attempt' in await limiter.begin({ credential: 'login:M1', clientIp: '2001:db8:1:3::1' }), 'another /64 is another address')
+  })
+
+  t.test(`on ${backend}: a released or succeeded reservation gives the attempt back; a failed one keeps it`, async (t) => {
+    const { limiter } = await limiterOn(t, { maxFailures: 2 })
+    const keys = { credential: 'user:M1:alice', clientIp: '203.0.113.1' }
+    for (let i = 0; i < 5; i++) {
+      const begun = await limiter.begin(keys)
+      if (!('attempt' in begun)) return t.fail(`attempt ${i} refused`)
+      await begun.attempt.released()
+      await begun.attempt.failed() // after an end, further ends do nothing
+    }
+    const first = await limiter.begin(keys)
+    const second = await limiter.begin(keys)
+    t.ok('attempt' in first && 'attempt' in second)
+    t.same(await limiter.begin(keys), { refused: 'credential-from-address' }, 'two in flight fill the limit of 2')
+    if ('attempt' in first) await first.attempt.succeeded()
+    t.ok('attempt' in await limiter.begin(keys), 'a success frees its place')
+  })
+
+  t.test(`on ${backend}: decide admits and records a known outcome in one statement: correct attempts at once never fill the limit, failures do, a refused one records nothing`, async (t) => {
+    const { db, limiter } = await limiterOn(t, { maxFailures: 3 })
+    const keys = { credential: 'login:DECIDE', clientIp: '203.0.113.30' }
+    const correct = await Promise.all(Array.from({ length: 20 }, async () => await limiter.decide(keys, 'succeeded')))
+    t.same(correct, Array(20).fill({ admitted: true }), '20 correct logins at once all admitted')
+    const wrong = []
+    for (let i = 0; i < 5; i++) wrong.push(await limiter.decide(keys, 'failed'))
+    t.same(wrong, [...Array(3).fill({ admitted: true }), ...Array(2).fill({ refused: 'credential-from-address' })])
+    t.same(await limiter.decide(keys, 'succeeded'), { refused: 'credential-from-address' }, 'the right credential is refused too, and not recorded')
+    const pair = await db.db.selectFrom('login_limits').select(['failures', 'pending']).where('key', '=', 'p:login:DECIDE|203.0.113.30').executeTakeFirstOrThrow()
+    t.same(pair, { failures: 3, pending: 0 }, 'three failures, nothing pending')
+  })
+
+  t.test(`on ${backend}: failures count until the window ends; a reservation whose attempt never ended lapses after 60 s; expired rows are deleted`, async (t) => {
+    const { db, clock, limiter } = await limiterOn(t, { maxFailures: 10, addressMaxFailures: 2, windowSeconds: 300 })
+    const from = (credential: string) => ({ credential, clientIp: '203.0.113.2' })
+    const begun = await limiter.begin(from('login:A'))
+    if ('attempt' in begun) await begun.attempt.failed()
+    t.ok('attempt' in await limiter.begin(from('login:B')), 'a reservation left open (its process died during the check)')
+    t.same(await limiter.begin(from('login:C')), { refused: 'address' }, 'one failure and one open reservation fill the address\'s limit of 2')
+    clock.advance(60_000)
+    const after = await limiter.begin(from('login:D'))
+    t.ok('attempt' in after, 'the open reservation lapsed after 60 s; the failure still counts')
+    if ('attempt' in after) await after.attempt.failed()
+    t.same(await limiter.begin(from('login:E')), { refused: 'address' }, 'two failures in the window')
+    clock.advance(301_000)
+    t.ok('attempt' in await limiter.begin({ credential: 'login:M3', clientIp: '198.51.100.3' }), 'after the window (this call also prunes)')
+    const mine = /203\.0\.113\.2$|198\.51\.100\.3$|login:([A-E]|M3)$/
+    const keysLeft = (await db.db.selectFrom('login_limits').select('key').execute()).map((row) => row.key).filter((key) => mine.test(key)).sort()
+    t.same(keysLeft, ['a:198.51.100.3', 'c:login:M3', 'p:login:M3|198.51.100.3'], 'the rows of the ended window were deleted; only the new attempt\'s remain')
+    t.ok('attempt' in await limiter.begin(from('login:E')), 'and the address is allowed again')
+  })
+}
+
+t.test('two processes (their own pools and limiters) on one PostgreSQL database share the counts: 60 concurrent wrong attempts from one address check exactly LOGIN_MAX_FAILURES', { skip: (await postgresAvailable()) ? false : 'needs a PostgreSQL server' }, async (t) => {
+  const db = await createTestDb()
+  t.teardown(() => db.close())
+  const other = await createDb({ kind: 'pg', url: db.url as string, poolMax: 10 })
+  t.teardown(() => other.close())
+  const clock = createFakeClock(new Date(0))
+  const options = { clock, maxFailures: 10, addressMaxFailures: 50, windowSeconds: 300 }
+  const limiters = [createLoginLimiter({ db: db.db, ...options }), createLoginLimiter({ db: other.db, ...options })]
+  const outcomes = await Promise.all(Array.from({ length: 60 }, async (_, i) => {
+    const begun = await limiters[i % 2]?.begin({ credential: 'login:SHARED', clientIp: '203.0.113.60' })
+    if (begun === undefined || !('attempt' in begun)) return 'refused'
+    await begun.attempt.failed()
+    return 'checked'
+  }))
+  t.equal(outcomes.filter((o) => o === 'checked').length, 10, 'ten checked across both processes')
+  t.equal(outcomes.filter((o) => o === 'refused').length, 50, 'the rest refused before checking')
+  const pair = await db.db.selectFrom('login_limits').select(['failures', 'pending']).where('key', '=', 'p:login:SHARED|203.0.113.60').executeTakeFirstOrThrow()
+  t.same(pair, { failures: 10, pending: 0 }, 'ten failures stored, no reservation left')
 })
 
 t.test('the hashing gate refuses a second concurrent check from one address at once and makes others wait, at most maxWaitMs', async (t) => {
