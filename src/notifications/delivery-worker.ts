@@ -266,7 +266,7 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
       // A look of its own, with the clock as it is now. Joining a poll already running is not
       // enough: that poll may have claimed by the clock before drain() was called (or before the
       // last try ended), and while yielding it ends without the extra look a join asks for.
-      while (polling !== undefined) await polling
+      for (let running = polling; running !== undefined; running = polling) await running
       const failed = failedPolls
       await poll()
       if (inFlight.size > 0) {

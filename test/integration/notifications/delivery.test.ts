@@ -352,7 +352,7 @@ t.test('a worker that yields to load (IPN_YIELD_LOAD=0: always busier than the l
 
 for (const [backend, open] of backends) {
   t.test(`on ${backend}, drain() called while a poll that looked before the clock moved is still running, and the worker yields to load (IPN_YIELD_LOAD=0), still leaves no due notification PENDING`, async (t) => {
-    const ta = await createTestApp(t, { ...ENV, IPN_YIELD_LOAD: '0' })
+    const ta = await createTestApp(t, { ...ENV, IPN_YIELD_LOAD: '0' }, await open())
     const m = await seedDemoMerchant(ta)
     const listener = await startIpnListener((ipn) => ({ body: readReceipt(ipn.fields, m.secret, 'md5') }))
     t.teardown(listener.close)
