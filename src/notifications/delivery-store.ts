@@ -115,6 +115,23 @@ export async function claimDueNotifications (db: Kysely<Database>, request: Clai
     }))
 }
 
+/**
+ * Whether a notification is left that a claim at `now` could take with nothing in flight: PENDING,
+ * due, not leased (or the lease expired), the earliest PENDING one of its order and URL. A claim
+ * can find none while one is left: it skips rows another claim holds locked (FOR UPDATE SKIP
+ * LOCKED), and the rows it skipped count in its limits. drain() asks this before it resolves.
+ */
+export async function claimableDueLeft (db: Kysely<Database>, now: Date): Promise<boolean> {
+  const row = await db.selectFrom('ipn_notifications as n').select('n.id')
+    .where('n.state', '=', 'PENDING')
+    .where('n.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('n.lease_until', 'is', null), eb('n.lease_until', '<', now)]))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('ipn_notifications as p').select('p.id')
+      .whereRef('p.order_id', '=', 'n.order_id').whereRef('p.url', '=', 'n.url').where('p.state', '=', 'PENDING').whereRef('p.id', '<', 'n.id'))))
+    .limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
 export type AttemptRecord = {
   at: Date
   ipnDate: string

@@ -9,7 +9,7 @@ import type { Log } from '../logger.js'
 import { postIpnForm, urlOrigin, type PostOutcome } from './delivery-http.js'
 import { nextAttemptAt } from './delivery-schedule.js'
 import {
-  claimDueNotifications, listenerKey, recordAttempt, releaseLease,
+  claimableDueLeft, claimDueNotifications, listenerKey, recordAttempt, releaseLease,
   type AttemptOutcome, type AttemptRecord, type ClaimedNotification
 } from './delivery-store.js'
 import { buildIpnFields, checkReadReceipt, encodeIpnForm, signIpn } from './ipn-message.js'
@@ -83,6 +83,7 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
   let polling: Promise<void> | undefined
   let again = false
   let lastPollAt = 0
+  let failedPolls = 0
   // The event loop's utilization over the last LOAD_SAMPLE_MS: delivery is background work, so
   // while the process is saturated by requests it starts at most one try per YIELD_GAP_MS (it
   // never stops, and the per-listener limits still hold, so a hanging listener still holds only
@@ -154,7 +155,10 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
         if (claimed > 0 && claimed >= free && !busy && inFlight.size < config.IPN_CONCURRENCY) again = true
       } while (again && !yielding()) // yielding: the next poll comes YIELD_GAP_MS later, from finally
     })()
-      .catch((err: unknown) => { log.error({ err }, 'IPN outbox poll failed') })
+      .catch((err: unknown) => {
+        failedPolls++
+        log.error({ err }, 'IPN outbox poll failed')
+      })
       .finally(() => {
         polling = undefined
         schedule(busy ? Math.max(config.IPN_POLL_MS, YIELD_GAP_MS) : config.IPN_POLL_MS)
@@ -259,10 +263,21 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
 
   async function drain (): Promise<void> {
     for (;;) {
-      // poll() joins a poll already running and makes it look once more, with the clock as it is now
+      // A look of its own, with the clock as it is now. Joining a poll already running is not
+      // enough: that poll may have claimed by the clock before drain() was called (or before the
+      // last try ended), and while yielding it ends without the extra look a join asks for.
+      for (let running = polling; running !== undefined; running = polling) await running
+      const failed = failedPolls
       await poll()
-      if (inFlight.size === 0) return
-      await Promise.all([...inFlight.values()].map(async (f) => await f.done))
+      if (inFlight.size > 0) {
+        await Promise.all([...inFlight.values()].map(async (f) => await f.done))
+        continue
+      }
+      if (stopping || failedPolls !== failed) return // stopped, or the look failed (logged)
+      // A look that claimed nothing may have skipped rows another worker's claim held locked
+      // (what that claim took is leased then; what it left is due here): look again shortly.
+      if (!(await claimableDueLeft(deps.db, deps.clock.now()))) return
+      await new Promise((resolve) => setTimeout(resolve, NUDGE_GAP_MS))
     }
   }
 

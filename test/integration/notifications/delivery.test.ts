@@ -349,3 +349,67 @@ t.test('a worker that yields to load (IPN_YIELD_LOAD=0: always busier than the l
   const span = Math.round((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0))
   t.ok(span >= 400, `six tries spread over ${span} ms, at least 5 polls of 100 ms less slack (gaps ${gaps.join(', ')} ms)`)
 })
+
+for (const [backend, open] of backends) {
+  t.test(`on ${backend}, drain() called while a poll that looked before the clock moved is still running, and the worker yields to load (IPN_YIELD_LOAD=0), still leaves no due notification PENDING`, async (t) => {
+    const ta = await createTestApp(t, { ...ENV, IPN_YIELD_LOAD: '0' }, await open())
+    const m = await seedDemoMerchant(ta)
+    const listener = await startIpnListener((ipn) => ({ body: readReceipt(ipn.fields, m.secret, 'md5') }))
+    t.teardown(listener.close)
+    await setIpn(ta, m.id, [`${listener.url}/ipn`])
+    for (let i = 1; i <= 4; i++) await placeCard(t, ta, m, i)
+    // Due only a minute from now: the first look finds nothing.
+    await ta.db.db.updateTable('ipn_notifications').set({ next_attempt_at: new Date(ta.clock.now().getTime() + MINUTE) }).execute()
+    const worker = startWorker(t, ta)
+    // The first drain starts a poll, whose claim has read the clock before it moves; the second
+    // joins that poll after the clock has moved, so it needs one more look (the first's own look
+    // is not enough while yielding: it claims at most one notification).
+    const first = worker.drain()
+    ta.clock.advance(MINUTE)
+    const second = worker.drain()
+    await Promise.all([first, second])
+    const rows = await outbox(ta)
+    t.equal(rows.length, 4, 'one notification per order')
+    t.same(rows.filter((r) => r.state === 'PENDING' && r.nextAttemptAt <= ta.clock.now()).length, 0, 'no due notification left PENDING after drain()')
+    t.same(rows.map((r) => [r.state, r.attempts]), rows.map(() => ['DELIVERED', 1]), 'each DELIVERED after one try')
+    t.equal(listener.received.length, 4, 'the listener got 4 IPNs')
+  })
+}
+
+t.test('on PostgreSQL, drain() does not resolve while a due notification was only skipped because another transaction held its row locked (as a second worker\'s claim does), and sends it once the lock is gone', { skip: (await postgresAvailable()) ? false : 'needs a PostgreSQL server' }, async (t) => {
+  const ta = await createTestApp(t, ENV)
+  if (ta.db.url === undefined) throw new Error('not on PostgreSQL')
+  const m = await seedDemoMerchant(ta)
+  const listener = await startIpnListener((ipn) => ({ body: readReceipt(ipn.fields, m.secret, 'md5') }))
+  t.teardown(listener.close)
+  await setIpn(ta, m.id, [`${listener.url}/ipn`])
+  for (let i = 1; i <= 3; i++) await placeCard(t, ta, m, i)
+  const [first] = await outbox(ta)
+  if (first === undefined) throw new Error('no notification')
+
+  const other = await createDb({ kind: 'pg', url: ta.db.url, poolMax: 1 })
+  t.teardown(() => other.close())
+  let release = () => {}
+  const released = new Promise<void>((resolve) => { release = resolve })
+  let locked = () => {}
+  const isLocked = new Promise<void>((resolve) => { locked = resolve })
+  const holding = other.db.transaction().execute(async (trx) => {
+    await trx.selectFrom('ipn_notifications').select('id').where('id', '=', first.id).forUpdate().execute()
+    locked()
+    await released
+  })
+  await isLocked
+
+  const worker = startWorker(t, ta)
+  let drained = false
+  const draining = worker.drain().then(() => { drained = true })
+  await waitFor('the two unlocked notifications delivered', async () => (await outbox(ta)).filter((r) => r.state === 'DELIVERED').length === 2)
+  // Without the check, drain() resolves as soon as the second try is recorded.
+  await Promise.race([draining, new Promise((resolve) => setTimeout(resolve, 100))])
+  t.notOk(drained, 'drain() still waits: a due notification is left that this worker may claim')
+  release()
+  await holding
+  await draining
+  t.same((await outbox(ta)).map((r) => [r.state, r.attempts]), [['DELIVERED', 1], ['DELIVERED', 1], ['DELIVERED', 1]], 'all three DELIVERED once, the locked one after the lock')
+  t.equal(listener.received.length, 3, 'the listener got 3 IPNs')
+})
