@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, normalize, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import ts from 'typescript'
+import { sourceFiles } from '../../helpers/source-files.js'
 
 // Issue 18, item 5: the 2Checkout wire format lives in src/wire, and the components import each
 // other one way only. Every file under src/ is parsed with the TypeScript compiler and each of its
@@ -74,14 +75,6 @@ export function importsOf (file: string, source: string): Import[] {
   return found
 }
 
-function sourceFiles (dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return sourceFiles(path)
-    return entry.name.endsWith('.ts') ? [path] : []
-  })
-}
-
 const under = (folder: string) => (path: string): boolean => path.startsWith(`${folder}/`)
 const inOrders = under('src/orders')
 const inPayments = under('src/payments')
@@ -103,7 +96,7 @@ export function violations (imports: readonly Import[]): Record<'paymentsToOrder
   }
 }
 
-const files = sourceFiles(join(ROOT, 'src')).map((path) => relative(ROOT, path).split('\\').join('/'))
+const files = sourceFiles(join(ROOT, 'src'), /\.ts$/).map((path) => relative(ROOT, path).split('\\').join('/'))
 const imports = files.flatMap((file) => importsOf(file, readFileSync(join(ROOT, file), 'utf8')))
 const found = violations(imports)
 

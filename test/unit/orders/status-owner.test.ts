@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import ts from 'typescript'
+import { sourceFiles } from '../../helpers/source-files.js'
 
 // Issue 17: "No other code writes orders.status" than the lifecycle owner. Every file under src/
 // is parsed with the TypeScript compiler and each way of writing the column is flagged:
@@ -197,16 +198,8 @@ export function findStatusWrites (file: string, source: string): StatusWrite[] {
   return found
 }
 
-function sourceFiles (dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return sourceFiles(path)
-    return /\.(ts|tsx|mts|cts|js|mjs)$/.test(entry.name) ? [path] : []
-  })
-}
-
 t.test('no file under src/ but the lifecycle owner writes orders.status', async (t) => {
-  const files = sourceFiles(join(ROOT, 'src'))
+  const files = sourceFiles(join(ROOT, 'src'), /\.(ts|tsx|mts|cts|js|mjs)$/)
   t.ok(files.length > 50, `read ${files.length} files`)
   const writes = files.flatMap((path) => findStatusWrites(relative(ROOT, path).split('\\').join('/'), readFileSync(path, 'utf8')))
   t.same(writes.filter((w) => w.file !== OWNER), [], 'only src/orders/order-lifecycle.ts (changeOrderStatus)')
