@@ -4,11 +4,10 @@ import type { MerchantUser } from '../auth/merchant-users.js'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import { toWireOrder, type WireOrder } from '../wire/wire-order.js'
 import { sessionActor } from './order-actor.js'
 import { changeOrderStatus, lockOrderByRefNo, type LockedOrder, type StatusChange } from './order-lifecycle.js'
 import { parseRefNo } from './order-reference.js'
-import { findOrderByRefNo } from './order-store.js'
+import { findOrderByRefNo, type StoredOrder } from './order-store.js'
 import type { OrderStatus } from './order.js'
 
 // What the merchant does to an order after placeOrder: purchase orders approved, canceled or paid
@@ -64,7 +63,7 @@ export type LifecycleAction = keyof typeof RULES
  * another merchant's RefNo → ORDER_NOT_FOUND; an order in the wrong status or of the wrong
  * payment type → ORDER_STATUS_INVALID, and nothing changes.
  */
-export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string, action: LifecycleAction, detail: Record<string, unknown> = {}): Promise<WireOrder> {
+export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string, action: LifecycleAction, detail: Record<string, unknown> = {}): Promise<StoredOrder> {
   const ref = parseRefNo(refNo)
   const notFound = () => new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'RefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${refNo} for this merchant` }] })
   if (ref === undefined) throw notFound()
@@ -81,5 +80,5 @@ export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, u
     return await findOrderByRefNo(trx, merchant.id, ref)
   })
   if (stored === undefined) throw notFound()
-  return toWireOrder(stored)
+  return stored
 }

@@ -14,11 +14,10 @@ import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { formatWireDate } from '../wire/wire-date.js'
 import { WireDateSchema } from '../wire/order-output.js'
-import { toWireOrder, type WireOrder } from '../wire/wire-order.js'
 import { sessionActor } from './order-actor.js'
 import { changeOrderStatus, lockOrder, lockOrderByRefNo } from './order-lifecycle.js'
 import { parseRefNo } from './order-reference.js'
-import { findOrderByRefNo } from './order-store.js'
+import { findOrderByRefNo, type StoredOrder } from './order-store.js'
 import { ORDER_STATUSES, type OrderStatus } from './order.js'
 
 export type AdminDeps = { db: Kysely<Database>, clock: Clock }
@@ -32,7 +31,7 @@ const VOIDABLE_PAYMENTS = ['APPROVED', 'PENDING'] as const
  * cancelOrder: → CANCELED (from PENDING, AUTHRECEIVED, PURCHASE_PENDING, UNFINISHED or
  * PENDING_APPROVAL), the payment voided, the stock it held given back, who/when/why recorded.
  */
-export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, reason: string): Promise<WireOrder> {
+export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: MerchantUser, refNo: string, reason: string): Promise<StoredOrder> {
   const now = deps.clock.now()
   const parsed = parseRefNo(refNo)
   if (parsed === undefined) throw notFound(refNo)
@@ -62,7 +61,7 @@ export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: Me
   })
   const stored = await findOrderByRefNo(deps.db, merchant.id, parsed)
   if (stored === undefined) throw notFound(refNo)
-  return toWireOrder(stored)
+  return stored
 }
 
 export const REVIEW_OUTCOMES = ['OKAY', 'REJECTED'] as const

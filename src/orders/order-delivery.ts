@@ -7,8 +7,7 @@ import type { LifecycleDeps } from './order-actions.js'
 import { sessionActor } from './order-actor.js'
 import { changeOrderStatus, lockOrderByRefNo } from './order-lifecycle.js'
 import { parseRefNo } from './order-reference.js'
-import { findOrderByRefNo } from './order-store.js'
-import { toWireOrder, type WireOrder } from '../wire/wire-order.js'
+import { findOrderByRefNo, type StoredOrder } from './order-store.js'
 
 // Delivery: how an approved order (AUTHRECEIVED) becomes COMPLETE. 2Checkout completes an order
 // once it is fulfilled: electronic goods right after the payment is authorized (the sweep here,
@@ -35,7 +34,7 @@ export async function orderHasPhysicalLine (db: Kysely<Database>, orderId: bigin
  * order in another status, or with nothing physical (it completes by itself) →
  * ORDER_STATUS_INVALID naming RefNo, and nothing changes. Answers the updated Order.
  */
-export async function confirmDelivery (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string): Promise<WireOrder> {
+export async function confirmDelivery (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string): Promise<StoredOrder> {
   const ref = parseRefNo(refNo)
   const notFound = () => new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'RefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${refNo} for this merchant` }] })
   if (ref === undefined) throw notFound()
@@ -49,5 +48,5 @@ export async function confirmDelivery (deps: LifecycleDeps, merchant: Merchant, 
     return await findOrderByRefNo(trx, merchant.id, ref)
   })
   if (stored === undefined) throw notFound()
-  return toWireOrder(stored)
+  return stored
 }

@@ -5,6 +5,7 @@ import { confirmDelivery } from '../../orders/order-delivery.js'
 import { RefNoSchema } from '../../orders/order-reference.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
 import { OrderOutputSchema } from '../../wire/order-output.js'
+import { toWireOrder } from '../../wire/wire-order.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
 
 /** A method (sessionID, RefNo) → the updated Order, moving it by one lifecycle action. */
@@ -17,7 +18,7 @@ function orderActionMethod (name: LifecycleAction, summary: string, privilege: P
     session: true,
     access: { merchantSession: true, userPrivileges: [privilege] },
     errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-    handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await runOrderAction(ctx.deps, ctx.merchant, ctx.user, params.RefNo, name))
+    handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, toWireOrder(await runOrderAction(ctx.deps, ctx.merchant, ctx.user, params.RefNo, name)))
   })
 }
 
@@ -47,5 +48,5 @@ export const confirmDeliveryMethod = defineMethod({
   session: true,
   access: { merchantSession: true, userPrivileges: ['RECORD_PAYMENTS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-  handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await confirmDelivery(ctx.deps, ctx.merchant, ctx.user, params.RefNo))
+  handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, toWireOrder(await confirmDelivery(ctx.deps, ctx.merchant, ctx.user, params.RefNo)))
 })

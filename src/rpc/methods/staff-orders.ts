@@ -8,6 +8,7 @@ import {
 } from '../../orders/order-admin.js'
 import { openPageTokens } from '../../payments/payment-page-token.js'
 import { OrderOutputSchema } from '../../wire/order-output.js'
+import { toWireOrder } from '../../wire/wire-order.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 const RefNo = z.union([z.string().min(1).max(32), z.number().int().nonnegative().transform(String)])
@@ -93,7 +94,7 @@ export const cancelOrderMethod = defineMethod({
   session: true,
   access: { merchantSession: false, userPrivileges: ['CANCEL_ORDERS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
-  handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, await cancelOrder(ctx.deps, ctx.merchant, ctx.user, params.RefNo, params.Reason))
+  handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, toWireOrder(await cancelOrder(ctx.deps, ctx.merchant, ctx.user, params.RefNo, params.Reason)))
 })
 
 /** reviewCustomer(sessionID, CustomerId, Outcome[, Note]) → the orders released (OKAY) or canceled (REJECTED). */
