@@ -215,6 +215,21 @@ async function runAsOwner<T> (deps: IdempotencyDeps, merchantId: bigint, key: st
   return value
 }
 
+/**
+ * In the owner's transaction, once it holds the lock that serialises its work (the order's row):
+ * the answer an earlier owner of the key committed meanwhile, replayed. A request that outlived
+ * STALE_MS is taken over by its retry while it may still be running (waiting on that lock); when
+ * it commits first, the retry must answer its result instead of doing the work a second time.
+ * Undefined: the key holds no answer yet, the work is this owner's to do.
+ */
+export async function answeredMeanwhile<T> (trx: Kysely<Database>, merchantId: bigint, key: string, codec: IdempotentCodec<T>): Promise<{ value: T } | undefined> {
+  const row = await trx.selectFrom('idempotency_keys').select('response')
+    .where('merchant_id', '=', merchantId).where('key', '=', key).forUpdate().executeTakeFirst()
+  const stored = (row?.response ?? null) as Stored | null
+  if (stored === null) return undefined
+  return { value: await replay(trx, merchantId, stored, codec) }
+}
+
 async function replay<T> (db: Kysely<Database>, merchantId: bigint, stored: Stored, codec: IdempotentCodec<T>): Promise<T> {
   if ('error' in stored) throw storedError(stored.error)
   return await codec.replay(db, merchantId, stored)

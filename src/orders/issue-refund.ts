@@ -24,7 +24,7 @@ import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import { AppError, type FieldError } from '../errors.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
-import { runIdempotent, tieIdempotencyKey, type IdempotentCodec } from './idempotency.js'
+import { answeredMeanwhile, runIdempotent, tieIdempotencyKey, type IdempotentCodec } from './idempotency.js'
 import { sessionActor } from './order-actor.js'
 import { changeOrderStatus, lockOrderByRefNo } from './order-lifecycle.js'
 import { parseRefNo } from './order-reference.js'
@@ -99,6 +99,10 @@ async function refund (deps: RefundDeps, input: IssueRefundInput, key: string | 
   return await deps.db.transaction().execute(async (trx) => {
     const order = await lockOrderByRefNo(trx, merchant.id, ref)
     if (order === undefined) throw notFound()
+    if (key !== undefined) {
+      const earlier = await answeredMeanwhile(trx, merchant.id, key, REFUND_CODEC)
+      if (earlier !== undefined) return earlier.value
+    }
     const now = deps.clock.now()
     const basis = await loadRefundBasis(trx, order.id)
     const notAllowed = (message: string) => new AppError('REFUND_NOT_ALLOWED', { fields: [field('RefNo', 'REFUND_NOT_ALLOWED', message)] })

@@ -177,6 +177,43 @@ for (const [backend, open] of backends) {
       t.same(key, { method: 'issueRefund', state: 'DONE', response: { result: { refundId: String(first[0]?.id) } } }, 'the key points at its refund')
     })
 
+    // PostgreSQL only: it needs a second connection holding the order's row lock meanwhile.
+    if (backend === 'PostgreSQL') {
+      t.test('a request taken over by its retry (past the 60 s stale mark) while both wait on the order lock refunds once', async (t) => {
+        const o = await completeOrder(ta, m)
+        const key = 'stalled-refund-key'
+        const keyRow = async () => await ta.db.db.selectFrom('idempotency_keys').select(['state', 'locked_at']).where('merchant_id', '=', m.merchantId).where('key', '=', key).executeTakeFirst()
+        const waitFor = async (what: string, done: () => Promise<boolean>) => {
+          for (let i = 0; i < 500 && !await done(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+          if (!await done()) throw new Error(`never: ${what}`)
+        }
+        let release = () => {}
+        const released = new Promise<void>((resolve) => { release = resolve })
+        let lockHeld = () => {}
+        const held = new Promise<void>((resolve) => { lockHeld = resolve })
+        // A slow refund of the same order (a slow processor) holds the order's row lock
+        const holder = ta.db.db.transaction().execute(async (trx) => {
+          await trx.selectFrom('orders').select('id').where('id', '=', o.orderId).forUpdate().execute()
+          lockHeld()
+          await released
+        })
+        await held
+        const first = refund(o.refNo, '5.00', [], key)
+        await waitFor('the first request holds the key', async () => (await keyRow())?.state === 'IN_PROGRESS')
+        ta.clock.advance(61_000)
+        const retry = refund(o.refNo, '5.00', [], key)
+        await waitFor('the retry took the key over', async () => (await keyRow())?.locked_at.getTime() === ta.clock.now().getTime())
+        release()
+        await holder
+        const replies = await Promise.all([first, retry])
+        t.same(replies.map((r) => r.result ?? r.error), [true, true], 'both answer true')
+        const stored = await refunds(ta, o.orderId)
+        t.equal(stored.length, 1, 'one refund, not two')
+        t.equal(stored[0]?.amount_minor, 500n)
+        t.equal((await events(ta, o.orderId)).filter((e) => e.event.endsWith('REFUNDED')).length, 1, 'one history row')
+      })
+    }
+
     t.test('20 concurrent refunds of one order cannot over-refund', async (t) => {
       const o = await completeOrder(ta, m)
       // a share that does not divide the total: 3 fit, a 4th would over-refund by 0.04
