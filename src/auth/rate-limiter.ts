@@ -92,7 +92,7 @@ export function createLoginLimiter (options: { db: Kysely<Database>, clock: Cloc
   const prune = async (now: Date): Promise<void> => {
     if (now.getTime() - prunedAt < PRUNE_EVERY_MS) return
     prunedAt = now.getTime()
-    await sql`delete from login_limits where key in (select key from login_limits where expires_at < ${now} limit ${PRUNE_BATCH})`.execute(db)
+    await sql`delete from login_limits where key in (select key from login_limits where expires_at < ${now} limit ${PRUNE_BATCH}) and expires_at < ${now}`.execute(db)
       .catch(() => { prunedAt = Number.NEGATIVE_INFINITY })
   }
 
