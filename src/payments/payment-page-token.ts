@@ -55,6 +55,9 @@ export function saltOfToken (pageKey: Buffer, kind: PageKind, token: string): st
   if (!/^[\w-]{43}$/.test(token)) return undefined
   const raw = Buffer.from(token, 'base64url')
   if (raw.length !== SALT_BYTES + MAC_BYTES) return undefined
+  // Only the canonical spelling: the last character carries 2 unused bits, so 4 spellings would
+  // decode to one token; a token with a character changed is another token, never the same page.
+  if (raw.toString('base64url') !== token) return undefined
   const salt = raw.subarray(0, SALT_BYTES)
   return timingSafeEqual(raw.subarray(SALT_BYTES), macOf(pageKey, kind, salt)) ? salt.toString('base64url') : undefined
 }

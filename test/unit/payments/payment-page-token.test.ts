@@ -17,6 +17,12 @@ t.test('a page token is its salt and a 128-bit MAC: recomputed from the salt, re
   t.equal(saltOfToken(derivePageKey(Buffer.alloc(32, 8)), '3DS', token), undefined, 'not with another key')
   t.equal(saltOfToken(KEY, '3DS', token.slice(0, 30) + (token[30] === 'A' ? 'B' : 'A') + token.slice(31)), undefined, 'not with a changed MAC')
   t.equal(saltOfToken(KEY, '3DS', `${String(page.salt)}${'A'.repeat(21)}`), undefined, 'not a made-up MAC')
+  // The last character holds 2 unused bits: each of its 3 other spellings decodes to the same bytes.
+  const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(token.slice(-1))
+  for (const low of [0, 1, 2, 3].filter((bits) => bits !== (last & 3))) {
+    const spelling = token.slice(0, -1) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charAt((last & ~3) | low)
+    t.equal(saltOfToken(KEY, '3DS', spelling), undefined, `not another spelling of the same bytes (${spelling.slice(-1)} for ${token.slice(-1)})`)
+  }
   t.not(newPaymentPage(NOW, '3DS', 'a', 'b').page.salt, page.salt, 'every page its own salt')
 })
 
