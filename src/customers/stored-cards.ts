@@ -51,17 +51,21 @@ export async function saveStoredCard (
     .execute()
 }
 
-/** This merchant's customer by CustomerReference, with their most recently used card. */
-export async function findLatestStoredCard (db: Kysely<Database>, merchantId: bigint, customerReference: bigint): Promise<{ customerFound: boolean, card: StoredCard | undefined }> {
-  const customer = await db.selectFrom('customers').select('id')
-    .where('merchant_id', '=', merchantId).where('customer_reference', '=', customerReference)
+/** Names a customer of a merchant: by 2Checkout's CustomerReference, or by ordergate's CustomerId (a console-created customer has no reference). */
+export type CustomerKey = { customerReference: bigint } | { id: bigint }
+
+/** This merchant's customer (by CustomerReference or CustomerId), with their most recently used card. */
+export async function findLatestStoredCard (db: Kysely<Database>, merchantId: bigint, key: CustomerKey): Promise<{ customer: { id: bigint, customerReference: bigint | null } | undefined, card: StoredCard | undefined }> {
+  const customer = await db.selectFrom('customers').select(['id', 'customer_reference'])
+    .where('merchant_id', '=', merchantId)
+    .$call((qb) => 'id' in key ? qb.where('id', '=', key.id) : qb.where('customer_reference', '=', key.customerReference))
     .executeTakeFirst()
-  if (customer === undefined) return { customerFound: false, card: undefined }
+  if (customer === undefined) return { customer: undefined, card: undefined }
   const row = await db.selectFrom('stored_cards').selectAll()
     .where('merchant_id', '=', merchantId).where('customer_id', '=', customer.id)
     .orderBy('last_used_at', 'desc').orderBy('id', 'desc')
     .executeTakeFirst()
-  return { customerFound: true, card: row === undefined ? undefined : toStoredCard(row) }
+  return { customer: { id: customer.id, customerReference: customer.customer_reference }, card: row === undefined ? undefined : toStoredCard(row) }
 }
 
 function toStoredCard (row: { id: bigint, merchant_id: bigint, customer_id: bigint, brand: string, first6: string, last4: string, expiry: string, holder_name: string, processor_token: string }): StoredCard {
@@ -113,30 +117,34 @@ export async function redeemTransientToken (trx: Kysely<Database>, merchantId: b
 export const TransientTokenSchema = z.object({
   TransientToken: z.string().describe('single use, for PaymentDetails.Type EXISTING_PAYMENT_DATA'),
   ExpirationDate: WireDateSchema,
-  CustomerReference: z.number().int(),
+  CustomerReference: z.number().int().nullable().describe('null for a customer without one (created in the console)'),
+  CustomerId: z.number().int().describe('ordergate\'s id of the customer'),
   PaymentMethod: StoredCardOutputSchema.describe('the stored card it charges')
 }).describe('TransientToken')
 export type TransientToken = z.output<typeof TransientTokenSchema>
 
 /**
  * getCustomerTransientToken: a single-use TransientToken (TRANSIENT_TOKEN_TTL_MS) for the most
- * recently used card of this merchant's customer, for EXISTING_PAYMENT_DATA, with the card as
- * 2Checkout shows it (brand, first 6, last 4, expiry).
+ * recently used card of this merchant's customer — named by CustomerReference or, for a customer
+ * created in the console (who has none), by CustomerId — for EXISTING_PAYMENT_DATA, with the card
+ * as 2Checkout shows it (brand, first 6, last 4, expiry).
  */
-export async function getCustomerTransientToken (deps: { db: Kysely<Database>, clock: { now: () => Date } }, merchantId: bigint, customerReference: number): Promise<TransientToken> {
-  const { customerFound, card } = await findLatestStoredCard(deps.db, merchantId, BigInt(customerReference))
-  if (!customerFound) {
-    throw new AppError('CUSTOMER_NOT_FOUND', { fields: [{ path: 'CustomerReference', error_code: 'CUSTOMER_NOT_FOUND', message: `no customer ${customerReference} for this merchant` }] })
+export async function getCustomerTransientToken (deps: { db: Kysely<Database>, clock: { now: () => Date } }, merchantId: bigint, key: CustomerKey): Promise<TransientToken> {
+  const { customer, card } = await findLatestStoredCard(deps.db, merchantId, key)
+  const [path, named] = 'id' in key ? ['CustomerId', `customer ${key.id}`] : ['CustomerReference', `customer with CustomerReference ${key.customerReference}`]
+  if (customer === undefined) {
+    throw new AppError('CUSTOMER_NOT_FOUND', { fields: [{ path, error_code: 'CUSTOMER_NOT_FOUND', message: `no ${named} for this merchant` }] })
   }
   if (card === undefined) {
-    throw new AppError('STORED_PAYMENT_DATA_NOT_FOUND', { fields: [{ path: 'CustomerReference', error_code: 'STORED_PAYMENT_DATA_NOT_FOUND', message: `customer ${customerReference} has no stored card` }] })
+    throw new AppError('STORED_PAYMENT_DATA_NOT_FOUND', { fields: [{ path, error_code: 'STORED_PAYMENT_DATA_NOT_FOUND', message: `${named} has no stored card` }] })
   }
   const issued = await issueTransientToken(deps.db, card, deps.clock.now())
   const [year, month] = card.expiry.split('-')
   return {
     TransientToken: issued.token,
     ExpirationDate: formatWireDate(issued.expiresAt),
-    CustomerReference: customerReference,
+    CustomerReference: customer.customerReference === null ? null : Number(customer.customerReference),
+    CustomerId: Number(customer.id),
     PaymentMethod: { CardType: card.brand, FirstDigits: card.first6, LastDigits: card.last4, ExpirationMonth: month ?? null, ExpirationYear: year ?? null, HolderName: card.holderName }
   }
 }
