@@ -74,7 +74,8 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     getAvailableCountries: [s],
     getAvailableCurrencies: [s],
     rotateSecretKey: [s],
-    setMerchantUserActive: [s, 'agent1', false]
+    setMerchantUserActive: [s, 'agent1', false],
+    getSessionUser: [s]
   }
   const sessionMethods = METHODS.filter((m) => m.session).map((m) => m.name).sort()
   t.same(Object.keys(calls).sort(), sessionMethods, 'every session method is probed (a new method must be added here)')
@@ -110,6 +111,10 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
         break
       case 'searchProducts':
         t.same(reply.result?.Items?.map((p: { ProductCode: string }) => p.ProductCode), ['BOOK-PRINT'], 'B\'s own BOOK-PRINT only, not A\'s product')
+        break
+      case 'getSessionUser':
+        t.match(reply.result, { Username: 'agent1', MerchantCode: b.code }, `${method}: B's own user and merchant, nothing of A's`)
+        t.not(reply.result?.MerchantCode, a.code)
         break
       case 'getAvailableCountries':
         t.equal(reply.result?.length, 249, 'the countries (no merchant data)')

@@ -66,7 +66,9 @@ const EXPECTED: Record<string, Access> = {
   getShippingPrice: merchantLevel(ON_BEHALF),
   getAvailableCountries: merchantLevel(ON_BEHALF),
   getAvailableCurrencies: merchantLevel(ON_BEHALF),
-  rotateSecretKey: { merchantSession: true, userPrivileges: null, conditions: [] }
+  rotateSecretKey: { merchantSession: true, userPrivileges: null, conditions: [] },
+  // The console (issue 19 item 6): any user's session may ask who it is; the API session has no user
+  getSessionUser: staffOnly()
 }
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
@@ -132,6 +134,7 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     getShippingPrice: plain('getShippingPrice', (s) => [s, [{ Code: 'BOOK-PRINT' }], { CountryCode: 'US' }, { CountryCode: 'US' }, 'USD']),
     getAvailableCountries: plain('getAvailableCountries', (s) => [s, 'en']),
     getAvailableCurrencies: plain('getAvailableCurrencies', (s) => [s]),
+    getSessionUser: plain('getSessionUser', (s) => [s]),
     // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
     // so nothing may need the merchant API session after it.
     setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),

@@ -3,6 +3,7 @@ import { createDiscoverMethod } from './discover.js'
 import { getCustomerTransientTokenMethod } from './get-customer-transient-token.js'
 import { getOrderMethod } from './get-order.js'
 import { getOrderHistoryMethod } from './get-order-history.js'
+import { getSessionUserMethod } from './get-session-user.js'
 import { getIpnSettingsMethod, resendIpnMethod, setIpnSettingsMethod } from './ipn.js'
 import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { issueRefundMethod } from './issue-refund.js'
@@ -62,5 +63,7 @@ export const METHODS: readonly MethodDefinition[] = [
   getShippingPriceMethod,
   getAvailableCountriesMethod,
   getAvailableCurrenciesMethod,
+  // The console (issue 19 item 6): who is signed in, with which privileges
+  getSessionUserMethod,
   createDiscoverMethod(() => METHODS)
 ]

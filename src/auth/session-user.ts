@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import type { Merchant } from './merchant-store.js'
+import { PRIVILEGE_NAMES, type MerchantUser } from './privileges.js'
+
+/**
+ * Who is signed in, as the console needs it to offer only the controls the user may use (issue 19
+ * item 6): the user, their merchant and their privileges. Role is null until roles are stored.
+ */
+export const SessionUserSchema = z.object({
+  UserId: z.number().int(),
+  Username: z.string(),
+  DisplayName: z.string().nullable(),
+  MerchantCode: z.string(),
+  MerchantName: z.string(),
+  Privileges: z.array(z.enum(PRIVILEGE_NAMES)).describe('the privilege names the user holds (see the privilege list in the README)'),
+  Role: z.string().nullable().describe('the user\'s role, null while users hold privileges without a role')
+}).describe('SessionUser')
+export type SessionUser = z.output<typeof SessionUserSchema>
+
+/** The signed-in merchant user of a session, in the wire's names. */
+export function toSessionUser (merchant: Merchant, user: MerchantUser): SessionUser {
+  return {
+    UserId: Number(user.id),
+    Username: user.username,
+    DisplayName: user.displayName,
+    MerchantCode: merchant.code,
+    MerchantName: merchant.name,
+    Privileges: PRIVILEGE_NAMES.filter((p) => user.privileges.includes(p)),
+    Role: null
+  }
+}
