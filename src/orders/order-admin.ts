@@ -142,7 +142,7 @@ export const OrderAttachmentSchema = z.object({
   Size: z.number().int().describe('bytes'),
   Sha256: z.string().describe('hex SHA-256 of the content'),
   AddedAt: WireDateSchema,
-  AddedBy: z.number().int().describe('the UserId of the merchant user who attached it')
+  AddedBy: StaffUserSchema.describe('the merchant user who attached it')
 }).describe('OrderAttachment')
 export type OrderAttachment = z.output<typeof OrderAttachmentSchema>
 
@@ -150,9 +150,13 @@ export type OrderAttachment = z.output<typeof OrderAttachmentSchema>
 export const OrderAttachmentContentSchema = OrderAttachmentSchema.extend({ Content: z.string().describe('the PDF, base64') }).describe('OrderAttachmentWithContent')
 export type OrderAttachmentContent = z.output<typeof OrderAttachmentContentSchema>
 
-function wireAttachment (row: { id: bigint, file_name: string, content_type: string, size_bytes: number, sha256: string, created_at: Date, added_by_user_id: bigint }): OrderAttachment {
-  return { AttachmentId: Number(row.id), FileName: row.file_name, ContentType: row.content_type as OrderAttachment['ContentType'], Size: row.size_bytes, Sha256: row.sha256, AddedAt: formatWireDate(row.created_at), AddedBy: Number(row.added_by_user_id) }
+type AttachmentRow = { id: bigint, file_name: string, content_type: string, size_bytes: number, sha256: string, created_at: Date, added_by_user_id: bigint, username: string }
+
+function wireAttachment (row: AttachmentRow): OrderAttachment {
+  return { AttachmentId: Number(row.id), FileName: row.file_name, ContentType: row.content_type as OrderAttachment['ContentType'], Size: row.size_bytes, Sha256: row.sha256, AddedAt: formatWireDate(row.created_at), AddedBy: { UserId: Number(row.added_by_user_id), Username: row.username } }
 }
+
+const ATTACHMENT_COLUMNS = ['f.id', 'f.file_name', 'f.content_type', 'f.size_bytes', 'f.sha256', 'f.created_at', 'f.added_by_user_id', 'u.username'] as const
 
 async function orderId (db: Kysely<Database>, merchantId: bigint, refNo: string): Promise<bigint> {
   const ref = parseRefNo(refNo)
@@ -174,18 +178,20 @@ export async function addOrderAttachment (deps: AdminDeps, merchant: Merchant, u
     added_by_user_id: user.id,
     created_at: deps.clock.now()
   }).returning(['id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'created_at', 'added_by_user_id']).executeTakeFirstOrThrow()
-  return wireAttachment(row)
+  return wireAttachment({ ...row, username: user.username })
 }
 
 export async function listOrderAttachments (db: Kysely<Database>, merchant: Merchant, refNo: string): Promise<OrderAttachment[]> {
   const id = await orderId(db, merchant.id, refNo)
-  const rows = await db.selectFrom('order_attachments').select(['id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'created_at', 'added_by_user_id']).where('order_id', '=', id).orderBy('id').execute()
+  const rows = await db.selectFrom('order_attachments as f').innerJoin('merchant_users as u', 'u.id', 'f.added_by_user_id')
+    .select(ATTACHMENT_COLUMNS).where('f.order_id', '=', id).orderBy('f.id').execute()
   return rows.map(wireAttachment)
 }
 
 export async function getOrderAttachment (db: Kysely<Database>, merchant: Merchant, refNo: string, attachmentId: bigint): Promise<OrderAttachmentContent> {
   const id = await orderId(db, merchant.id, refNo)
-  const row = await db.selectFrom('order_attachments').selectAll().where('order_id', '=', id).where('id', '=', attachmentId).executeTakeFirst()
+  const row = await db.selectFrom('order_attachments as f').innerJoin('merchant_users as u', 'u.id', 'f.added_by_user_id')
+    .select([...ATTACHMENT_COLUMNS, 'f.content']).where('f.order_id', '=', id).where('f.id', '=', attachmentId).executeTakeFirst()
   if (row === undefined) throw new AppError('ATTACHMENT_NOT_FOUND', { fields: [{ path: 'AttachmentId', error_code: 'ATTACHMENT_NOT_FOUND', message: `order ${refNo} has no attachment ${attachmentId}` }] })
   return { ...wireAttachment(row), Content: Buffer.from(row.content).toString('base64') }
 }

@@ -39,6 +39,7 @@ export type PlannedCustomer = { id: bigint, customerReference: bigint | null, b2
 export type StaffPlan = {
   /** orders.placed_by_user_id and order_adjustments.user_id */
   userId: bigint
+  username: string
   /** the order's ExtraInformation: the Order's, with AssistedSale, PlacedBy, CustomerId, ReplacementOf */
   extraInformation: WireExtraInformation
   /** a replacement order: COMPLETE with no charge, linked to the original order */
@@ -152,12 +153,13 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
     ...(adjusted ? { unadjustedPricing: { ...PLAIN_PRICING, allowUnpublished: true } } : {}),
     staff: {
       userId: staff.id,
+      username: staff.username,
       extraInformation: {
         ...order.ExtraInformation,
         AssistedSale: true,
         PlacedBy: { UserId: Number(staff.id), Username: staff.username },
         ...(customer !== undefined ? { CustomerId: Number(customer.id) } : {}),
-        ...(originalRefNo !== undefined ? { ReplacementOf: originalRefNo } : {})
+        ...(originalRefNo !== undefined && notRequired !== undefined ? { ReplacementOf: originalRefNo, ReplacementReason: notRequired.Reason } : {})
       },
       ...(notRequired !== undefined && originalRefNo !== undefined ? { paymentNotRequired: { originalRefNo, reason: notRequired.Reason } } : {}),
       givenValues: { lines: givenLines, ...(assisted?.Discount !== undefined ? { order: String(assisted.Discount.Value) } : {}) }

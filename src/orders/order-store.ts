@@ -41,7 +41,20 @@ export type StoredOrder = {
   orderDate: Date
   finishDate: Date | null
   items: StoredOrderItem[]
+  /** what staff did to its prices (order_adjustments), oldest first; empty unless an assisted sale */
+  staffAdjustments: StoredAdjustment[]
+  /** its PDF attachments' metadata (order_attachments), oldest first */
+  attachments: StoredAttachment[]
 }
+
+/** A merchant user as an order names them. */
+export type StaffRef = { id: bigint, username: string }
+
+/** One staff discount or override as read back, with who gave it. */
+export type StoredAdjustment = NewAdjustment & { user: StaffRef }
+
+/** An attachment's metadata as the order lists it. */
+export type StoredAttachment = { id: bigint, fileName: string, sizeBytes: number, sha256: string, addedAt: Date, addedBy: StaffRef }
 
 export type StoredOrderItem = {
   lineNo: number
@@ -58,7 +71,7 @@ export type StoredOrderItem = {
   details: Record<string, unknown>
 }
 
-export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantCode' | 'customerReference'> & {
+export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantCode' | 'customerReference' | 'staffAdjustments' | 'attachments'> & {
   merchantId: bigint
   /** the customer's id, or the customer to create with the order */
   customer: { id: bigint } | { create: NewCustomer }
@@ -377,7 +390,16 @@ export const STORED_ORDER_COLUMNS = `o.*, m.code as merchant_code, c.customer_re
       i.unit_net_price_minor::text, i.net_price_minor::text, i.discount_minor::text, i.vat_minor::text,
       i.gross_price_minor::text, i.vat_percent_bp, i.details) order by i.line_no)
     from order_items i where i.order_id = o.id
-  ), '[]'::json) as items`
+  ), '[]'::json) as items,
+  coalesce((
+    select json_agg(json_build_array(a.line_no, a.kind, a.discount_type, a.value, a.old_minor::text, a.new_minor::text, a.reason,
+      a.user_id::text, u.username) order by a.id)
+    from order_adjustments a join merchant_users u on u.id = a.user_id where a.order_id = o.id
+  ), '[]'::json) as adjustments,
+  coalesce((
+    select json_agg(json_build_array(f.id::text, f.file_name, f.size_bytes, f.sha256, f.created_at, f.added_by_user_id::text, u.username) order by f.id)
+    from order_attachments f join merchant_users u on u.id = f.added_by_user_id where f.order_id = o.id
+  ), '[]'::json) as attachments`
 
 const ORDERS_BY_REF_NO = batchStatements([['merchant_id', 'int8'], ['ref_no', 'int8']], (source) => `
 select k.n, ${STORED_ORDER_COLUMNS}
@@ -387,8 +409,16 @@ join merchants m on m.id = o.merchant_id
 left join customers c on c.id = o.customer_id`)
 
 /** A row of STORED_ORDER_COLUMNS. */
-export type StoredOrderRow = Selectable<OrdersTable> & { merchant_code: string, customer_reference: bigint | null, items: OrderItemTuple[] }
+export type StoredOrderRow = Selectable<OrdersTable> & {
+  merchant_code: string
+  customer_reference: bigint | null
+  items: OrderItemTuple[]
+  adjustments: AdjustmentTuple[]
+  attachments: AttachmentTuple[]
+}
 type OrderRow = StoredOrderRow & { n: number }
+type AdjustmentTuple = [number | null, AdjustmentKind, string | null, string, string, string, string, string, string]
+type AttachmentTuple = [string, string, number, string, string, string, string]
 type OrderItemTuple = [number, string, string, string | null, number, string, string, string, string, string, number, Record<string, unknown>]
 
 const readOrder = batchedRead(ORDERS_BY_REF_NO, (key: { merchantId: bigint, refNo: bigint }) => [key.merchantId, key.refNo], (row: OrderRow) => toStoredOrder(row))
@@ -457,6 +487,12 @@ export function toStoredOrder (row: StoredOrderRow): StoredOrder {
       grossPriceMinor: BigInt(gross),
       vatPercentBp,
       details
+    })),
+    staffAdjustments: row.adjustments.map(([lineNo, kind, discountType, value, oldMinor, newMinor, reason, userId, username]) => ({
+      lineNo, kind, discountType, value, oldMinor: BigInt(oldMinor), newMinor: BigInt(newMinor), reason, user: { id: BigInt(userId), username }
+    })),
+    attachments: row.attachments.map(([id, fileName, sizeBytes, sha256, addedAt, userId, username]) => ({
+      id: BigInt(id), fileName, sizeBytes, sha256, addedAt: new Date(addedAt), addedBy: { id: BigInt(userId), username }
     }))
   }
 }

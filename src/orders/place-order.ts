@@ -194,11 +194,15 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const gatewayDeps = { clock: deps.clock, gateway: deps.gateway, publicUrl: deps.publicUrl }
     const request = { merchant, order, details: order.PaymentDetails, priced, amountMinor: priced.grossDiscountedPrice, currency: order.Currency }
     const notRequired = plan.staff?.paymentNotRequired
-    const staff = plan.staff === undefined ? {} : { placedByUserId: plan.staff.userId, adjustments: orderAdjustments(priced, plan.staff) }
+    const staffPlan = plan.staff
+    const adjustments = staffPlan === undefined ? [] : orderAdjustments(priced, staffPlan)
+    const staff = staffPlan === undefined ? {} : { placedByUserId: staffPlan.userId, adjustments }
+    // As the order reads back (order_adjustments joined to the user): the answer and a replay agree.
+    const staffAdjustments = staffPlan === undefined ? [] : adjustments.map((a) => ({ ...a, user: { id: staffPlan.userId, username: staffPlan.username } }))
 
     const store = async (db: Kysely<Database>, customer: OrderCustomer | NewCustomer, paid: PaymentOutcome): Promise<StoredOrder | undefined> => {
       const { outcome, nextStatus } = await holdForCustomerReview(db, 'id' in customer ? customer : { fraudReview: false }, paid)
-      const record = storedRecord(merchant, order, priced, outcome, now, customer.customerReference, plan.staff)
+      const record = { ...storedRecord(merchant, order, priced, outcome, now, customer.customerReference, plan.staff), staffAdjustments, attachments: [] }
       const ids = await insertOrder(db, {
         ...record,
         merchantId: merchant.id,
@@ -297,7 +301,7 @@ function paymentNotRequired (notRequired: NonNullable<StaffPlan['paymentNotRequi
 }
 
 /** The order's row data (everything but ids) from the priced cart, the payment outcome and the plan's staff part. */
-function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, outcome: PaymentOutcome, now: Date, customerReference: bigint | null, staff: StaffPlan | undefined): Omit<StoredOrder, 'id' | 'refNo' | 'orderNo'> {
+function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, outcome: PaymentOutcome, now: Date, customerReference: bigint | null, staff: StaffPlan | undefined): Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'staffAdjustments' | 'attachments'> {
   const billing = order.BillingDetails
   const type = order.PaymentDetails.Type
   const shippingCode = priced.shipping?.methodCode

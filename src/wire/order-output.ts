@@ -278,8 +278,35 @@ export const ExtraInformationOutputSchema = z.object({
   AssistedSale: z.boolean().optional(),
   PlacedBy: StaffUser.optional().describe('placeAssistedOrder: who placed it'),
   CustomerId: z.number().int().optional().describe('placeAssistedOrder: the customer it was placed for'),
-  ReplacementOf: z.string().optional().describe('a replacement order: the RefNo it replaces')
+  ReplacementOf: z.string().optional().describe('a replacement order: the RefNo it replaces'),
+  ReplacementReason: z.string().optional().describe('a replacement order: why (Assisted.PaymentNotRequired.Reason)')
 })
+
+/** One staff discount or price override on the order (SPEC §5: recorded with the staff user, the old and the new value); getOrderHistory's names. */
+export const AdjustmentOutputSchema = z.object({
+  Kind: z.enum(['LINE_DISCOUNT', 'ORDER_DISCOUNT', 'PAYMENT_NOT_REQUIRED']),
+  LineNo: z.number().int().nullable().describe('the Items line (1-based) of a LINE_DISCOUNT; null for the order'),
+  DiscountType: z.enum(['AMOUNT', 'PERCENT', 'UNIT_PRICE']).nullable().describe('the Discount.Type given; null for PAYMENT_NOT_REQUIRED'),
+  Value: z.string().describe('the Discount.Value as given; the replaced order\'s RefNo for PAYMENT_NOT_REQUIRED'),
+  OldAmount: Money.describe('before the adjustment: the line\'s net price, or the order\'s total'),
+  NewAmount: Money.describe('after it'),
+  Reason: z.string(),
+  User: StaffUser.describe('who gave it'),
+  ApprovedBy: StaffUser.nullable().describe('the supervisor who approved it above the user\'s limit; null when no approval was needed')
+}).describe('Adjustment')
+
+/** cancelOrder's record: who canceled the order, when and why. */
+export const CancellationOutputSchema = z.object({ By: StaffUser, At: WireDateSchema, Reason: z.string() }).describe('Cancellation')
+
+/** An order attachment's metadata, with who attached it. */
+export const AttachmentOutputSchema = z.object({
+  AttachmentId: z.number().int(),
+  FileName: z.string(),
+  Size: z.number().int().describe('bytes'),
+  Sha256: z.string().describe('hex SHA-256 of the content'),
+  AddedAt: WireDateSchema,
+  AddedBy: StaffUser.describe('who attached it')
+}).describe('OrderAttachmentSummary')
 
 export const FraudReviewOutputSchema = z.object({
   Status: z.enum(FRAUD_STATUSES),
@@ -337,7 +364,10 @@ export const OrderOutputSchema = z.object({
   GiftDetails: z.object({ FirstName: z.string().optional(), LastName: z.string().optional(), Email: z.string().optional(), GiftNote: z.string().optional() }).nullable(),
   FraudReview: FraudReviewOutputSchema.nullable().describe('null: never held for fraud review'),
   PODetails: PODetailsOutputSchema.nullable().describe('PURCHASEORDER only'),
-  Errors: z.object({ PAYMENT_ERROR: z.string() }).nullable().describe('null on success; PAYMENT_ERROR: why the payment was declined')
+  Errors: z.object({ PAYMENT_ERROR: z.string() }).nullable().describe('null on success; PAYMENT_ERROR: why the payment was declined'),
+  Adjustments: z.array(AdjustmentOutputSchema).optional().describe('an assisted sale\'s staff discounts, price overrides and payment-not-required, oldest first; absent when there are none'),
+  Cancellation: CancellationOutputSchema.optional().describe('a canceled order (cancelOrder): who, when, why'),
+  Attachments: z.array(AttachmentOutputSchema).optional().describe('the order\'s PDF attachments (without content: getOrderAttachment); absent when there are none')
 }).describe('Order')
 
 /** An Order in 2Checkout's shape, as placeOrder and getOrder answer it. */
@@ -349,6 +379,8 @@ export type WireExtraInformation = z.output<typeof ExtraInformationOutputSchema>
 export type WireFraudReview = z.output<typeof FraudReviewOutputSchema>
 export type WirePODetails = z.output<typeof PODetailsOutputSchema>
 export type WireStoredCard = z.output<typeof StoredCardOutputSchema>
+export type WireAdjustment = z.output<typeof AdjustmentOutputSchema>
+export type WireCancellation = z.output<typeof CancellationOutputSchema>
 
 // ---------------------------------------------------------------------------------------------
 // quote: the Order's money fields as placeOrder would answer them

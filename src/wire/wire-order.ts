@@ -1,9 +1,9 @@
 import { basisPointsToPercent, fromMinor } from '../catalog/money.js'
 import type { PricedCart } from '../catalog/pricing.js'
-import type { StoredOrder } from '../orders/order-store.js'
+import type { StaffRef, StoredOrder } from '../orders/order-store.js'
 import { formatWireDate } from './wire-date.js'
 import type {
-  WireBillingDetails, WireDeliveryDetails, WireExtraInformation, WireFraudReview, WireOrder, WireOrderItem, WirePaymentDetails, WirePODetails, WireQuote
+  WireAdjustment, WireBillingDetails, WireCancellation, WireDeliveryDetails, WireExtraInformation, WireFraudReview, WireOrder, WireOrderItem, WirePaymentDetails, WirePODetails, WireQuote
 } from './order-output.js'
 
 export type { WireOrder } from './order-output.js'
@@ -26,7 +26,10 @@ export type WireOrderExtra = {
   ExtraInformation?: WireExtraInformation
   FraudReview?: WireFraudReview
   PODetails?: WirePODetails
+  Cancellation?: WireCancellation
 }
+
+const staffUser = (user: StaffRef) => ({ UserId: Number(user.id), Username: user.username })
 
 /**
  * The stored order in 2Checkout's Order shape (SPEC §4): the result of placeOrder and getOrder.
@@ -101,7 +104,30 @@ export function toWireOrder (order: StoredOrder): WireOrder {
     GiftDetails: order.giftDetails as WireOrder['GiftDetails'],
     FraudReview: extra.FraudReview ?? null,
     PODetails: extra.PODetails ?? null,
-    Errors: order.errors as WireOrder['Errors']
+    Errors: order.errors as WireOrder['Errors'],
+    ...(order.staffAdjustments.length > 0
+      ? {
+          Adjustments: order.staffAdjustments.map((a): WireAdjustment => ({
+            Kind: a.kind,
+            LineNo: a.lineNo,
+            DiscountType: a.discountType as WireAdjustment['DiscountType'],
+            Value: a.value,
+            OldAmount: money(a.oldMinor),
+            NewAmount: money(a.newMinor),
+            Reason: a.reason,
+            User: staffUser(a.user),
+            ApprovedBy: null
+          }))
+        }
+      : {}),
+    ...(extra.Cancellation !== undefined ? { Cancellation: extra.Cancellation } : {}),
+    ...(order.attachments.length > 0
+      ? {
+          Attachments: order.attachments.map((f) => ({
+            AttachmentId: Number(f.id), FileName: f.fileName, Size: f.sizeBytes, Sha256: f.sha256, AddedAt: formatWireDate(f.addedAt), AddedBy: staffUser(f.addedBy)
+          }))
+        }
+      : {})
   }
 }
 

@@ -33,6 +33,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   const attachment = await ta.rpc('addOrderAttachment', [a.staffSession, order.RefNo, 'po.pdf', PDF])
   t.notOk(attachment.error, JSON.stringify(attachment.error))
   const attachmentId = attachment.result.AttachmentId
+  // The order as A sees it before B tries anything: it lists its attachment (Attachments).
+  const orderBefore = (await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result
+  t.match(orderBefore, { Attachments: [{ AttachmentId: attachmentId, FileName: 'po.pdf' }] })
   t.match(order, { Status: 'AUTHRECEIVED' })
   t.match(po, { Status: 'UNFINISHED' })
   t.match(shipped, { Status: 'AUTHRECEIVED' })
@@ -163,7 +166,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   t.same(await outbox(), outboxBefore, 'no notification queued for A\'s orders')
 
   // A's data is exactly as it was.
-  t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, order, 'A\'s order unchanged')
+  t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, orderBefore, 'A\'s order unchanged')
   t.match((await ta.rpc('getOrder', [a.apiSession, po.RefNo])).result, { Status: 'UNFINISHED' }, 'A\'s PO unchanged')
   t.same((await ta.rpc('getOrder', [a.apiSession, shipped.RefNo])).result, shipped, 'A\'s physical order unchanged: its delivery not confirmed by B')
   t.match((await ta.rpc('getCustomer', [a.staffSession, customerId])).result, { FirstName: 'Ann', Email: 'ann@a.example' }, 'A\'s customer unchanged')

@@ -97,7 +97,7 @@ t.test('assisted orders: who placed them, discounts, replacement, stock, cancel,
     const declined = await ta.rpc('placeOrder', [m.apiSession, book(1)])
     t.equal(declined.error?.data.error_code, 'ORDER_ITEMS_QUANTITY_INVALID', 'sold out')
     const canceled = await ta.rpc('cancelOrder', [m.staffSession, placed.RefNo, 'customer changed their mind'])
-    t.match(canceled.result, { Status: 'CANCELED', Cancellation: undefined })
+    t.match(canceled.result, { Status: 'CANCELED', Cancellation: { By: { Username: 'agent1' }, Reason: 'customer changed their mind' } })
     t.equal((await stock(ta, m.merchantId, 'BOOK-PRINT')).reserved, 7 - available, 'its units are back')
     t.equal((await ta.rpc('cancelOrder', [m.staffSession, placed.RefNo, 'again'])).error?.data.error_code, 'ORDER_STATUS_INVALID', 'once only')
     t.equal((await stock(ta, m.merchantId, 'BOOK-PRINT')).reserved, 7 - available)
