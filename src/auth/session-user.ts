@@ -13,12 +13,14 @@ export const SessionUserSchema = z.object({
   MerchantCode: z.string(),
   MerchantName: z.string(),
   Privileges: z.array(z.enum(PRIVILEGE_NAMES)).describe('the privilege names the user holds (see the privilege list in the README)'),
-  Role: z.string().nullable().describe('the user\'s role, null while users hold privileges without a role')
+  Role: z.string().nullable().describe('the user\'s role, null while users hold privileges without a role'),
+  SessionExpiresAt: z.string().describe('when this session ends (ISO 8601, UTC): SESSION_TTL_SECONDS after loginUser, calls do not extend it'),
+  SessionExpiresIn: z.number().int().nonnegative().describe('seconds left until then, by the server\'s clock (a client warns before it without trusting its own clock)')
 }).describe('SessionUser')
 export type SessionUser = z.output<typeof SessionUserSchema>
 
 /** The signed-in merchant user of a session, in the wire's names. */
-export function toSessionUser (merchant: Merchant, user: MerchantUser): SessionUser {
+export function toSessionUser (merchant: Merchant, user: MerchantUser, session: { expiresAt: Date, now: Date }): SessionUser {
   return {
     UserId: Number(user.id),
     Username: user.username,
@@ -26,6 +28,8 @@ export function toSessionUser (merchant: Merchant, user: MerchantUser): SessionU
     MerchantCode: merchant.code,
     MerchantName: merchant.name,
     Privileges: PRIVILEGE_NAMES.filter((p) => user.privileges.includes(p)),
-    Role: null
+    Role: null,
+    SessionExpiresAt: session.expiresAt.toISOString(),
+    SessionExpiresIn: Math.max(0, Math.floor((session.expiresAt.getTime() - session.now.getTime()) / 1000))
   }
 }

@@ -54,3 +54,48 @@ t.test('the Content-Security-Policy allows no inline script or style and no fram
   t.match(csp, /frame-ancestors 'none'/)
   t.notMatch(csp, /unsafe/)
 })
+
+t.test('the console\'s files are served compressed (br, else gzip) with ETag validators and 304s', async (t) => {
+  const script = `export const x = ${JSON.stringify('a'.repeat(4000))}\n`
+  const { app, close } = await appWith({ 'index.html': '<!doctype html><title>c</title>', 'app/main.js': script })
+  t.teardown(close)
+  const { brotliDecompressSync, gunzipSync } = await import('node:zlib')
+
+  const plain = await app.inject({ url: '/console/app/main.js' })
+  t.equal(plain.statusCode, 200)
+  t.equal(plain.headers['content-encoding'], undefined, 'no Accept-Encoding: identity')
+  t.equal(plain.body, script)
+  t.match(plain.headers.etag, /^"[\w-]{27}"$/)
+  t.equal(plain.headers.vary, 'accept-encoding')
+  t.equal(plain.headers['cache-control'], 'no-cache')
+
+  const br = await app.inject({ url: '/console/app/main.js', headers: { 'accept-encoding': 'gzip, deflate, br' } })
+  t.equal(br.headers['content-encoding'], 'br')
+  t.ok(br.rawPayload.length < script.length / 10, `brotli: ${br.rawPayload.length} of ${script.length} bytes`)
+  t.equal(brotliDecompressSync(br.rawPayload).toString(), script)
+  t.equal(br.headers.etag, `${String(plain.headers.etag).slice(0, -1)}-br"`, 'a tag of its own per encoding')
+  t.match(br.headers, CONSOLE_SECURITY_HEADERS)
+
+  const gz = await app.inject({ url: '/console/app/main.js', headers: { 'accept-encoding': 'gzip;q=1, br;q=0' } })
+  t.equal(gz.headers['content-encoding'], 'gzip', 'br refused with q=0: gzip')
+  t.equal(gunzipSync(gz.rawPayload).toString(), script)
+  t.equal((await app.inject({ url: '/console/app/main.js', headers: { 'accept-encoding': 'identity, *;q=0' } })).headers['content-encoding'], undefined)
+
+  for (const [encoding, tag] of [[undefined, plain.headers.etag], ['br', br.headers.etag], ['gzip', gz.headers.etag]] as const) {
+    const headers: Record<string, string> = { 'if-none-match': `"other", ${String(tag)}` }
+    if (encoding !== undefined) headers['accept-encoding'] = encoding
+    const again = await app.inject({ url: '/console/app/main.js', headers })
+    t.equal(again.statusCode, 304, `${encoding ?? 'identity'}: revalidated`)
+    t.equal(again.body, '', 'no body')
+    t.equal(again.headers.etag, tag)
+    t.match(again.headers, CONSOLE_SECURITY_HEADERS)
+  }
+  const stale = await app.inject({ url: '/console/app/main.js', headers: { 'accept-encoding': 'br', 'if-none-match': plain.headers.etag as string } })
+  t.equal(stale.statusCode, 200, 'the identity tag does not validate the brotli variant')
+  t.equal((await app.inject({ url: '/console', headers: { 'if-none-match': 'W/' + String(plain.headers.etag) } })).statusCode, 200, 'another file\'s tag: the page')
+
+  const tiny = await app.inject({ url: '/console', headers: { 'accept-encoding': 'br' } })
+  t.equal(tiny.headers['content-encoding'], undefined, 'a file under 256 bytes is sent as it is')
+  t.equal(tiny.body, '<!doctype html><title>c</title>')
+  t.equal((await app.inject({ url: '/console', headers: { 'if-none-match': String(tiny.headers.etag) } })).statusCode, 304)
+})
