@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js'
+import { AppError, type FieldError } from '../errors.js'
 
 /**
  * Merchant users (call-centre staff) and their privileges (seed 000: a role privilege "Place
@@ -54,12 +54,16 @@ export function merchantSessionRequired (): AppError {
   return new AppError('NOT_ALLOWED', { message: 'Not allowed: this needs the merchant\'s API session (login), not a merchant user\'s', data: { privileges: [] } })
 }
 
-/** The one privilege check: the user holds every privilege given, or NOT_ALLOWED names what is missing. */
-export function requirePrivileges (user: MerchantUser, privileges: readonly Privilege[]): void {
+/**
+ * The one privilege check: the user holds every privilege given, or NOT_ALLOWED names what is
+ * missing (and `fields`, the params that needed it, when a param's value asked for it).
+ */
+export function requirePrivileges (user: MerchantUser, privileges: readonly Privilege[], fields?: FieldError[]): void {
   const missing = privileges.filter((p) => !user.privileges.includes(p))
   if (missing.length > 0) {
     throw new AppError('NOT_ALLOWED', {
       message: `Not allowed: user ${user.username} lacks the privilege ${named(missing)}`,
+      ...(fields !== undefined && fields.length > 0 ? { fields } : {}),
       data: { privilege: missing[0], privileges: missing }
     })
   }

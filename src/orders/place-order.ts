@@ -19,6 +19,7 @@ import type { Order } from '../wire/order-schema.js'
 import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem } from '../wire/order-output.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { holdForCustomerReview, openedReview } from './customer-review.js'
+import { fullDiscountFields, givenDiscounts } from './discount-authority.js'
 import { idempotent, type PlacedOrder } from './idempotency.js'
 import { sessionActor } from './order-actor.js'
 import { placementEvents } from './order-events.js'
@@ -187,6 +188,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const planned: OrderCustomer | undefined = plan.customer === undefined ? undefined : { id: plan.customer.id, customerReference: plan.customer.customerReference, fraudReview: plan.customer.fraudReview }
     const context = await readOrderContext(deps.db, merchant.id, planned === undefined ? shopper : undefined)
     const priced = await priceOrder(deps, merchant, order, now, plan.pricing, context.catalogVersion)
+    if (plan.staff !== undefined) requireDiscountAuthority(input.user, priced)
     await requireFreeOrderPrivilege(deps, merchant, user, order, plan, priced, now, context.catalogVersion)
     const type = order.PaymentDetails.Type
     // The registry is keyed by type, so this strategy's details are the ones of `type`.
@@ -271,6 +273,13 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
   } catch (err) {
     throw mapAssistedError(err)
   }
+}
+
+/** An assisted sale's staff discounts within the user's authority: a 100 % discount (a line or the order for nothing) needs REPLACEMENT_ORDERS. */
+export function requireDiscountAuthority (user: MerchantUser | undefined, priced: PricedCart): void {
+  if (user === undefined) return
+  const full = fullDiscountFields(givenDiscounts(priced))
+  if (full.length > 0) requirePrivileges(user, ['REPLACEMENT_ORDERS'], full)
 }
 
 /**

@@ -6,7 +6,7 @@ import { businessError } from '../errors.js'
 import type { Order } from '../wire/order-schema.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { planOrder } from './order-plan.js'
-import { priceOrder, type PlaceOrderDeps } from './place-order.js'
+import { priceOrder, requireDiscountAuthority, type PlaceOrderDeps } from './place-order.js'
 
 /** The Order priced as placeOrder would price it; `amountDueMinor` is 0 for a replacement whose payment is not required. */
 export type Quote = { priced: PricedCart, amountDueMinor: bigint }
@@ -19,6 +19,7 @@ export async function quoteOrder (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'c
   try {
     const plan = await planOrder(deps.db, merchant, user, order, assisted)
     const priced = await priceOrder(deps, merchant, order, deps.clock.now(), plan.pricing)
+    if (plan.staff !== undefined) requireDiscountAuthority(user, priced)
     const stock = await checkInventory(deps.db, merchant.id, priced.lines)
     if (stock.length > 0) throw businessError(stock)
     return { priced, amountDueMinor: plan.staff?.paymentNotRequired !== undefined ? 0n : priced.grossDiscountedPrice }

@@ -1,0 +1,44 @@
+/**
+ * Discount authority (issue 19 item 3; SPEC §5): what a merchant user may give on an assisted
+ * sale. Pure checks over the priced order: a discount that takes a line or the order from above 0
+ * to 0 is a replacement order (REPLACEMENT_ORDERS). Each refusal names the Assisted field.
+ */
+import type { PricedCart } from '../catalog/pricing.js'
+import type { FieldError } from '../errors.js'
+
+/** A staff discount or price override as priced: what it was given on and what it took off (minor units). */
+export type GivenDiscount = {
+  /** its Assisted param: Assisted.Items.N.Discount or Assisted.Discount */
+  path: string
+  scope: 'LINE' | 'ORDER'
+  /** the line's net price before it (after cross-sell), or the order's total before it */
+  beforeMinor: bigint
+  discountMinor: bigint
+}
+
+/** Every staff discount of the priced order, lines first (in Items order), then the order's. */
+export function givenDiscounts (priced: PricedCart): GivenDiscount[] {
+  const given: GivenDiscount[] = []
+  for (const line of priced.lines) {
+    const manual = line.manualDiscount
+    if (manual === null) continue
+    // As order_adjustments records it (orderAdjustments): the line's price before the staff discount.
+    const before = line.netMinor - (line.crossSell?.discountMinor ?? 0n)
+    given.push({ path: `Assisted.Items.${line.index}.Discount`, scope: 'LINE', beforeMinor: before, discountMinor: manual.discountMinor })
+  }
+  const d = priced.orderDiscount
+  if (d !== null) given.push({ path: 'Assisted.Discount', scope: 'ORDER', beforeMinor: priced.grossDiscountedPrice + d.discountMinor, discountMinor: d.discountMinor })
+  return given
+}
+
+/**
+ * The discounts that give a line or the order away (100 %: from above 0 to 0), as the fields of a
+ * refusal for a user without REPLACEMENT_ORDERS ("a 100 % discount is a replacement order").
+ */
+export function fullDiscountFields (given: readonly GivenDiscount[]): FieldError[] {
+  return given.filter((g) => g.beforeMinor > 0n && g.discountMinor >= g.beforeMinor).map((g) => ({
+    path: g.path,
+    error_code: 'NOT_ALLOWED',
+    message: `a 100 % discount (${g.scope === 'LINE' ? 'the line' : 'the order'} for nothing) is a replacement order: it needs the privilege REPLACEMENT_ORDERS`
+  }))
+}
