@@ -34,7 +34,8 @@ const USAGE = `usage:
   ordergate user create --merchant CODE --username U --password-stdin [--privilege P]... [--name NAME]
                                                  create a merchant user (staff); the password is one line of stdin, or
                                                  ORDERGATE_USER_PASSWORD; privileges: PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS,
-                                                 REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, RECORD_PAYMENTS, or the roles AGENT, SUPERVISOR
+                                                 REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, RECORD_PAYMENTS,
+                                                 REFUND_ORDERS, RESEND_NOTIFICATIONS, or the roles AGENT, SUPERVISOR
   ordergate user deactivate|activate --merchant CODE --username U
                                                  deactivating ends the user's sessions and refuses loginUser
   ordergate sweep                                cancel purchase orders unpaid after their payment terms, and 3-D Secure or

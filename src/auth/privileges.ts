@@ -4,7 +4,9 @@ import { AppError, type FieldError } from '../errors.js'
  * Merchant users (call-centre staff) and their privileges (seed 000: a role privilege "Place
  * orders on behalf of customer" gates every on-behalf action). A role is a named set of privileges.
  * RECORD_PAYMENTS exists because approving a purchase order and marking an order paid move money
- * owed to COMPLETE without a charge: no on-behalf or cancel privilege is that.
+ * owed to COMPLETE without a charge: no on-behalf or cancel privilege is that. REFUND_ORDERS and
+ * RESEND_NOTIFICATIONS let the console's order screen refund and resend IPN (issue 19 item 6):
+ * before them only the merchant's API session could, no staff privilege covering either.
  */
 export const PRIVILEGES = {
   PLACE_ORDERS_ON_BEHALF: 'Place orders on behalf of customer',
@@ -12,7 +14,9 @@ export const PRIVILEGES = {
   REPLACEMENT_ORDERS: 'Place "payment not required" replacement orders, or orders that staff discounts make free',
   APPROVE_FRAUD: 'Mark a customer OKAY or rejected in fraud review',
   CANCEL_ORDERS: 'Cancel orders',
-  RECORD_PAYMENTS: 'Approve purchase orders and record payments received (mark an order paid)'
+  RECORD_PAYMENTS: 'Approve purchase orders and record payments received (mark an order paid)',
+  REFUND_ORDERS: 'Refund completed orders in full or in part (issueRefund)',
+  RESEND_NOTIFICATIONS: 'Send an order\'s latest IPN notification again (resendIpn)'
 } as const
 export type Privilege = keyof typeof PRIVILEGES
 export const PRIVILEGE_NAMES = Object.keys(PRIVILEGES) as Privilege[]

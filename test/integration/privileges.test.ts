@@ -55,9 +55,9 @@ const EXPECTED: Record<string, Access> = {
   getOrderHistory: merchantLevel(ON_BEHALF),
   setIpnSettings: { merchantSession: true, userPrivileges: null, conditions: [] },
   getIpnSettings: { merchantSession: true, userPrivileges: null, conditions: [] },
-  resendIpn: { merchantSession: true, userPrivileges: null, conditions: [] },
-  // No privilege gives money back: refunds are the merchant's API session's only (issue 18).
-  issueRefund: { merchantSession: true, userPrivileges: null, conditions: [] },
+  resendIpn: merchantLevel('RESEND_NOTIFICATIONS'),
+  // Money given back: staff need the privilege that says so (issue 19 item 6).
+  issueRefund: merchantLevel('REFUND_ORDERS'),
   setMerchantUserActive: { merchantSession: true, userPrivileges: null, conditions: [] },
   // Catalog and reference look-ups (issue 18): the merchant's API, and staff who sell (the same
   // catalog searchCatalog shows them)

@@ -65,14 +65,14 @@ export const getIpnSettingsMethod = defineMethod({
 /** resendIpn(sessionID, RefNo) → the notifications queued again: the order's latest, one per URL. */
 export const resendIpnMethod = defineMethod({
   name: 'resendIpn',
-  summary: 'Queues the order\'s latest IPN notification again, due now: one per URL that change went to (merchant API session only)',
+  summary: 'Queues the order\'s latest IPN notification again, due now: one per URL that change went to (a user\'s session needs RESEND_NOTIFICATIONS)',
   params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
   result: z.object({
     RefNo: z.string(),
     Queued: z.array(z.object({ NotificationId: z.number().int(), Url: z.string() })).describe('the new notifications (getOrderHistory shows them with ResendOf)')
   }),
   session: true,
-  access: { merchantSession: true, userPrivileges: null },
+  access: { merchantSession: true, userPrivileges: ['RESEND_NOTIFICATIONS'] },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'IPN_NOTIFICATION_NOT_FOUND'],
   handler: async (params, ctx) => {
     const { refNo, queued } = await resendIpn(ctx.deps, ctx.merchant, params.RefNo, ctx.log)

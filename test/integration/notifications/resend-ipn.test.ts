@@ -88,9 +88,11 @@ t.test('resendIpn refuses an order that never had a notification, an unknown or 
   t.match(await ta.rpc('resendIpn', [other.apiSession, notified]), notFound(notified), 'another merchant\'s order: not found')
   t.match(await ta.rpc('resendIpn', [m.apiSession, '999999999']), notFound('999999999'), 'an unknown RefNo: the same')
   t.match(await ta.rpc('resendIpn', [m.apiSession, 'x1']), notFound('x1'))
-  for (const session of [m.staffSession, m.noPrivilegeSession]) {
-    t.match(await ta.rpc('resendIpn', [session, notified]), { error: { code: 10004, data: { error_code: 'NOT_ALLOWED', privileges: [] } } }, 'a user\'s session: NOT_ALLOWED')
+  for (const session of [await m.userSession(['PLACE_ORDERS_ON_BEHALF', 'CANCEL_ORDERS', 'RECORD_PAYMENTS', 'REFUND_ORDERS']), m.noPrivilegeSession]) {
+    t.match(await ta.rpc('resendIpn', [session, notified]), { error: { code: 10004, data: { error_code: 'NOT_ALLOWED', privilege: 'RESEND_NOTIFICATIONS', privileges: ['RESEND_NOTIFICATIONS'] } } }, 'a user\'s session without RESEND_NOTIFICATIONS: NOT_ALLOWED')
   }
   t.equal(await count(), before, 'no notification queued')
+  t.match(await ta.rpc('resendIpn', [await m.userSession(['RESEND_NOTIFICATIONS']), notified]), { result: { RefNo: notified, Queued: [{ Url: 'https://a.example/ipn' }] } }, 'a user with RESEND_NOTIFICATIONS may')
+  t.equal(await count(), before + 1, 'one notification queued')
   t.match(await ta.rpc('resendIpn', [m.apiSession, notified]), { result: { RefNo: notified, Queued: [{ Url: 'https://a.example/ipn' }] } }, 'the merchant itself may')
 })

@@ -235,6 +235,16 @@ for (const [backend, open] of backends) {
       t.equal(await status(ta, m, o.refNo), sum === o.totalMinor ? 'REFUND' : 'COMPLETE')
     })
 
+    t.test('a staff user with REFUND_ORDERS refunds; the refund and its history row name the user', async (t) => {
+      const o = await completeOrder(ta, m)
+      const refunder = await m.userSession(['REFUND_ORDERS'])
+      t.same(await refund(o.refNo, '1.00', [], undefined, refunder), { jsonrpc: '2.0', id: 1, result: true })
+      const history = (await ta.rpc('getOrderHistory', [m.apiSession, o.refNo])).result
+      t.match(history.Refunds, [{ Amount: 1, Kind: 'PARTIAL', Reason: REASON, Actor: { Type: 'USER', Username: /^agent\d+$/ } }], 'the refund names the user')
+      t.match(history.Events.at(-1), { Event: 'PARTIALLY_REFUNDED', Actor: { Type: 'USER', Username: /^agent\d+$/ } }, 'so does its history row')
+      t.equal(await status(ta, m, o.refNo), 'COMPLETE')
+    })
+
     t.test('refusals name the field and write nothing', async (t) => {
       const o = await completeOrder(ta, m)
       const card = (await ta.rpc('placeOrder', [m.apiSession, testCardOrder()])).result
@@ -247,7 +257,7 @@ for (const [backend, open] of backends) {
         ['an empty Reason', await ta.rpc('issueRefund', [m.apiSession, o.refNo, '5.00', [], null, ' ']), { code: -32602, data: { fields: [{ path: 'Reason' }] } }],
         ['an order not COMPLETE', await refund(card.RefNo, '1.00'), { code: 55201, data: { error_code: 'REFUND_NOT_ALLOWED', fields: [{ path: 'RefNo', message: /AUTHRECEIVED/ }] } }],
         ['an unknown RefNo', await refund('999999999', '1.00'), { code: 55201, data: { error_code: 'ORDER_NOT_FOUND', fields: [{ path: 'RefNo' }] } }],
-        ['a staff user\'s session', await refund(o.refNo, '1.00', [], undefined, m.staffSession), { code: 10004, data: { error_code: 'NOT_ALLOWED' } }]
+        ['a staff user\'s session without REFUND_ORDERS', await refund(o.refNo, '1.00', [], undefined, await m.userSession(['PLACE_ORDERS_ON_BEHALF', 'CANCEL_ORDERS', 'RECORD_PAYMENTS'])), { code: 10004, data: { error_code: 'NOT_ALLOWED', privilege: 'REFUND_ORDERS', privileges: ['REFUND_ORDERS'] } }]
       ]
       for (const [label, reply, expected] of cases) t.match(reply.error, expected, label)
       ta.clock.advance(366 * 24 * 60 * 60 * 1000)
