@@ -2,7 +2,8 @@
  * Assisted sale (SPEC §5; seeds 000, 001, 003): a merchant user places an order on behalf of a
  * customer. The Order is the placeOrder Order; what staff add travels beside it in `Assisted`:
  * the customer (CustomerId or CustomerReference), typed and explained discounts per line and
- * on the transaction total, "payment not required" for a replacement order, an idempotency key.
+ * on the transaction total, "payment not required" for a replacement order, the customer's
+ * consent to keep the card, an idempotency key.
  * `planOrder` (order-plan.ts) turns it into the order's plan, which placeOrder's own pricing reads.
  */
 import { z } from 'zod'
@@ -33,6 +34,9 @@ export const AssistedSchema = z.object({
     OriginalRefNo: RefNoSchema,
     Reason: z.string().min(1).max(255)
   }).optional().describe('a replacement order: COMPLETE with no charge, linked to the original order (privilege REPLACEMENT_ORDERS; PaymentDetails.Type FREE)'),
+  CardConsent: z.object({
+    Given: z.boolean().describe('true: the customer agreed to keep the card for later orders; false: they did not')
+  }).optional().describe('whether the customer agreed to keep the card they pay with (card payments only): only with Given true is it kept (getCustomerTransientToken); recorded in the order history (CARD_CONSENT_RECORDED) with the agent and the card\'s brand and last 4 digits. Absent: not asked, not kept'),
   IdempotencyKey: z.string().min(1).max(255).optional().describe('a retry with the same key answers the first answer (kept 24 hours)')
 }).describe('what the staff member adds to the Order')
 

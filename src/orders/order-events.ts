@@ -12,7 +12,8 @@ export const ORDER_EVENTS = [
   'PO_APPROVED', 'PO_CANCELED', 'PAYMENT_RECEIVED', 'PAYMENT_TERMS_EXPIRED',
   'CANCELED_BY_STAFF', 'FRAUD_REVIEW_OKAY', 'FRAUD_REVIEW_REJECTED', 'PAYMENT_ABANDONED',
   'PARTIALLY_REFUNDED', 'REFUNDED',
-  'ELECTRONIC_DELIVERY', 'DELIVERY_CONFIRMED', 'AUTHORIZATION_REVERSED'
+  'ELECTRONIC_DELIVERY', 'DELIVERY_CONFIRMED', 'AUTHORIZATION_REVERSED',
+  'CARD_CONSENT_RECORDED'
 ] as const
 export type OrderEventName = typeof ORDER_EVENTS[number]
 
@@ -55,7 +56,17 @@ export async function recordOrderEvents (trx: Kysely<Database>, events: readonly
 }
 
 /** `placedBy`: the session that placed it, its merchant's (the API session) or one of its users'. */
-export type Placement = { at: Date, placedBy: OrderActor, status: OrderStatus, paymentType: string, paymentStatus: string, declineReason?: string | undefined, fraudReason?: string | undefined }
+export type Placement = {
+  at: Date
+  placedBy: OrderActor
+  status: OrderStatus
+  paymentType: string
+  paymentStatus: string
+  declineReason?: string | undefined
+  fraudReason?: string | undefined
+  /** an assisted sale's card consent as the agent recorded it, with the card charged (brand and last 4 digits only) */
+  cardConsent?: { given: boolean, card: { brand: string, last4: string } } | undefined
+}
 
 /** An event's actor fields (src/orders/order-actor.ts): the actor text, and the user's id for a staff user. */
 function by (actor: OrderActor): Pick<OrderEvent, 'actor' | 'userId'> {
@@ -66,13 +77,18 @@ function by (actor: OrderActor): Pick<OrderEvent, 'actor' | 'userId'> {
 /**
  * The history of a placed order: PLACED, then a decline or an opened fraud review when there was
  * one. PLACED and the decline are the placing session's (the merchant's API or a staff user); the
- * review is opened by the fraud rules.
+ * review is opened by the fraud rules. An assisted sale's card consent (given or refused) is the
+ * placing user's CARD_CONSENT_RECORDED, naming the card by brand and last 4 digits only.
  */
 export function placementEvents (placed: Placement): Array<Omit<OrderEvent, 'orderId'>> {
   const base = { at: placed.at, ...by(placed.placedBy) }
   const events: Array<Omit<OrderEvent, 'orderId'>> = [{ ...base, fromStatus: null, toStatus: placed.status, event: 'PLACED', detail: { paymentType: placed.paymentType, paymentStatus: placed.paymentStatus } }]
   if (placed.paymentStatus === 'DECLINED') {
     events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'PAYMENT_DECLINED', detail: { reason: placed.declineReason ?? null } })
+  }
+  if (placed.cardConsent !== undefined) {
+    const { given, card } = placed.cardConsent
+    events.push({ ...base, fromStatus: placed.status, toStatus: placed.status, event: 'CARD_CONSENT_RECORDED', detail: { given, cardType: card.brand, lastDigits: card.last4 } })
   }
   if (placed.fraudReason !== undefined) {
     events.push({ at: placed.at, ...by(systemActor('fraud-rules')), fromStatus: placed.status, toStatus: placed.status, event: 'FRAUD_REVIEW_OPENED', detail: { reason: placed.fraudReason } })

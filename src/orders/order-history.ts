@@ -36,7 +36,10 @@ const EventDetailSchema = z.object({
   Currency: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: the order\'s currency'),
   Kind: z.enum(['TOTAL', 'PARTIAL']).optional().describe('REFUNDED, PARTIALLY_REFUNDED: a total refund in one go, or a part'),
   Comment: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: the refund\'s Comment'),
-  RefundedTotal: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: everything refunded so far, this refund included')
+  RefundedTotal: z.string().optional().describe('REFUNDED, PARTIALLY_REFUNDED: everything refunded so far, this refund included'),
+  Given: z.boolean().optional().describe('CARD_CONSENT_RECORDED: the customer agreed to keep the card (true) or not (false); the Actor is the agent who recorded it'),
+  CardType: z.string().optional().describe('CARD_CONSENT_RECORDED: the card\'s brand'),
+  LastDigits: z.string().optional().describe('CARD_CONSENT_RECORDED: the card\'s last 4 digits')
 })
 type EventDetail = z.output<typeof EventDetailSchema>
 

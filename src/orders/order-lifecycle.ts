@@ -16,7 +16,7 @@ import { recordOrderEvents, type OrderEvent, type OrderEventName } from './order
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
 
 /** Events that never move an order after it exists: they are recorded with its placement. */
-type PlacementOnly = 'PLACED' | 'PAYMENT_DECLINED'
+type PlacementOnly = 'PLACED' | 'PAYMENT_DECLINED' | 'CARD_CONSENT_RECORDED'
 export type TransitionEvent = Exclude<OrderEventName, PlacementOnly>
 
 type Transition = { from: readonly OrderStatus[], to: readonly OrderStatus[] }

@@ -14,6 +14,7 @@ import { findCustomer } from '../customers/customer-admin.js'
 import { loadLevelPricing, type LevelPricing } from '../customers/customer-levels.js'
 import type { Database } from '../db/schema.js'
 import { AppError, businessError, type FieldError } from '../errors.js'
+import { chargesCard } from '../payments/payment-types.js'
 import type { Order } from '../wire/order-schema.js'
 import type { WireExtraInformation } from '../wire/order-output.js'
 import type { AssistedRequest } from './assisted-order.js'
@@ -46,6 +47,8 @@ export type StaffPlan = {
   paymentNotRequired?: { originalRefNo: string, reason: string }
   /** the discount Values as the staff member gave them on the wire (order_adjustments.value), by Order.Items index */
   givenValues: { lines: ReadonlyMap<number, string>, order?: string }
+  /** Assisted.CardConsent.Given: the card is kept for the customer only when true (undefined: not asked, not kept) */
+  cardConsent?: boolean
 }
 
 export type OrderPlan = {
@@ -136,6 +139,10 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
     }
     originalRefNo = String(ref)
   }
+  const consent = assisted?.CardConsent
+  if (consent !== undefined && !chargesCard(order.PaymentDetails.Type)) {
+    errors.push({ path: 'Assisted.CardConsent', error_code: 'CARD_CONSENT_INVALID', message: `PaymentDetails.Type ${order.PaymentDetails.Type} charges no card: there is no card to keep` })
+  }
   if (errors.length > 0) throw businessError(errors)
 
   const planned = customer === undefined ? {} : { customer: { id: customer.id, customerReference: customer.customerReference, b2b: customer.b2b, fraudReview: customer.fraudReview } }
@@ -162,7 +169,8 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
         ...(originalRefNo !== undefined && notRequired !== undefined ? { ReplacementOf: originalRefNo, ReplacementReason: notRequired.Reason } : {})
       },
       ...(notRequired !== undefined && originalRefNo !== undefined ? { paymentNotRequired: { originalRefNo, reason: notRequired.Reason } } : {}),
-      givenValues: { lines: givenLines, ...(assisted?.Discount !== undefined ? { order: String(assisted.Discount.Value) } : {}) }
+      givenValues: { lines: givenLines, ...(assisted?.Discount !== undefined ? { order: String(assisted.Discount.Value) } : {}) },
+      ...(consent !== undefined ? { cardConsent: consent.Given } : {})
     }
   }
 }

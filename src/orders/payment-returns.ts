@@ -1,5 +1,5 @@
 import { saveStoredCard } from '../customers/stored-cards.js'
-import { findPaymentPage, pageRefusal, settlePaymentPage, type PageAction, type PageKind, type PageRefusal, type PageSettlement, type PaymentPageDeps } from '../payments/payment-pages.js'
+import { findPaymentPage, KEEP_CARD, pageRefusal, settlePaymentPage, type PageAction, type PageKind, type PageRefusal, type PageSettlement, type PaymentPageDeps } from '../payments/payment-pages.js'
 import { SHOPPER, systemActor } from './order-actor.js'
 import { changeOrderStatus, lockOrder, type LockedOrder, type StatusChange } from './order-lifecycle.js'
 
@@ -50,7 +50,8 @@ export async function finishPaymentPage (deps: PaymentPageDeps, kind: PageKind, 
     if (order === undefined || row === undefined || refused !== undefined) return { ok: false as const, reason: refused ?? 'UNKNOWN' }
     const settled = await settlePaymentPage(deps, kind, row, action, now)
     const changed = await changeOrderStatus(trx, order, statusChange(order, kind, settled, now))
-    if (settled.outcome === 'APPROVED' && settled.card !== undefined && order.customerId !== null) {
+    // An assisted sale without the customer's consent keeps no card (place-order.ts, KEEP_CARD).
+    if (settled.outcome === 'APPROVED' && settled.card !== undefined && order.customerId !== null && row.details[KEEP_CARD] !== false) {
       await saveStoredCard(trx, { merchantId: order.merchantId, customerId: order.customerId, ...settled.card.card, holderName: settled.card.holderName, processorToken: settled.card.processorToken, at: now })
     }
     return { ok: true as const, location: settled.location, status: changed.status }

@@ -12,6 +12,7 @@ import { createOrderCustomer, readOrderContext, type NewCustomer, type OrderCust
 import type { Database } from '../db/schema.js'
 import { businessError, type FieldError } from '../errors.js'
 import type { Log } from '../logger.js'
+import { KEEP_CARD } from '../payments/payment-pages.js'
 import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
 import type { PaymentOutcome, PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
@@ -202,14 +203,20 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     // As the order reads back (order_adjustments joined to the user): the answer and a replay agree.
     const staffAdjustments = staffPlan === undefined ? [] : adjustments.map((a) => ({ ...a, user: { id: staffPlan.userId, username: staffPlan.username } }))
 
+    // An assisted sale keeps the card only with the customer's consent (issue 19 item 5), whatever
+    // else asks for it (RecurringEnabled): not now, and not after a 3-D Secure page (keepCard).
+    const keepCard = plan.staff === undefined || plan.staff.cardConsent === true
+    const consent = plan.staff?.cardConsent
+
     const store = async (db: Kysely<Database>, customer: OrderCustomer | NewCustomer, paid: PaymentOutcome): Promise<StoredOrder | undefined> => {
       const { outcome, nextStatus } = await holdForCustomerReview(db, 'id' in customer ? customer : { fraudReview: false }, paid)
+      const cardConsent = consent !== undefined && outcome.card !== undefined ? { given: consent, card: outcome.card } : undefined
       const record = { ...storedRecord(merchant, order, priced, outcome, now, customer.customerReference, plan.staff), staffAdjustments, attachments: [] }
       const ids = await insertOrder(db, {
         ...record,
         merchantId: merchant.id,
         customer: 'id' in customer ? { id: customer.id } : { create: customer },
-        events: placementEvents({ at: now, placedBy: sessionActor(merchant, user), status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason }),
+        events: placementEvents({ at: now, placedBy: sessionActor(merchant, user), status: outcome.status, paymentType: type, paymentStatus: outcome.paymentStatus, declineReason: outcome.declineReason, fraudReason: outcome.fraud?.reason, cardConsent }),
         payment: {
           type,
           status: outcome.paymentStatus,
@@ -218,9 +225,9 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
           card: outcome.card,
           processorReference: outcome.processorReference,
           declineReason: outcome.declineReason,
-          details: outcome.details
+          details: keepCard || outcome.card === undefined ? outcome.details : { ...outcome.details, [KEEP_CARD]: false }
         },
-        storedCard: outcome.storedCard,
+        storedCard: keepCard ? outcome.storedCard : undefined,
         fraudReview: openedReview(outcome, nextStatus),
         ...staff,
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {})

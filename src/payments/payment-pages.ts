@@ -21,6 +21,12 @@ export type PageRefusal = 'UNKNOWN' | 'USED' | 'EXPIRED'
 export type PaymentPageDeps = { db: Kysely<Database>, clock: Clock, gateway: PaymentGateway, /** derives the tokens (src/payments/payment-page-token.ts) */ pageKey: Buffer }
 
 /** Where payments.details keeps each kind of page. */
+/**
+ * payments.details key: `false` when the order's card must not be kept once its page is approved
+ * (an assisted sale without the customer's consent to keep the card).
+ */
+export const KEEP_CARD = 'keepCard'
+
 export const PAGE_DETAILS_KEY: Record<PageKind, 'threeDs' | 'redirect'> = { '3DS': 'threeDs', REDIRECT: 'redirect' }
 
 /**

@@ -10,6 +10,18 @@ export const PAYMENT_TYPES = [
 
 export type PaymentType = typeof PAYMENT_TYPES[number]
 
+/**
+ * The types that charge a card (a new one, a wallet's or a stored one), whose card may be kept for
+ * the customer (stored_cards): the ones an assisted sale's card consent applies to.
+ */
+export const CARD_PAYMENT_TYPES = [
+  'CC', 'TEST', 'ENCRYPTED_PAYMENT_DATA', 'EES_TOKEN_PAYMENT', 'APPLE_PAY', 'GOOGLE_PAY', 'PREVIOUS_ORDER', 'EXISTING_PAYMENT_DATA'
+] as const satisfies readonly PaymentType[]
+
+const CARD_PAYMENT_TYPE_SET: ReadonlySet<string> = new Set(CARD_PAYMENT_TYPES)
+
+export const chargesCard = (type: PaymentType): boolean => CARD_PAYMENT_TYPE_SET.has(type)
+
 const PAYMENT_TYPE_SET: ReadonlySet<string> = new Set(PAYMENT_TYPES)
 
 export const isPaymentType = (value: string): value is PaymentType => PAYMENT_TYPE_SET.has(value)

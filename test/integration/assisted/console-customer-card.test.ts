@@ -18,7 +18,7 @@ t.test('a console-created customer (no CustomerReference): getCustomerTransientT
     t.match(reply.error, { code: 55201, data: { error_code: 'STORED_PAYMENT_DATA_NOT_FOUND', fields: [{ path: 'CustomerId', error_code: 'STORED_PAYMENT_DATA_NOT_FOUND', message: `customer ${nora.CustomerId} has no stored card` }] } })
   })
 
-  const first = await ta.rpc('placeAssistedOrder', [m.staffSession, testCardOrder(), { CustomerId: nora.CustomerId }])
+  const first = await ta.rpc('placeAssistedOrder', [m.staffSession, testCardOrder(), { CustomerId: nora.CustomerId, CardConsent: { Given: true } }])
   t.notOk(first.error, JSON.stringify(first.error))
   t.equal(first.result.Status, 'AUTHRECEIVED')
 
@@ -46,7 +46,7 @@ t.test('a console-created customer (no CustomerReference): getCustomerTransientT
     t.notOk(positional.error, JSON.stringify(positional.error))
     t.equal(positional.result.CustomerId, nora.CustomerId)
     const withRef = (await ta.rpc('createCustomer', [m.staffSession, { FirstName: 'Rita', LastName: 'Ref', Email: 'rita@example.com', CustomerReference: 5151 }])).result
-    await ta.rpc('placeAssistedOrder', [m.staffSession, testCardOrder(), { CustomerId: withRef.CustomerId }])
+    await ta.rpc('placeAssistedOrder', [m.staffSession, testCardOrder(), { CustomerId: withRef.CustomerId, CardConsent: { Given: true } }])
     const byRef = await ta.rpc('getCustomerTransientToken', [m.staffSession, 5151])
     t.notOk(byRef.error, JSON.stringify(byRef.error))
     t.match(byRef.result, { CustomerReference: 5151, CustomerId: withRef.CustomerId })
