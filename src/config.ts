@@ -114,6 +114,12 @@ export const ConfigSchema = z.object({
   IPN_POLL_MS: intFromEnv(10, 60_000).default(500),
   /** one IPN try (connect, send, answer read) must end within this */
   IPN_TIMEOUT_MS: intFromEnv(100, 120_000).default(10_000),
+  /**
+   * how long a claimed notification stays this worker's (default 2 × IPN_TIMEOUT_MS + 30 s): a
+   * process that dies mid-try leaves it to expire, then the notification is sent again; at least
+   * IPN_TIMEOUT_MS + 5 s, so it outlives every try
+   */
+  IPN_LEASE_MS: intFromEnv(5_100, 3_600_000).optional(),
   /** IPN tries in flight per process */
   IPN_CONCURRENCY: intFromEnv(1, 1_000).default(8),
   /** IPN tries in flight per listener (scheme://host:port), so one that hangs cannot hold them all */
@@ -164,5 +170,11 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (parsed.data.WORKERS > 1 && parsed.data.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration:\n  WORKERS: more than one worker process needs DATABASE_URL (the embedded database belongs to one process)')
   }
+  if (parsed.data.IPN_LEASE_MS !== undefined && parsed.data.IPN_LEASE_MS < parsed.data.IPN_TIMEOUT_MS + IPN_LEASE_MARGIN_MS) {
+    throw new ConfigError(`Invalid configuration:\n  IPN_LEASE_MS: must be at least IPN_TIMEOUT_MS + ${IPN_LEASE_MARGIN_MS} ms (${parsed.data.IPN_TIMEOUT_MS + IPN_LEASE_MARGIN_MS}), so a lease outlives every try`)
+  }
   return Object.freeze(parsed.data)
 }
+
+/** A lease's margin over the longest HTTP exchange, for loading, signing and recording a try. */
+export const IPN_LEASE_MARGIN_MS = 5_000

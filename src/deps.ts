@@ -68,7 +68,8 @@ export async function createDeps (config: Config, log?: Logger, overrides: DepsO
     clock,
     config,
     gateway: overrides.gateway ?? createSandboxGateway(),
-    sessionCache: createSessionCache({ maxEntries: 10_000, freshnessMs: config.SESSION_CACHE_MS }),
+    // On PostgreSQL other ordergate processes may share the database (and cache its sessions).
+    sessionCache: createSessionCache({ maxEntries: 10_000, freshnessMs: config.SESSION_CACHE_MS, shared: config.DATABASE_URL !== undefined }),
     catalogCache: createCatalogCache({ maxEntries: config.CATALOG_CACHE_ENTRIES }),
     publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     secretBox: createSecretBox(encryptionKey),

@@ -11,8 +11,9 @@ import { deleteOwnerSessions } from './session-store.js'
  * Revocation: a rotated secret key or a deactivated user ends the sessions it opened at once.
  * The session rows are deleted in the same transaction as the change, and this process's
  * session cache forgets them, so their very next call is INVALID_SESSION (an ended session is
- * an unknown one). Other server processes may serve them from their cache for up to
- * SESSION_CACHE_MS.
+ * an unknown one). Other server processes on the database may serve them from their cache for
+ * up to SESSION_CACHE_MS, so on PostgreSQL the change answers only after that window: once the
+ * caller has the answer, every instance refuses the ended sessions.
  */
 
 type RevocationDeps = Pick<AuthDeps, 'db' | 'secretBox' | 'sessionCache'>
@@ -46,6 +47,7 @@ export async function rotateMerchantSecret (
   // transaction's delete; if it inserts after this one, it sees the new key and is refused.
   const ended = [...inside, ...await deleteOwnerSessions(deps.db, owner)]
   forgetSessions(deps.sessionCache, ended)
+  await deps.sessionCache.othersForgotten()
   log.info({ merchantCode: merchant.code, sessionsEnded: ended.length }, 'merchant secret key rotated')
   return { secret, sessionsEnded: ended.length }
 }
@@ -70,6 +72,7 @@ export async function setMerchantUserActive (
   // Again once committed, for a loginUser that checked the user while still active (as above).
   if (!active) result.ended.push(...await deleteOwnerSessions(deps.db, { merchantId: merchant.id, userId: result.user.id }))
   forgetSessions(deps.sessionCache, result.ended)
+  if (!active) await deps.sessionCache.othersForgotten()
   log.info({ merchantCode: merchant.code, userId: String(result.user.id), sessionsEnded: result.ended.length }, active ? 'merchant user activated' : 'merchant user deactivated')
   return { username: result.user.username, active, sessionsEnded: result.ended.length }
 }

@@ -6,16 +6,22 @@ import type { SessionRecord } from './session-store.js'
  * stays exact; only the merchant's settings read with it (name, PO auto-approve) may be up to
  * `freshnessMs` old. Unknown sessions are never cached. Bounded: the oldest entries go first.
  * A session ended here (rotated secret, deactivated user, cap) is forgotten at once; other
- * processes' caches may serve it for up to `freshnessMs`.
+ * processes' caches may serve it for up to `freshnessMs`, so a revocation waits that long
+ * (`othersForgotten`) before it answers when other processes share the database.
  */
 export type SessionCache = {
   get: (idHash: string) => SessionRecord | undefined
   set: (idHash: string, record: SessionRecord) => void
   /** Drops an ended session (revoked or evicted) so its next call reads the database. */
   forget: (idHash: string) => void
+  /**
+   * Resolves once every other process's cache has let go of what was read before now (after
+   * `freshnessMs` when `shared`, the database serving other processes; at once otherwise).
+   */
+  othersForgotten: () => Promise<void>
 }
 
-export function createSessionCache (options: { maxEntries: number, freshnessMs: number, now?: () => number }): SessionCache {
+export function createSessionCache (options: { maxEntries: number, freshnessMs: number, shared?: boolean, now?: () => number }): SessionCache {
   const now = options.now ?? (() => performance.now())
   // record undefined: a session ended in this process (a tombstone, kept freshnessMs).
   const entries = new Map<string, { record: SessionRecord | undefined, readAt: number }>()
@@ -47,6 +53,11 @@ export function createSessionCache (options: { maxEntries: number, freshnessMs: 
     forget (idHash) {
       if (options.freshnessMs <= 0) return
       put(idHash, undefined)
+    },
+    async othersForgotten () {
+      if (options.shared !== true || options.freshnessMs <= 0) return
+      // A read begun just before the revocation committed is cached until freshnessMs after it ended.
+      await new Promise((resolve) => setTimeout(resolve, options.freshnessMs + 50))
     }
   }
 }

@@ -19,7 +19,7 @@ export type DeliveryDeps = {
   db: Kysely<Database>
   clock: Clock
   secretBox: SecretBox
-  config: Pick<Config, 'IPN_POLL_MS' | 'IPN_TIMEOUT_MS' | 'IPN_CONCURRENCY' | 'IPN_PER_URL_CONCURRENCY' | 'IPN_ALLOW_PRIVATE_NETWORKS' | 'IPN_YIELD_LOAD'>
+  config: Pick<Config, 'IPN_POLL_MS' | 'IPN_TIMEOUT_MS' | 'IPN_LEASE_MS' | 'IPN_CONCURRENCY' | 'IPN_PER_URL_CONCURRENCY' | 'IPN_ALLOW_PRIVATE_NETWORKS' | 'IPN_YIELD_LOAD'>
 }
 
 export type IpnWorker = {
@@ -47,9 +47,10 @@ export type IpnWorker = {
  * The lease outlives any one try: the HTTP exchange is bounded by IPN_TIMEOUT_MS, and loading,
  * signing and recording take far less than the margin. A process that dies mid-try leaves the
  * lease to expire, and the notification is then sent again (by another process or this one).
+ * IPN_LEASE_MS sets it (at least IPN_TIMEOUT_MS + 5 s, src/config.ts).
  */
-export function leaseMs (timeoutMs: number): number {
-  return 2 * timeoutMs + 30_000
+export function leaseMs (timeoutMs: number, configured?: number): number {
+  return configured ?? 2 * timeoutMs + 30_000
 }
 
 // A nudge never polls more often than this, so a burst of calls costs one claim query per burst.
@@ -74,7 +75,7 @@ function failureOf (outcome: PostOutcome, receiptReason: string | undefined): st
 export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
   const config = deps.config
   const id = `ipn-${randomBytes(8).toString('hex')}`
-  const lease = leaseMs(config.IPN_TIMEOUT_MS)
+  const lease = leaseMs(config.IPN_TIMEOUT_MS, config.IPN_LEASE_MS)
   const inFlight = new Map<bigint, { listener: string, done: Promise<void> }>()
   const byListener = new Map<string, number>()
   const abort = new AbortController()
@@ -176,8 +177,9 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
         const left = (byListener.get(listener) ?? 1) - 1
         if (left <= 0) byListener.delete(listener)
         else byListener.set(listener, left)
-        // A freed slot: what is due behind it goes now, not at the next poll.
-        poke()
+        // A freed slot: what is due behind it goes now, not at the next poll nor after the
+        // nudges' gap (one claim per finished try; a backlog drains at the listeners' pace).
+        poke(true)
       })
     inFlight.set(notification.id, { listener, done })
   }
@@ -251,10 +253,14 @@ export function startIpnWorker (deps: DeliveryDeps, log: Log): IpnWorker {
     poke()
   }
 
-  function poke (): void {
+  function poke (slotFreed = false): void {
     if (stopping) return
     if (polling !== undefined) {
       again = true
+      return
+    }
+    if (slotFreed && !busy) {
+      schedule(0)
       return
     }
     const gap = busy ? YIELD_GAP_MS : NUDGE_GAP_MS

@@ -20,6 +20,8 @@ import { loginOver, rpcOver, runOrdergate, startServer, type RunningServer } fro
 const CALLS = Number(process.env.INSTANCES_LOAD_CALLS ?? 600)
 const CONNECTIONS = 50
 const MAX_FAILURES = 3
+// The IPN wait ends when every notification arrived, or when none arrived for this long.
+const STALL_MS = 20_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** One JSON-RPC call to a server, as if from `address` (the servers trust loopback proxies). */
@@ -32,7 +34,7 @@ async function rpcFrom (url: string, address: string, method: string, params: un
   return await response.json()
 }
 
-t.test(`three ordergate processes on one PostgreSQL database behind a balancer: ${CALLS} orders accounted, one order per IdempotencyKey, shared login limits, catalog changes seen everywhere, each IPN confirmed once`, { skip: (await postgresAvailable()) ? false : 'needs a PostgreSQL server' }, async (t) => {
+t.test(`three ordergate processes on one PostgreSQL database behind a balancer: ${CALLS} orders accounted, one order per IdempotencyKey, shared login limits, catalog changes seen everywhere, each IPN confirmed once, a rotated key's sessions refused everywhere`, { skip: (await postgresAvailable()) ? false : 'needs a PostgreSQL server' }, async (t) => {
   const databaseUrl = await createEmptyServerDatabase(t, 'ordergate_instances') as string
   const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-instances-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
@@ -43,6 +45,8 @@ t.test(`three ordergate processes on one PostgreSQL database behind a balancer: 
     DEMO_MERCHANT_SECRET: secret,
     SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+    // the session opened at the start serves the whole run (a 20,000-order one takes minutes)
+    SESSION_TTL_SECONDS: '86400',
     TRUST_PROXY: 'loopback',
     IPN_WORKER: 'true',
     IPN_POLL_MS: '100',
@@ -113,7 +117,7 @@ t.test(`three ordergate processes on one PostgreSQL database behind a balancer: 
       testCardOrder({ Items: [{ Code: 'my_subscription_1', Quantity: 2, PriceOptions: ['PREMIUM'] }, { Code: 'ADDON-1' }] }),
       testCardOrder({ Promotions: ['WELCOME10'] })
     ]
-    const books = await runLoadAccounting({ origin: balancer.url, sessionId: session, db, merchantId: merchant.id, calls: CALLS, connections: CONNECTIONS, orders })
+    const books = await runLoadAccounting({ origin: balancer.url, sessionId: session, db, merchantId: merchant.id, calls: CALLS, connections: CONNECTIONS, orders, retries: 3 })
     const spread = (await balancer.counts()).map((n, i) => n - (countsBefore[i] ?? 0))
     t.comment(`${describeLoad(books)}; ${balancer.kind === 'haproxy' ? 'requests' : 'connections'} per instance ${spread.join(' / ')}`)
     t.ok(spread.every((n) => n > 0), 'every instance took part')
@@ -129,8 +133,19 @@ t.test(`three ordergate processes on one PostgreSQL database behind a balancer: 
   await t.test('with IPN_WORKER on in all three, every notification is delivered and none is confirmed twice', async (t) => {
     const total = async () => Number((await db.selectFrom('ipn_notifications').select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow()).n)
     const expected = await total()
-    const deadline = Date.now() + 60_000 + 30 * CALLS // a 20,000-order run delivers its backlog after the load
-    while (listener.received.length < expected && Date.now() < deadline) await sleep(100)
+    // Waits while deliveries progress (a 20,000-order run delivers its backlog after the load, at
+    // the listener's pace); gives up only when none arrived for STALL_MS.
+    const started = Date.now()
+    let progressAt = Date.now()
+    let seenCount = listener.received.length
+    while (listener.received.length < expected && Date.now() - progressAt < STALL_MS) {
+      await sleep(100)
+      if (listener.received.length > seenCount) {
+        seenCount = listener.received.length
+        progressAt = Date.now()
+      }
+    }
+    t.comment(`${listener.received.length} of ${expected} notifications received ${Date.now() - started} ms after the load`)
     await sleep(300) // a second delivery of one would arrive now
     const seen = new Map<string, number>()
     for (const ipn of listener.received) {
@@ -165,5 +180,20 @@ t.test(`three ordergate processes on one PostgreSQL database behind a balancer: 
       t.equal((await rpcFrom(server.url, attacker, 'login', rightLogin())).error?.data?.error_code, 'TOO_MANY_REQUESTS', `instance ${i + 1} refuses the attacking address even the right hash`)
     }
     t.match((await rpcFrom(b.url, '198.51.100.21', 'login', rightLogin())).result, /^[0-9a-f]{64}$/, 'another address logs in meanwhile')
+  })
+
+  await t.test('rotateSecretKey on one instance answers once the others refuse the ended sessions too, though their session caches held them', async (t) => {
+    const rotating = (await loginOver(a.url, 'DEMO', secret)).result as string
+    // b and c read the session now: it is in their caches (SESSION_CACHE_MS, 2 s).
+    for (const server of [b, c]) t.notOk((await rpcOver(server.url, 'getIpnSettings', [session])).error, 'the session works before the rotation')
+    const startedAt = Date.now()
+    const rotated = await rpcOver(a.url, 'rotateSecretKey', [rotating])
+    const tookMs = Date.now() - startedAt
+    t.match(rotated, { result: /^.{16,}$/ }, JSON.stringify(rotated.error))
+    t.comment(`rotateSecretKey answered after ${tookMs} ms`)
+    for (const [i, server] of [a, b, c].entries()) {
+      t.match(await rpcOver(server.url, 'getIpnSettings', [session]), { error: { data: { error_code: 'INVALID_SESSION' } } }, `instance ${i + 1} refuses the ended session at once`)
+    }
+    t.match((await loginOver(c.url, 'DEMO', rotated.result as string)).result, /^[0-9a-f]{64}$/, 'the new key logs in on another instance')
   })
 })

@@ -1,26 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
 import { createDb } from '../../src/db/database.js'
 import { createEmptyServerDatabase, postgresAvailable } from '../helpers/db.js'
+import { freePort } from '../helpers/free-port.js'
 import { readReceipt, startIpnListener } from '../helpers/ipn-listener.js'
 import { testCardOrder } from '../helpers/orders.js'
 import { loginOver, rpcOver, startServer, type RunningServer } from '../helpers/process.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** A port nothing listens on (yet): the merchant's listener is down. */
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 type Notification = { Url: string, State: string, Attempts: number, Tries: Array<{ HttpStatus: number | null, ReceiptValid: boolean, Error: string | null }> }
 
@@ -44,6 +35,8 @@ for (const backend of backends) {
       SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       IPN_POLL_MS: '50',
       IPN_TIMEOUT_MS: '2000',
+      // the dead process's leases expire 7 s after its claims (the default would be 34 s)
+      IPN_LEASE_MS: '7000',
       IPN_ALLOW_PRIVATE_NETWORKS: 'true',
       LOG_LEVEL: 'info'
     }

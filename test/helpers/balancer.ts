@@ -1,8 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { connect, createServer, type Socket } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './free-port.js'
+import { startTcpProxy } from './tcp-proxy.js'
 
 /**
  * A load balancer on 127.0.0.1 in front of several ordergate processes: HAProxy (Debian's
@@ -11,14 +13,6 @@ import { join } from 'node:path'
  * how many requests (HAProxy) or connections (Node) each server was given.
  */
 export type Balancer = { kind: 'haproxy' | 'node', url: string, counts: () => Promise<number[]>, close: () => Promise<void> }
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 export function haproxyAvailable (): boolean {
   return spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0
@@ -96,38 +90,19 @@ async function startHaproxy (ports: readonly number[]): Promise<Balancer> {
   }
 }
 
-/** The fallback: each new connection goes to the next port, bytes piped both ways. */
+/** The fallback: test/helpers/tcp-proxy.ts handing each new connection to the next port, bytes piped both ways. */
 export async function startRoundRobinProxy (ports: readonly number[]): Promise<Balancer> {
   let next = 0
   const counts = ports.map(() => 0)
-  const sockets = new Set<Socket>()
-  const server = createServer((client) => {
+  const proxy = await startTcpProxy('127.0.0.1', () => {
     const i = next++ % ports.length
     counts[i] = (counts[i] ?? 0) + 1
-    const upstream = connect(ports[i] as number, '127.0.0.1')
-    sockets.add(client)
-    sockets.add(upstream)
-    const drop = () => {
-      client.destroy()
-      upstream.destroy()
-      sockets.delete(client)
-      sockets.delete(upstream)
-    }
-    for (const socket of [client, upstream]) {
-      socket.on('error', drop)
-      socket.on('close', drop)
-    }
-    client.pipe(upstream)
-    upstream.pipe(client)
+    return ports[i] as number
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     kind: 'node',
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    url: `http://127.0.0.1:${proxy.port}`,
     counts: async () => [...counts],
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
+    close: async () => { await proxy.close() }
   }
 }

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
@@ -11,6 +10,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { loginHash } from '../../src/auth/login.js'
 import { gmdate } from './app.js'
 import { ADMIN_URL, postgresAvailable } from './db.js'
+import { freePort } from './free-port.js'
 import { ensureBuilt, ROOT, runOrdergate, startServer, type RunningServer } from './process.js'
 import { checkRpcExchange } from './result-conformance.js'
 
@@ -37,17 +37,6 @@ export async function missingPrerequisite (): Promise<string | undefined> {
   if (reasons.length === 0) return undefined
   if (process.env.CI === 'true') throw new Error(`CI runs the console's browser tests, but: ${reasons.join('; ')}`)
   return reasons.join('; ')
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
-  })
 }
 
 /** The page's scripts are compiled by `npm run build`; a dist/ from before the console lacks them. */

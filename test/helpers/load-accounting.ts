@@ -12,6 +12,10 @@ export type LoadAccounting = {
   acknowledged: number
   stored: number
   failedClearly: number
+  /** error_code of each clearly failed call (after any retries) */
+  failures: Record<string, number>
+  /** calls answered SERVICE_UNAVAILABLE (retryable: nothing stored) and sent again */
+  retried: number
   unclear: number
   lost: number
   distinctRefNos: number
@@ -32,12 +36,20 @@ export async function runLoadAccounting (options: {
   orders: ReadonlyArray<Record<string, any>>
   /** ExternalReference prefix: only these orders are counted */
   prefix?: string
+  /**
+   * a call answered the retryable SERVICE_UNAVAILABLE (overload: no pool connection in
+   * DB_CONNECT_TIMEOUT_MS; nothing stored) is sent again, up to this many times, as a client
+   * does; a retry that stored an order twice shows as stored > acknowledged
+   */
+  retries?: number
 }): Promise<LoadAccounting> {
   const { calls, orders } = options
   const prefix = options.prefix ?? 'LOAD-'
   let next = 0
   const acknowledged = new Map<string, number>()
   let failedClearly = 0
+  const failures: Record<string, number> = {}
+  let retried = 0
   let unclear = 0
   const started = Date.now()
   const worker = async () => {
@@ -45,17 +57,25 @@ export async function runLoadAccounting (options: {
       const i = next++
       const order = { ...orders[i % orders.length], ExternalReference: `${prefix}${i}` }
       try {
-        const response = await fetch(`${options.origin}/rpc`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'placeOrder', params: [options.sessionId, order] })
-        })
-        const body = await response.json() as { result?: { RefNo: string, GrossDiscountedPrice: number }, error?: { data?: { error_code?: string } } }
+        let body: { result?: { RefNo: string, GrossDiscountedPrice: number }, error?: { data?: { error_code?: string, retryable?: boolean } } }
+        for (let attempt = 0; ; attempt++) {
+          const response = await fetch(`${options.origin}/rpc`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'placeOrder', params: [options.sessionId, order] })
+          })
+          body = await response.json() as typeof body
+          if (body.error?.data?.error_code !== 'SERVICE_UNAVAILABLE' || body.error.data.retryable !== true || attempt >= (options.retries ?? 0)) break
+          retried++
+        }
+        const code = body.error?.data?.error_code
         if (body.result !== undefined) {
           if (acknowledged.has(String(body.result.RefNo))) throw new Error(`RefNo ${body.result.RefNo} acknowledged twice`)
           acknowledged.set(String(body.result.RefNo), Math.round(body.result.GrossDiscountedPrice * 100))
-        } else if (body.error?.data?.error_code !== undefined) failedClearly++
-        else unclear++
+        } else if (code !== undefined) {
+          failedClearly++
+          failures[code] = (failures[code] ?? 0) + 1
+        } else unclear++
       } catch (err) {
         if (err instanceof Error && err.message.includes('acknowledged twice')) throw err
         unclear++
@@ -78,6 +98,8 @@ export async function runLoadAccounting (options: {
     acknowledged: acknowledged.size,
     stored: rows.length,
     failedClearly,
+    failures,
+    retried,
     unclear,
     lost: [...acknowledged.keys()].filter((ref) => !storedRefs.has(ref)).length,
     distinctRefNos: storedRefs.size,
@@ -91,5 +113,6 @@ export async function runLoadAccounting (options: {
 
 /** One line of figures, as the load tests print it. */
 export function describeLoad (books: LoadAccounting): string {
-  return `calls ${books.calls}, acknowledged ${books.acknowledged}, stored ${books.stored}, failed-clearly ${books.failedClearly}, unclear ${books.unclear}, lost ${books.lost}, duplicates ${books.stored - books.distinctRefNos}; ${Math.round(books.calls / books.seconds)} calls/s`
+  const failures = Object.entries(books.failures).map(([code, n]) => `${code} ${n}`).join(', ')
+  return `calls ${books.calls}, acknowledged ${books.acknowledged}, stored ${books.stored}, failed-clearly ${books.failedClearly}${failures !== '' ? ` (${failures})` : ''}, retried (SERVICE_UNAVAILABLE) ${books.retried}, unclear ${books.unclear}, lost ${books.lost}, duplicates ${books.stored - books.distinctRefNos}; ${Math.round(books.calls / books.seconds)} calls/s`
 }

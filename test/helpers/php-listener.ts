@@ -1,9 +1,9 @@
 import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from './process.js'
+import { freePort } from './free-port.js'
 
 export const IPN_LISTENER = join(ROOT, 'samples', 'php', 'ipn-listener.php')
 
@@ -32,18 +32,6 @@ export async function phpListenerUnavailable (): Promise<string | null> {
       if (err === null) resolve(null)
       else if ((err as NodeJS.ErrnoException).code === 'ENOENT') resolve('php is not installed (apt-get install php-cli; .ci/run installs it)')
       else resolve(`php cannot run the IPN listener (no sha3-256 in hash_hmac_algos(), PHP >= 7.1 needed): ${err.message}`)
-    })
-  })
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
     })
   })
 }

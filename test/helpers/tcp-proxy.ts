@@ -5,10 +5,13 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
  * refuses new ones (as a database restart does), `restore()` lets them through again. `hold()`
  * keeps what the clients send (a database that stalls: every query waits), `release()` delivers
  * it. Only the test's own connections go through it, so other test files keep their database.
+ * `targetPort` may be a function, asked once per new connection (a round-robin balancer:
+ * test/helpers/balancer.ts).
  */
 export type TcpProxy = { port: number, cut: () => void, restore: () => void, hold: () => void, release: () => void, close: () => Promise<void> }
 
-export async function startTcpProxy (targetHost: string, targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy (targetHost: string, targetPort: number | (() => number)): Promise<TcpProxy> {
+  const pick = typeof targetPort === 'number' ? () => targetPort : targetPort
   let down = false
   let held = false
   const sockets = new Set<Socket>()
@@ -18,7 +21,7 @@ export async function startTcpProxy (targetHost: string, targetPort: number): Pr
       client.destroy()
       return
     }
-    const upstream = connect(targetPort, targetHost)
+    const upstream = connect(pick(), targetHost)
     sockets.add(client)
     sockets.add(upstream)
     const drop = () => {

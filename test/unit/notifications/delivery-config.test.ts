@@ -14,3 +14,11 @@ t.test('IPN delivery settings: defaults, and the private-network guard on unless
 t.test('the lease outlives the longest try', async (t) => {
   for (const timeout of [100, 10_000, 120_000]) t.ok(leaseMs(timeout) > timeout + 10_000, `timeout ${timeout} ms: lease ${leaseMs(timeout)} ms`)
 })
+
+t.test('IPN_LEASE_MS sets the lease, never shorter than a try plus 5 s', async (t) => {
+  t.equal(leaseMs(2_000, loadConfig({ IPN_TIMEOUT_MS: '2000', IPN_LEASE_MS: '7000' }).IPN_LEASE_MS), 7_000)
+  t.equal(leaseMs(2_000, loadConfig({ IPN_TIMEOUT_MS: '2000' }).IPN_LEASE_MS), 34_000, 'unset: 2 × IPN_TIMEOUT_MS + 30 s')
+  t.throws(() => loadConfig({ IPN_TIMEOUT_MS: '2000', IPN_LEASE_MS: '6999' }), new ConfigError('Invalid configuration:\n  IPN_LEASE_MS: must be at least IPN_TIMEOUT_MS + 5000 ms (7000), so a lease outlives every try'))
+  t.throws(() => loadConfig({ IPN_LEASE_MS: '14999' }), /IPN_LEASE_MS: must be at least IPN_TIMEOUT_MS \+ 5000 ms \(15000\)/, 'against the default 10 s timeout')
+  t.throws(() => loadConfig({ IPN_LEASE_MS: '5000' }), ConfigError, 'under the floor')
+})
