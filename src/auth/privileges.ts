@@ -7,6 +7,7 @@ import { AppError, type FieldError } from '../errors.js'
  * owed to COMPLETE without a charge: no on-behalf or cancel privilege is that. REFUND_ORDERS and
  * RESEND_NOTIFICATIONS let the console's order screen refund and resend IPN (issue 19 item 6):
  * before them only the merchant's API session could, no staff privilege covering either.
+ * CUSTOM_LINE_ITEMS because a line whose price staff type in sells what the catalog does not (issue 19).
  */
 export const PRIVILEGES = {
   PLACE_ORDERS_ON_BEHALF: 'Place orders on behalf of customer',
@@ -16,7 +17,8 @@ export const PRIVILEGES = {
   CANCEL_ORDERS: 'Cancel orders',
   RECORD_PAYMENTS: 'Approve purchase orders and record payments received (mark an order paid)',
   REFUND_ORDERS: 'Refund completed orders in full or in part (issueRefund)',
-  RESEND_NOTIFICATIONS: 'Send an order\'s latest IPN notification again (resendIpn)'
+  RESEND_NOTIFICATIONS: 'Send an order\'s latest IPN notification again (resendIpn)',
+  CUSTOM_LINE_ITEMS: 'Add custom (non-catalog) line items with their own name, price and tax class to an assisted order'
 } as const
 export type Privilege = keyof typeof PRIVILEGES
 export const PRIVILEGE_NAMES = Object.keys(PRIVILEGES) as Privilege[]

@@ -47,7 +47,8 @@
  *    caller when an order is placed, SPEC §5).
  *
  * Tax: one rate for the order, the billing country's VAT from the catalog (0 when absent); a
- * US order with a tax exemption (BillingDetails.TaxExemptionId) pays 0. VAT is computed per
+ * US order with a tax exemption (BillingDetails.TaxExemptionId) pays 0. A custom line (assisted
+ * sale, `CartLine.custom`) of tax class EXEMPT pays 0; every other line pays the order's rate. VAT is computed per
  * line on the discounted net, and on the shipping net, each rounded half up on the minor unit.
  *
  * Shipping: only for carts with a PHYSICAL line. The method given, else the merchant's default
@@ -122,6 +123,13 @@ export interface CartLine {
   readonly crossSell?: { readonly parentCode: string, readonly campaignCode: string }
   readonly trial?: { readonly periodDays: number, readonly priceMinor: bigint }
   readonly manualDiscount?: ManualDiscount
+  /**
+   * A custom (non-catalog) line an assisted sale adds (Assisted.CustomItems): no catalog look-up,
+   * priced at `customAmountMinor` (price type CUSTOM), never physical, and at VAT 0 when
+   * `taxExempt`. Otherwise priced by the same rules as a catalog line (staff discount, coupons
+   * without a product list, the order's VAT rate). `path` is where the wire names the line.
+   */
+  readonly custom?: { readonly name: string, readonly taxExempt: boolean, readonly path: string }
 }
 
 export interface Cart {
@@ -170,6 +178,8 @@ export interface PricedLine {
   readonly crossSell: { readonly campaignCode: string, readonly parentCode: string, readonly discountMinor: bigint } | null
   readonly manualDiscount: (ManualDiscount & { readonly discountMinor: bigint }) | null
   readonly promotions: readonly { readonly code: string, readonly discountMinor: bigint }[]
+  /** a custom (non-catalog) line of an assisted sale */
+  readonly custom?: { readonly taxExempt: boolean }
 }
 
 export interface PricedShipping {
@@ -253,7 +263,7 @@ export function priceCart (catalog: Catalog, cart: Cart): PricingResult {
 
   const promotions = validPromotions(catalog.promotions, cart, currency, fail)
   // From every known product, valid or not, so a bad line does not also fail the shipping.
-  const isPhysical = cart.lines.some(line => products.get(line.code)?.kind === 'PHYSICAL')
+  const isPhysical = cart.lines.some(line => line.custom === undefined && products.get(line.code)?.kind === 'PHYSICAL')
   const shippingMethod = chooseShipping(catalog.shippingMethods, cart, currency, isPhysical, fail)
   validateOrderDiscount(cart.orderDiscount, fail)
 
@@ -267,7 +277,8 @@ export function priceCart (catalog: Catalog, cart: Cart): PricingResult {
   const lines = work.map((item): PricedLine => {
     const { draft } = item
     const netDiscountedMinor = item.remaining
-    const vatMinor = percentOf(netDiscountedMinor, vatBasisPoints)
+    const lineVatBasisPoints = draft.line.custom?.taxExempt === true ? 0 : vatBasisPoints
+    const vatMinor = percentOf(netDiscountedMinor, lineVatBasisPoints)
     return {
       index: draft.index,
       code: draft.product.code,
@@ -280,17 +291,18 @@ export function priceCart (catalog: Catalog, cart: Cart): PricingResult {
       quantity: draft.line.quantity,
       unitNetMinor: draft.unitNetMinor,
       netMinor: draft.netMinor,
-      grossMinor: draft.netMinor + percentOf(draft.netMinor, vatBasisPoints),
+      grossMinor: draft.netMinor + percentOf(draft.netMinor, lineVatBasisPoints),
       discountMinor: draft.netMinor - netDiscountedMinor,
       netDiscountedMinor,
-      vatBasisPoints,
+      vatBasisPoints: lineVatBasisPoints,
       vatMinor,
       grossDiscountedMinor: netDiscountedMinor + vatMinor,
       crossSell: draft.campaign === null || draft.line.crossSell === undefined
         ? null
         : { campaignCode: draft.campaign.code, parentCode: draft.campaign.parentCode, discountMinor: item.crossSellMinor },
       manualDiscount: draft.line.manualDiscount === undefined ? null : { ...draft.line.manualDiscount, discountMinor: item.manualMinor },
-      promotions: item.promotions.map(promotion => ({ ...promotion }))
+      promotions: item.promotions.map(promotion => ({ ...promotion })),
+      ...(draft.line.custom !== undefined ? { custom: { taxExempt: draft.line.custom.taxExempt } } : {})
     }
   })
 
@@ -359,7 +371,7 @@ function draftLine (
   campaigns: ReadonlyMap<string, CrossSellCampaign>,
   fail: Fail
 ): DraftLine | null {
-  const at = `Items.${index}`
+  const at = line.custom?.path ?? `Items.${index}`
   let valid = true
   const invalid = (path: string, code: PricingErrorCode, message: string): void => {
     valid = false
@@ -368,7 +380,7 @@ function draftLine (
   if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
     invalid(`${at}.Quantity`, 'ORDER_ITEMS_QUANTITY_INVALID', 'quantity must be a whole number of at least 1')
   }
-  const product = products.get(line.code)
+  const product = line.custom !== undefined ? customProduct(line.code, line.custom.name) : products.get(line.code)
   if (product === undefined) {
     fail(`${at}.Code`, 'ORDER_PRODUCT_CODE_INVALID', `unknown product code "${line.code}"`)
     return null
@@ -455,7 +467,7 @@ function draftLine (
       invalid(`${at}.CrossSell.CampaignCode`, 'ORDER_CROSS_SELL_INVALID', `campaign "${campaignCode}" does not offer "${product.code}"`)
     } else if (found.parentCode !== parentCode) {
       invalid(`${at}.CrossSell.ParentCode`, 'ORDER_CROSS_SELL_INVALID', `campaign "${campaignCode}" is offered with "${found.parentCode}", not "${parentCode}"`)
-    } else if (!cart.lines.some((other, o) => o !== index && other.code === parentCode)) {
+    } else if (!cart.lines.some((other, o) => o !== index && other.custom === undefined && other.code === parentCode)) {
       invalid(`${at}.CrossSell.ParentCode`, 'ORDER_CROSS_SELL_INVALID', `the parent product "${parentCode}" is not in the order`)
     } else if (found.discount.type === 'AMOUNT' && found.discount.amounts[currency] === undefined) {
       invalid(`${at}.CrossSell.CampaignCode`, 'ORDER_CROSS_SELL_INVALID', `campaign "${campaignCode}" has no discount in ${currency}`)
@@ -477,6 +489,11 @@ function draftLine (
   }
 }
 
+/** The product a custom line stands for: not in the catalog, digital, its price given on the line. */
+function customProduct (code: string, name: string): CatalogProduct {
+  return { code, name, kind: 'DIGITAL', published: true, allowCustomPrice: true, prices: {}, priceOptionGroups: [], trial: null, subscription: null, skus: [], inventory: null, attributes: {} }
+}
+
 function applyLineDiscounts (item: WorkLine, currency: string, fail: Fail): void {
   const { draft } = item
   const quantity = BigInt(draft.line.quantity)
@@ -490,7 +507,7 @@ function applyLineDiscounts (item: WorkLine, currency: string, fail: Fail): void
   }
   const manual = draft.line.manualDiscount
   if (manual === undefined) return
-  const path = `Items.${draft.index}.ManualDiscount.Value`
+  const path = `${draft.line.custom?.path ?? `Items.${draft.index}`}.ManualDiscount.Value`
   if (manual.Value < 0n) {
     fail(path, 'DISCOUNT_INVALID', 'a discount must not be negative')
     return
@@ -562,7 +579,7 @@ function validPromotions (catalog: readonly Promotion[], cart: Cart, currency: s
 function applyPromotion (promotion: Promotion, work: readonly WorkLine[], currency: string): AppliedPromotion {
   const eligible = work.filter(item =>
     item.draft.campaign === null &&
-    (promotion.productCodes.length === 0 || promotion.productCodes.includes(item.draft.product.code)))
+    (promotion.productCodes.length === 0 || (item.draft.line.custom === undefined && promotion.productCodes.includes(item.draft.product.code))))
   const fixedMinor = promotion.amounts[currency] ?? 0n
   let discounts: bigint[]
   if (promotion.appliesTo === 'PRODUCTS') {

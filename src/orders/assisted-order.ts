@@ -24,11 +24,24 @@ export const OrderDiscountSchema = z.object({
   Reason: z.string().min(1).max(255)
 })
 
+/** Custom lines are coded CUSTOM-1, CUSTOM-2, … in their order; at most this many per order. */
+export const MAX_CUSTOM_ITEMS = 100
+
+export const CustomItemSchema = z.object({
+  Name: z.string().trim().min(1).max(255).describe('what the line is called on the order'),
+  Price: decimal.describe('the unit net price in the order currency (at least 0)'),
+  Quantity: z.number().int().min(1).max(100_000).default(1),
+  TaxClass: z.enum(['STANDARD', 'EXEMPT']).default('STANDARD').describe('STANDARD: the order\'s VAT rate; EXEMPT: no VAT on this line'),
+  Discount: LineDiscountSchema.nullable().optional().describe('a staff discount on this line, as Assisted.Items[i].Discount')
+})
+
 export const AssistedSchema = z.object({
   CustomerId: z.number().int().positive().optional().describe('the customer (searchCustomers / createCustomer) the order is for'),
   CustomerReference: z.number().int().nonnegative().optional().describe('or the customer by 2Checkout CustomerReference (AV_CUSTOMERID)'),
   Items: z.array(z.object({ Discount: LineDiscountSchema.nullable().optional() }).nullable()).max(1000).optional()
     .describe('per Order.Items index: a staff discount on that line'),
+  CustomItems: z.array(CustomItemSchema).max(MAX_CUSTOM_ITEMS).optional()
+    .describe('custom (non-catalog) lines after Order.Items, coded CUSTOM-1, CUSTOM-2, … (privilege CUSTOM_LINE_ITEMS); priced like catalog lines: VAT by TaxClass, staff discount, coupons that name no products'),
   Discount: OrderDiscountSchema.optional().describe('a discount on the transaction total, after tax and shipping'),
   PaymentNotRequired: z.object({
     OriginalRefNo: RefNoSchema,
@@ -49,13 +62,16 @@ export type AssistedRequest = Omit<Assisted, 'IdempotencyKey'>
 function toWirePath (field: FieldError): FieldError {
   const line = /^Items\.(\d+)\.ManualDiscount\.(.+)$/.exec(field.path)
   if (line !== null) return { ...field, path: `Assisted.Items.${line[1]}.Discount.${line[2]}` }
+  const custom = /^CustomItems\.(\d+)\.ManualDiscount\.(.+)$/.exec(field.path)
+  if (custom !== null) return { ...field, path: `Assisted.CustomItems.${custom[1]}.Discount.${custom[2]}` }
+  if (field.path.startsWith('CustomItems.')) return { ...field, path: `Assisted.${field.path}` }
   if (field.path.startsWith('ManualDiscount.')) return { ...field, path: `Assisted.Discount.${field.path.slice('ManualDiscount.'.length)}` }
   return field
 }
 
 /** A refusal with pricing's names for staff discounts, renamed to their Assisted params. */
 export function mapAssistedError (err: unknown): unknown {
-  if (err instanceof AppError && err.fields !== undefined && err.fields.some((f) => f.path.includes('ManualDiscount'))) {
+  if (err instanceof AppError && err.fields !== undefined && err.fields.some((f) => f.path.includes('ManualDiscount') || f.path.startsWith('CustomItems.'))) {
     return new AppError(err.reason, { fields: err.fields.map(toWirePath), ...(err.data !== undefined ? { data: err.data } : {}), cause: err })
   }
   return err

@@ -19,12 +19,15 @@ export type GivenDiscount = {
 /** Every staff discount of the priced order, lines first (in Items order), then the order's. */
 export function givenDiscounts (priced: PricedCart): GivenDiscount[] {
   const given: GivenDiscount[] = []
+  // Custom lines (Assisted.CustomItems) come after every Order.Items line.
+  const catalogLines = priced.lines.filter((line) => line.custom === undefined).length
   for (const line of priced.lines) {
     const manual = line.manualDiscount
     if (manual === null) continue
     // As order_adjustments records it (orderAdjustments): the line's price before the staff discount.
     const before = line.netMinor - (line.crossSell?.discountMinor ?? 0n)
-    given.push({ path: `Assisted.Items.${line.index}.Discount`, scope: 'LINE', beforeMinor: before, discountMinor: manual.discountMinor })
+    const path = line.custom === undefined ? `Assisted.Items.${line.index}.Discount` : `Assisted.CustomItems.${line.index - catalogLines}.Discount`
+    given.push({ path, scope: 'LINE', beforeMinor: before, discountMinor: manual.discountMinor })
   }
   const d = priced.orderDiscount
   if (d !== null) given.push({ path: 'Assisted.Discount', scope: 'ORDER', beforeMinor: priced.grossDiscountedPrice + d.discountMinor, discountMinor: d.discountMinor })

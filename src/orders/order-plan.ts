@@ -31,7 +31,12 @@ export type PricingPlan = {
   lineDiscounts: ReadonlyMap<number, ManualDiscount>
   /** a staff discount on the transaction total */
   orderDiscount?: ManualDiscount
+  /** Assisted.CustomItems, priced after Order.Items (cart index Order.Items.length + i) */
+  customLines?: readonly CustomLine[]
 }
+
+/** A custom (non-catalog) line of an assisted sale, in minor units; coded CUSTOM-n (n from 1). */
+export type CustomLine = { code: string, name: string, quantity: number, unitMinor: bigint, taxExempt: boolean, manualDiscount?: ManualDiscount }
 
 /** A known customer the order is for (instead of the one BillingDetails name or create). */
 export type PlannedCustomer = { id: bigint, customerReference: bigint | null, b2b: boolean, fraudReview: boolean }
@@ -127,6 +132,19 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
   })
   const orderDiscount = assisted?.Discount === undefined ? undefined : toManual(assisted.Discount, order.Currency, 'Assisted.Discount', errors)
 
+  const customLines: CustomLine[] = []
+  ;(assisted?.CustomItems ?? []).forEach((item, i) => {
+    const path = `Assisted.CustomItems.${i}`
+    const unit = tryToMinor(item.Price, order.Currency)
+    if (!unit.ok || unit.value < 0n) {
+      errors.push({ path: `${path}.Price`, error_code: 'CUSTOM_ITEM_INVALID', message: unit.ok ? 'a custom item\'s price must not be negative' : unit.message })
+      return
+    }
+    const manual = item.Discount === undefined || item.Discount === null ? undefined : toManual(item.Discount, order.Currency, `${path}.Discount`, errors)
+    if (manual !== undefined && item.Discount !== undefined && item.Discount !== null) givenLines.set(order.Items.length + i, String(item.Discount.Value))
+    customLines.push({ code: `CUSTOM-${i + 1}`, name: item.Name, quantity: item.Quantity, unitMinor: unit.value, taxExempt: item.TaxClass === 'EXEMPT', ...(manual !== undefined ? { manualDiscount: manual } : {}) })
+  })
+
   const notRequired = assisted?.PaymentNotRequired
   let originalRefNo: string | undefined
   if (notRequired !== undefined) {
@@ -149,15 +167,18 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
   const levelPrices = level === undefined ? {} : { level }
   // A level's rounding makes cheap products free well below 100 % (99.99 % of 50.00 rounds to
   // 50.00; 50 % of 0.01 to 0.01), so what counts is the outcome, not the level's figures.
-  const adjusted = level !== undefined || lineDiscounts.size > 0 || orderDiscount !== undefined
+  const adjusted = level !== undefined || lineDiscounts.size > 0 || orderDiscount !== undefined || customLines.some((line) => line.manualDiscount !== undefined)
   if (staff === undefined) {
     return { ...planned, pricing: { ...PLAIN_PRICING, ...levelPrices }, ...(adjusted ? { unadjustedPricing: PLAIN_PRICING } : {}) }
   }
-  const pricing: PricingPlan = { ...levelPrices, allowUnpublished: true, lineDiscounts, ...(orderDiscount !== undefined ? { orderDiscount } : {}) }
+  const custom = customLines.length === 0 ? {} : { customLines }
+  const pricing: PricingPlan = { ...levelPrices, allowUnpublished: true, lineDiscounts, ...(orderDiscount !== undefined ? { orderDiscount } : {}), ...custom }
+  // Custom lines are part of the order, not an adjustment: the unadjusted price has them, undiscounted.
+  const undiscountedCustom = customLines.length === 0 ? {} : { customLines: customLines.map(({ manualDiscount: _, ...line }) => line) }
   return {
     ...planned,
     pricing,
-    ...(adjusted ? { unadjustedPricing: { ...PLAIN_PRICING, allowUnpublished: true } } : {}),
+    ...(adjusted ? { unadjustedPricing: { ...PLAIN_PRICING, allowUnpublished: true, ...undiscountedCustom } } : {}),
     staff: {
       userId: staff.id,
       username: staff.username,

@@ -69,6 +69,16 @@ function toCart (order: Order, now: Date, plan: PricingPlan): { cart: Cart, erro
       ...(manualDiscount !== undefined ? { manualDiscount } : {})
     }
   })
+  // Custom lines after the Order's own, at cart index Order.Items.length + i.
+  for (const [i, line] of (plan.customLines ?? []).entries()) {
+    lines.push({
+      code: line.code,
+      quantity: line.quantity,
+      customAmountMinor: line.unitMinor,
+      custom: { name: line.name, taxExempt: line.taxExempt, path: `CustomItems.${i}` },
+      ...(line.manualDiscount !== undefined ? { manualDiscount: line.manualDiscount } : {})
+    })
+  }
   const shippingMethodCode = order.DeliveryInformation?.ShippingMethod?.Code
   return {
     errors,
@@ -109,8 +119,10 @@ function toStoredItems (priced: PricedCart, order: Order): StoredOrderItem[] {
         AdditionalFields: item?.AdditionalFields ?? [],
         SubscriptionStartDate: item?.SubscriptionStartDate ?? null,
         SubscriptionCustomSettings: item?.SubscriptionCustomSettings ?? null,
-        Promotions: line.promotions.map((p) => p.code)
-      } satisfies Partial<WireOrderItem> & { PriceType: WireOrderItem['Price']['Type'] }
+        Promotions: line.promotions.map((p) => p.code),
+        // A custom (non-catalog) line: its tax class, as staff gave it.
+        ...(line.custom !== undefined ? { CustomItem: { TaxClass: line.custom.taxExempt ? 'EXEMPT' : 'STANDARD' } } : {})
+      } satisfies Partial<WireOrderItem> & { PriceType: WireOrderItem['Price']['Type'], CustomItem?: { TaxClass: 'STANDARD' | 'EXEMPT' } }
     }
   })
 }

@@ -24,6 +24,8 @@ export type AccessCondition<P> = {
   merchantSession?: false
   /** more privileges a user's session needs with these params */
   userPrivileges: readonly Privilege[]
+  /** the param these privileges are for: a refusal names it (`data.fields`) */
+  field?: string
 }
 
 /** Methods called without a session (login, loginUser, rpc.discover). */
@@ -43,7 +45,13 @@ export function checkAccess<P> (access: MethodAccess<P>, session: AuthenticatedS
     return
   }
   if (access.userPrivileges === null) throw merchantSessionRequired()
-  requirePrivileges(session.user, needed)
+  const user = session.user
+  requirePrivileges(user, [...(access.userPrivileges ?? []), ...conditions.filter((c) => c.field === undefined).flatMap((c) => c.userPrivileges)])
+  for (const condition of conditions) {
+    if (condition.field === undefined) continue
+    const missing = condition.userPrivileges.filter((p) => !user.privileges.includes(p))
+    requirePrivileges(user, condition.userPrivileges, [{ path: condition.field, error_code: 'NOT_ALLOWED', message: `only a user with ${missing.join(', ')} may send it` }])
+  }
 }
 
 /** The access as the OpenRPC document shows it (`x-access`). */

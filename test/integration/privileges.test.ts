@@ -21,6 +21,7 @@ const staffOnly = (...userPrivileges: Privilege[]): Access => ({ merchantSession
 
 const REPLACEMENT: Condition = { when: 'Assisted.PaymentNotRequired is given', userPrivileges: ['REPLACEMENT_ORDERS'] }
 const ASSISTED_QUOTE: Condition = { when: 'Assisted is given', merchantSession: false, userPrivileges: [] }
+const CUSTOM_ITEMS: Condition = { when: 'Assisted.CustomItems is given', userPrivileges: ['CUSTOM_LINE_ITEMS'] }
 const CLEAR_FRAUD: Condition = { when: 'Customer.FraudReview is false', userPrivileges: ['APPROVE_FRAUD'] }
 const FREE_LEVEL: Condition = { when: 'Level makes a product free (PercentOff 100, or a price of 0)', userPrivileges: ['REPLACEMENT_ORDERS'] }
 
@@ -37,8 +38,8 @@ const EXPECTED: Record<string, Access> = {
   markOrderPaid: merchantLevel('RECORD_PAYMENTS'),
   confirmDelivery: merchantLevel('RECORD_PAYMENTS'),
   cancelPurchaseOrder: merchantLevel('CANCEL_ORDERS'),
-  quote: { ...merchantLevel(ON_BEHALF), conditions: [ASSISTED_QUOTE] },
-  placeAssistedOrder: { ...staffOnly(ON_BEHALF), conditions: [REPLACEMENT] },
+  quote: { ...merchantLevel(ON_BEHALF), conditions: [ASSISTED_QUOTE, CUSTOM_ITEMS] },
+  placeAssistedOrder: { ...staffOnly(ON_BEHALF), conditions: [REPLACEMENT, CUSTOM_ITEMS] },
   createCustomer: staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'),
   updateCustomer: { ...staffOnly(ON_BEHALF, 'MANAGE_CUSTOMERS'), conditions: [CLEAR_FRAUD] },
   getCustomer: staffOnly(ON_BEHALF),
@@ -100,7 +101,9 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     cancelPurchaseOrder: plain('cancelPurchaseOrder', (s) => [s, f.po]),
     quote: plain('quote', (s) => [s, testCardOrder()]),
     'quote (Assisted)': { method: 'quote', conditions: [ASSISTED_QUOTE], params: (s) => [s, testCardOrder(), { CustomerId: f.customerId }] },
+    'quote (CustomItems)': { method: 'quote', conditions: [ASSISTED_QUOTE, CUSTOM_ITEMS], params: (s) => [s, testCardOrder(), { CustomerId: f.customerId, CustomItems: [{ Name: 'Setup', Price: 10 }] }] },
     placeAssistedOrder: plain('placeAssistedOrder', (s) => [s, testCardOrder(), { CustomerId: f.customerId }]),
+    'placeAssistedOrder (CustomItems)': { method: 'placeAssistedOrder', conditions: [CUSTOM_ITEMS], params: (s) => [s, testCardOrder(), { CustomerId: f.customerId, CustomItems: [{ Name: 'Setup', Price: 10 }] }] },
     'placeAssistedOrder (PaymentNotRequired)': {
       method: 'placeAssistedOrder',
       conditions: [REPLACEMENT],

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { up as grantSupervisorsRecordPayments } from '../../migrations/202612012110_grant_supervisors_record_payments.js'
+import { up as grantSupervisorsCustomLineItems } from '../../migrations/202612041030_grant_supervisors_custom_line_items.js'
 import { down as revokeRefundsAndResend, up as grantSupervisorsRefundsAndResend } from '../../migrations/202612046000_grant_supervisors_refunds_and_resend.js'
 import { createMerchantUser } from '../../src/auth/merchant-users.js'
 import { createTestApp } from '../helpers/app.js'
@@ -69,5 +70,33 @@ for (const [backend, createDb] of BACKENDS) {
     const after = await read()
     t.same(of(after, oldSupervisor), EARLIER_SIX, 'down takes both away')
     t.same(of(after, refunder), ['PLACE_ORDERS_ON_BEHALF'], 'from everyone')
+  })
+}
+
+// Issue 19: Assisted.CustomItems needs CUSTOM_LINE_ITEMS; users holding the six privileges before
+// it (the SUPERVISOR of then) get it, nobody else.
+const EARLIER_CUSTOM = [...EARLIER_ALL, 'RECORD_PAYMENTS']
+for (const [backend, createDb] of BACKENDS) {
+  t.test(`on ${backend}: users with every privilege before CUSTOM_LINE_ITEMS gain it, other users do not`, async (t) => {
+    const ta = await createTestApp(t, {}, await createDb())
+    const merchant = await ta.merchant()
+    const { id } = await ta.db.db.selectFrom('merchants').select('id').where('code', '=', merchant.code).executeTakeFirstOrThrow()
+    const make = async (username: string, privileges: string[]) => {
+      const user = await createMerchantUser(ta.db.db, id, { username, password: 'a-long-password', privileges: ['AGENT'] })
+      await ta.db.db.updateTable('merchant_users').set({ privileges }).where('id', '=', user.id).execute()
+      return user.id
+    }
+    const oldSupervisor = await make('old-supervisor', EARLIER_CUSTOM)
+    const agent = await make('agent', ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'])
+    const almost = await make('almost', EARLIER_ALL)
+
+    await grantSupervisorsCustomLineItems(ta.db.db)
+    await grantSupervisorsCustomLineItems(ta.db.db)
+
+    const rows = await ta.db.db.selectFrom('merchant_users').select(['id', 'privileges']).where('merchant_id', '=', id).execute()
+    const of = (userId: bigint) => rows.find((row) => row.id === userId)?.privileges
+    t.same(of(oldSupervisor), [...EARLIER_CUSTOM, 'CUSTOM_LINE_ITEMS'], 'the old supervisor gains CUSTOM_LINE_ITEMS, once')
+    t.same(of(agent), ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'], 'an agent gains nothing')
+    t.same(of(almost), EARLIER_ALL, 'a user missing RECORD_PAYMENTS gains nothing')
   })
 }

@@ -7,11 +7,20 @@ import { OrderSchema } from '../../wire/order-schema.js'
 import { toWireQuote } from '../../wire/wire-order.js'
 import { OrderOutputSchema, QuoteOutputSchema } from '../../wire/order-output.js'
 import { OrderParam, parseOrder, toWirePlacedOrder } from '../order-params.js'
+import type { AccessCondition } from '../access.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 export const PRICING_ERRORS = ['ORDER_PRODUCT_CODE_INVALID', 'ORDER_PRODUCT_NOT_PUBLISHED', 'ORDER_PRODUCT_CURRENCY_INVALID', 'ORDER_PRICE_OPTION_INVALID',
   'ORDER_PRODUCT_PRICE_TYPE_CUSTOM_INVALID', 'ORDER_CROSS_SELL_INVALID', 'ORDER_TRIAL_INVALID', 'PROMOTION_CODE_INVALID', 'SHIPPING_METHOD_INVALID',
-  'ORDER_DELIVERY_DETAILS_REQUIRED', 'ORDER_ITEMS_QUANTITY_INVALID', 'DISCOUNT_INVALID', 'PROMOTION_NOT_ALLOWED_FOR_B2B', 'CUSTOMER_NOT_FOUND'] as const satisfies readonly ErrorReason[]
+  'ORDER_DELIVERY_DETAILS_REQUIRED', 'ORDER_ITEMS_QUANTITY_INVALID', 'DISCOUNT_INVALID', 'PROMOTION_NOT_ALLOWED_FOR_B2B', 'CUSTOMER_NOT_FOUND', 'CUSTOM_ITEM_INVALID'] as const satisfies readonly ErrorReason[]
+
+/** Assisted.CustomItems (custom, non-catalog lines) needs CUSTOM_LINE_ITEMS; every method taking Assisted declares it. */
+export const CUSTOM_ITEMS_CONDITION = {
+  when: 'Assisted.CustomItems is given',
+  applies: (params: { Assisted?: { CustomItems?: readonly unknown[] | undefined } | undefined }) => (params.Assisted?.CustomItems?.length ?? 0) > 0,
+  userPrivileges: ['CUSTOM_LINE_ITEMS'],
+  field: 'Assisted.CustomItems'
+} as const satisfies AccessCondition<{ Assisted?: { CustomItems?: readonly unknown[] | undefined } | undefined }>
 
 /** placeAssistedOrder(sessionID, Order, Assisted) → the stored Order, placed by a merchant user on behalf of a customer. */
 export const placeAssistedOrderMethod = defineMethod({
@@ -28,7 +37,7 @@ export const placeAssistedOrderMethod = defineMethod({
   access: {
     merchantSession: false,
     userPrivileges: ['PLACE_ORDERS_ON_BEHALF'],
-    conditions: [{ when: 'Assisted.PaymentNotRequired is given', applies: (params) => params.Assisted?.PaymentNotRequired !== undefined, userPrivileges: ['REPLACEMENT_ORDERS'] }]
+    conditions: [{ when: 'Assisted.PaymentNotRequired is given', applies: (params) => params.Assisted?.PaymentNotRequired !== undefined, userPrivileges: ['REPLACEMENT_ORDERS'] }, CUSTOM_ITEMS_CONDITION]
   },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_FREE_TOTAL_NOT_ZERO', 'ORDER_STATUS_INVALID', 'ORDER_NOT_FOUND', 'PAYMENT_ERROR',
     'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
@@ -55,7 +64,7 @@ export const quoteMethod = defineMethod({
   access: {
     merchantSession: true,
     userPrivileges: ['PLACE_ORDERS_ON_BEHALF'],
-    conditions: [{ when: 'Assisted is given', applies: (params) => params.Assisted !== undefined, merchantSession: false, userPrivileges: [] }]
+    conditions: [{ when: 'Assisted is given', applies: (params) => params.Assisted !== undefined, merchantSession: false, userPrivileges: [] }, CUSTOM_ITEMS_CONDITION]
   },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
   handler: async (params, ctx) => {

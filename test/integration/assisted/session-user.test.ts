@@ -20,7 +20,7 @@ t.test('getSessionUser answers the signed-in user, their merchant and privileges
   t.same((await ta.rpc('getSessionUser', { sessionID: session })).result?.Username, 'jane', 'named params too')
 
   const supervisor = await ta.rpc('getSessionUser', [m.staffSession])
-  t.same(supervisor.result?.Privileges, ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS', 'REPLACEMENT_ORDERS', 'APPROVE_FRAUD', 'CANCEL_ORDERS', 'RECORD_PAYMENTS'], 'a supervisor: every privilege')
+  t.same(supervisor.result?.Privileges, ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS', 'REPLACEMENT_ORDERS', 'APPROVE_FRAUD', 'CANCEL_ORDERS', 'RECORD_PAYMENTS', 'REFUND_ORDERS', 'RESEND_NOTIFICATIONS', 'CUSTOM_LINE_ITEMS'], 'a supervisor: every privilege')
   t.match((await ta.rpc('getSessionUser', [m.noPrivilegeSession])).result, { UserId: supervisor.result.UserId + 1, Username: 'agent2', DisplayName: null, MerchantCode: m.code, MerchantName: 'Acme Books', Privileges: [], Role: null }, 'a user without privileges may still ask who they are')
 })
 
