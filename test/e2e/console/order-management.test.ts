@@ -176,7 +176,7 @@ t.test('the console\'s order management: list, search, detail, history, actions 
     await small.keyboard.press('Enter')
     await expect(small.locator('#orders-count')).toContainText('4 orders found')
     const fits = async (label: string): Promise<void> => {
-      const width = await small.evaluate(() => document.documentElement.scrollWidth)
+      const width = Number(await small.evaluate('document.documentElement.scrollWidth'))
       t.ok(width <= 390, `${label}: no horizontal scroll (${width} px)`)
       const tooSmall = await small.evaluate(`[...document.querySelectorAll('#workspace-nav button, #orders-view button, #orders-view input, #orders-view select, #order-detail-view button, #order-detail-view input:not([type=file])')]
         .filter((el) => el.offsetParent !== null).map((el) => [el.textContent || el.id, el.getBoundingClientRect()]).filter(([, r]) => r.height < 44 || r.right > 390 || r.left < 0).map(([n, r]) => n + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))`)
@@ -186,7 +186,7 @@ t.test('the console\'s order management: list, search, detail, history, actions 
     // Tab to the first order and open it with Enter.
     for (let i = 0; i < 12; i++) {
       await small.keyboard.press('Tab')
-      if (await small.evaluate(() => document.activeElement?.classList.contains('order-row'))) break
+      if (await small.evaluate('document.activeElement?.classList.contains(\'order-row\')') === true) break
     }
     await small.keyboard.press('Enter')
     await expect(small.locator('#order-detail-title')).toHaveText(`Order ${held.RefNo}`)
