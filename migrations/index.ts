@@ -28,6 +28,8 @@ import * as addAuthreceivedOrdersIndex from './202612031200_add_authreceived_ord
 import * as createLoginLimits from './202612031400_create_login_limits.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
 import * as addOrderSearchIndexes from './202612031000_add_order_search_indexes.js'
+import * as createDrafts from './202612041000_create_drafts.js'
+import * as createDraftStockHolds from './202612041010_create_draft_stock_holds.js'
 import * as grantSupervisorsRefundsAndResend from './202612046000_grant_supervisors_refunds_and_resend.js'
 import * as grantSupervisorsCustomLineItems from './202612041030_grant_supervisors_custom_line_items.js'
 
@@ -65,6 +67,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612031100_create_refunds': createRefunds,
   '202612031200_add_authreceived_orders_index': addAuthreceivedOrdersIndex,
   '202612031400_create_login_limits': createLoginLimits,
+  '202612041000_create_drafts': createDrafts,
+  '202612041010_create_draft_stock_holds': createDraftStockHolds,
   '202612041030_grant_supervisors_custom_line_items': grantSupervisorsCustomLineItems,
   '202612046000_grant_supervisors_refunds_and_resend': grantSupervisorsRefundsAndResend
 }

@@ -133,7 +133,11 @@ export const ConfigSchema = z.object({
    * IPN listener URLs may name, and IPNs may be sent to, loopback, private, link-local, CGNAT,
    * reserved, multicast and unspecified addresses (a test set-up; off: no IPN aimed inside the network)
    */
-  IPN_ALLOW_PRIVATE_NETWORKS: boolFromEnv.default(false)
+  IPN_ALLOW_PRIVATE_NETWORKS: boolFromEnv.default(false),
+  /** a draft order (createDraft) expires this long after it was created unless its ExpiresInMinutes says otherwise; 7 days */
+  DRAFT_TTL_MINUTES: intFromEnv(1, 525_600).default(10_080),
+  /** the longest life a draft may be given (createDraft / updateDraft ExpiresInMinutes); 30 days */
+  DRAFT_MAX_TTL_MINUTES: intFromEnv(1, 525_600).default(43_200)
 })
 
 /**
@@ -172,6 +176,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   }
   if (parsed.data.IPN_LEASE_MS !== undefined && parsed.data.IPN_LEASE_MS < parsed.data.IPN_TIMEOUT_MS + IPN_LEASE_MARGIN_MS) {
     throw new ConfigError(`Invalid configuration:\n  IPN_LEASE_MS: must be at least IPN_TIMEOUT_MS + ${IPN_LEASE_MARGIN_MS} ms (${parsed.data.IPN_TIMEOUT_MS + IPN_LEASE_MARGIN_MS}), so a lease outlives every try`)
+  }
+  if (parsed.data.DRAFT_TTL_MINUTES > parsed.data.DRAFT_MAX_TTL_MINUTES) {
+    throw new ConfigError(`Invalid configuration:\n  DRAFT_TTL_MINUTES: ${parsed.data.DRAFT_TTL_MINUTES} is above DRAFT_MAX_TTL_MINUTES (${parsed.data.DRAFT_MAX_TTL_MINUTES})`)
   }
   return Object.freeze(parsed.data)
 }

@@ -58,6 +58,11 @@ export const ERRORS = {
   PRODUCT_NOT_FOUND: { code: 55201, message: 'Product not found' },
   // IPN (resendIpn): the order never had a notification, since no IPN URL was set when it changed
   IPN_NOTIFICATION_NOT_FOUND: { code: 55201, message: 'The order has no IPN notification to send again' },
+  // Draft orders (issue 19 item 1)
+  DRAFT_NOT_FOUND: { code: 55201, message: 'Draft not found' },
+  DRAFT_VERSION_CONFLICT: { code: 55201, message: 'The draft was changed since the version given: get it again and apply the change to the new version' },
+  DRAFT_NOT_OPEN: { code: 55201, message: 'The draft is no longer open (completed, abandoned or expired)' },
+  DRAFT_PAYMENT_DECLINED: { code: 55200, message: 'The payment was declined: the draft stays open, with its stock held' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
   INTERNAL_ERROR: { code: -32603, message: 'Internal error' }
 } as const satisfies Record<string, { code: number, message: string }>

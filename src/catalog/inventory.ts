@@ -122,3 +122,49 @@ export async function releaseOrderInventory (trx: Kysely<Database>, orderId: big
   rows.sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0))
   for (const row of rows) await giveBack(trx, row.product_id, row.quantity)
 }
+
+/**
+ * Sets what an open draft holds (issue 19 item 1) to its lines' quantities, in the caller's
+ * transaction, after the draft's row is locked: counted in `reserved` like an order's
+ * reservation, recorded per draft and product. One pass in product-id order over what it held
+ * and what it needs (only the difference moves), so racing changes never deadlock. Refuses like
+ * reserveInventory (ORDER_ITEMS_QUANTITY_INVALID at `Items.N.Quantity`) when too few are left.
+ */
+export async function holdDraftStock (trx: Kysely<Database>, merchantId: bigint, draftId: bigint, lines: readonly StockLine[]): Promise<void> {
+  const wanted = await needs(trx, merchantId, lines)
+  const before = await trx.selectFrom('draft_stock_holds').select(['product_id', 'quantity']).where('draft_id', '=', draftId).execute()
+  const held = new Map(before.map((row) => [row.product_id, row.quantity]))
+  const ids = [...new Set([...wanted.map((need) => need.productId), ...held.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const errors: FieldError[] = []
+  for (const productId of ids) {
+    const need = wanted.find((w) => w.productId === productId)
+    const delta = (need?.quantity ?? 0) - (held.get(productId) ?? 0)
+    if (delta < 0) await giveBack(trx, productId, -delta)
+    if (delta <= 0 || need === undefined) continue
+    const row = await trx.updateTable('inventory')
+      .set((eb) => ({ reserved: eb('reserved', '+', delta), updated_at: sql`now()` }))
+      .where('product_id', '=', productId)
+      .where(sql<boolean>`on_hand - reserved + backorder_limit >= ${delta}`)
+      .returning('product_id')
+      .executeTakeFirst()
+    // what is left for this draft: what others leave, plus what it holds already
+    if (row === undefined) errors.push(tooMany(need, await available(trx, productId) + (held.get(productId) ?? 0)))
+  }
+  if (errors.length > 0) throw businessError(errors)
+  await trx.deleteFrom('draft_stock_holds').where('draft_id', '=', draftId).execute()
+  if (wanted.length === 0) return
+  await trx.insertInto('draft_stock_holds')
+    .values(wanted.map((need) => ({ draft_id: draftId, product_id: need.productId, quantity: need.quantity })))
+    .execute()
+}
+
+/**
+ * Gives back what a draft holds (a change of its lines, completion, abandonment, expiry), exactly
+ * once: the hold rows are deleted as they are given back. Call it in the transaction that
+ * changes the draft, after its row is locked.
+ */
+export async function releaseDraftStock (trx: Kysely<Database>, draftId: bigint): Promise<void> {
+  const rows = await trx.deleteFrom('draft_stock_holds').where('draft_id', '=', draftId).returning(['product_id', 'quantity']).execute()
+  rows.sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0))
+  for (const row of rows) await giveBack(trx, row.product_id, row.quantity)
+}

@@ -446,6 +446,34 @@ export type InventoryReservationsTable = {
   quantity: number
 }
 
+export type DraftsTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  customer_id: bigint | null
+  /** BillingDetails.Email, lower-cased */
+  customer_email: string
+  currency: string
+  /** { Order, Assisted }: the Order without PaymentDetails; never card data */
+  order_json: unknown
+  version: Generated<number>
+  /** OPEN, COMPLETED, ABANDONED or EXPIRED */
+  status: Generated<string>
+  created_by_user_id: bigint
+  updated_by_user_id: bigint
+  expires_at: Timestamp
+  /** the one order a COMPLETED draft became */
+  order_id: ColumnType<bigint | null, bigint | null | undefined, bigint | null>
+  created_at: Timestamp
+  updated_at: Timestamp
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export type DraftStockHoldsTable = {
+  draft_id: bigint
+  product_id: bigint
+  quantity: number
+}
+
 export type RefundsTable = {
   id: Generated<bigint>
   merchant_id: bigint
@@ -523,4 +551,6 @@ export type Database = {
   inventory_reservations: InventoryReservationsTable
   refunds: RefundsTable
   login_limits: LoginLimitsTable
+  drafts: DraftsTable
+  draft_stock_holds: DraftStockHoldsTable
 }

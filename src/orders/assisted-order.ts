@@ -76,3 +76,13 @@ export function mapAssistedError (err: unknown): unknown {
   }
   return err
 }
+
+/**
+ * What staff add to a draft order (issue 19 item 1): Assisted without the idempotency key (a
+ * draft is versioned instead) and without PaymentNotRequired (a replacement order is placed at
+ * once with placeAssistedOrder, not drafted).
+ */
+export const DraftAssistedSchema = AssistedSchema.omit({ IdempotencyKey: true, PaymentNotRequired: true }).strict()
+  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts')
+
+export type DraftAssisted = z.output<typeof DraftAssistedSchema>

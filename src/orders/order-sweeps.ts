@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { PAGE_DETAILS_KEY, waitingPage } from '../payments/payment-pages.js'
 import { SANDBOX_REVERSE_TOKEN_PREFIX, sandboxReversesAuthorization } from '../payments/sandbox-processor.js'
+import { sweepExpiredDrafts } from './drafts.js'
 import { systemActor } from './order-actor.js'
 import { poDetails, UNPAID_PO_STATUSES, type LifecycleDeps } from './order-actions.js'
 import { HAS_PHYSICAL_LINE, orderHasPhysicalLine } from './order-delivery.js'
@@ -140,16 +141,18 @@ export async function sweepApprovedOrders (deps: LifecycleDeps, afterMs: number)
 
 export type SweepDeps = LifecycleDeps & { config: { ABANDONED_PAYMENT_MS: number, SANDBOX_COMPLETE_AFTER_MS: number | 'off' } }
 
-export type SweepResult = { canceled: string[], abandoned: string[], completed: string[], reversed: string[] }
+export type SweepResult = { canceled: string[], abandoned: string[], completed: string[], reversed: string[], expiredDrafts: string[] }
 
 /**
- * Every sweep of orders, in turn: overdue purchase orders, abandoned payment pages, then approved
- * orders delivered electronically or reversed (unless SANDBOX_COMPLETE_AFTER_MS is off).
+ * Every sweep of orders, in turn: overdue purchase orders, abandoned payment pages, approved
+ * orders delivered electronically or reversed (unless SANDBOX_COMPLETE_AFTER_MS is off), then
+ * draft orders past their expiry (EXPIRED, their stock given back; the DraftIds).
  */
 export async function sweepOrders (deps: SweepDeps): Promise<SweepResult> {
   const { canceled } = await sweepOverdueOrders(deps)
   const { abandoned } = await sweepAbandonedPayments(deps, deps.config.ABANDONED_PAYMENT_MS)
   const after = deps.config.SANDBOX_COMPLETE_AFTER_MS
   const { completed, reversed } = after === 'off' ? { completed: [], reversed: [] } : await sweepApprovedOrders(deps, after)
-  return { canceled, abandoned, completed, reversed }
+  const { expired: expiredDrafts } = await sweepExpiredDrafts(deps)
+  return { canceled, abandoned, completed, reversed, expiredDrafts }
 }

@@ -13,3 +13,7 @@ export type FraudStatus = typeof FRAUD_STATUSES[number]
 
 /** Statuses at which an order counts as finished: OrderNo and FinishDate are set. */
 export const FINISHED_STATUSES: ReadonlySet<OrderStatus> = new Set(['COMPLETE'])
+
+/** Draft order statuses (issue 19 item 1): OPEN until completed into its order, abandoned or expired. */
+export const DRAFT_STATUSES = ['OPEN', 'COMPLETED', 'ABANDONED', 'EXPIRED'] as const
+export type DraftStatus = typeof DRAFT_STATUSES[number]

@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js'
 import { applyLevelPrices } from '../customers/customer-levels.js'
 import { createOrderCustomer, readOrderContext, type NewCustomer, type OrderCustomer } from '../customers/customer-store.js'
 import type { Database } from '../db/schema.js'
-import { businessError, type FieldError } from '../errors.js'
+import { AppError, businessError, type FieldError } from '../errors.js'
 import type { Log } from '../logger.js'
 import { KEEP_CARD } from '../payments/payment-pages.js'
 import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
@@ -21,6 +21,7 @@ import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem 
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { holdForCustomerReview, openedReview } from './customer-review.js'
 import { fullDiscountFields, givenDiscounts } from './discount-authority.js'
+import { claimDraft, settleDraft } from './draft-claim.js'
 import { idempotent, type PlacedOrder } from './idempotency.js'
 import { sessionActor } from './order-actor.js'
 import { placementEvents } from './order-events.js'
@@ -39,6 +40,13 @@ export type PlaceOrderInput = {
   order: Order
   /** a client's key: a retry with it answers the first answer, never a second order (SPEC §5) */
   idempotencyKey?: string | undefined
+  /**
+   * completeDraft (issue 19): the draft this order completes, at the version the caller saw. The
+   * order is placed in a transaction that locks the draft first, gives its stock holds back to be
+   * reserved for the order, and marks it COMPLETED with the order; a declined payment stores
+   * nothing (DRAFT_PAYMENT_DECLINED) and leaves the draft OPEN.
+   */
+  draft?: { id: bigint, version: number } | undefined
 } & (
   /** placeOrder: the merchant's API session (no user), or a merchant user's session */
   | { user?: MerchantUser | undefined, assisted?: undefined }
@@ -248,7 +256,8 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     }
 
     let stored: StoredOrder
-    if (strategy.database === 'none' && priced.promotions.length === 0 && !keepsStock(priced.lines)) {
+    const draft = input.draft
+    if (draft === undefined && strategy.database === 'none' && priced.promotions.length === 0 && !keepsStock(priced.lines)) {
       // One statement, no transaction: the customer (created with the order when new), the order,
       // its lines, payment, history, kept card and the plan's rows. The payment touches no database.
       const paid = notRequired !== undefined ? paymentNotRequired(notRequired) : await strategy.pay(gatewayDeps, request)
@@ -262,6 +271,8 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
       }
     } else {
       stored = await deps.db.transaction().execute(async (trx) => {
+        // A draft first: racing completions of one draft take turns here, the second finds it COMPLETED.
+        if (draft !== undefined) await claimDraft(trx, merchant.id, draft, now)
         // Coupon uses are counted only when the order is placed, atomically against max_uses, and
         // before the payment runs, so a used-up coupon refuses the order without charging it.
         const used = await incrementPromotionUses(trx, merchant.id, priced.promotions.map((p) => p.code))
@@ -280,9 +291,17 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
           : strategy.database === 'none'
             ? await strategy.pay(gatewayDeps, request)
             : await strategy.pay({ ...gatewayDeps, trx, customerId: customer.id }, request)
+        if (draft !== undefined && paid.paymentStatus === 'DECLINED') {
+          // Nothing stored: the draft stays OPEN with its holds (the rollback restores them).
+          throw new AppError('DRAFT_PAYMENT_DECLINED', { fields: [{ path: 'PaymentDetails', error_code: 'DRAFT_PAYMENT_DECLINED', message: `the payment was declined${paid.declineReason !== null && paid.declineReason !== undefined ? ` (${paid.declineReason})` : ''}: the draft stays open` }] })
+        }
         const result = await store(trx, customer, paid)
         if (result === undefined) throw new Error('an order of a known customer was not stored')
         await reservation.settle(result.id, paid.paymentStatus === 'DECLINED')
+        if (draft !== undefined) {
+          if (user === undefined) throw new Error('a draft is completed by a merchant user')
+          await settleDraft(trx, draft.id, result.id, user.id, now)
+        }
         return result
       })
     }

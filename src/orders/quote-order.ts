@@ -12,18 +12,28 @@ import { priceOrder, requireDiscountAuthority, type PlaceOrderDeps } from './pla
 export type Quote = { priced: PricedCart, amountDueMinor: bigint }
 
 /**
- * quote: prices the Order exactly as placeOrder would (the same plan, the same `priceOrder`) and
- * checks stock, without writing anything. `user` and `assisted` come together (staff pricing).
+ * The Order priced exactly as placeOrder would price it (the same plan, the same `priceOrder`),
+ * without the stock check: quote adds the check, a draft holds its stock instead (issue 19).
+ * Reads only. `user` and `assisted` come together (staff pricing).
  */
-export async function quoteOrder (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<Quote> {
+export async function priceQuote (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<Quote> {
   try {
     const plan = await planOrder(deps.db, merchant, user, order, assisted)
     const priced = await priceOrder(deps, merchant, order, deps.clock.now(), plan.pricing)
     if (plan.staff !== undefined) requireDiscountAuthority(user, priced)
-    const stock = await checkInventory(deps.db, merchant.id, priced.lines)
-    if (stock.length > 0) throw businessError(stock)
     return { priced, amountDueMinor: plan.staff?.paymentNotRequired !== undefined ? 0n : priced.grossDiscountedPrice }
   } catch (err) {
     throw mapAssistedError(err)
   }
+}
+
+/**
+ * quote: `priceQuote` and the stock check, without writing anything. `user` and `assisted` come
+ * together (staff pricing).
+ */
+export async function quoteOrder (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<Quote> {
+  const quote = await priceQuote(deps, merchant, user, order, assisted)
+  const stock = await checkInventory(deps.db, merchant.id, quote.priced.lines)
+  if (stock.length > 0) throw businessError(stock)
+  return quote
 }

@@ -52,6 +52,9 @@ export const NOT_FREE_TEXT: Readonly<Record<string, ReadonlyArray<readonly strin
   placeOrder: ORDER_PAYMENT_DATA,
   placeAssistedOrder: ORDER_PAYMENT_DATA,
   quote: ORDER_PAYMENT_DATA,
+  // completeDraft takes the PaymentDetails beside the draft (issue 19): the same card fields, at the
+  // top (not under seed 002's named sub-objects: a card there is refused as text)
+  completeDraft: PAYMENT_DATA_FIELDS.map((field) => ['PaymentDetails', 'PaymentMethod', field]),
   // the base64 PDF
   addOrderAttachment: [['Content']]
 }

@@ -9,7 +9,7 @@ import { testCardOrder } from '../helpers/orders.js'
 
 // Merchant B, with a supervisor session holding every privilege, aims every session method at
 // merchant A's orders, customers and attachments: it must see, change and validate nothing.
-const NOT_FOUND = new Set(['ORDER_NOT_FOUND', 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'ADDRESS_NOT_FOUND', 'PRODUCT_NOT_FOUND', 'ORDER_PRODUCT_CODE_INVALID'])
+const NOT_FOUND = new Set(['ORDER_NOT_FOUND', 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'ADDRESS_NOT_FOUND', 'PRODUCT_NOT_FOUND', 'ORDER_PRODUCT_CODE_INVALID', 'DRAFT_NOT_FOUND'])
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
 
 t.test('every session method refuses another merchant\'s data', async (t) => {
@@ -36,6 +36,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   // The order as A sees it before B tries anything: it lists its attachment (Attachments).
   const orderBefore = (await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result
   t.match(orderBefore, { Attachments: [{ AttachmentId: attachmentId, FileName: 'po.pdf' }] })
+  const { PaymentDetails: draftPayment, ...draftOrder } = testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, FirstName: 'Ann', LastName: 'Aye', Email: 'ann@a.example' } })
+  const draft = await ta.rpc('createDraft', [a.staffSession, draftOrder, { CustomerId: customerId }])
+  t.notOk(draft.error, JSON.stringify(draft.error))
   t.match(order, { Status: 'AUTHRECEIVED' })
   t.match(po, { Status: 'UNFINISHED' })
   t.match(shipped, { Status: 'AUTHRECEIVED' })
@@ -78,7 +81,13 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     getAvailableCurrencies: [s],
     rotateSecretKey: [s],
     setMerchantUserActive: [s, 'agent1', false],
-    getSessionUser: [s]
+    getSessionUser: [s],
+    createDraft: [s, draftOrder, { CustomerId: customerId }],
+    updateDraft: [s, draft.result.DraftId, 1, draftOrder],
+    getDraft: [s, draft.result.DraftId],
+    searchDrafts: [s, { CustomerId: customerId }],
+    abandonDraft: [s, draft.result.DraftId],
+    completeDraft: [s, draft.result.DraftId, 1, draftPayment]
   }
   const sessionMethods = METHODS.filter((m) => m.session).map((m) => m.name).sort()
   t.same(Object.keys(calls).sort(), sessionMethods, 'every session method is probed (a new method must be added here)')
@@ -102,6 +111,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
         break
       case 'searchOrders':
         t.same(reply.result, { Items: [], Pagination: { Page: 1, Limit: 10, Count: 0 } }, `${method}: none of A's orders, and no count of them`)
+        break
+      case 'searchDrafts':
+        t.same(reply.result, { Items: [], Pagination: { Page: 1, Limit: 10, Count: 0 } }, `${method}: none of A's drafts, and no count of them`)
         break
       case 'searchCustomers':
       case 'searchCatalog':
@@ -165,6 +177,8 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
 
   // A's data is exactly as it was.
   t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, orderBefore, 'A\'s order unchanged')
+  t.same((await ta.rpc('getDraft', [a.staffSession, draft.result.DraftId])).result, draft.result, 'A\'s draft unchanged: not updated, abandoned or completed by B')
+  t.same((await ta.rpc('searchDrafts', [b.staffSession])).result.Pagination.Count, 0, 'B has no draft: its createDraft for A\'s customer was refused')
   t.match((await ta.rpc('getOrder', [a.apiSession, po.RefNo])).result, { Status: 'UNFINISHED' }, 'A\'s PO unchanged')
   t.same((await ta.rpc('getOrder', [a.apiSession, shipped.RefNo])).result, shipped, 'A\'s physical order unchanged: its delivery not confirmed by B')
   t.match((await ta.rpc('getCustomer', [a.staffSession, customerId])).result, { FirstName: 'Ann', Email: 'ann@a.example' }, 'A\'s customer unchanged')

@@ -69,8 +69,17 @@ const EXPECTED: Record<string, Access> = {
   getAvailableCurrencies: merchantLevel(ON_BEHALF),
   rotateSecretKey: { merchantSession: true, userPrivileges: null, conditions: [] },
   // The console (issue 19 item 6): any user's session may ask who it is; the API session has no user
-  getSessionUser: staffOnly()
+  getSessionUser: staffOnly(),
+  // Draft orders (issue 19 item 1): staff who sell, not the merchant's API session
+  createDraft: staffOnly(ON_BEHALF),
+  updateDraft: staffOnly(ON_BEHALF),
+  getDraft: staffOnly(ON_BEHALF),
+  searchDrafts: staffOnly(ON_BEHALF),
+  abandonDraft: staffOnly(ON_BEHALF),
+  completeDraft: staffOnly(ON_BEHALF)
 }
+
+const { PaymentDetails: _payment, ...DRAFT_ORDER } = testCardOrder()
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
 
@@ -138,6 +147,13 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     getAvailableCountries: plain('getAvailableCountries', (s) => [s, 'en']),
     getAvailableCurrencies: plain('getAvailableCurrencies', (s) => [s]),
     getSessionUser: plain('getSessionUser', (s) => [s]),
+    createDraft: plain('createDraft', (s) => [s, DRAFT_ORDER, { CustomerId: f.customerId }]),
+    // no draft 999999: allowed callers get DRAFT_NOT_FOUND, changing nothing
+    updateDraft: plain('updateDraft', (s) => [s, 999999, 1, DRAFT_ORDER]),
+    getDraft: plain('getDraft', (s) => [s, 999999]),
+    searchDrafts: plain('searchDrafts', (s) => [s, { Status: 'OPEN' }]),
+    abandonDraft: plain('abandonDraft', (s) => [s, 999999]),
+    completeDraft: plain('completeDraft', (s) => [s, 999999, 1, testCardOrder().PaymentDetails]),
     // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
     // so nothing may need the merchant API session after it.
     setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),

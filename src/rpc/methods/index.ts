@@ -16,6 +16,7 @@ import { placeAssistedOrderMethod, quoteMethod } from './assisted-orders.js'
 import { createCustomerMethod, deleteCustomerAddressMethod, getCustomerMethod, saveCustomerAddressMethod, saveCustomerLevelMethod, searchCustomersMethod, updateCustomerMethod } from './customers.js'
 import { loginUserMethod } from './login-user.js'
 import { getAvailableCountriesMethod, getAvailableCurrenciesMethod, getProductByCodeMethod, getShippingPriceMethod, searchProductsMethod } from './catalog.js'
+import { abandonDraftMethod, completeDraftMethod, createDraftMethod, getDraftMethod, searchDraftsMethod, updateDraftMethod } from './drafts.js'
 import { addOrderAttachmentMethod, cancelOrderMethod, getOrderAttachmentMethod, listOrderAttachmentsMethod, reviewCustomerMethod, searchCatalogMethod } from './staff-orders.js'
 
 /** Every JSON-RPC method ordergate answers. */
@@ -65,5 +66,12 @@ export const METHODS: readonly MethodDefinition[] = [
   getAvailableCurrenciesMethod,
   // The console (issue 19 item 6): who is signed in, with which privileges
   getSessionUserMethod,
+  // Draft orders (issue 19 item 1): merchant users with PLACE_ORDERS_ON_BEHALF
+  createDraftMethod,
+  updateDraftMethod,
+  getDraftMethod,
+  searchDraftsMethod,
+  abandonDraftMethod,
+  completeDraftMethod,
   createDiscoverMethod(() => METHODS)
 ]

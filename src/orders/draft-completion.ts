@@ -1,0 +1,59 @@
+/**
+ * completeDraft (issue 19 item 1): a draft becomes one order through placeOrder itself (the same
+ * plan, the same pricing, the same payment strategies), with the payment given now: the card
+ * never rests with the draft. Idempotent: a draft already COMPLETED answers its order, and two
+ * completions at once take turns on the draft's lock inside placeOrder's transaction, so the
+ * second answers the first one's order; drafts.order_id is unique besides.
+ */
+import type { Merchant } from '../auth/merchant-store.js'
+import type { MerchantUser } from '../auth/privileges.js'
+import { AppError } from '../errors.js'
+import type { Log } from '../logger.js'
+import { validateOrder } from '../wire/order-schema.js'
+import { draftNotFound, requireOpen, requireVersion } from './draft-claim.js'
+import { findDraft, type StoredDraft } from './draft-store.js'
+import { draftContent, type DraftDeps } from './drafts.js'
+import { findOrderById, type StoredOrder } from './order-store.js'
+import { placeOrder, type PlaceOrderDeps } from './place-order.js'
+
+export type CompleteDraftDeps = PlaceOrderDeps & Pick<DraftDeps, 'config'>
+
+async function orderOf (deps: CompleteDraftDeps, merchant: Merchant, draft: StoredDraft): Promise<StoredOrder | undefined> {
+  if (draft.status !== 'COMPLETED' || draft.orderId === null) return undefined
+  const order = await findOrderById(deps.db, merchant.id, draft.orderId)
+  if (order === undefined) throw new Error(`the order of draft ${draft.id} is missing`)
+  return order
+}
+
+/**
+ * Places the draft's order with `paymentDetails` (the placeOrder PaymentDetails, validated with
+ * the draft's Order: refusals name `PaymentDetails.…`), from the version the caller saw. A
+ * COMPLETED draft answers its order again; a declined payment (DRAFT_PAYMENT_DECLINED) stores
+ * nothing and leaves the draft OPEN with its stock held.
+ */
+export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, paymentDetails: unknown, log: Log): Promise<StoredOrder> {
+  const now = deps.clock.now()
+  const draft = await findDraft(deps.db, merchant.id, draftId)
+  if (draft === undefined) throw draftNotFound(draftId)
+  const done = await orderOf(deps, merchant, draft)
+  if (done !== undefined) return done
+  requireOpen(draft, now)
+  requireVersion(draft, version)
+  const content = draftContent(draft, now)
+  const { PaymentDetails: _placeholder, ...order } = content.order
+  const validation = validateOrder({ ...order, PaymentDetails: paymentDetails }, now)
+  if (!validation.ok) throw new AppError('INVALID_PARAMS', { fields: validation.fields })
+  try {
+    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted: content.assisted, draft: { id: draftId, version } }, log)
+    if (placed.kind !== 'order') throw new Error('a draft\'s order is placed without an idempotency key')
+    return placed.order
+  } catch (err) {
+    // A racing completion won the draft's lock: answer its order.
+    if (err instanceof AppError && err.reason === 'DRAFT_NOT_OPEN') {
+      const now = await findDraft(deps.db, merchant.id, draftId)
+      const won = now === undefined ? undefined : await orderOf(deps, merchant, now)
+      if (won !== undefined) return won
+    }
+    throw err
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Draft orders (issue 19 item 1; seed 003's "Done Order", Shopify's draft orders, 2Checkout's
+ * proposals): staff build an order for a customer over many calls. Each change replaces the
+ * draft's Order (without PaymentDetails) and Assisted part, names the version it saw (a stale
+ * one is refused) and holds the stock of its lines; every answer is priced by `priceQuote`,
+ * exactly as placeOrder prices it. A draft expires (DRAFT_TTL_MINUTES, the sweep), is abandoned,
+ * or is completed into one order (draft-completion.ts).
+ */
+import type { Kysely } from 'kysely'
+import type { Merchant } from '../auth/merchant-store.js'
+import type { MerchantUser } from '../auth/privileges.js'
+import type { CatalogCache } from '../catalog/catalog-cache.js'
+import { holdDraftStock, releaseDraftStock } from '../catalog/inventory.js'
+import type { Clock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { Database } from '../db/schema.js'
+import { AppError, type FieldError } from '../errors.js'
+import type { Order } from '../wire/order-schema.js'
+import { validateDraftOrder } from '../wire/draft-order.js'
+import { DraftAssistedSchema, type DraftAssisted } from './assisted-order.js'
+import { draftNotFound, lockOpenDraft } from './draft-claim.js'
+import { closeDraft, expiredDraftIds, findDraft, insertDraft, lockDraft, searchStoredDrafts, updateDraftContent, type DraftContent, type DraftFilter, type StoredDraft } from './draft-store.js'
+import { priceQuote, type Quote } from './quote-order.js'
+
+export type DraftDeps = { db: Kysely<Database>, clock: Clock, catalogCache?: CatalogCache, config: Pick<Config, 'DRAFT_TTL_MINUTES' | 'DRAFT_MAX_TTL_MINUTES'> }
+
+/** A draft's content as a change gives it: the validated Order (with the placeholder payment) and the staff's part. */
+export type DraftInput = { order: Order, assisted: DraftAssisted, expiresInMinutes?: number | undefined }
+
+/** A draft as its answers show it: the stored draft and, while OPEN, its price now (or why it cannot be priced now). */
+export type DraftView = { draft: StoredDraft, price: Quote | null, priceErrors: FieldError[] }
+
+const MINUTE_MS = 60_000
+
+function expiresAt (deps: DraftDeps, now: Date, minutes: number | undefined): Date {
+  if (minutes !== undefined && minutes > deps.config.DRAFT_MAX_TTL_MINUTES) {
+    throw new AppError('INVALID_PARAMS', { fields: [{ path: 'ExpiresInMinutes', error_code: 'FIELD_INVALID', message: `at most ${deps.config.DRAFT_MAX_TTL_MINUTES} minutes (DRAFT_MAX_TTL_MINUTES)` }] })
+  }
+  return new Date(now.getTime() + (minutes ?? deps.config.DRAFT_TTL_MINUTES) * MINUTE_MS)
+}
+
+/** What the store keeps: the Order without its placeholder payment (a draft never holds payment data). */
+function toContent (input: DraftInput): DraftContent {
+  const { PaymentDetails: _placeholder, ...order } = input.order
+  return { Order: order, Assisted: input.assisted }
+}
+
+/** The stored content as the Order and Assisted part pricing takes, checked again (the rules may have changed since). */
+function fromContent (content: DraftContent, now: Date): { ok: true, order: Order, assisted: DraftAssisted } | { ok: false, fields: FieldError[] } {
+  const order = validateDraftOrder(content.Order, now)
+  if (!order.ok) return order
+  const assisted = DraftAssistedSchema.safeParse(content.Assisted)
+  if (!assisted.success) return { ok: false, fields: [{ path: 'Assisted', error_code: 'FIELD_INVALID', message: 'the draft\'s Assisted part is no longer valid' }] }
+  return { ok: true, order: order.order, assisted: assisted.data }
+}
+
+/** The draft's Order (with the placeholder payment) and Assisted part, for completion: refused naming the fields when they no longer validate. */
+export function draftContent (draft: StoredDraft, now: Date): { order: Order, assisted: DraftAssisted } {
+  const content = fromContent(draft.content, now)
+  if (!content.ok) throw new AppError('INVALID_PARAMS', { message: 'The draft no longer validates: update it first', fields: content.fields })
+  return content
+}
+
+/** The draft with its price now: an OPEN draft is priced as placeOrder would price it; a closed one is not priced. */
+export async function viewDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draft: StoredDraft): Promise<DraftView> {
+  if (draft.status !== 'OPEN') return { draft, price: null, priceErrors: [] }
+  const content = fromContent(draft.content, deps.clock.now())
+  if (!content.ok) return { draft, price: null, priceErrors: content.fields }
+  try {
+    return { draft, price: await priceQuote(deps, merchant, user, content.order, content.assisted), priceErrors: [] }
+  } catch (err) {
+    // The catalog changed under the draft (a product archived, a coupon expired): shown, not thrown.
+    if (err instanceof AppError && err.fields !== undefined) return { draft, price: null, priceErrors: err.fields }
+    throw err
+  }
+}
+
+async function readDraft (db: Kysely<Database>, merchantId: bigint, draftId: bigint): Promise<StoredDraft> {
+  const draft = await findDraft(db, merchantId, draftId)
+  if (draft === undefined) throw draftNotFound(draftId)
+  return draft
+}
+
+/** createDraft: a new OPEN draft (version 1) for the customer, priced, its stock held. A refusal writes nothing. */
+export async function createDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, input: DraftInput): Promise<DraftView> {
+  const now = deps.clock.now()
+  const expires = expiresAt(deps, now, input.expiresInMinutes)
+  const price = await priceQuote(deps, merchant, user, input.order, input.assisted)
+  const id = await deps.db.transaction().execute(async (trx) => {
+    const id = await insertDraft(trx, {
+      merchantId: merchant.id,
+      customerId: input.assisted.CustomerId === undefined ? null : BigInt(input.assisted.CustomerId),
+      customerEmail: input.order.BillingDetails.Email.toLowerCase(),
+      currency: input.order.Currency,
+      content: toContent(input),
+      userId: user.id,
+      expiresAt: expires,
+      now
+    })
+    await holdDraftStock(trx, merchant.id, id, price.priced.lines)
+    return id
+  })
+  return { draft: await readDraft(deps.db, merchant.id, id), price, priceErrors: [] }
+}
+
+/** getDraft: this merchant's draft, priced now while OPEN. */
+export async function getDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint): Promise<DraftView> {
+  return await viewDraft(deps, merchant, user, await readDraft(deps.db, merchant.id, draftId))
+}
+
+/**
+ * updateDraft: replaces the draft's Order and Assisted part, from the version the caller saw
+ * (another change since: DRAFT_VERSION_CONFLICT, nothing written); the version grows by one and
+ * the stock held follows the new lines. ExpiresInMinutes, given, sets a new expiry from now.
+ */
+export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, input: DraftInput): Promise<DraftView> {
+  const now = deps.clock.now()
+  const expires = input.expiresInMinutes === undefined ? undefined : expiresAt(deps, now, input.expiresInMinutes)
+  const price = await priceQuote(deps, merchant, user, input.order, input.assisted)
+  await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockOpenDraft(trx, merchant.id, draftId, version, now)
+    await holdDraftStock(trx, merchant.id, draftId, price.priced.lines)
+    const updated = await updateDraftContent(trx, draftId, version, {
+      customerId: input.assisted.CustomerId === undefined ? null : BigInt(input.assisted.CustomerId),
+      customerEmail: input.order.BillingDetails.Email.toLowerCase(),
+      currency: input.order.Currency,
+      content: toContent(input),
+      userId: user.id,
+      expiresAt: expires ?? locked.expiresAt,
+      now
+    })
+    if (!updated) throw new Error(`draft ${draftId} changed under its lock`)
+  })
+  return { draft: await readDraft(deps.db, merchant.id, draftId), price, priceErrors: [] }
+}
+
+/** abandonDraft: an OPEN draft ABANDONED, its stock given back; at `version` when given. */
+export async function abandonDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number | undefined): Promise<DraftView> {
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    await lockOpenDraft(trx, merchant.id, draftId, version, now)
+    await releaseDraftStock(trx, draftId)
+    await closeDraft(trx, draftId, { status: 'ABANDONED', at: now, userId: user.id })
+  })
+  return await getDraft(deps, merchant, user, draftId)
+}
+
+export type DraftSearch = { filter: DraftFilter, page: number, limit: number }
+
+/** searchDrafts: a page of this merchant's drafts, newest first, each as getDraft answers it, and how many match. */
+export async function searchDrafts (deps: DraftDeps, merchant: Merchant, user: MerchantUser, search: DraftSearch): Promise<{ drafts: DraftView[], count: number }> {
+  const found = await searchStoredDrafts(deps.db, merchant.id, search.filter, search.page, search.limit)
+  const drafts: DraftView[] = []
+  for (const draft of found.drafts) drafts.push(await viewDraft(deps, merchant, user, draft))
+  return { drafts, count: found.count }
+}
+
+const SWEEP_BATCH = 500
+
+/**
+ * The sweep (src/orders/sweeper.ts): every OPEN draft past its expiry EXPIRED and its stock
+ * given back, each under its lock and checked again (a change may have extended it meanwhile).
+ * At most SWEEP_BATCH a run; the next run takes the rest.
+ */
+export async function sweepExpiredDrafts (deps: Pick<DraftDeps, 'db' | 'clock'>): Promise<{ expired: string[] }> {
+  const now = deps.clock.now()
+  const expired: string[] = []
+  for (const { id, merchantId } of await expiredDraftIds(deps.db, now, SWEEP_BATCH)) {
+    await deps.db.transaction().execute(async (trx) => {
+      const locked = await lockDraft(trx, merchantId, id)
+      if (locked === undefined || locked.status !== 'OPEN' || locked.expiresAt.getTime() > now.getTime()) return
+      await releaseDraftStock(trx, id)
+      if (await closeDraft(trx, id, { status: 'EXPIRED', at: now })) expired.push(String(id))
+    })
+  }
+  return { expired }
+}

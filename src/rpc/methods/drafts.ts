@@ -1,0 +1,139 @@
+// Draft orders (issue 19 item 1): thin adapters over src/orders/drafts.ts and draft-completion.ts.
+import { z } from 'zod'
+import { AppError } from '../../errors.js'
+import { DraftAssistedSchema } from '../../orders/assisted-order.js'
+import { completeDraft } from '../../orders/draft-completion.js'
+import { DRAFT_STATUSES } from '../../orders/order.js'
+import { abandonDraft, createDraft, getDraft, searchDrafts, updateDraft, type DraftInput } from '../../orders/drafts.js'
+import { PaginationSchema, SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT } from '../../orders/search-orders.js'
+import { cardDataFields, validateDraftOrder } from '../../wire/draft-order.js'
+import { DraftOutputSchema, toWireDraft } from '../../wire/draft-output.js'
+import { OrderOutputSchema } from '../../wire/order-output.js'
+import { OrderSchema } from '../../wire/order-schema.js'
+import { PaymentDetailsSchema } from '../../wire/payment-method-schemas.js'
+import { OrderParam, toWirePlacedOrder } from '../order-params.js'
+import { defineMethod, SESSION_ERRORS } from '../registry.js'
+import { PRICING_ERRORS } from './assisted-orders.js'
+
+const ACCESS = { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] } as const
+const DraftId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('the draft (createDraft\'s DraftId)')
+const Version = z.number().int().min(1).max(2_147_483_647).describe('the draft\'s Version as the caller last saw it')
+const ExpiresInMinutes = z.number().int().min(1).optional().describe('the draft expires this many minutes from now (DRAFT_TTL_MINUTES unless given; at most DRAFT_MAX_TTL_MINUTES)')
+const DraftOrderParam = OrderParam.describe('the placeOrder Order without PaymentDetails: no card data (the payment is given to completeDraft)')
+
+/** The draft's content from the params: every violation of the Order, PaymentDetails or card data at once, naming the field. */
+function draftInput (params: { Order: unknown, Assisted?: z.output<typeof DraftAssistedSchema> | undefined, ExpiresInMinutes?: number | undefined }, now: Date): DraftInput {
+  const validation = validateDraftOrder(params.Order, now)
+  const fields = [...(validation.ok ? [] : validation.fields), ...cardDataFields(params.Assisted, 'Assisted')]
+  if (!validation.ok || fields.length > 0) throw new AppError('INVALID_PARAMS', { fields })
+  return { order: validation.order, assisted: params.Assisted ?? {}, expiresInMinutes: params.ExpiresInMinutes }
+}
+
+const CONTENT_ERRORS = [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS] as const
+
+/** createDraft(sessionID, Order[, Assisted[, ExpiresInMinutes]]) → the new Draft (Version 1), priced, its stock held. */
+export const createDraftMethod = defineMethod({
+  name: 'createDraft',
+  summary: 'Creates a draft order for a customer (privilege PLACE_ORDERS_ON_BEHALF): the Order without payment, staff discounts; priced as placeOrder would, its stock held until it expires, is abandoned or completed',
+  params: z.object({ sessionID: z.string(), Order: DraftOrderParam, Assisted: DraftAssistedSchema.optional(), ExpiresInMinutes }),
+  paramDocs: { Order: OrderSchema },
+  result: DraftOutputSchema,
+  session: true,
+  access: ACCESS,
+  errors: CONTENT_ERRORS,
+  handler: async (params, ctx) => toWireDraft(await createDraft(ctx.deps, ctx.merchant, ctx.user, draftInput(params, ctx.deps.clock.now())))
+})
+
+/** updateDraft(sessionID, DraftId, Version, Order[, Assisted[, ExpiresInMinutes]]) → the Draft at Version + 1. */
+export const updateDraftMethod = defineMethod({
+  name: 'updateDraft',
+  summary: 'Replaces a draft\'s Order and Assisted part from the Version the caller saw (a change since: DRAFT_VERSION_CONFLICT); priced again, the stock held follows the lines',
+  params: z.object({ sessionID: z.string(), DraftId, Version, Order: DraftOrderParam, Assisted: DraftAssistedSchema.optional(), ExpiresInMinutes }),
+  paramDocs: { Order: OrderSchema },
+  result: DraftOutputSchema,
+  session: true,
+  access: ACCESS,
+  errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT'],
+  handler: async (params, ctx) => toWireDraft(await updateDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, draftInput(params, ctx.deps.clock.now())))
+})
+
+/** getDraft(sessionID, DraftId) → the Draft, priced now while OPEN. */
+export const getDraftMethod = defineMethod({
+  name: 'getDraft',
+  summary: 'A draft order of this merchant, priced now (while OPEN) exactly as placeOrder would price it',
+  params: z.object({ sessionID: z.string(), DraftId }),
+  result: DraftOutputSchema,
+  session: true,
+  access: ACCESS,
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'DRAFT_NOT_FOUND'],
+  handler: async (params, ctx) => toWireDraft(await getDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId)))
+})
+
+const DraftSearchOptionsSchema = z.strictObject({
+  Status: z.enum(DRAFT_STATUSES).optional(),
+  CustomerId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('the customer the draft is for (Assisted.CustomerId)'),
+  CustomerEmail: z.email().max(255).optional().describe('the draft\'s BillingDetails.Email, in any case'),
+  CreatedBy: z.string().min(1).max(255).optional().describe('the username of the merchant user who created it'),
+  Pagination: PaginationSchema.optional().describe(`Page (from 1) and Limit (1-${SEARCH_MAX_LIMIT}); page 1 of ${SEARCH_DEFAULT_LIMIT} unless given`)
+})
+
+/** searchDrafts(sessionID[, SearchOptions]) → {Items, Pagination {Page, Limit, Count}}, newest first. */
+export const searchDraftsMethod = defineMethod({
+  name: 'searchDrafts',
+  summary: 'This merchant\'s draft orders by Status, customer (CustomerId, CustomerEmail) and creator (CreatedBy), newest first, a page at a time with the total',
+  params: z.object({ sessionID: z.string(), SearchOptions: DraftSearchOptionsSchema.nullish() }),
+  result: z.object({
+    Items: z.array(DraftOutputSchema).describe('the drafts of the page, newest first, each as getDraft answers it'),
+    Pagination: z.object({ Page: z.number().int().min(1), Limit: z.number().int().min(1).max(SEARCH_MAX_LIMIT), Count: z.number().int().min(0).describe('how many drafts match in all') })
+  }),
+  session: true,
+  access: ACCESS,
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED'],
+  handler: async (params, ctx) => {
+    const options = params.SearchOptions ?? {}
+    const page = options.Pagination?.Page ?? 1
+    const limit = options.Pagination?.Limit ?? SEARCH_DEFAULT_LIMIT
+    const filter = {
+      status: options.Status,
+      customerId: options.CustomerId === undefined ? undefined : BigInt(options.CustomerId),
+      email: options.CustomerEmail?.toLowerCase(),
+      createdBy: options.CreatedBy
+    }
+    const found = await searchDrafts(ctx.deps, ctx.merchant, ctx.user, { filter, page, limit })
+    return { Items: found.drafts.map(toWireDraft), Pagination: { Page: page, Limit: limit, Count: found.count } }
+  }
+})
+
+/** abandonDraft(sessionID, DraftId[, Version]) → the Draft, ABANDONED, its stock given back. */
+export const abandonDraftMethod = defineMethod({
+  name: 'abandonDraft',
+  summary: 'Abandons an OPEN draft order (at Version, when given): ABANDONED, its stock given back',
+  params: z.object({ sessionID: z.string(), DraftId, Version: Version.optional() }),
+  result: DraftOutputSchema,
+  session: true,
+  access: ACCESS,
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT'],
+  handler: async (params, ctx) => toWireDraft(await abandonDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version))
+})
+
+/** completeDraft(sessionID, DraftId, Version, PaymentDetails) → the Order placed from the draft (again for a COMPLETED draft). */
+export const completeDraftMethod = defineMethod({
+  name: 'completeDraft',
+  summary: 'Places a draft\'s order with the payment given now, through placeOrder (the same price); one order per draft: completing it again answers the same order. A declined payment (DRAFT_PAYMENT_DECLINED) leaves the draft OPEN',
+  params: z.object({
+    sessionID: z.string(),
+    DraftId,
+    Version,
+    PaymentDetails: z.unknown().refine((v) => v !== undefined && v !== null, { message: 'PaymentDetails is required', params: { error_code: 'FIELD_REQUIRED' } })
+      .describe('placeOrder\'s PaymentDetails (Type, Currency, CustomerIP, PaymentMethod); never stored with the draft')
+  }),
+  paramDocs: { PaymentDetails: PaymentDetailsSchema },
+  result: OrderOutputSchema.describe('the stored Order; ExtraInformation carries AssistedSale, PlacedBy, CustomerId'),
+  session: true,
+  access: ACCESS,
+  errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT', 'DRAFT_PAYMENT_DECLINED', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_ERROR', 'STORED_PAYMENT_DATA_NOT_FOUND'],
+  handler: async (params, ctx) => {
+    const order = await completeDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, params.PaymentDetails, ctx.log)
+    return toWirePlacedOrder(ctx.deps.pageKey, { kind: 'order', order })
+  }
+})
