@@ -10,6 +10,7 @@ import type { MerchantUser } from '../auth/privileges.js'
 import { AppError } from '../errors.js'
 import type { Log } from '../logger.js'
 import { validateOrder } from '../wire/order-schema.js'
+import type { Assisted } from './assisted-order.js'
 import { draftNotFound, requireOpen, requireVersion } from './draft-claim.js'
 import { findDraft, type StoredDraft } from './draft-store.js'
 import { draftContent, type DraftDeps } from './drafts.js'
@@ -27,11 +28,12 @@ async function orderOf (deps: CompleteDraftDeps, merchant: Merchant, draft: Stor
 
 /**
  * Places the draft's order with `paymentDetails` (the placeOrder PaymentDetails, validated with
- * the draft's Order: refusals name `PaymentDetails.…`), from the version the caller saw. A
+ * the draft's Order: refusals name `PaymentDetails.…`) and the customer's card consent, from the
+ * version the caller saw. A
  * COMPLETED draft answers its order again; a declined payment (DRAFT_PAYMENT_DECLINED) stores
  * nothing and leaves the draft OPEN with its stock held.
  */
-export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, paymentDetails: unknown, log: Log): Promise<StoredOrder> {
+export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, payment: { paymentDetails: unknown, cardConsent?: Assisted['CardConsent'] }, log: Log): Promise<StoredOrder> {
   const now = deps.clock.now()
   const draft = await findDraft(deps.db, merchant.id, draftId)
   if (draft === undefined) throw draftNotFound(draftId)
@@ -41,10 +43,12 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
   requireVersion(draft, version)
   const content = draftContent(draft, now)
   const { PaymentDetails: _placeholder, ...order } = content.order
-  const validation = validateOrder({ ...order, PaymentDetails: paymentDetails }, now)
+  const validation = validateOrder({ ...order, PaymentDetails: payment.paymentDetails }, now)
   if (!validation.ok) throw new AppError('INVALID_PARAMS', { fields: validation.fields })
   try {
-    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted: content.assisted, draft: { id: draftId, version } }, log)
+    // the card consent is asked with the card, now (Assisted.CardConsent's rules and history)
+    const assisted = { ...content.assisted, ...(payment.cardConsent !== undefined ? { CardConsent: payment.cardConsent } : {}) }
+    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, draft: { id: draftId, version } }, log)
     if (placed.kind !== 'order') throw new Error('a draft\'s order is placed without an idempotency key')
     return placed.order
   } catch (err) {

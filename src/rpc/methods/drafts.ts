@@ -1,7 +1,7 @@
 // Draft orders (issue 19 item 1): thin adapters over src/orders/drafts.ts and draft-completion.ts.
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
-import { DraftAssistedSchema } from '../../orders/assisted-order.js'
+import { AssistedSchema, DraftAssistedSchema } from '../../orders/assisted-order.js'
 import { completeDraft } from '../../orders/draft-completion.js'
 import { DRAFT_STATUSES } from '../../orders/order.js'
 import { abandonDraft, createDraft, getDraft, searchDrafts, updateDraft, type DraftInput } from '../../orders/drafts.js'
@@ -116,7 +116,7 @@ export const abandonDraftMethod = defineMethod({
   handler: async (params, ctx) => toWireDraft(await abandonDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version))
 })
 
-/** completeDraft(sessionID, DraftId, Version, PaymentDetails) → the Order placed from the draft (again for a COMPLETED draft). */
+/** completeDraft(sessionID, DraftId, Version, PaymentDetails[, CardConsent]) → the Order placed from the draft (again for a COMPLETED draft). */
 export const completeDraftMethod = defineMethod({
   name: 'completeDraft',
   summary: 'Places a draft\'s order with the payment given now, through placeOrder (the same price); one order per draft: completing it again answers the same order. A declined payment (DRAFT_PAYMENT_DECLINED) leaves the draft OPEN',
@@ -125,15 +125,16 @@ export const completeDraftMethod = defineMethod({
     DraftId,
     Version,
     PaymentDetails: z.unknown().refine((v) => v !== undefined && v !== null, { message: 'PaymentDetails is required', params: { error_code: 'FIELD_REQUIRED' } })
-      .describe('placeOrder\'s PaymentDetails (Type, Currency, CustomerIP, PaymentMethod); never stored with the draft')
+      .describe('placeOrder\'s PaymentDetails (Type, Currency, CustomerIP, PaymentMethod); never stored with the draft'),
+    CardConsent: AssistedSchema.shape.CardConsent
   }),
   paramDocs: { PaymentDetails: PaymentDetailsSchema },
   result: OrderOutputSchema.describe('the stored Order; ExtraInformation carries AssistedSale, PlacedBy, CustomerId'),
   session: true,
   access: ACCESS,
-  errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT', 'DRAFT_PAYMENT_DECLINED', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_ERROR', 'STORED_PAYMENT_DATA_NOT_FOUND'],
+  errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT', 'DRAFT_PAYMENT_DECLINED', 'CARD_CONSENT_INVALID', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_ERROR', 'STORED_PAYMENT_DATA_NOT_FOUND'],
   handler: async (params, ctx) => {
-    const order = await completeDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, params.PaymentDetails, ctx.log)
+    const order = await completeDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, { paymentDetails: params.PaymentDetails, cardConsent: params.CardConsent }, ctx.log)
     return toWirePlacedOrder(ctx.deps.pageKey, { kind: 'order', order })
   }
 })

@@ -171,8 +171,10 @@ t.test('a declined card leaves the draft OPEN with its stock held, and stores no
   t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 5, reserved: 3, backorderLimit: 0 }, 'still held by the draft')
   t.match((await ta.rpc('getDraft', [agent, created.DraftId])).result, { Status: 'OPEN', Version: 1 })
   t.notOk(ta.logs.some((line) => line.includes('4000000000000002')), 'no card number in any log line')
-  const paid = await ta.rpc('completeDraft', [agent, created.DraftId, 1, CARD])
-  t.match(paid.result, { Status: 'AUTHRECEIVED' }, 'another card completes it')
+  const paid = await ta.rpc('completeDraft', [agent, created.DraftId, 1, CARD, { Given: true }])
+  t.match(paid.result, { Status: 'AUTHRECEIVED' }, 'another card completes it, with the customer\'s consent to keep it')
+  const consent = await ta.db.db.selectFrom('order_events').select('event').where('event', '=', 'CARD_CONSENT_RECORDED').execute()
+  t.equal(consent.length, 1, 'the consent is in the order\'s history')
 
   // a 3-D Secure card: the draft is completed with the PENDING order whose page the customer finishes
   const secure = (await ta.rpc('createDraft', [agent, draftOrder()])).result
@@ -253,6 +255,7 @@ t.test('bad inputs name the field and write nothing; a draft never holds card da
     ['too many books', [agent, BOOKS(101)], { code: 55201, data: { error_code: 'ORDER_ITEMS_QUANTITY_INVALID', fields: [{ path: 'Items.0.Quantity' }] } }],
     ['a bad discount', [agent, draftOrder(), { Items: [{ Discount: { Type: 'PERCENT', Value: 150, Reason: 'x' } }] }], { code: 55201, data: { error_code: 'DISCOUNT_INVALID', fields: [{ path: 'Assisted.Items.0.Discount.Value' }] } }],
     ['a replacement', [agent, draftOrder(), { PaymentNotRequired: { OriginalRefNo: '1', Reason: 'x' } }], { code: -32602, data: { fields: [{ path: 'Assisted.PaymentNotRequired' }] } }],
+    ['card consent (asked with the card, at completeDraft)', [agent, draftOrder(), { CardConsent: { Given: true } }], { code: -32602, data: { fields: [{ path: 'Assisted.CardConsent' }] } }],
     ['a life too long', [agent, draftOrder(), {}, 43_201], { code: -32602, data: { fields: [{ path: 'ExpiresInMinutes', error_code: 'FIELD_INVALID' }] } }]
   ]
   for (const [name, params, error] of refusals) {
