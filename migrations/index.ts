@@ -30,6 +30,7 @@ import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisor
 import * as addOrderSearchIndexes from './202612031000_add_order_search_indexes.js'
 import * as createDrafts from './202612041000_create_drafts.js'
 import * as createDraftStockHolds from './202612041010_create_draft_stock_holds.js'
+import * as addOrderPaymentTerms from './202612043000_add_order_payment_terms.js'
 import * as grantSupervisorsRefundsAndResend from './202612046000_grant_supervisors_refunds_and_resend.js'
 import * as grantSupervisorsCustomLineItems from './202612041030_grant_supervisors_custom_line_items.js'
 
@@ -70,5 +71,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612041000_create_drafts': createDrafts,
   '202612041010_create_draft_stock_holds': createDraftStockHolds,
   '202612041030_grant_supervisors_custom_line_items': grantSupervisorsCustomLineItems,
+  '202612043000_add_order_payment_terms': addOrderPaymentTerms,
   '202612046000_grant_supervisors_refunds_and_resend': grantSupervisorsRefundsAndResend
 }

@@ -1,3 +1,5 @@
+import { MAX_NET_DAYS } from './payments/payment-terms.js'
+import { readMerchantPaymentTerms, saveMerchantPaymentTerms } from './payments/payment-terms-store.js'
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { findMerchantByCode, type Merchant } from './auth/merchant-store.js'
@@ -29,6 +31,9 @@ const USAGE = `usage:
                                                  the merchant's IPN settings: without --url or --off prints them; --url (1-5)
                                                  replaces them (algorithm default md5; statuses default every status); --off
                                                  removes the URLs (IPN off)
+  ordergate merchant terms --code CODE [--net-days N]
+                                                 the merchant's purchase-order payment terms: prints them; --net-days N (1-365)
+                                                 sets NET N days for orders placed from now on
   ordergate catalog load --merchant CODE FILE.json  replace the merchant's catalog with the file's (prints a summary)
   ordergate demo --merchant CODE                 load the demo catalog for the merchant
   ordergate user create --merchant CODE --username U --password-stdin [--privilege P]... [--name NAME]
@@ -63,7 +68,8 @@ const COMMANDS: Record<string, Command> = {
   async merchant (deps, args) {
     const [sub, ...rest] = args
     if (sub === 'ipn') return await merchantIpn(deps, rest)
-    if (sub !== 'create' && sub !== 'rotate-secret') throw new UsageError('merchant takes: create --code CODE [--secret-stdin] [--po-auto-approve], rotate-secret --code CODE [--secret-stdin], or ipn --code CODE [--url URL]... [--algorithm A] [--status S]... | --off')
+    if (sub === 'terms') return await merchantTerms(deps, rest)
+    if (sub !== 'create' && sub !== 'rotate-secret') throw new UsageError('merchant takes: create --code CODE [--secret-stdin] [--po-auto-approve], rotate-secret --code CODE [--secret-stdin], ipn --code CODE [--url URL]... [--algorithm A] [--status S]... | --off, or terms --code CODE [--net-days N]')
     const { values } = parseArgs({
       args: rest,
       options: { code: { type: 'string' }, secret: { type: 'string' }, 'secret-stdin': { type: 'boolean', default: false }, name: { type: 'string' }, 'po-auto-approve': { type: 'boolean', default: false } }
@@ -179,6 +185,23 @@ async function merchantIpn (deps: Deps, args: string[]): Promise<void> {
     updatedAt: settings.updatedAt?.toISOString() ?? null,
     updatedBy: settings.updatedBy
   })
+}
+
+/**
+ * `merchant terms`: prints the merchant's purchase-order payment terms; with --net-days N sets
+ * them (NET N days, 1-365). The same rules and store as setPaymentTerms.
+ */
+async function merchantTerms (deps: Deps, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { code: { type: 'string' }, 'net-days': { type: 'string' } } })
+  if (values.code === undefined) throw new UsageError('merchant terms needs --code CODE')
+  const given = values['net-days']
+  if (given !== undefined && !/^\d{1,6}$/.test(given)) throw new UsageError(`merchant terms: --net-days takes a whole number of days (1-${MAX_NET_DAYS}), got "${given}"`)
+  await migrateToLatest(deps.db)
+  const merchant = await requireMerchant(deps, values.code)
+  const terms = given === undefined
+    ? await readMerchantPaymentTerms(deps.db, merchant.id)
+    : await saveMerchantPaymentTerms(deps.db, merchant.id, Number(given), 'PaymentTerms.Days')
+  out({ code: merchant.code, type: 'NET', days: terms.days })
 }
 
 function isOneOf<T extends string> (choices: readonly T[], value: string): value is T {

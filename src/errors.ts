@@ -49,6 +49,7 @@ export const ERRORS = {
   CARD_CONSENT_INVALID: { code: 55201, message: 'Card consent does not apply to this order' },
   // Custom (non-catalog) line items of an assisted sale (Assisted.CustomItems)
   CUSTOM_ITEM_INVALID: { code: 55201, message: 'A custom line item is not valid' },
+  PAYMENT_TERMS_INVALID: { code: 55201, message: 'The payment terms are not valid' },
   // Refunds (issueRefund, issue 18)
   REFUND_NOT_ALLOWED: { code: 55201, message: 'The order cannot be refunded: 2Checkout refunds COMPLETE orders with a total above 0, up to a year old' },
   REFUND_EXCEEDS_REMAINDER: { code: 55201, message: 'The refund exceeds what is left to refund of the order (or of the item)' },

@@ -81,6 +81,7 @@ export type OrdersTable = {
   finish_date: Timestamp | null
   /** the merchant user who placed an on-behalf order */
   placed_by_user_id: ColumnType<bigint | null, bigint | null | undefined, bigint | null>
+  payment_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }

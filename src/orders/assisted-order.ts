@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import { AppError, type FieldError } from '../errors.js'
+import { PaymentTermsInputSchema } from '../wire/payment-terms.js'
 import { RefNoSchema } from './order-reference.js'
 
 const decimal = z.union([z.number(), z.string().regex(/^-?[0-9]+(\.[0-9]+)?$/)])
@@ -50,6 +51,7 @@ export const AssistedSchema = z.object({
   CardConsent: z.object({
     Given: z.boolean().describe('true: the customer agreed to keep the card for later orders; false: they did not')
   }).optional().describe('whether the customer agreed to keep the card they pay with (card payments only): only with Given true is it kept (getCustomerTransientToken); recorded in the order history (CARD_CONSENT_RECORDED) with the agent and the card\'s brand and last 4 digits. Absent: not asked, not kept'),
+  PaymentTerms: PaymentTermsInputSchema.optional().describe('B2B payment terms for an order paid later (PaymentDetails.Type PURCHASEORDER, WIRE or CHECK): NET Days after the order, or a FIXED_DATE; the Order answers PaymentTerms with its DueDate. A purchase order without them has the merchant\'s PO terms (setPaymentTerms)'),
   IdempotencyKey: z.string().min(1).max(255).optional().describe('a retry with the same key answers the first answer (kept 24 hours)')
 }).describe('what the staff member adds to the Order')
 

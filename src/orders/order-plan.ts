@@ -14,6 +14,7 @@ import { findCustomer } from '../customers/customer-admin.js'
 import { loadLevelPricing, type LevelPricing } from '../customers/customer-levels.js'
 import type { Database } from '../db/schema.js'
 import { AppError, businessError, type FieldError } from '../errors.js'
+import { allowsPaymentTerms, resolvePaymentTerms, TERMS_PAYMENT_TYPES, type PaymentTerms } from '../payments/payment-terms.js'
 import { chargesCard } from '../payments/payment-types.js'
 import type { Order } from '../wire/order-schema.js'
 import type { WireExtraInformation } from '../wire/order-output.js'
@@ -54,6 +55,14 @@ export type StaffPlan = {
   givenValues: { lines: ReadonlyMap<number, string>, order?: string }
   /** Assisted.CardConsent.Given: the card is kept for the customer only when true (undefined: not asked, not kept) */
   cardConsent?: boolean
+  /** Assisted.PaymentTerms, resolved at the plan's `now`: when the order is due */
+  paymentTerms?: PaymentTerms
+}
+
+/** What planning needs besides the order: the clock's now (payment terms), … (a contract between helpers: /work/wt/BRIEF.md). */
+export interface PlanOptions {
+  /** the moment the order is planned (payment terms count from it); the current time when absent */
+  now?: Date
 }
 
 export type OrderPlan = {
@@ -107,7 +116,7 @@ function toManual (discount: { Type: ManualDiscount['Type'], Value: number | str
  * replacement. Without `staff` (a merchant API session, or a user's plain placeOrder / quote)
  * only the customer's level and B2B apply; `assisted` comes with `staff` only.
  */
-export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<OrderPlan> {
+export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined, options: PlanOptions = {}): Promise<OrderPlan> {
   const customer = await resolveCustomer(db, merchant.id, order, assisted)
   const errors: FieldError[] = []
   // Seed 001: "coupons are only available for retail customers".
@@ -161,6 +170,16 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
   if (consent !== undefined && !chargesCard(order.PaymentDetails.Type)) {
     errors.push({ path: 'Assisted.CardConsent', error_code: 'CARD_CONSENT_INVALID', message: `PaymentDetails.Type ${order.PaymentDetails.Type} charges no card: there is no card to keep` })
   }
+  let paymentTerms: PaymentTerms | undefined
+  if (assisted?.PaymentTerms !== undefined) {
+    if (!allowsPaymentTerms(order.PaymentDetails.Type)) {
+      errors.push({ path: 'Assisted.PaymentTerms', error_code: 'PAYMENT_TERMS_INVALID', message: `payment terms are for orders paid later (PaymentDetails.Type ${TERMS_PAYMENT_TYPES.join(', ')}), not ${order.PaymentDetails.Type}` })
+    } else {
+      const resolved = resolvePaymentTerms(assisted.PaymentTerms, options.now ?? new Date(), 'Assisted.PaymentTerms')
+      if (resolved.ok) paymentTerms = resolved.terms
+      else errors.push(...resolved.errors)
+    }
+  }
   if (errors.length > 0) throw businessError(errors)
 
   const planned = customer === undefined ? {} : { customer: { id: customer.id, customerReference: customer.customerReference, b2b: customer.b2b, fraudReview: customer.fraudReview } }
@@ -191,7 +210,8 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
       },
       ...(notRequired !== undefined && originalRefNo !== undefined ? { paymentNotRequired: { originalRefNo, reason: notRequired.Reason } } : {}),
       givenValues: { lines: givenLines, ...(assisted?.Discount !== undefined ? { order: String(assisted.Discount.Value) } : {}) },
-      ...(consent !== undefined ? { cardConsent: consent.Given } : {})
+      ...(consent !== undefined ? { cardConsent: consent.Given } : {}),
+      ...(paymentTerms !== undefined ? { paymentTerms } : {})
     }
   }
 }

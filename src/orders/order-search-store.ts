@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { AWAITING_PAYMENT_STATUSES } from './order.js'
 import { STORED_ORDER_COLUMNS, toStoredOrder, type StoredOrder, type StoredOrderRow } from './order-store.js'
 
 /** What searchOrders filters a merchant's orders by: placed in [from, before), and every equality given. */
@@ -14,6 +15,8 @@ export type OrderFilter = {
   customerReference?: bigint | undefined
   customerId?: bigint | undefined
   productCode?: string | undefined
+  /** overdue at this moment: due before it (orders.payment_due_at), still awaiting payment (AWAITING_PAYMENT_STATUSES) */
+  overdueAt?: Date | undefined
 }
 
 // Each filter has an index that leads with it and ends in (order_date desc, id desc)
@@ -29,6 +32,8 @@ function matching (db: Kysely<Database>, merchantId: bigint, filter: OrderFilter
   // The expression of orders_merchant_email_idx, to the letter, so the index serves it.
   if (filter.email !== undefined) query = query.where(sql<string>`lower(o.billing_details ->> 'Email')`, '=', filter.email)
   if (filter.customerId !== undefined) query = query.where('o.customer_id', '=', filter.customerId)
+  // orders_payment_due_idx (migration 202612043000) holds only orders with terms.
+  if (filter.overdueAt !== undefined) query = query.where('o.payment_due_at', '<', filter.overdueAt).where('o.status', 'in', AWAITING_PAYMENT_STATUSES)
   const { customerReference, productCode } = filter
   if (customerReference !== undefined) {
     // A scalar subquery (the reference is unique per merchant): run once, its id is then an index

@@ -86,6 +86,8 @@ export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantC
   placedByUserId?: bigint | undefined
   /** that user's discounts and overrides, with the amounts before and after (order_adjustments) */
   adjustments?: readonly NewAdjustment[] | undefined
+  /** when an order paid later is due (its payment terms; orders.payment_due_at) */
+  paymentDueAt?: Date | undefined
   /** the client's key (its idempotency_keys row exists): the statement ties it to the order */
   idempotencyKey?: string | undefined
 }
@@ -140,7 +142,7 @@ const INSERT_ORDERS = namedStatement<
   'pay_type' | 'pay_status' | 'amount' | 'pay_currency' | 'card_brand' | 'card_first6' | 'card_last4' | 'card_expiry' |
   'processor_reference' | 'decline_reason' | 'pay_details' |
   'keep_brand' | 'keep_first6' | 'keep_last4' | 'keep_expiry' | 'keep_holder' | 'keep_token' |
-  'review_by' | 'review_reason' | 'review_next' | 'placed_by' | 'idempotency_key' |
+  'review_by' | 'review_reason' | 'review_next' | 'placed_by' | 'idempotency_key' | 'payment_due_at' |
   'line_n' | 'line_no' | 'product_code' | 'product_name' | 'sku' | 'quantity' | 'unit_net_price' | 'line_net_price' | 'line_discount' |
   'line_vat' | 'line_gross_price' | 'vat_percent_bp' | 'line_details' |
   'event_n' | 'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_user' | 'event_reason' | 'event_detail' |
@@ -157,14 +159,15 @@ with k as (
     $pay_type::text[], $pay_status::text[], $amount::int8[], $pay_currency::text[], $card_brand::text[], $card_first6::text[],
     $card_last4::text[], $card_expiry::text[], $processor_reference::text[], $decline_reason::text[], $pay_details::jsonb[],
     $keep_brand::text[], $keep_first6::text[], $keep_last4::text[], $keep_expiry::text[], $keep_holder::text[], $keep_token::text[],
-    $review_by::text[], $review_reason::text[], $review_next::text[], $placed_by::int8[], $idempotency_key::text[])
+    $review_by::text[], $review_reason::text[], $review_next::text[], $placed_by::int8[], $idempotency_key::text[],
+    $payment_due_at::timestamptz[])
   as k(n, customer_id, merchant_id, customer_reference, first_name, last_name, email, company, external_reference, status,
     approve_status, vendor_approve_status, fraud_status, payment_type, currency, language, country, net_price, gross_price,
     net_discounted_price, gross_discounted_price, discount, vat, shipping, billing_details, delivery_details, delivery_information,
     payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, finished,
     pay_type, pay_status, amount, pay_currency, card_brand, card_first6, card_last4, card_expiry, processor_reference,
     decline_reason, pay_details, keep_brand, keep_first6, keep_last4, keep_expiry, keep_holder, keep_token,
-    review_by, review_reason, review_next, placed_by, idempotency_key)
+    review_by, review_reason, review_next, placed_by, idempotency_key, payment_due_at)
 ), created as (
   insert into customers (merchant_id, customer_reference, first_name, last_name, email, company)
   select merchant_id, customer_reference, first_name, last_name, email, company from k where customer_id is null
@@ -184,11 +187,12 @@ with k as (
     payment_type, currency, language, country, net_price_minor, gross_price_minor, net_discounted_price_minor,
     gross_discounted_price_minor, discount_minor, vat_minor, shipping_minor, billing_details, delivery_details,
     delivery_information, payment_details, promotions, additional_fields, gift_details, errors, extra, order_date, finish_date, order_no,
-    placed_by_user_id)
+    placed_by_user_id, payment_due_at)
   select merchant_id, order_customer_id, new_ref_no, external_reference, status, approve_status, vendor_approve_status, fraud_status,
     payment_type, currency, language, country, net_price, gross_price, net_discounted_price, gross_discounted_price, discount, vat,
     shipping, billing_details, delivery_details, delivery_information, payment_details, promotions, additional_fields, gift_details,
-    errors, extra, order_date, finish_date, case when finished then nextval('order_no_seq') else 0 end, placed_by
+    errors, extra, order_date, finish_date, case when finished then nextval('order_no_seq') else 0 end, placed_by,
+    payment_due_at
   from s
   returning id, ref_no, order_no, customer_id
 ), so as (
@@ -332,6 +336,7 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
     review_reason: column((o) => o.fraudReview?.reason ?? null),
     review_next: column((o) => o.fraudReview?.nextStatus ?? null),
     placed_by: column((o) => o.placedByUserId ?? null),
+    payment_due_at: column((o) => o.paymentDueAt ?? null),
     idempotency_key: column((o) => o.idempotencyKey ?? null),
     line_n: lines.map((l) => l.n),
     line_no: lines.map((l) => l.item.lineNo),

@@ -11,6 +11,12 @@ export type VendorApproveStatus = typeof VENDOR_APPROVE_STATUSES[number]
 export const FRAUD_STATUSES = ['OPEN', 'OKAY', 'REJECTED'] as const
 export type FraudStatus = typeof FRAUD_STATUSES[number]
 
+/**
+ * Statuses of an order still awaiting its payment: an offline payment (PENDING), a purchase order
+ * approved or not (PURCHASE_PENDING, UNFINISHED). Past its due date, such an order is overdue.
+ */
+export const AWAITING_PAYMENT_STATUSES = ['PENDING', 'PURCHASE_PENDING', 'UNFINISHED'] as const satisfies readonly OrderStatus[]
+
 /** Statuses at which an order counts as finished: OrderNo and FinishDate are set. */
 export const FINISHED_STATUSES: ReadonlySet<OrderStatus> = new Set(['COMPLETE'])
 

@@ -14,6 +14,7 @@ import { AppError, businessError, type FieldError } from '../errors.js'
 import type { Log } from '../logger.js'
 import { KEEP_CARD } from '../payments/payment-pages.js'
 import { PAYMENT_STRATEGIES } from '../payments/payment-strategies.js'
+import { toWirePaymentTerms, type PaymentTerms } from '../payments/payment-terms.js'
 import type { PaymentOutcome, PaymentStrategy } from '../payments/payment-strategy.js'
 import type { PaymentGateway } from '../payments/sandbox-processor.js'
 import type { Order } from '../wire/order-schema.js'
@@ -196,7 +197,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const now = deps.clock.now()
     // Staff pricing and what the sale adds only on placeAssistedOrder; a user's plain placeOrder
     // is priced as the merchant's own (the customer's level and B2B apply to both).
-    const plan = await planOrder(deps.db, merchant, input.assisted === undefined ? undefined : input.user, order, input.assisted)
+    const plan = await planOrder(deps.db, merchant, input.assisted === undefined ? undefined : input.user, order, input.assisted, { now })
     const billing = order.BillingDetails
     // The shopper as the order names them, created with the order when new.
     const shopper: NewCustomer = {
@@ -215,7 +216,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     // The registry is keyed by type, so this strategy's details are the ones of `type`.
     const strategy = PAYMENT_STRATEGIES[type] as unknown as PaymentStrategy
     const gatewayDeps = { clock: deps.clock, gateway: deps.gateway, publicUrl: deps.publicUrl }
-    const request = { merchant, order, details: order.PaymentDetails, priced, amountMinor: priced.grossDiscountedPrice, currency: order.Currency }
+    const request = { merchant, order, details: order.PaymentDetails, priced, amountMinor: priced.grossDiscountedPrice, currency: order.Currency, paymentTerms: plan.staff?.paymentTerms }
     const notRequired = plan.staff?.paymentNotRequired
     const staffPlan = plan.staff
     const adjustments = staffPlan === undefined ? [] : orderAdjustments(priced, staffPlan)
@@ -231,7 +232,9 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const store = async (db: Kysely<Database>, customer: OrderCustomer | NewCustomer, paid: PaymentOutcome): Promise<StoredOrder | undefined> => {
       const { outcome, nextStatus } = await holdForCustomerReview(db, 'id' in customer ? customer : { fraudReview: false }, paid)
       const cardConsent = consent !== undefined && outcome.card !== undefined ? { given: consent, card: outcome.card } : undefined
-      const record = { ...storedRecord(merchant, order, priced, outcome, now, customer.customerReference, plan.staff), staffAdjustments, attachments: [] }
+      // A purchase order's terms (its own or the merchant's), else an offline payment's assisted terms.
+      const paymentTerms = outcome.paymentTerms ?? plan.staff?.paymentTerms
+      const record = { ...storedRecord(merchant, order, priced, outcome, now, customer.customerReference, plan.staff, paymentTerms), staffAdjustments, attachments: [] }
       const ids = await insertOrder(db, {
         ...record,
         merchantId: merchant.id,
@@ -248,6 +251,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
           details: keepCard || outcome.card === undefined ? outcome.details : { ...outcome.details, [KEEP_CARD]: false }
         },
         storedCard: keepCard ? outcome.storedCard : undefined,
+        ...(paymentTerms !== undefined ? { paymentDueAt: paymentTerms.dueAt } : {}),
         fraudReview: openedReview(outcome, nextStatus),
         ...staff,
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {})
@@ -348,7 +352,7 @@ function paymentNotRequired (notRequired: NonNullable<StaffPlan['paymentNotRequi
 }
 
 /** The order's row data (everything but ids) from the priced cart, the payment outcome and the plan's staff part. */
-function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, outcome: PaymentOutcome, now: Date, customerReference: bigint | null, staff: StaffPlan | undefined): Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'staffAdjustments' | 'attachments'> {
+function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, outcome: PaymentOutcome, now: Date, customerReference: bigint | null, staff: StaffPlan | undefined, paymentTerms: PaymentTerms | undefined): Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'staffAdjustments' | 'attachments'> {
   const billing = order.BillingDetails
   const type = order.PaymentDetails.Type
   const shippingCode = priced.shipping?.methodCode
@@ -394,7 +398,8 @@ function storedRecord (merchant: Merchant, order: Order, priced: PricedCart, out
       ...(order.ExtraInformation !== undefined ? { ExtraInformation: order.ExtraInformation } : {}),
       ...(outcome.fraud !== undefined ? { FraudReview: { Status: outcome.fraud.status, Reason: outcome.fraud.reason } } : {}),
       ...outcome.extra,
-      ...(staff !== undefined ? { ExtraInformation: staff.extraInformation } : {})
+      ...(staff !== undefined ? { ExtraInformation: staff.extraInformation } : {}),
+      ...(paymentTerms !== undefined ? { PaymentTerms: toWirePaymentTerms(paymentTerms) } : {})
     } satisfies WireOrderExtra,
     orderDate: now,
     finishDate: outcome.status === 'COMPLETE' ? now : null,

@@ -18,8 +18,9 @@ export type Quote = { priced: PricedCart, amountDueMinor: bigint }
  */
 export async function priceQuote (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<Quote> {
   try {
-    const plan = await planOrder(deps.db, merchant, user, order, assisted)
-    const priced = await priceOrder(deps, merchant, order, deps.clock.now(), plan.pricing)
+    const now = deps.clock.now()
+    const plan = await planOrder(deps.db, merchant, user, order, assisted, { now })
+    const priced = await priceOrder(deps, merchant, order, now, plan.pricing)
     if (plan.staff !== undefined) requireDiscountAuthority(user, priced)
     return { priced, amountDueMinor: plan.staff?.paymentNotRequired !== undefined ? 0n : priced.grossDiscountedPrice }
   } catch (err) {

@@ -82,6 +82,7 @@ export const OrderSearchOptionsSchema = z.strictObject({
   CustomerReference: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional().describe('ordergate\'s: the order\'s CustomerReference (2Checkout\'s external customer reference, AV_CUSTOMERID)'),
   CustomerId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('ordergate\'s: the customer\'s CustomerId (createCustomer, searchCustomers)'),
   ProductCode: text(256).optional().describe('ordergate\'s: orders with a line of this product Code'),
+  Overdue: z.literal(true).optional().describe('ordergate\'s: only orders past their payment terms\' DueDate and still awaiting payment (PENDING, PURCHASE_PENDING, UNFINISHED); with no StartDate, Newer or EndDate, of any date'),
   Pagination: PaginationSchema.optional().describe(`Page (from 1) and Limit (1-${SEARCH_MAX_LIMIT}); page 1 of ${SEARCH_DEFAULT_LIMIT} unless given`)
 })
   .superRefine((options, ctx) => {
@@ -100,7 +101,8 @@ export function toOrderFilter (options: OrderSearchOptions, now: Date): OrderFil
   const before = options.EndDate === undefined ? undefined : new Date(options.EndDate.getTime() + DAY_MS)
   // 2Checkout: StartDate overrides Newer; without either, the last 7 days (of the range, when an
   // EndDate ends it: an EndDate alone is not answered with nothing for being older than a week).
-  const from = options.StartDate ?? options.Newer ?? new Date((before ?? now).getTime() - SEARCH_DEFAULT_DAYS * DAY_MS)
+  const anyDate = options.Overdue === true && options.StartDate === undefined && options.Newer === undefined && before === undefined
+  const from = options.StartDate ?? options.Newer ?? (anyDate ? new Date(0) : new Date((before ?? now).getTime() - SEARCH_DEFAULT_DAYS * DAY_MS))
   return {
     from,
     before,
@@ -111,7 +113,8 @@ export function toOrderFilter (options: OrderSearchOptions, now: Date): OrderFil
     email: options.CustomerEmail?.toLowerCase(),
     customerReference: options.CustomerReference === undefined ? undefined : BigInt(options.CustomerReference),
     customerId: options.CustomerId === undefined ? undefined : BigInt(options.CustomerId),
-    productCode: options.ProductCode
+    productCode: options.ProductCode,
+    overdueAt: options.Overdue === true ? now : undefined
   }
 }
 

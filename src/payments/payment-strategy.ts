@@ -1,3 +1,4 @@
+import type { PaymentTerms } from './payment-terms.js'
 import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
 import type { PricedCart } from '../catalog/pricing.js'
@@ -31,6 +32,8 @@ export type PaymentRequest<T extends PaymentType = PaymentType> = {
   /** what is charged: the order's GrossDiscountedPrice, in minor units */
   amountMinor: bigint
   currency: string
+  /** an assisted sale's payment terms (Assisted.PaymentTerms), for a payment made later */
+  paymentTerms?: PaymentTerms | undefined
 }
 
 /** The card a payment used, as recorded: brand, first 6 and last 4 digits, expiry (never the number). */
@@ -72,6 +75,8 @@ export type PaymentOutcome = {
   details?: Record<string, unknown>
   /** order data shown on the wire besides PaymentDetails (PODetails) */
   extra?: { PODetails: WirePODetails }
+  /** when a payment made later is due (a purchase order's terms) */
+  paymentTerms?: PaymentTerms
 }
 
 /**

@@ -2,6 +2,7 @@ import { AppError } from '../errors.js'
 import { formatWireDate } from '../wire/wire-date.js'
 import type { WirePODetails } from '../wire/order-output.js'
 import type { PaymentStrategy } from './payment-strategy.js'
+import { termDays, type PaymentTerms } from './payment-terms.js'
 
 /** Payment terms when the merchant set none (days from the order date). */
 export const DEFAULT_PO_PAYMENT_TERMS_DAYS = 30
@@ -23,9 +24,16 @@ export const PURCHASEORDER_STRATEGY: PaymentStrategy<'PURCHASEORDER'> = {
         fields: [{ path: 'PaymentDetails.PaymentMethod.AutoApprove', error_code: 'NOT_ALLOWED', message: 'AutoApprove=true needs the PO auto-approve package on this account; send false to approve the order manually' }]
       })
     }
-    const merchant = await deps.trx.selectFrom('merchants').select('po_payment_terms_days').where('id', '=', request.merchant.id).executeTakeFirst()
-    const termsDays = merchant?.po_payment_terms_days ?? DEFAULT_PO_PAYMENT_TERMS_DAYS
-    const dueAt = new Date(deps.clock.now().getTime() + termsDays * 86_400_000)
+    const now = deps.clock.now()
+    // An assisted sale's terms (Assisted.PaymentTerms), else the merchant's PO terms (setPaymentTerms).
+    let terms: PaymentTerms | undefined = request.paymentTerms
+    if (terms === undefined) {
+      const merchant = await deps.trx.selectFrom('merchants').select('po_payment_terms_days').where('id', '=', request.merchant.id).executeTakeFirst()
+      const days = merchant?.po_payment_terms_days ?? DEFAULT_PO_PAYMENT_TERMS_DAYS
+      terms = { type: 'NET', days, dueAt: new Date(now.getTime() + days * 86_400_000) }
+    }
+    const termsDays = termDays(terms, now)
+    const dueAt = terms.dueAt
     const poDetails = {
       Status: method.AutoApprove ? 'APPROVED' : 'AWAITING_UPLOAD',
       InternalPONumber: method.InternalPONumber,
@@ -41,7 +49,8 @@ export const PURCHASEORDER_STRATEGY: PaymentStrategy<'PURCHASEORDER'> = {
       errors: null,
       paymentMethod: { InternalPONumber: method.InternalPONumber, AutoApprove: method.AutoApprove },
       extra: { PODetails: poDetails },
-      details: { purchaseOrder: { internalPONumber: method.InternalPONumber, autoApprove: method.AutoApprove, termsDays, dueAt: dueAt.toISOString() } }
+      details: { purchaseOrder: { internalPONumber: method.InternalPONumber, autoApprove: method.AutoApprove, termsDays, dueAt: dueAt.toISOString() } },
+      paymentTerms: terms
     }
   }
 }

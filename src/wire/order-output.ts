@@ -8,6 +8,7 @@
 // Every object is closed: the keys listed are the keys sent. Optional keys are the ones the
 // shopper's Order may leave out (an address's State, a Trial's Price); `null` stands where the
 // field is always sent but has no value (2Checkout's NULL).
+import { PaymentTermsOutputSchema } from './payment-terms.js'
 import { z } from 'zod'
 import { APPROVE_STATUSES, FRAUD_STATUSES, ORDER_STATUSES, VENDOR_APPROVE_STATUSES } from '../orders/order.js'
 
@@ -367,7 +368,8 @@ export const OrderOutputSchema = z.object({
   Errors: z.object({ PAYMENT_ERROR: z.string() }).nullable().describe('null on success; PAYMENT_ERROR: why the payment was declined'),
   Adjustments: z.array(AdjustmentOutputSchema).optional().describe('an assisted sale\'s staff discounts, price overrides and payment-not-required, oldest first; absent when there are none'),
   Cancellation: CancellationOutputSchema.optional().describe('a canceled order (cancelOrder): who, when, why'),
-  Attachments: z.array(AttachmentOutputSchema).optional().describe('the order\'s PDF attachments (without content: getOrderAttachment); absent when there are none')
+  Attachments: z.array(AttachmentOutputSchema).optional().describe('the order\'s PDF attachments (without content: getOrderAttachment); absent when there are none'),
+  PaymentTerms: PaymentTermsOutputSchema.optional().describe('an order paid later (PURCHASEORDER; WIRE or CHECK with Assisted.PaymentTerms): NET Days or FIXED_DATE, and the DueDate; absent otherwise')
 }).describe('Order')
 
 /** An Order in 2Checkout's shape, as placeOrder and getOrder answer it. */

@@ -1,3 +1,4 @@
+import type { WirePaymentTerms } from './payment-terms.js'
 import { basisPointsToPercent, fromMinor } from '../catalog/money.js'
 import type { PricedCart } from '../catalog/pricing.js'
 import type { StaffRef, StoredOrder } from '../orders/order-store.js'
@@ -27,6 +28,7 @@ export type WireOrderExtra = {
   FraudReview?: WireFraudReview
   PODetails?: WirePODetails
   Cancellation?: WireCancellation
+  PaymentTerms?: WirePaymentTerms
 }
 
 const staffUser = (user: StaffRef) => ({ UserId: Number(user.id), Username: user.username })
@@ -121,6 +123,7 @@ export function toWireOrder (order: StoredOrder): WireOrder {
         }
       : {}),
     ...(extra.Cancellation !== undefined ? { Cancellation: extra.Cancellation } : {}),
+    ...(extra.PaymentTerms !== undefined ? { PaymentTerms: extra.PaymentTerms } : {}),
     ...(order.attachments.length > 0
       ? {
           Attachments: order.attachments.map((f) => ({

@@ -27,6 +27,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   t.notOk(customer.error, JSON.stringify(customer.error))
   const customerId = customer.result.CustomerId as number
   t.notOk((await ta.rpc('setIpnSettings', [a.apiSession, { Urls: ['https://a-shop.example/ipn'] }])).error, 'A has an IPN listener')
+  t.notOk((await ta.rpc('setPaymentTerms', [a.apiSession, { Type: 'NET', Days: 50 }])).error, 'A has its PO terms')
   const order = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ CustomerReference: 777001 })])).result
   const po = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, Company: 'A Co' }, PaymentDetails: { Type: 'PURCHASEORDER', Currency: 'USD', PaymentMethod: { InternalPONumber: 'PO-1', AutoApprove: false } } })])).result
   const shipped = (await ta.rpc('placeOrder', [a.apiSession, testCardOrder({ Items: [{ Code: 'BOOK-PRINT', Quantity: 1 }], DeliveryDetails: { FirstName: 'Ann', LastName: 'Aye', CountryCode: 'us', State: 'CA', City: 'Los Angeles', Address1: '1 Main St', Zip: '90210' } })])).result
@@ -87,7 +88,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     getDraft: [s, draft.result.DraftId],
     searchDrafts: [s, { CustomerId: customerId }],
     abandonDraft: [s, draft.result.DraftId],
-    completeDraft: [s, draft.result.DraftId, 1, draftPayment]
+    completeDraft: [s, draft.result.DraftId, 1, draftPayment],
+    setPaymentTerms: [s, { Type: 'NET', Days: 5 }],
+    getPaymentTerms: [s]
   }
   const sessionMethods = METHODS.filter((m) => m.session).map((m) => m.name).sort()
   t.same(Object.keys(calls).sort(), sessionMethods, 'every session method is probed (a new method must be added here)')
@@ -141,6 +144,8 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
       case 'setMerchantUserActive':
       case 'setIpnSettings':
       case 'getIpnSettings':
+      case 'setPaymentTerms':
+      case 'getPaymentTerms':
         t.match(reply.error, { code: 10004, data: { error_code: 'NOT_ALLOWED' } }, `${method}: for the merchant's API session only`)
         break
       default:
@@ -174,6 +179,11 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   t.same((await ta.rpc('setIpnSettings', [b.apiSession, { Urls: ['https://b-shop.example/ipn'] }])).result?.Urls, ['https://b-shop.example/ipn'])
   t.same((await ta.rpc('getIpnSettings', [a.apiSession])).result?.Urls, ['https://a-shop.example/ipn'], 'A\'s settings unchanged')
   t.same(await outbox(), outboxBefore, 'no notification queued for A\'s orders')
+
+  // B's API session on payment terms: B's own (NET 30, never set), and setting them leaves A's.
+  t.same((await ta.rpc('getPaymentTerms', [b.apiSession])).result, { Type: 'NET', Days: 30 }, 'B reads its own PO terms, not A\'s')
+  t.same((await ta.rpc('setPaymentTerms', [b.apiSession, { Type: 'NET', Days: 20 }])).result, { Type: 'NET', Days: 20 })
+  t.same((await ta.rpc('getPaymentTerms', [a.apiSession])).result, { Type: 'NET', Days: 50 }, 'A\'s PO terms unchanged')
 
   // A's data is exactly as it was.
   t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, orderBefore, 'A\'s order unchanged')

@@ -76,7 +76,10 @@ const EXPECTED: Record<string, Access> = {
   getDraft: staffOnly(ON_BEHALF),
   searchDrafts: staffOnly(ON_BEHALF),
   abandonDraft: staffOnly(ON_BEHALF),
-  completeDraft: staffOnly(ON_BEHALF)
+  completeDraft: staffOnly(ON_BEHALF),
+  // Payment terms (issue 19 item 4): an account setting, the merchant's API session only
+  setPaymentTerms: { merchantSession: true, userPrivileges: null, conditions: [] },
+  getPaymentTerms: { merchantSession: true, userPrivileges: null, conditions: [] }
 }
 
 const { PaymentDetails: _payment, ...DRAFT_ORDER } = testCardOrder()
@@ -154,6 +157,8 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     searchDrafts: plain('searchDrafts', (s) => [s, { Status: 'OPEN' }]),
     abandonDraft: plain('abandonDraft', (s) => [s, 999999]),
     completeDraft: plain('completeDraft', (s) => [s, 999999, 1, testCardOrder().PaymentDetails]),
+    setPaymentTerms: plain('setPaymentTerms', (s) => [s, { Type: 'NET', Days: 30 }]),
+    getPaymentTerms: plain('getPaymentTerms', (s) => [s]),
     // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
     // so nothing may need the merchant API session after it.
     setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),

@@ -5,6 +5,7 @@ import { getOrderMethod } from './get-order.js'
 import { getOrderHistoryMethod } from './get-order-history.js'
 import { getSessionUserMethod } from './get-session-user.js'
 import { getIpnSettingsMethod, resendIpnMethod, setIpnSettingsMethod } from './ipn.js'
+import { getPaymentTermsMethod, setPaymentTermsMethod } from './payment-terms.js'
 import { isValidOrderReferenceMethod } from './is-valid-order-reference.js'
 import { issueRefundMethod } from './issue-refund.js'
 import { loginMethod } from './login.js'
@@ -73,5 +74,8 @@ export const METHODS: readonly MethodDefinition[] = [
   searchDraftsMethod,
   abandonDraftMethod,
   completeDraftMethod,
+  // Payment terms for B2B (issue 19 item 4): the merchant's PO terms
+  setPaymentTermsMethod,
+  getPaymentTermsMethod,
   createDiscoverMethod(() => METHODS)
 ]
