@@ -26,6 +26,11 @@ import * as createIpnNotifications from './202612021020_create_ipn_notifications
 import * as createRefunds from './202612031100_create_refunds.js'
 import * as addAuthreceivedOrdersIndex from './202612031200_add_authreceived_orders_index.js'
 import * as createLoginLimits from './202612031400_create_login_limits.js'
+import * as addMerchantUserRoles from './202612042000_add_merchant_user_roles.js'
+import * as createDiscountLimits from './202612042010_create_discount_limits.js'
+import * as createDiscountReasons from './202612042020_create_discount_reasons.js'
+import * as addAdjustmentApprovals from './202612042030_add_adjustment_approvals.js'
+import * as grantSupervisorsDiscountPrivileges from './202612042040_grant_supervisors_discount_privileges.js'
 import * as grantSupervisorsRecordPayments from './202612012110_grant_supervisors_record_payments.js'
 import * as addOrderSearchIndexes from './202612031000_add_order_search_indexes.js'
 import * as createDrafts from './202612041000_create_drafts.js'
@@ -71,6 +76,11 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612041000_create_drafts': createDrafts,
   '202612041010_create_draft_stock_holds': createDraftStockHolds,
   '202612041030_grant_supervisors_custom_line_items': grantSupervisorsCustomLineItems,
+  '202612042000_add_merchant_user_roles': addMerchantUserRoles,
+  '202612042010_create_discount_limits': createDiscountLimits,
+  '202612042020_create_discount_reasons': createDiscountReasons,
+  '202612042030_add_adjustment_approvals': addAdjustmentApprovals,
+  '202612042040_grant_supervisors_discount_privileges': grantSupervisorsDiscountPrivileges,
   '202612043000_add_order_payment_terms': addOrderPaymentTerms,
   '202612046000_grant_supervisors_refunds_and_resend': grantSupervisorsRefundsAndResend
 }

@@ -64,6 +64,11 @@ export const ERRORS = {
   DRAFT_VERSION_CONFLICT: { code: 55201, message: 'The draft was changed since the version given: get it again and apply the change to the new version' },
   DRAFT_NOT_OPEN: { code: 55201, message: 'The draft is no longer open (completed, abandoned or expired)' },
   DRAFT_PAYMENT_DECLINED: { code: 55200, message: 'The payment was declined: the draft stays open, with its stock held' },
+  // Discount authority (issue 19 item 3)
+  DISCOUNT_LIMIT_EXCEEDED: { code: 55201, message: 'A staff discount exceeds the user\'s limit: a supervisor\'s approval (Assisted.Approval) is needed' },
+  DISCOUNT_APPROVAL_FAILED: { code: 55201, message: 'The approval was refused: unknown supervisor, wrong password, or no APPROVE_DISCOUNTS privilege' },
+  DISCOUNT_REASON_INVALID: { code: 55201, message: 'The discount reason code is missing or not one of the merchant\'s reason codes' },
+  DISCOUNT_LIMIT_INVALID: { code: 55201, message: 'A discount limit is not valid' },
   SERVICE_UNAVAILABLE: { code: -32000, message: 'Service temporarily unavailable: the database cannot be reached; retry later' },
   INTERNAL_ERROR: { code: -32603, message: 'Internal error' }
 } as const satisfies Record<string, { code: number, message: string }>

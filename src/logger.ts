@@ -4,7 +4,7 @@ import { pino, type DestinationStream, type Logger } from 'pino'
  * Never logged (SPEC "Standards"): card numbers, CVV, IBANs and account numbers, login hashes,
  * secret keys and session ids. Code does not log these on purpose; redaction is the net under it.
  */
-const SENSITIVE_KEYS = ['sessionID', 'sessionId', 'hash', 'secret', 'secretKey', 'password', 'CardNumber', 'CCID', 'Iban', 'AccountNumber', 'BankRoutingNumber', 'TransientToken', 'EesToken', 'PaymentToken', 'avng8apitoken']
+const SENSITIVE_KEYS = ['sessionID', 'sessionId', 'hash', 'secret', 'secretKey', 'password', 'Password', 'CardNumber', 'CCID', 'Iban', 'AccountNumber', 'BankRoutingNumber', 'TransientToken', 'EesToken', 'PaymentToken', 'avng8apitoken']
 const MAX_DEPTH = 5
 
 // pino's wildcards match one level each, so every key is listed at each depth up to MAX_DEPTH.

@@ -7,7 +7,7 @@ import { hashSessionId, type AuthDeps } from './login.js'
 import { findMerchantByCode, type Merchant } from './merchant-store.js'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js'
 import { clientAddressKey } from './rate-limiter.js'
-import { PRIVILEGE_NAMES, PRIVILEGES, ROLES, toMerchantUser, type MerchantUser, type Privilege } from './privileges.js'
+import { isRole, PRIVILEGE_NAMES, PRIVILEGES, ROLE_NAMES, ROLES, toMerchantUser, type MerchantUser, type Privilege, type Role } from './privileges.js'
 import { capSessions } from './session-limits.js'
 import { insertSession } from './session-store.js'
 
@@ -24,18 +24,22 @@ export const MIN_PASSWORD_LENGTH = 10
 export async function createMerchantUser (
   db: Kysely<Database>,
   merchantId: bigint,
-  input: { username: string, password: string, privileges: readonly string[], displayName?: string },
+  input: { username: string, password: string, privileges: readonly string[], displayName?: string, role?: string },
   hashParams?: { N: number, r: number, p: number }
 ): Promise<MerchantUser> {
   const fields = []
   if (!USERNAME_PATTERN.test(input.username)) fields.push({ path: 'username', error_code: 'USERNAME_INVALID', message: 'a username is 1-255 characters without spaces' })
   if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 1024) fields.push({ path: 'password', error_code: 'PASSWORD_INVALID', message: `a password is ${MIN_PASSWORD_LENGTH}-1024 characters` })
   const privileges = new Set<Privilege>()
+  // The role: as given, else the first role named among the privileges; its privileges are granted.
+  let role: Role | null = null
+  if (input.role !== undefined) {
+    const upper = input.role.toUpperCase()
+    if (isRole(upper)) { role = upper; ROLES[upper].forEach((p) => privileges.add(p)) } else fields.push({ path: 'role', error_code: 'ROLE_INVALID', message: `unknown role "${input.role}" (roles: ${ROLE_NAMES.join(', ')})` })
+  }
   for (const name of input.privileges) {
     const upper = name.toUpperCase()
-    const role = ROLES[upper]
-    if (role !== undefined) role.forEach((p) => privileges.add(p))
-    else if (upper in PRIVILEGES) privileges.add(upper as Privilege)
+    if (isRole(upper)) { role ??= upper; ROLES[upper].forEach((p) => privileges.add(p)) } else if (upper in PRIVILEGES) privileges.add(upper as Privilege)
     else fields.push({ path: 'privilege', error_code: 'PRIVILEGE_INVALID', message: `unknown privilege or role "${name}" (privileges: ${PRIVILEGE_NAMES.join(', ')}; roles: ${Object.keys(ROLES).join(', ')})` })
   }
   if (fields.length > 0) throw new AppError('INVALID_PARAMS', { fields })
@@ -45,7 +49,8 @@ export async function createMerchantUser (
       username: input.username,
       display_name: input.displayName ?? null,
       password_hash: await hashPassword(input.password, hashParams),
-      privileges: [...privileges]
+      privileges: [...privileges],
+      role
     })
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -18,19 +18,28 @@ export const PRIVILEGES = {
   RECORD_PAYMENTS: 'Approve purchase orders and record payments received (mark an order paid)',
   REFUND_ORDERS: 'Refund completed orders in full or in part (issueRefund)',
   RESEND_NOTIFICATIONS: 'Send an order\'s latest IPN notification again (resendIpn)',
-  CUSTOM_LINE_ITEMS: 'Add custom (non-catalog) line items with their own name, price and tax class to an assisted order'
+  CUSTOM_LINE_ITEMS: 'Add custom (non-catalog) line items with their own name, price and tax class to an assisted order',
+  APPROVE_DISCOUNTS: 'Approve, with their own credentials, a staff discount above the user\'s limit',
+  MANAGE_DISCOUNTS: 'Set the merchant\'s discount limits per role and its discount reason codes'
 } as const
 export type Privilege = keyof typeof PRIVILEGES
 export const PRIVILEGE_NAMES = Object.keys(PRIVILEGES) as Privilege[]
 
-export const ROLES: Record<string, readonly Privilege[]> = {
+/** The roles a user may have (merchant_users.role); the discount limits are set per role. */
+export const ROLE_NAMES = ['AGENT', 'SUPERVISOR', 'ADMIN'] as const
+export type Role = typeof ROLE_NAMES[number]
+
+export const ROLES: Record<Role, readonly Privilege[]> = {
   AGENT: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'],
-  SUPERVISOR: PRIVILEGE_NAMES
+  SUPERVISOR: PRIVILEGE_NAMES,
+  ADMIN: PRIVILEGE_NAMES
 }
 
-export type MerchantUser = { id: bigint, merchantId: bigint, username: string, displayName: string | null, privileges: Privilege[], active: boolean }
+export const isRole = (name: string): name is Role => (ROLE_NAMES as readonly string[]).includes(name)
 
-export type MerchantUserRow = { id: bigint, merchant_id: bigint, username: string, display_name: string | null, privileges: string[], active: boolean }
+export type MerchantUser = { id: bigint, merchantId: bigint, username: string, displayName: string | null, privileges: Privilege[], active: boolean, role: Role | null }
+
+export type MerchantUserRow = { id: bigint, merchant_id: bigint, username: string, display_name: string | null, privileges: string[], active: boolean, role: string | null }
 
 export function toMerchantUser (row: MerchantUserRow): MerchantUser {
   return {
@@ -39,7 +48,8 @@ export function toMerchantUser (row: MerchantUserRow): MerchantUser {
     username: row.username,
     displayName: row.display_name,
     privileges: row.privileges.filter((p): p is Privilege => p in PRIVILEGES),
-    active: row.active
+    active: row.active,
+    role: row.role !== null && isRole(row.role) ? row.role : null
   }
 }
 

@@ -21,7 +21,7 @@ export async function findSession (db: Kysely<Database>, idHash: string): Promis
     .innerJoin('merchants', 'merchants.id', 'sessions.merchant_id')
     .leftJoin('merchant_users', (join) => join.onRef('merchant_users.id', '=', 'sessions.user_id').onRef('merchant_users.merchant_id', '=', 'sessions.merchant_id'))
     .select(['merchants.id', 'merchants.code', 'merchants.name', 'merchants.po_auto_approve', 'sessions.expires_at', 'sessions.user_id',
-      'merchant_users.username', 'merchant_users.display_name', 'merchant_users.privileges', 'merchant_users.active'])
+      'merchant_users.username', 'merchant_users.display_name', 'merchant_users.privileges', 'merchant_users.active', 'merchant_users.role'])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst()
   if (row === undefined) return undefined
@@ -29,7 +29,7 @@ export async function findSession (db: Kysely<Database>, idHash: string): Promis
   if (row.user_id !== null) {
     // A user's session whose user row is gone (or of another merchant) is no session at all.
     if (row.username === null || row.privileges === null || row.active === null) return undefined
-    user = toMerchantUser({ id: row.user_id, merchant_id: row.id, username: row.username, display_name: row.display_name, privileges: row.privileges, active: row.active })
+    user = toMerchantUser({ id: row.user_id, merchant_id: row.id, username: row.username, display_name: row.display_name, privileges: row.privileges, active: row.active, role: row.role })
   }
   return {
     merchant: { id: row.id, code: row.code, name: row.name, poAutoApprove: row.po_auto_approve },

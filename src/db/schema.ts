@@ -353,6 +353,29 @@ export type MerchantUsersTable = {
   privileges: TextArray
   active: Generated<boolean>
   created_at: Generated<Timestamp>
+  /** AGENT, SUPERVISOR, ADMIN; null: none (the discount limits are set per role) */
+  role: string | null
+}
+
+export type DiscountLimitsTable = {
+  merchant_id: bigint
+  role: string
+  line_percent_bp: number | null
+  order_percent_bp: number | null
+}
+
+export type DiscountAmountLimitsTable = {
+  merchant_id: bigint
+  role: string
+  currency: string
+  line_amount_minor: bigint | null
+  order_amount_minor: bigint | null
+}
+
+export type DiscountReasonsTable = {
+  merchant_id: bigint
+  code: string
+  name: string
 }
 
 export type CustomerLevelsTable = {
@@ -401,6 +424,10 @@ export type OrderAdjustmentsTable = {
   new_minor: bigint
   reason: string
   created_at: Timestamp
+  /** the merchant's reason code it was given with (discount_reasons.code) */
+  reason_code: string | null
+  /** the supervisor who approved it above the user's limit */
+  approved_by_user_id: bigint | null
 }
 
 export type FraudReviewsTable = {
@@ -554,4 +581,7 @@ export type Database = {
   login_limits: LoginLimitsTable
   drafts: DraftsTable
   draft_stock_holds: DraftStockHoldsTable
+  discount_limits: DiscountLimitsTable
+  discount_amount_limits: DiscountAmountLimitsTable
+  discount_reasons: DiscountReasonsTable
 }

@@ -52,13 +52,22 @@ export const AssistedSchema = z.object({
     Given: z.boolean().describe('true: the customer agreed to keep the card for later orders; false: they did not')
   }).optional().describe('whether the customer agreed to keep the card they pay with (card payments only): only with Given true is it kept (getCustomerTransientToken); recorded in the order history (CARD_CONSENT_RECORDED) with the agent and the card\'s brand and last 4 digits. Absent: not asked, not kept'),
   PaymentTerms: PaymentTermsInputSchema.optional().describe('B2B payment terms for an order paid later (PaymentDetails.Type PURCHASEORDER, WIRE or CHECK): NET Days after the order, or a FIXED_DATE; the Order answers PaymentTerms with its DueDate. A purchase order without them has the merchant\'s PO terms (setPaymentTerms)'),
+  ReasonCode: z.string().min(1).max(64).optional()
+    .describe('the merchant\'s reason code for the staff discounts (getDiscountReasons); required when the merchant has reason codes and a discount is given, beside each Discount\'s free-text Reason'),
+  Approval: z.object({
+    Username: z.string().min(1).max(255),
+    Password: z.string().min(1).max(1024).describe('never stored, logged or echoed')
+  }).optional().describe('a supervisor\'s credentials (privilege APPROVE_DISCOUNTS) approving discounts above the user\'s limit; a wrong password counts as a failed login'),
   IdempotencyKey: z.string().min(1).max(255).optional().describe('a retry with the same key answers the first answer (kept 24 hours)')
 }).describe('what the staff member adds to the Order')
 
 export type Assisted = z.output<typeof AssistedSchema>
 
-/** What staff add to the order: Assisted without the key (the key makes the call idempotent, it is not part of the order). */
-export type AssistedRequest = Omit<Assisted, 'IdempotencyKey'>
+/**
+ * What staff add to the order: Assisted without the key (the key makes the call idempotent, it is
+ * not part of the order) and without the approval's credentials (verified before, never kept).
+ */
+export type AssistedRequest = Omit<Assisted, 'IdempotencyKey' | 'Approval'>
 
 /** Pricing names staff discounts `Items.N.ManualDiscount` / `ManualDiscount`; the wire names them under Assisted. */
 function toWirePath (field: FieldError): FieldError {
@@ -86,7 +95,7 @@ export function mapAssistedError (err: unknown): unknown {
  * completeDraft) and, for now, without CustomItems (TODO(issue 19 item 1): custom line items in
  * drafts, with their output schema).
  */
-export const DraftAssistedSchema = AssistedSchema.omit({ IdempotencyKey: true, PaymentNotRequired: true, CardConsent: true, CustomItems: true }).strict()
-  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts')
+export const DraftAssistedSchema = AssistedSchema.omit({ IdempotencyKey: true, PaymentNotRequired: true, CardConsent: true, CustomItems: true, Approval: true }).strict()
+  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts (no Assisted.Approval: a supervisor\'s password is never kept, so a draft stays within the user\'s own discount limits)')
 
 export type DraftAssisted = z.output<typeof DraftAssistedSchema>

@@ -45,3 +45,28 @@ export function fullDiscountFields (given: readonly GivenDiscount[]): FieldError
     message: `a 100 % discount (${g.scope === 'LINE' ? 'the line' : 'the order'} for nothing) is a replacement order: it needs the privilege REPLACEMENT_ORDERS`
   }))
 }
+
+/** A supervisor's approval, verified (src/auth/discount-approval.ts) before the order is planned. */
+export type ApprovalContext = { approverId: bigint, approverUsername: string }
+
+/** A role's limits in the order's currency; null: no limit. */
+export type AuthorityLimit = { role: string, currency: string, linePercentBp: number | null, orderPercentBp: number | null, lineMinor: bigint | null, orderMinor: bigint | null }
+
+/** A discount above a limit: its field, the limit's name and figure (wire: percent, or decimal money). */
+export type ExceededLimit = { path: string, limit: 'MaxLinePercent' | 'MaxLineAmount' | 'MaxOrderPercent' | 'MaxOrderAmount', max: bigint, unit: 'bp' | 'minor' }
+
+/** The discounts above the role's limits; exact (a percentage compared by cross-multiplication, never rounded). */
+export function exceededLimits (given: readonly GivenDiscount[], limit: AuthorityLimit): ExceededLimit[] {
+  const exceeded: ExceededLimit[] = []
+  for (const g of given) {
+    const percentBp = g.scope === 'LINE' ? limit.linePercentBp : limit.orderPercentBp
+    const amount = g.scope === 'LINE' ? limit.lineMinor : limit.orderMinor
+    const path = `${g.path}.Value`
+    if (percentBp !== null && g.discountMinor * 10000n > BigInt(percentBp) * g.beforeMinor) {
+      exceeded.push({ path, limit: g.scope === 'LINE' ? 'MaxLinePercent' : 'MaxOrderPercent', max: BigInt(percentBp), unit: 'bp' })
+    } else if (amount !== null && g.discountMinor > amount) {
+      exceeded.push({ path, limit: g.scope === 'LINE' ? 'MaxLineAmount' : 'MaxOrderAmount', max: amount, unit: 'minor' })
+    }
+  }
+  return exceeded
+}

@@ -19,6 +19,8 @@ import { chargesCard } from '../payments/payment-types.js'
 import type { Order } from '../wire/order-schema.js'
 import type { WireExtraInformation } from '../wire/order-output.js'
 import type { AssistedRequest } from './assisted-order.js'
+import type { ApprovalContext, AuthorityLimit } from './discount-authority.js'
+import { readDiscountReasons, readRoleLimit } from './discount-settings-store.js'
 import { parseRefNo } from './order-reference.js'
 import { hasOrder, type NewAdjustment } from './order-store.js'
 
@@ -57,12 +59,16 @@ export type StaffPlan = {
   cardConsent?: boolean
   /** Assisted.PaymentTerms, resolved at the plan's `now`: when the order is due */
   paymentTerms?: PaymentTerms
+  /** what the user may give (discount-authority.ts): their role's limits, a supervisor's approval, the reason code */
+  authority: { limit?: AuthorityLimit, approval?: ApprovalContext, reasonCode: string | null }
 }
 
-/** What planning needs besides the order: the clock's now (payment terms), … (a contract between helpers: /work/wt/BRIEF.md). */
+/** planOrder's options (a contract between helpers: /work/wt/BRIEF.md). */
 export interface PlanOptions {
   /** the moment the order is planned (payment terms count from it); the current time when absent */
   now?: Date
+  /** a supervisor's approval of discounts above the user's limits, verified before planning */
+  approval?: ApprovalContext
 }
 
 export type OrderPlan = {
@@ -180,7 +186,22 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
       else errors.push(...resolved.errors)
     }
   }
+  // Reason codes: when the merchant keeps a list, every assisted sale with a staff discount names one of it.
+  let reasonCode: string | null = null
+  if (staff !== undefined && (lineDiscounts.size > 0 || orderDiscount !== undefined || assisted?.ReasonCode !== undefined)) {
+    const reasons = await readDiscountReasons(db, merchant.id)
+    const codes = reasons.map((r) => r.code)
+    const given = assisted?.ReasonCode
+    if (given === undefined) {
+      if (codes.length > 0) errors.push({ path: 'Assisted.ReasonCode', error_code: 'DISCOUNT_REASON_INVALID', message: `a staff discount needs a reason code, one of: ${codes.join(', ')}` })
+    } else if (!codes.includes(given)) {
+      errors.push({ path: 'Assisted.ReasonCode', error_code: 'DISCOUNT_REASON_INVALID', message: codes.length === 0 ? 'this merchant has no discount reason codes' : `unknown reason code "${given}": one of ${codes.join(', ')}` })
+    } else reasonCode = given
+  }
   if (errors.length > 0) throw businessError(errors)
+  const limit = staff?.role !== null && staff?.role !== undefined && (lineDiscounts.size > 0 || orderDiscount !== undefined)
+    ? await readRoleLimit(db, merchant.id, staff.role, order.Currency)
+    : undefined
 
   const planned = customer === undefined ? {} : { customer: { id: customer.id, customerReference: customer.customerReference, b2b: customer.b2b, fraudReview: customer.fraudReview } }
   const levelPrices = level === undefined ? {} : { level }
@@ -211,27 +232,33 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
       ...(notRequired !== undefined && originalRefNo !== undefined ? { paymentNotRequired: { originalRefNo, reason: notRequired.Reason } } : {}),
       givenValues: { lines: givenLines, ...(assisted?.Discount !== undefined ? { order: String(assisted.Discount.Value) } : {}) },
       ...(consent !== undefined ? { cardConsent: consent.Given } : {}),
-      ...(paymentTerms !== undefined ? { paymentTerms } : {})
+      ...(paymentTerms !== undefined ? { paymentTerms } : {}),
+      authority: { ...(limit !== undefined ? { limit } : {}), ...(options.approval !== undefined ? { approval: options.approval } : {}), reasonCode }
     }
   }
 }
 
-/** Every staff discount and override of the priced order with its old and new value (minor units), for order_adjustments. */
-export function orderAdjustments (priced: PricedCart, staff: StaffPlan): NewAdjustment[] {
+/**
+ * Every staff discount and override of the priced order with its old and new value (minor units),
+ * for order_adjustments; `approved`: the Assisted paths (…Discount.Value) a supervisor approved.
+ */
+export function orderAdjustments (priced: PricedCart, staff: StaffPlan, approved: ReadonlySet<string> = new Set()): NewAdjustment[] {
   const rows: NewAdjustment[] = []
+  const reasonCode = staff.authority.reasonCode
+  const approver = (path: string) => (approved.has(path) && staff.authority.approval !== undefined ? staff.authority.approval.approverId : null)
   for (const line of priced.lines) {
     const manual = line.manualDiscount
     if (manual === null) continue
     const before = line.netMinor - (line.crossSell?.discountMinor ?? 0n)
-    rows.push({ lineNo: line.index + 1, kind: 'LINE_DISCOUNT', discountType: manual.Type, value: staff.givenValues.lines.get(line.index) ?? String(manual.Value), oldMinor: before, newMinor: before - manual.discountMinor, reason: manual.Reason })
+    rows.push({ lineNo: line.index + 1, kind: 'LINE_DISCOUNT', discountType: manual.Type, value: staff.givenValues.lines.get(line.index) ?? String(manual.Value), oldMinor: before, newMinor: before - manual.discountMinor, reason: manual.Reason, reasonCode, approvedByUserId: approver(`Assisted.Items.${line.index}.Discount.Value`) })
   }
   if (priced.orderDiscount !== null) {
     const d = priced.orderDiscount
-    rows.push({ lineNo: null, kind: 'ORDER_DISCOUNT', discountType: d.Type, value: staff.givenValues.order ?? String(d.Value), oldMinor: priced.grossDiscountedPrice + d.discountMinor, newMinor: priced.grossDiscountedPrice, reason: d.Reason })
+    rows.push({ lineNo: null, kind: 'ORDER_DISCOUNT', discountType: d.Type, value: staff.givenValues.order ?? String(d.Value), oldMinor: priced.grossDiscountedPrice + d.discountMinor, newMinor: priced.grossDiscountedPrice, reason: d.Reason, reasonCode, approvedByUserId: approver('Assisted.Discount.Value') })
   }
   const notRequired = staff.paymentNotRequired
   if (notRequired !== undefined) {
-    rows.push({ lineNo: null, kind: 'PAYMENT_NOT_REQUIRED', discountType: null, value: notRequired.originalRefNo, oldMinor: priced.grossDiscountedPrice, newMinor: 0n, reason: notRequired.reason })
+    rows.push({ lineNo: null, kind: 'PAYMENT_NOT_REQUIRED', discountType: null, value: notRequired.originalRefNo, oldMinor: priced.grossDiscountedPrice, newMinor: 0n, reason: notRequired.reason, reasonCode: null, approvedByUserId: null })
   }
   return rows
 }

@@ -51,7 +51,7 @@ export type StoredOrder = {
 export type StaffRef = { id: bigint, username: string }
 
 /** One staff discount or override as read back, with who gave it. */
-export type StoredAdjustment = NewAdjustment & { user: StaffRef }
+export type StoredAdjustment = NewAdjustment & { user: StaffRef, approvedBy: StaffRef | null }
 
 /** An attachment's metadata as the order lists it. */
 export type StoredAttachment = { id: bigint, fileName: string, sizeBytes: number, sha256: string, addedAt: Date, addedBy: StaffRef }
@@ -105,6 +105,10 @@ export type NewAdjustment = {
   oldMinor: bigint
   newMinor: bigint
   reason: string
+  /** the merchant's reason code given with it (Assisted.ReasonCode) */
+  reasonCode: string | null
+  /** the supervisor who approved it above the user's limit */
+  approvedByUserId: bigint | null
 }
 
 export type NewPayment = {
@@ -146,7 +150,7 @@ const INSERT_ORDERS = namedStatement<
   'line_n' | 'line_no' | 'product_code' | 'product_name' | 'sku' | 'quantity' | 'unit_net_price' | 'line_net_price' | 'line_discount' |
   'line_vat' | 'line_gross_price' | 'vat_percent_bp' | 'line_details' |
   'event_n' | 'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_user' | 'event_reason' | 'event_detail' |
-  'adj_n' | 'adj_line_no' | 'adj_kind' | 'adj_type' | 'adj_value' | 'adj_old' | 'adj_new' | 'adj_reason'
+  'adj_n' | 'adj_line_no' | 'adj_kind' | 'adj_type' | 'adj_value' | 'adj_old' | 'adj_new' | 'adj_reason' | 'adj_reason_code' | 'adj_approved_by'
 >(`
 with k as (
   select * from unnest($n::int[], $customer_id::int8[], $merchant_id::int8[], $customer_reference::int8[], $first_name::text[],
@@ -247,10 +251,11 @@ with k as (
   select order_id, review_by, review_reason, order_date, review_next
   from so where review_reason is not null
 ), adj as (
-  insert into order_adjustments (order_id, user_id, line_no, kind, discount_type, value, old_minor, new_minor, reason, created_at)
-  select so.order_id, so.placed_by, a.line_no, a.kind, a.discount_type, a.value, a.old_minor, a.new_minor, a.reason, so.order_date
+  insert into order_adjustments (order_id, user_id, line_no, kind, discount_type, value, old_minor, new_minor, reason, reason_code, approved_by_user_id, created_at)
+  select so.order_id, so.placed_by, a.line_no, a.kind, a.discount_type, a.value, a.old_minor, a.new_minor, a.reason, a.reason_code, a.approved_by, so.order_date
   from unnest($adj_n::int[], $adj_line_no::int[], $adj_kind::text[], $adj_type::text[], $adj_value::text[], $adj_old::int8[],
-    $adj_new::int8[], $adj_reason::text[]) with ordinality as a(n, line_no, kind, discount_type, value, old_minor, new_minor, reason, position)
+    $adj_new::int8[], $adj_reason::text[], $adj_reason_code::text[], $adj_approved_by::int8[])
+    with ordinality as a(n, line_no, kind, discount_type, value, old_minor, new_minor, reason, reason_code, approved_by, position)
   join so on so.n = a.n
   order by a.position
 ), ik as (
@@ -367,7 +372,9 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
     adj_value: adjustments.map((a) => a.adjustment.value),
     adj_old: adjustments.map((a) => String(a.adjustment.oldMinor)),
     adj_new: adjustments.map((a) => String(a.adjustment.newMinor)),
-    adj_reason: adjustments.map((a) => a.adjustment.reason)
+    adj_reason: adjustments.map((a) => a.adjustment.reason),
+    adj_reason_code: adjustments.map((a) => a.adjustment.reasonCode),
+    adj_approved_by: adjustments.map((a) => (a.adjustment.approvedByUserId === null ? null : String(a.adjustment.approvedByUserId)))
   })
   const { rows } = await db.executeQuery<{ n: number, id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint }>(CompiledQuery.raw(INSERT_ORDERS.text, parameters))
   const stored = new Array<InsertedOrder | undefined>(orders.length).fill(undefined)
@@ -398,8 +405,9 @@ export const STORED_ORDER_COLUMNS = `o.*, m.code as merchant_code, c.customer_re
   ), '[]'::json) as items,
   coalesce((
     select json_agg(json_build_array(a.line_no, a.kind, a.discount_type, a.value, a.old_minor::text, a.new_minor::text, a.reason,
-      a.user_id::text, u.username) order by a.id)
-    from order_adjustments a join merchant_users u on u.id = a.user_id where a.order_id = o.id
+      a.user_id::text, u.username, a.reason_code, a.approved_by_user_id::text, v.username) order by a.id)
+    from order_adjustments a join merchant_users u on u.id = a.user_id left join merchant_users v on v.id = a.approved_by_user_id
+    where a.order_id = o.id
   ), '[]'::json) as adjustments,
   coalesce((
     select json_agg(json_build_array(f.id::text, f.file_name, f.size_bytes, f.sha256, f.created_at, f.added_by_user_id::text, u.username) order by f.id)
@@ -422,7 +430,7 @@ export type StoredOrderRow = Selectable<OrdersTable> & {
   attachments: AttachmentTuple[]
 }
 type OrderRow = StoredOrderRow & { n: number }
-type AdjustmentTuple = [number | null, AdjustmentKind, string | null, string, string, string, string, string, string]
+type AdjustmentTuple = [number | null, AdjustmentKind, string | null, string, string, string, string, string, string, string | null, string | null, string | null]
 type AttachmentTuple = [string, string, number, string, string, string, string]
 type OrderItemTuple = [number, string, string, string | null, number, string, string, string, string, string, number, Record<string, unknown>]
 
@@ -493,8 +501,18 @@ export function toStoredOrder (row: StoredOrderRow): StoredOrder {
       vatPercentBp,
       details
     })),
-    staffAdjustments: row.adjustments.map(([lineNo, kind, discountType, value, oldMinor, newMinor, reason, userId, username]) => ({
-      lineNo, kind, discountType, value, oldMinor: BigInt(oldMinor), newMinor: BigInt(newMinor), reason, user: { id: BigInt(userId), username }
+    staffAdjustments: row.adjustments.map(([lineNo, kind, discountType, value, oldMinor, newMinor, reason, userId, username, reasonCode, approverId, approverName]) => ({
+      lineNo,
+      kind,
+      discountType,
+      value,
+      oldMinor: BigInt(oldMinor),
+      newMinor: BigInt(newMinor),
+      reason,
+      reasonCode,
+      approvedByUserId: approverId === null ? null : BigInt(approverId),
+      user: { id: BigInt(userId), username },
+      approvedBy: approverId === null || approverName === null ? null : { id: BigInt(approverId), username: approverName }
     })),
     attachments: row.attachments.map(([id, fileName, sizeBytes, sha256, addedAt, userId, username]) => ({
       id: BigInt(id), fileName, sizeBytes, sha256, addedAt: new Date(addedAt), addedBy: { id: BigInt(userId), username }

@@ -4,7 +4,7 @@ import { requirePrivileges, type MerchantUser } from '../auth/privileges.js'
 import type { CatalogCache } from '../catalog/catalog-cache.js'
 import { incrementPromotionUses, loadCatalogForCart } from '../catalog/catalog-store.js'
 import { keepsStock, reserveInventory } from '../catalog/inventory.js'
-import { tryToMinor } from '../catalog/money.js'
+import { basisPointsToPercent, formatMinor, fromMinor, tryToMinor } from '../catalog/money.js'
 import { priceCart, type Cart, type CartLine, type PricedCart } from '../catalog/pricing.js'
 import type { Clock } from '../clock.js'
 import { applyLevelPrices } from '../customers/customer-levels.js'
@@ -21,8 +21,8 @@ import type { Order } from '../wire/order-schema.js'
 import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem } from '../wire/order-output.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { holdForCustomerReview, openedReview } from './customer-review.js'
-import { fullDiscountFields, givenDiscounts } from './discount-authority.js'
 import { claimDraft, settleDraft } from './draft-claim.js'
+import { exceededLimits, fullDiscountFields, givenDiscounts, type ApprovalContext, type ExceededLimit } from './discount-authority.js'
 import { idempotent, type PlacedOrder } from './idempotency.js'
 import { sessionActor } from './order-actor.js'
 import { placementEvents } from './order-events.js'
@@ -52,7 +52,7 @@ export type PlaceOrderInput = {
   /** placeOrder: the merchant's API session (no user), or a merchant user's session */
   | { user?: MerchantUser | undefined, assisted?: undefined }
   /** placeAssistedOrder: a merchant user places it on a customer's behalf, with what they add */
-  | { user: MerchantUser, assisted: AssistedRequest }
+  | { user: MerchantUser, assisted: AssistedRequest, approval?: ApprovalContext | undefined }
 )
 
 /** Builds the pricing cart from a validated Order and its pricing plan; amounts that do not fit the currency are field errors. */
@@ -197,7 +197,8 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const now = deps.clock.now()
     // Staff pricing and what the sale adds only on placeAssistedOrder; a user's plain placeOrder
     // is priced as the merchant's own (the customer's level and B2B apply to both).
-    const plan = await planOrder(deps.db, merchant, input.assisted === undefined ? undefined : input.user, order, input.assisted, { now })
+    const plan = await planOrder(deps.db, merchant, input.assisted === undefined ? undefined : input.user, order, input.assisted,
+      { now, ...(input.assisted !== undefined && input.approval !== undefined ? { approval: input.approval } : {}) })
     const billing = order.BillingDetails
     // The shopper as the order names them, created with the order when new.
     const shopper: NewCustomer = {
@@ -210,7 +211,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const planned: OrderCustomer | undefined = plan.customer === undefined ? undefined : { id: plan.customer.id, customerReference: plan.customer.customerReference, fraudReview: plan.customer.fraudReview }
     const context = await readOrderContext(deps.db, merchant.id, planned === undefined ? shopper : undefined)
     const priced = await priceOrder(deps, merchant, order, now, plan.pricing, context.catalogVersion)
-    if (plan.staff !== undefined) requireDiscountAuthority(input.user, priced)
+    const approved = plan.staff === undefined ? new Set<string>() : requireDiscountAuthority(input.user, priced, plan.staff.authority)
     await requireFreeOrderPrivilege(deps, merchant, user, order, plan, priced, now, context.catalogVersion)
     const type = order.PaymentDetails.Type
     // The registry is keyed by type, so this strategy's details are the ones of `type`.
@@ -219,10 +220,17 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const request = { merchant, order, details: order.PaymentDetails, priced, amountMinor: priced.grossDiscountedPrice, currency: order.Currency, paymentTerms: plan.staff?.paymentTerms }
     const notRequired = plan.staff?.paymentNotRequired
     const staffPlan = plan.staff
-    const adjustments = staffPlan === undefined ? [] : orderAdjustments(priced, staffPlan)
+    const adjustments = staffPlan === undefined ? [] : orderAdjustments(priced, staffPlan, approved)
     const staff = staffPlan === undefined ? {} : { placedByUserId: staffPlan.userId, adjustments }
     // As the order reads back (order_adjustments joined to the user): the answer and a replay agree.
-    const staffAdjustments = staffPlan === undefined ? [] : adjustments.map((a) => ({ ...a, user: { id: staffPlan.userId, username: staffPlan.username } }))
+    const approver = staffPlan?.authority.approval
+    const staffAdjustments = staffPlan === undefined
+      ? []
+      : adjustments.map((a) => ({
+        ...a,
+        user: { id: staffPlan.userId, username: staffPlan.username },
+        approvedBy: a.approvedByUserId === null || approver === undefined ? null : { id: approver.approverId, username: approver.approverUsername }
+      }))
 
     // An assisted sale keeps the card only with the customer's consent (issue 19 item 5), whatever
     // else asks for it (RecurringEnabled): not now, and not after a 3-D Secure page (keepCard).
@@ -317,11 +325,32 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
   }
 }
 
-/** An assisted sale's staff discounts within the user's authority: a 100 % discount (a line or the order for nothing) needs REPLACEMENT_ORDERS. */
-export function requireDiscountAuthority (user: MerchantUser | undefined, priced: PricedCart): void {
-  if (user === undefined) return
-  const full = fullDiscountFields(givenDiscounts(priced))
+/**
+ * An assisted sale's staff discounts within the user's authority: a 100 % discount (a line or the
+ * order for nothing) needs REPLACEMENT_ORDERS; one above the user's role's limits needs a
+ * supervisor's approval, else DISCOUNT_LIMIT_EXCEEDED names the limit and the field. Answers the
+ * fields (…Discount.Value) the approval covered.
+ */
+export function requireDiscountAuthority (user: MerchantUser | undefined, priced: PricedCart, authority: StaffPlan['authority']): Set<string> {
+  if (user === undefined) return new Set()
+  const given = givenDiscounts(priced)
+  const full = fullDiscountFields(given)
   if (full.length > 0) requirePrivileges(user, ['REPLACEMENT_ORDERS'], full)
+  if (authority.limit === undefined) return new Set()
+  const exceeded = exceededLimits(given, authority.limit)
+  if (exceeded.length === 0) return new Set()
+  if (authority.approval !== undefined) return new Set(exceeded.map((e) => e.path))
+  const figure = (e: ExceededLimit) => (e.unit === 'bp' ? `${basisPointsToPercent(Number(e.max))} %` : `${formatMinor(e.max, priced.currency)} ${priced.currency}`)
+  const role = authority.limit.role
+  const first = exceeded[0] as ExceededLimit
+  throw new AppError('DISCOUNT_LIMIT_EXCEEDED', {
+    message: `A staff discount exceeds the ${role} limit ${first.limit} (${figure(first)}) at ${first.path}: a supervisor's approval (Assisted.Approval) is needed`,
+    fields: exceeded.map((e) => ({ path: e.path, error_code: 'DISCOUNT_LIMIT_EXCEEDED', message: `above the ${role} limit ${e.limit} of ${figure(e)}` })),
+    data: {
+      role,
+      limits: exceeded.map((e) => ({ field: e.path, limit: e.limit, max: e.unit === 'bp' ? basisPointsToPercent(Number(e.max)) : fromMinor(e.max, priced.currency) }))
+    }
+  })
 }
 
 /**

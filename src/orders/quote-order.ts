@@ -21,7 +21,7 @@ export async function priceQuote (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'c
     const now = deps.clock.now()
     const plan = await planOrder(deps.db, merchant, user, order, assisted, { now })
     const priced = await priceOrder(deps, merchant, order, now, plan.pricing)
-    if (plan.staff !== undefined) requireDiscountAuthority(user, priced)
+    if (plan.staff !== undefined) requireDiscountAuthority(user, priced, plan.staff.authority)
     return { priced, amountDueMinor: plan.staff?.paymentNotRequired !== undefined ? 0n : priced.grossDiscountedPrice }
   } catch (err) {
     throw mapAssistedError(err)

@@ -292,6 +292,7 @@ export const AdjustmentOutputSchema = z.object({
   OldAmount: Money.describe('before the adjustment: the line\'s net price, or the order\'s total'),
   NewAmount: Money.describe('after it'),
   Reason: z.string(),
+  ReasonCode: z.string().nullable().describe('the merchant\'s reason code it was given with (Assisted.ReasonCode)'),
   User: StaffUser.describe('who gave it'),
   ApprovedBy: StaffUser.nullable().describe('the supervisor who approved it above the user\'s limit; null when no approval was needed')
 }).describe('Adjustment')

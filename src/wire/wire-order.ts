@@ -117,8 +117,9 @@ export function toWireOrder (order: StoredOrder): WireOrder {
             OldAmount: money(a.oldMinor),
             NewAmount: money(a.newMinor),
             Reason: a.reason,
+            ReasonCode: a.reasonCode,
             User: staffUser(a.user),
-            ApprovedBy: null
+            ApprovedBy: a.approvedBy === null ? null : staffUser(a.approvedBy)
           }))
         }
       : {}),

@@ -40,6 +40,8 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   const { PaymentDetails: draftPayment, ...draftOrder } = testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, FirstName: 'Ann', LastName: 'Aye', Email: 'ann@a.example' } })
   const draft = await ta.rpc('createDraft', [a.staffSession, draftOrder, { CustomerId: customerId }])
   t.notOk(draft.error, JSON.stringify(draft.error))
+  t.notOk((await ta.rpc('setDiscountLimits', [a.apiSession, [{ Role: 'AGENT', MaxLinePercent: 15 }]])).error, 'A has discount limits')
+  t.notOk((await ta.rpc('setDiscountReasons', [a.apiSession, [{ Code: 'A_ONLY', Name: 'A only reason' }]])).error, 'A has reason codes')
   t.match(order, { Status: 'AUTHRECEIVED' })
   t.match(po, { Status: 'UNFINISHED' })
   t.match(shipped, { Status: 'AUTHRECEIVED' })
@@ -90,7 +92,11 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     abandonDraft: [s, draft.result.DraftId],
     completeDraft: [s, draft.result.DraftId, 1, draftPayment],
     setPaymentTerms: [s, { Type: 'NET', Days: 5 }],
-    getPaymentTerms: [s]
+    getPaymentTerms: [s],
+    getDiscountLimits: [s],
+    setDiscountLimits: [s, [{ Role: 'AGENT', MaxLinePercent: 30 }]],
+    getDiscountReasons: [s],
+    setDiscountReasons: [s, [{ Code: 'B_ONLY', Name: 'B reason' }]]
   }
   const sessionMethods = METHODS.filter((m) => m.session).map((m) => m.name).sort()
   t.same(Object.keys(calls).sort(), sessionMethods, 'every session method is probed (a new method must be added here)')
@@ -100,7 +106,7 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     const code = reply.error?.data?.error_code as string | undefined
     const json = JSON.stringify(reply)
     const leaks = json.includes('ann@a.example') || json.includes('"Ann"') || json.includes('"Aye"') || json.includes('a-shop.example') ||
-      json.includes('A only book') || json.includes('A-COURIER') || json.includes('CHF')
+      json.includes('A only book') || json.includes('A-COURIER') || json.includes('CHF') || json.includes('A_ONLY')
     switch (method) {
       case 'isValidOrderReference':
         t.equal(reply.result, false, `${method}: false`)
@@ -133,6 +139,16 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
       case 'getSessionUser':
         t.match(reply.result, { Username: 'agent1', MerchantCode: b.code }, `${method}: B's own user and merchant, nothing of A's`)
         t.not(reply.result?.MerchantCode, a.code)
+        break
+      case 'getDiscountLimits':
+      case 'getDiscountReasons':
+        t.same(reply.result, [], `${method}: B has none; nothing of A's`)
+        break
+      case 'setDiscountLimits':
+        t.same(reply.result, [{ Role: 'AGENT', MaxLinePercent: 30, MaxOrderPercent: null, Amounts: [] }], `${method}: B's own limits`)
+        break
+      case 'setDiscountReasons':
+        t.same(reply.result, [{ Code: 'B_ONLY', Name: 'B reason' }], `${method}: B's own reason codes`)
         break
       case 'getAvailableCountries':
         t.equal(reply.result?.length, 249, 'the countries (no merchant data)')
@@ -193,4 +209,6 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   t.same((await ta.rpc('getOrder', [a.apiSession, shipped.RefNo])).result, shipped, 'A\'s physical order unchanged: its delivery not confirmed by B')
   t.match((await ta.rpc('getCustomer', [a.staffSession, customerId])).result, { FirstName: 'Ann', Email: 'ann@a.example' }, 'A\'s customer unchanged')
   t.equal((await ta.rpc('listOrderAttachments', [a.staffSession, order.RefNo])).result.length, 1, 'A\'s attachments unchanged')
+  t.same((await ta.rpc('getDiscountLimits', [a.apiSession])).result, [{ Role: 'AGENT', MaxLinePercent: 15, MaxOrderPercent: null, Amounts: [] }], 'A\'s discount limits unchanged')
+  t.same((await ta.rpc('getDiscountReasons', [a.apiSession])).result, [{ Code: 'A_ONLY', Name: 'A only reason' }], 'A\'s reason codes unchanged')
 })

@@ -79,7 +79,12 @@ const EXPECTED: Record<string, Access> = {
   completeDraft: staffOnly(ON_BEHALF),
   // Payment terms (issue 19 item 4): an account setting, the merchant's API session only
   setPaymentTerms: { merchantSession: true, userPrivileges: null, conditions: [] },
-  getPaymentTerms: { merchantSession: true, userPrivileges: null, conditions: [] }
+  getPaymentTerms: { merchantSession: true, userPrivileges: null, conditions: [] },
+  // Discount authority (issue 19 item 3): staff who sell read the limits and reason codes; setting them is MANAGE_DISCOUNTS
+  setDiscountLimits: merchantLevel('MANAGE_DISCOUNTS'),
+  getDiscountLimits: merchantLevel(ON_BEHALF),
+  setDiscountReasons: merchantLevel('MANAGE_DISCOUNTS'),
+  getDiscountReasons: merchantLevel(ON_BEHALF)
 }
 
 const { PaymentDetails: _payment, ...DRAFT_ORDER } = testCardOrder()
@@ -159,6 +164,10 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     completeDraft: plain('completeDraft', (s) => [s, 999999, 1, testCardOrder().PaymentDetails]),
     setPaymentTerms: plain('setPaymentTerms', (s) => [s, { Type: 'NET', Days: 30 }]),
     getPaymentTerms: plain('getPaymentTerms', (s) => [s]),
+    setDiscountLimits: plain('setDiscountLimits', (s) => [s, []]),
+    getDiscountLimits: plain('getDiscountLimits', (s) => [s]),
+    setDiscountReasons: plain('setDiscountReasons', (s) => [s, []]),
+    getDiscountReasons: plain('getDiscountReasons', (s) => [s]),
     // Last, in this order: rotating the secret ends the merchant's API sessions (the caller's too),
     // so nothing may need the merchant API session after it.
     setMerchantUserActive: plain('setMerchantUserActive', (s) => [s, 'agent1', true]),

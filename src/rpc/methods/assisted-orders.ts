@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ErrorReason } from '../../errors.js'
+import { verifyApproval } from '../../auth/discount-approval.js'
 import { AssistedSchema } from '../../orders/assisted-order.js'
 import { placeOrder } from '../../orders/place-order.js'
 import { quoteOrder } from '../../orders/quote-order.js'
@@ -22,6 +23,9 @@ export const CUSTOM_ITEMS_CONDITION = {
   field: 'Assisted.CustomItems'
 } as const satisfies AccessCondition<{ Assisted?: { CustomItems?: readonly unknown[] | undefined } | undefined }>
 
+/** The discount authority's refusals (src/orders/discount-authority.ts). */
+const DISCOUNT_ERRORS = ['DISCOUNT_LIMIT_EXCEEDED', 'DISCOUNT_REASON_INVALID'] as const satisfies readonly ErrorReason[]
+
 /** placeAssistedOrder(sessionID, Order, Assisted) → the stored Order, placed by a merchant user on behalf of a customer. */
 export const placeAssistedOrderMethod = defineMethod({
   name: 'placeAssistedOrder',
@@ -40,11 +44,13 @@ export const placeAssistedOrderMethod = defineMethod({
     conditions: [{ when: 'Assisted.PaymentNotRequired is given', applies: (params) => params.Assisted?.PaymentNotRequired !== undefined, userPrivileges: ['REPLACEMENT_ORDERS'] }, CUSTOM_ITEMS_CONDITION]
   },
   errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_FREE_TOTAL_NOT_ZERO', 'ORDER_STATUS_INVALID', 'ORDER_NOT_FOUND', 'PAYMENT_ERROR',
-    'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
+    'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', ...DISCOUNT_ERRORS, 'DISCOUNT_APPROVAL_FAILED', 'TOO_MANY_REQUESTS'],
   handler: async (params, ctx) => {
     const order = parseOrder(params.Order, ctx.deps.clock.now())
-    const { IdempotencyKey: idempotencyKey, ...assisted } = params.Assisted ?? {}
-    const placed = await placeOrder(ctx.deps, { merchant: ctx.merchant, user: ctx.user, order, assisted, idempotencyKey }, ctx.log)
+    const { IdempotencyKey: idempotencyKey, Approval: credentials, ...assisted } = params.Assisted ?? {}
+    // Checked before anything else and never passed on: the password is in no plan, key or log.
+    const approval = credentials === undefined ? undefined : await verifyApproval(ctx.deps, ctx.merchant, ctx.user, credentials, ctx.clientIp, ctx.log)
+    const placed = await placeOrder(ctx.deps, { merchant: ctx.merchant, user: ctx.user, order, assisted, idempotencyKey, approval }, ctx.log)
     return toWirePlacedOrder(ctx.deps.pageKey, placed)
   }
 })
@@ -66,7 +72,7 @@ export const quoteMethod = defineMethod({
     userPrivileges: ['PLACE_ORDERS_ON_BEHALF'],
     conditions: [{ when: 'Assisted is given', applies: (params) => params.Assisted !== undefined, merchantSession: false, userPrivileges: [] }, CUSTOM_ITEMS_CONDITION]
   },
-  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID', ...DISCOUNT_ERRORS],
   handler: async (params, ctx) => {
     // Staff pricing (discounts, unpublished products) only with Assisted, which needs a user's session.
     const user = params.Assisted === undefined ? undefined : ctx.user

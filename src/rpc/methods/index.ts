@@ -1,4 +1,5 @@
 import type { MethodDefinition } from '../registry.js'
+import { getDiscountLimitsMethod, getDiscountReasonsMethod, setDiscountLimitsMethod, setDiscountReasonsMethod } from './discount-settings.js'
 import { createDiscoverMethod } from './discover.js'
 import { getCustomerTransientTokenMethod } from './get-customer-transient-token.js'
 import { getOrderMethod } from './get-order.js'
@@ -77,5 +78,10 @@ export const METHODS: readonly MethodDefinition[] = [
   // Payment terms for B2B (issue 19 item 4): the merchant's PO terms
   setPaymentTermsMethod,
   getPaymentTermsMethod,
+  // Discount authority (issue 19 item 3)
+  setDiscountLimitsMethod,
+  getDiscountLimitsMethod,
+  setDiscountReasonsMethod,
+  getDiscountReasonsMethod,
   createDiscoverMethod(() => METHODS)
 ]

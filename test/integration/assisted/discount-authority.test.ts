@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
-import { staffMerchant } from '../../helpers/assisted.js'
+import { STAFF_PASSWORD, staffMerchant } from '../../helpers/assisted.js'
 import { testCardOrder } from '../../helpers/orders.js'
 
 // Issue 19 item 3, discount authority: a 100 % discount is a replacement order (REPLACEMENT_ORDERS).
@@ -57,5 +57,93 @@ t.test('a 100 % discount needs REPLACEMENT_ORDERS even when the order still cost
   t.test('a line below 100 % needs no REPLACEMENT_ORDERS', async (t) => {
     const reply = await ta.rpc('placeAssistedOrder', [agent, TWO_LINES, { Items: [{ Discount: { Type: 'AMOUNT', Value: '98.99', Reason: 'goodwill' } }] }])
     t.notOk(reply.error, JSON.stringify(reply.error))
+  })
+})
+
+t.test('discount limits per role, a supervisor\'s approval, reason codes', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await staffMerchant(ta)
+  const agent = await m.userSession(['AGENT' as never])
+  const supervisorName = 'agent1' // staffMerchant's SUPERVISOR
+  const approval = { Username: supervisorName, Password: STAFF_PASSWORD }
+
+  t.test('the limits are set per role by RPC and read back; an agent may read, not set them', async (t) => {
+    const limits = [
+      { Role: 'AGENT', MaxLinePercent: 20, MaxOrderPercent: 10, Amounts: [{ Currency: 'usd', MaxLineAmount: '15.00', MaxOrderAmount: 5 }] },
+      { Role: 'SUPERVISOR', MaxLinePercent: 50 }
+    ]
+    const set = await ta.rpc('setDiscountLimits', [m.staffSession, limits])
+    const expected = [
+      { Role: 'AGENT', MaxLinePercent: 20, MaxOrderPercent: 10, Amounts: [{ Currency: 'USD', MaxLineAmount: 15, MaxOrderAmount: 5 }] },
+      { Role: 'SUPERVISOR', MaxLinePercent: 50, MaxOrderPercent: null, Amounts: [] }
+    ]
+    t.same(set, { jsonrpc: '2.0', id: 1, result: expected })
+    t.same((await ta.rpc('getDiscountLimits', [agent])).result, expected, 'an agent reads them')
+    t.same((await ta.rpc('getDiscountLimits', [m.apiSession])).result, expected, 'the merchant API session too')
+    t.match(await ta.rpc('setDiscountLimits', [agent, []]), { error: { code: 10004, data: { error_code: 'NOT_ALLOWED', privilege: 'MANAGE_DISCOUNTS' } } })
+    const bad = await ta.rpc('setDiscountLimits', [m.apiSession, [{ Role: 'AGENT', MaxLinePercent: 101 }]])
+    t.match(bad.error, { code: 55201, data: { error_code: 'DISCOUNT_LIMIT_INVALID', fields: [{ path: 'Limits.0.MaxLinePercent' }] } })
+    const twice = await ta.rpc('setDiscountLimits', [m.apiSession, [{ Role: 'AGENT' }, { Role: 'AGENT' }]])
+    t.match(twice.error, { data: { error_code: 'DISCOUNT_LIMIT_INVALID', fields: [{ path: 'Limits.1.Role' }] } })
+    t.same((await ta.rpc('getDiscountLimits', [agent])).result, expected, 'a refused set changed nothing')
+  })
+
+  const order = testCardOrder({ Items: [{ Code: 'my_subscription_1', Quantity: 1 }, { Code: 'ADDON-1', Quantity: 2 }] })
+
+  t.test('above the limit: DISCOUNT_LIMIT_EXCEEDED naming the limit and the field, nothing written', async (t) => {
+    const before = await written(ta)
+    const reply = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }] }])
+    t.match(reply.error, {
+      code: 55201,
+      message: /AGENT limit MaxLinePercent \(20 %\) at Assisted\.Items\.1\.Discount\.Value/,
+      data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'AGENT', limits: [{ field: 'Assisted.Items.1.Discount.Value', limit: 'MaxLinePercent', max: 20 }], fields: [{ path: 'Assisted.Items.1.Discount.Value', error_code: 'DISCOUNT_LIMIT_EXCEEDED' }] }
+    })
+    const amount = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [{ Discount: { Type: 'AMOUNT', Value: '16.00', Reason: 'dent' } }], Discount: { Type: 'AMOUNT', Value: '5.01', Reason: 'x' } }])
+    t.same(amount.error?.data.limits, [
+      { field: 'Assisted.Items.0.Discount.Value', limit: 'MaxLineAmount', max: 15 },
+      { field: 'Assisted.Discount.Value', limit: 'MaxOrderAmount', max: 5 }
+    ], 'every limit exceeded, each with its field')
+    t.match((await ta.rpc('quote', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }] }])).error, { data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED' } }, 'quote says so too')
+    t.same(await written(ta), before)
+    const within = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 20, Reason: 'bundle' } }] }])
+    t.notOk(within.error, 'at the limit is within it')
+  })
+
+  t.test('approved with a supervisor\'s credentials: placed, recorded with the approver on the order; the password nowhere', async (t) => {
+    const reply = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: approval }])
+    t.notOk(reply.error, JSON.stringify(reply.error))
+    const got = (await ta.rpc('getOrder', [m.apiSession, reply.result.RefNo])).result
+    t.match(got.Adjustments, [{ Kind: 'LINE_DISCOUNT', LineNo: 2, DiscountType: 'PERCENT', Value: '25', OldAmount: 20, NewAmount: 15, User: { Username: /^agent\d+$/ }, ApprovedBy: { UserId: Number, Username: supervisorName } }])
+    t.same(got, reply.result)
+    const row = await ta.db.db.selectFrom('order_adjustments as a').innerJoin('orders as o', 'o.id', 'a.order_id').innerJoin('merchant_users as u', 'u.id', 'a.approved_by_user_id')
+      .select(['u.username']).where('o.ref_no', '=', BigInt(reply.result.RefNo)).executeTakeFirstOrThrow()
+    t.equal(row.username, supervisorName)
+    t.notOk(ta.logs.some((line) => line.includes(STAFF_PASSWORD)), 'the approval password is in no log line')
+    t.notOk(JSON.stringify(reply).includes(STAFF_PASSWORD), 'nor in the answer')
+    const keys = await ta.db.db.selectFrom('idempotency_keys').selectAll().execute()
+    t.notOk(JSON.stringify(keys, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v).includes(STAFF_PASSWORD), 'nor in any idempotency row')
+  })
+
+  t.test('a wrong supervisor password: DISCOUNT_APPROVAL_FAILED naming Assisted.Approval, counted as a failed login', async (t) => {
+    const failures = async () => (await ta.db.db.selectFrom('login_limits').select(['key', 'failures']).execute()).filter((r) => r.key.includes(`user:${m.code}:${supervisorName}`)).reduce((n, r) => n + r.failures, 0)
+    const before = await failures()
+    const reply = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: { Username: supervisorName, Password: 'wrong password!!' } }])
+    t.match(reply.error, { code: 55201, data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval' }] } })
+    t.ok(await failures() > before, 'the failure is counted against the supervisor\'s login')
+    const noPrivilege = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: { Username: 'agent2', Password: STAFF_PASSWORD } }])
+    t.match(noPrivilege.error, { data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', message: /APPROVE_DISCOUNTS/ }] } }, 'a user without APPROVE_DISCOUNTS cannot approve')
+  })
+
+  t.test('reason codes: set per merchant; then every staff discount names one of them, recorded on the order', async (t) => {
+    const set = await ta.rpc('setDiscountReasons', [m.apiSession, [{ Code: 'PRICE_MATCH', Name: 'Price match' }, { Code: 'GOODWILL', Name: 'Goodwill' }]])
+    t.same(set.result, [{ Code: 'GOODWILL', Name: 'Goodwill' }, { Code: 'PRICE_MATCH', Name: 'Price match' }])
+    t.same((await ta.rpc('getDiscountReasons', [agent])).result, set.result)
+    const discount = { Items: [{ Discount: { Type: 'AMOUNT', Value: 5, Reason: 'competitor at 94.00' } }] }
+    t.match((await ta.rpc('placeAssistedOrder', [agent, order, discount])).error, { data: { error_code: 'DISCOUNT_REASON_INVALID', fields: [{ path: 'Assisted.ReasonCode', message: /GOODWILL, PRICE_MATCH/ }] } })
+    t.match((await ta.rpc('placeAssistedOrder', [agent, order, { ...discount, ReasonCode: 'NOPE' }])).error, { data: { error_code: 'DISCOUNT_REASON_INVALID' } })
+    const placed = await ta.rpc('placeAssistedOrder', [agent, order, { ...discount, ReasonCode: 'PRICE_MATCH' }])
+    t.notOk(placed.error, JSON.stringify(placed.error))
+    t.match(placed.result.Adjustments, [{ Reason: 'competitor at 94.00', ReasonCode: 'PRICE_MATCH', ApprovedBy: null }])
+    t.notOk((await ta.rpc('placeAssistedOrder', [agent, testCardOrder()])).error, 'an order without staff discounts needs no reason code')
   })
 })

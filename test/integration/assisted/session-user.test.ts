@@ -21,6 +21,10 @@ t.test('getSessionUser answers the signed-in user, their merchant and privileges
 
   const supervisor = await ta.rpc('getSessionUser', [m.staffSession])
   t.same(supervisor.result?.Privileges, ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS', 'REPLACEMENT_ORDERS', 'APPROVE_FRAUD', 'CANCEL_ORDERS', 'RECORD_PAYMENTS', 'REFUND_ORDERS', 'RESEND_NOTIFICATIONS', 'CUSTOM_LINE_ITEMS'], 'a supervisor: every privilege')
+  t.same(supervisor.result?.Privileges, ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS', 'REPLACEMENT_ORDERS', 'APPROVE_FRAUD', 'CANCEL_ORDERS', 'RECORD_PAYMENTS', 'APPROVE_DISCOUNTS', 'MANAGE_DISCOUNTS'], 'a supervisor: every privilege')
+  t.equal(supervisor.result?.Role, 'SUPERVISOR', 'created with the role SUPERVISOR: its Role')
+  const agent = await m.userSession(['AGENT' as never])
+  t.match((await ta.rpc('getSessionUser', [agent])).result, { Role: 'AGENT', Privileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] }, 'an agent')
   t.match((await ta.rpc('getSessionUser', [m.noPrivilegeSession])).result, { UserId: supervisor.result.UserId + 1, Username: 'agent2', DisplayName: null, MerchantCode: m.code, MerchantName: 'Acme Books', Privileges: [], Role: null }, 'a user without privileges may still ask who they are')
 })
 

@@ -21,9 +21,9 @@ t.test('getOrder shows what staff did on the order', async (t) => {
     t.notOk(placed.error, JSON.stringify(placed.error))
     const got = await ta.rpc('getOrder', [m.apiSession, placed.result.RefNo])
     t.same(got.result.Adjustments, [
-      { Kind: 'LINE_DISCOUNT', LineNo: 1, DiscountType: 'UNIT_PRICE', Value: '90.00', OldAmount: 99, NewAmount: 90, Reason: 'price match', User: { UserId: placed.result.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null },
-      { Kind: 'LINE_DISCOUNT', LineNo: 2, DiscountType: 'PERCENT', Value: '25', OldAmount: 20, NewAmount: 15, Reason: 'bundle', User: { UserId: placed.result.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null },
-      { Kind: 'ORDER_DISCOUNT', LineNo: null, DiscountType: 'AMOUNT', Value: '5', OldAmount: 105, NewAmount: 100, Reason: 'goodwill', User: { UserId: placed.result.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null }
+      { Kind: 'LINE_DISCOUNT', LineNo: 1, DiscountType: 'UNIT_PRICE', Value: '90.00', OldAmount: 99, NewAmount: 90, Reason: 'price match', ReasonCode: null, User: { UserId: placed.result.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null },
+      { Kind: 'LINE_DISCOUNT', LineNo: 2, DiscountType: 'PERCENT', Value: '25', OldAmount: 20, NewAmount: 15, Reason: 'bundle', ReasonCode: null, User: { UserId: placed.result.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null },
+      { Kind: 'ORDER_DISCOUNT', LineNo: null, DiscountType: 'AMOUNT', Value: '5', OldAmount: 105, NewAmount: 100, Reason: 'goodwill', ReasonCode: null, User: { UserId: placed.result.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null }
     ])
     t.same(got.result, placed.result, 'placeAssistedOrder answered the same adjustments')
     t.equal(got.result.Cancellation, undefined, 'not canceled')
@@ -39,7 +39,7 @@ t.test('getOrder shows what staff did on the order', async (t) => {
     t.notOk(placed.error, JSON.stringify(placed.error))
     const got = (await ta.rpc('getOrder', [m.apiSession, placed.result.RefNo])).result
     t.match(got.ExtraInformation, { AssistedSale: true, ReplacementOf: original.RefNo, ReplacementReason: 'lost in transit' })
-    t.same(got.Adjustments, [{ Kind: 'PAYMENT_NOT_REQUIRED', LineNo: null, DiscountType: null, Value: original.RefNo, OldAmount: 99, NewAmount: 0, Reason: 'lost in transit', User: { UserId: got.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null }])
+    t.same(got.Adjustments, [{ Kind: 'PAYMENT_NOT_REQUIRED', LineNo: null, DiscountType: null, Value: original.RefNo, OldAmount: 99, NewAmount: 0, Reason: 'lost in transit', ReasonCode: null, User: { UserId: got.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null }])
   })
 
   t.test('a canceled order: Cancellation {By, At, Reason} on cancelOrder\'s answer and on getOrder', async (t) => {
