@@ -198,3 +198,11 @@ export function expect (locator: Locator) {
     toBeFocused: async () => await poll('to have the focus', async () => await locator.evaluate((el: any) => el === el.ownerDocument.activeElement, undefined, { timeout: 1000 }), (seen) => seen === true)
   }
 }
+
+/** Place order…, then the summary's confirmation (placing needs both, issue 19 item 6). */
+export async function placeOrder (page: Page): Promise<void> {
+  await page.locator('#place-order').click()
+  const dialog = page.locator('#place-summary')
+  await dialog.waitFor({ state: 'visible' })
+  await dialog.locator('#place-confirm').click()
+}

@@ -99,7 +99,8 @@ export async function getAvailableCurrencies (): Promise<Array<{ Code: string, N
   return await callWithSession<Array<{ Code: string, Name: string }>>('getAvailableCurrencies', {})
 }
 
-export async function getCustomerTransientToken (customerReference: number): Promise<string> {
-  const result = await callWithSession<{ TransientToken: string }>('getCustomerTransientToken', { CustomerReference: customerReference })
+/** A single-use token for the customer's most recent stored card, by CustomerId (a customer created here has no CustomerReference). */
+export async function getCustomerTransientToken (customerId: number): Promise<string> {
+  const result = await callWithSession<{ TransientToken: string }>('getCustomerTransientToken', { CustomerId: customerId })
   return result.TransientToken
 }

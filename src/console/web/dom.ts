@@ -1,5 +1,5 @@
 /** Small DOM helpers for the console: element lookup, element building, errors beside fields. */
-import { placeProblems, type FieldProblem } from './field-errors.js'
+import { agentMessage, fieldName, placeProblems, type FieldProblem } from './field-errors.js'
 import { RpcError } from './rpc.js'
 
 export function byId<T extends HTMLElement = HTMLElement> (id: string): T {
@@ -56,8 +56,6 @@ function visiblePaths (scope: HTMLElement, prefix: string): Map<string, HTMLElem
   return paths
 }
 
-const describe = (problem: FieldProblem): string => problem.message
-
 /**
  * Shows an error: each `data.fields[]` problem beside the input whose data-path it names (or the
  * nearest enclosing one), the rest and the error's message in the form's summary (#<form>-error).
@@ -73,7 +71,8 @@ export function showError (scope: HTMLElement, error: unknown, options: { prefix
     if (path === '') continue
     const target = paths.get(path) as HTMLElement
     const id = uniqueId('err')
-    const message = h('p', { class: 'error', id, 'data-error-for': path }, list.map(describe).join(' '))
+    // One message per field, in the agent's words (the API may name one field twice).
+    const message = h('p', { class: 'error', id, 'data-error-for': path }, agentMessage(list[0] as FieldProblem))
     const focusable = target.matches('input, select, textarea') ? target : target.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea') ?? target
     focusable.setAttribute('aria-invalid', 'true')
     focusable.setAttribute('aria-describedby', [focusable.getAttribute('aria-describedby'), id].filter(Boolean).join(' '))
@@ -81,13 +80,13 @@ export function showError (scope: HTMLElement, error: unknown, options: { prefix
     if (container === target && target.matches('fieldset, div, table, section')) target.append(message)
     else container.after(message)
     first ??= focusable
-    count += list.length
+    count += 1
   }
   const rest = placed.get('') ?? []
   const summary = scope.id !== '' ? document.getElementById(`${scope.id}-error`) : null
   if (summary !== null && (rest.length > 0 || count === 0 || error instanceof RpcError === false)) {
-    summary.replaceChildren(errorText(error))
-    if (rest.length > 0) summary.append(h('ul', {}, ...rest.map((problem) => h('li', {}, `${problem.path}: ${problem.message}`))))
+    summary.replaceChildren(count > 0 || rest.length > 0 ? 'Please correct the marked fields.' : errorText(error))
+    if (rest.length > 0) summary.append(h('ul', {}, ...[...new Map(rest.map((problem) => [fieldName(problem.path), problem])).entries()].map(([name, problem]) => h('li', {}, `${name === 'value' ? '' : `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}: `}${agentMessage(problem)}`))))
     summary.hidden = false
   }
   if (options.quiet !== true) (first ?? (summary?.hidden === false ? summary : undefined))?.focus()

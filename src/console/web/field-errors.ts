@@ -41,3 +41,123 @@ export function placeProblems (problems: readonly FieldProblem[], known: Readonl
   }
   return placed
 }
+
+// ---------------------------------------------------------------- the agent's words
+
+/** What the agent calls each field the API names (its last path segments). */
+const FIELD_NAMES: Record<string, string> = {
+  FirstName: 'first name',
+  LastName: 'last name',
+  Company: 'company',
+  Address1: 'address',
+  Address2: 'second address line',
+  City: 'city',
+  State: 'state',
+  Zip: 'ZIP or postcode',
+  CountryCode: 'country',
+  Phone: 'phone number',
+  Email: 'e-mail address',
+  FiscalCode: 'tax id',
+  HolderName: 'name on the card',
+  CardNumber: 'card number',
+  CardType: 'card type',
+  ExpirationMonth: 'expiry month',
+  ExpirationYear: 'expiry year',
+  CCID: 'security code',
+  TransientToken: 'stored card',
+  InternalPONumber: 'PO number',
+  OriginalRefNo: 'original order number',
+  Quantity: 'quantity',
+  Currency: 'currency',
+  Promotions: 'coupon code',
+  'Discount.Type': 'discount type',
+  'Discount.Value': 'discount value',
+  'Discount.Reason': 'discount reason',
+  'PaymentNotRequired.Reason': 'replacement reason',
+  'ShippingMethod.Code': 'shipping method',
+  CustomerReference: 'customer reference',
+  merchantCode: 'merchant code',
+  username: 'username',
+  password: 'password'
+}
+
+/** The field's name for a path: `BillingDetails.City` → "city", `Assisted.Items.0.Discount.Value` → "discount value". */
+export function fieldName (path: string): string {
+  const parts = normaliseErrorPath(path).split('.').filter((part) => !/^\d+$/.test(part))
+  const two = parts.slice(-2).join('.')
+  return FIELD_NAMES[two] ?? FIELD_NAMES[parts[parts.length - 1] ?? ''] ?? 'value'
+}
+
+/** Messages by the API's stable error_code, in the agent's words (codes stay, API wording may change). */
+const BY_CODE: Record<string, (field: string, message: string) => string> = {
+  FIELD_REQUIRED: (field) => `Enter the ${field}.`,
+  FIELD_TOO_LONG: (field) => `The ${field} is too long: shorten it.`,
+  FIELD_INVALID: (field) => `Check the ${field}: it is not valid.`,
+  FIELD_TYPE_INVALID: (field) => `Check the ${field}: it is not valid.`,
+  CARD_NUMBER_IN_TEXT: () => 'Do not type a card number here: card numbers go only in the card number field.',
+  ORDER_PRODUCTS_EMPTY: () => 'Add at least one product to the cart.',
+  ORDER_ITEMS_QUANTITY_INVALID: (_field, message) => {
+    const left = /^only (\d+) of /.exec(message)?.[1]
+    return left === undefined ? 'Enter a whole number from 1 to 10,000.' : `Lower the quantity: only ${left} can be ordered.`
+  },
+  ORDER_CURRENCY_INVALID: () => 'Choose a billing currency.',
+  BILLING_COUNTRY_INVALID: () => 'Enter the country as two letters, e.g. US.',
+  DELIVERY_COUNTRY_INVALID: () => 'Enter the country as two letters, e.g. US.',
+  BILLING_STATE_REQUIRED: () => 'Enter the state: this country needs one.',
+  DELIVERY_STATE_REQUIRED: () => 'Enter the state: this country needs one.',
+  BILLING_STATE_INVALID: () => 'This is not a state of the country entered: check both.',
+  DELIVERY_STATE_INVALID: () => 'This is not a state of the country entered: check both.',
+  BILLING_PHONE_REQUIRED: () => 'Enter a phone number: it is needed for Brazil.',
+  DELIVERY_PHONE_REQUIRED: () => 'Enter a phone number: it is needed for Brazil.',
+  BILLING_EMAIL_INVALID: () => 'Check the e-mail address: it is not valid.',
+  DELIVERY_EMAIL_INVALID: () => 'Check the e-mail address: it is not valid.',
+  EMAIL_INVALID: () => 'Check the e-mail address: it is not valid.',
+  BILLING_FISCAL_CODE_REQUIRED: () => 'Enter the customer\'s tax id: it is needed for this country or company.',
+  BILLING_FISCAL_CODE_INVALID: () => 'Check the tax id: it is not valid.',
+  BILLING_COMPANY_REQUIRED: () => 'Enter the company name.',
+  PAYMENT_TYPE_COUNTRY_INVALID: () => 'This way to pay is not available in the billing country: choose another.',
+  PAYMENT_METHOD_REQUIRED: () => 'Fill in the payment details.',
+  CARD_NUMBER_INVALID: () => 'This card number is not valid: check the digits with the customer.',
+  CARD_TYPE_INVALID: () => 'Choose the card type.',
+  CARD_TYPE_MISMATCH: () => 'The card type does not match the card number: choose "(from the number)" or the right type.',
+  CARD_EXPIRATION_INVALID: () => 'Check the expiry date: month 01-12 and a four-digit year.',
+  CARD_EXPIRED: () => 'This card has expired: ask for another card.',
+  CARD_CCID_INVALID: () => 'The security code is 3 digits (4 on American Express).',
+  PURCHASE_ORDER_NUMBER_INVALID: () => 'Enter the PO number (up to 100 characters).',
+  PREVIOUS_ORDER_REFNO_INVALID: () => 'Enter the order number (digits only).'
+}
+
+// The API's own wording, recognised when a problem comes without a code the page knows.
+const API_REQUIRED = /\bis required\b|^Required$|expected [a-z]+, received (undefined|null)|must not be empty/i
+const API_TOO_LONG = /too (big|long)|at most \d+ character/i
+const RAW_WORDING = /^Invalid|expected|received|Too (small|big)|[A-Z][A-Za-z]+\.[A-Z][A-Za-z.]*/
+
+/**
+ * One problem in the agent's words: by its error_code where the page knows it; else the API's
+ * message recognised ("… is required", Zod's "expected string, received undefined") and
+ * reworded; else, if it still reads like the API (a dotted field path, Zod's text), a plain
+ * "Check the …"; a message already in plain words (the page's own checks) stays.
+ */
+export function agentMessage (problem: FieldProblem): string {
+  const field = fieldName(problem.path)
+  const byCode = problem.error_code !== undefined ? BY_CODE[problem.error_code] : undefined
+  if (byCode !== undefined) return byCode(field, problem.message)
+  if (API_REQUIRED.test(problem.message)) return `Enter the ${field}.`
+  if (API_TOO_LONG.test(problem.message)) return `The ${field} is too long: shorten it.`
+  if (RAW_WORDING.test(problem.message)) return `Check the ${field}: it is not valid.`
+  return problem.message
+}
+
+/**
+ * The messages to show: one per field (the first problem of each; the API may name a field twice,
+ * e.g. a missing US State by the shape and by the state rule), each in the agent's words.
+ */
+export function agentMessages (problems: readonly FieldProblem[], known: ReadonlySet<string>): Map<string, string> {
+  const shown = new Map<string, string>()
+  for (const [path, list] of placeProblems(problems, known)) {
+    if (path === '') continue
+    const first = list[0]
+    if (first !== undefined) shown.set(path, agentMessage(first))
+  }
+  return shown
+}

@@ -7,7 +7,10 @@ import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import type { FieldProblem } from './field-errors.js'
 import { buildOrder, buildQuote, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls } from './order-draft.js'
+import { unappliedDiscounts, type TypedDiscount } from './checkout-guard.js'
+import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
 import { hasSession, RpcError, setSession, whenSessionEnds } from './rpc.js'
+import { applyPrivileges, can, forgetSessionUser, loadSessionUser } from './session-user.js'
 
 type PaymentKind = Payment['kind']
 
@@ -90,11 +93,16 @@ async function signIn (event: Event): Promise<void> {
     setSession(sessionId)
     byId<HTMLInputElement>('sign-in-password').value = ''
     // Another user must not inherit the order in progress (the same user after an expiry does).
-    if (state.merchantCode !== merchantCode || state.username !== username) resetOrder()
+    if (state.merchantCode !== merchantCode || state.username !== username) resetOrder(true)
     state.merchantCode = merchantCode
     state.username = username
-    byId('who-text').textContent = `${username} @ ${merchantCode}`
-    run(loadCurrencies())
+    const user = await loadSessionUser()
+    byId('who-text').textContent = `${user.DisplayName ?? user.Username} (${user.Username} @ ${user.MerchantCode})`
+    applyPrivileges()
+    if (paymentKind() === 'NOT_REQUIRED' && !can('REPLACEMENT_ORDERS')) { byId<HTMLInputElement>('pay-card').checked = true; choosePayment() }
+    watchExpiry(user.SessionExpiresIn)
+    await loadCurrencies().catch(() => {})
+    restoreOrder()
     notice('')
     showView(state.placed !== undefined ? 'confirmation' : 'order')
     byId(state.placed !== undefined ? 'confirmation-view' : (state.customer === null ? 'customer-query' : 'catalog-query')).focus()
@@ -105,6 +113,8 @@ async function signIn (event: Event): Promise<void> {
 
 function signOut (message: string): void {
   setSession(undefined)
+  forgetSessionUser()
+  stopExpiryWatch()
   showView('sign-in')
   notice(message)
   byId('sign-in-password').focus()
@@ -154,10 +164,10 @@ function customerTable (customers: Customer[], total: number): Node {
   if (customers.length === 0) return h('p', {}, 'No customer matches. Try another search, or create a new customer.')
   const rows = customers.map((customer) => h('tr', {},
     h('td', {}, `${customer.FirstName} ${customer.LastName}`, ...badges(customer)),
-    h('td', {}, customer.Email),
-    h('td', {}, customer.CustomerId),
-    h('td', {}, customer.CustomerReference ?? '—'),
-    h('td', {}, customer.Company ?? ''),
+    h('td', { 'data-label': 'E-mail' }, customer.Email),
+    h('td', { 'data-label': 'Customer id' }, customer.CustomerId),
+    h('td', { 'data-label': 'Reference' }, customer.CustomerReference ?? '—'),
+    h('td', { 'data-label': 'Company' }, customer.Company ?? ''),
     h('td', {}, h('button', { type: 'button', 'aria-label': `Use customer ${customer.FirstName} ${customer.LastName}`, onclick: () => { run(useCustomer(customer.CustomerId)) } }, 'Use customer'))
   ))
   return h('div', {},
@@ -280,9 +290,9 @@ function productTable (products: api.Product[], total: number): Node {
     return h('tr', {},
       h('td', {}, product.name, product.published ? null : h('span', { class: 'badge unpublished' }, 'unpublished'), product.physical ? h('span', { class: 'badge' }, 'ships') : null,
         variants !== '' ? h('div', { class: 'hint' }, variants) : null),
-      h('td', {}, product.code),
-      h('td', { class: 'num' }, price === undefined ? `no ${currency()} price` : money(price, currency())),
-      h('td', {}, stockText(product.stock)),
+      h('td', { 'data-label': 'Code' }, product.code),
+      h('td', { class: 'num', 'data-label': 'Price' }, price === undefined ? `no ${currency()} price` : money(price, currency())),
+      h('td', { 'data-label': 'Stock' }, stockText(product.stock)),
       h('td', {},
         h('label', { for: qtyId, class: 'vh' }, `Quantity of ${product.name} to add`),
         h('input', { id: qtyId, class: 'qty', type: 'number', min: 1, step: 1, value: 1, inputmode: 'numeric' }),
@@ -334,13 +344,13 @@ function renderCart (): void {
           h('label', { for: qtyId, class: 'vh' }, `Quantity of ${line.name}`),
           h('input', { id: qtyId, class: 'qty', type: 'number', min: 1, step: 1, value: line.quantity, 'data-path': `Items.${index}.Quantity`, 'aria-describedby': `line-${index}-stock`, onchange: (event) => { changeQuantity(index, (event.target as HTMLInputElement).valueAsNumber) } }),
           h('span', { id: `line-${index}-stock`, class: warning !== undefined && line.quantity > (line.stock?.available ?? Infinity) ? 'error' : 'warning', role: 'status' }, warning ?? '')),
-        h('td', { class: 'num', id: `line-${index}-unit` }, '…'),
-        h('td', { class: 'num', id: `line-${index}-total` }, '…'),
-        h('td', { id: `line-${index}-discount` }, describeDiscount(line.discount)),
+        h('td', { class: 'num', id: `line-${index}-unit`, 'data-label': 'Unit price' }, '…'),
+        h('td', { class: 'num', id: `line-${index}-total`, 'data-label': 'Line total' }, '…'),
+        h('td', { id: `line-${index}-discount`, 'data-label': 'Discount' }, describeDiscount(line.discount)),
         h('td', {}, h('button', { type: 'button', 'aria-label': `Remove ${line.name}`, onclick: () => { removeLine(index) } }, '×'))),
       h('tr', { class: 'discount-row' },
         h('td', { colspan: 6 },
-          h('div', { class: 'row', 'data-path': `Assisted.Items.${index}.Discount` },
+          h('div', { class: 'row', 'data-path': `Assisted.Items.${index}.Discount`, onkeydown: (event) => { if ((event as KeyboardEvent).key === 'Enter' && (event.target as HTMLElement).matches('input')) { event.preventDefault(); applyLineDiscount(index) } } },
             h('div', { class: 'field' },
               h('label', { for: discountType }, `Discount on ${line.name}`),
               h('select', { id: discountType, 'data-path': `Assisted.Items.${index}.Discount.Type` },
@@ -391,6 +401,18 @@ function readDiscount (typeId: string, valueId: string, reasonId: string, path: 
   if (value(reasonId) === '') problems.push({ path: `${path}.Reason`, message: 'Say why the discount is given (it is recorded with your name).' })
   if (problems.length > 0) return problems
   return { Type: type as DiscountType, Value: amount, Reason: value(reasonId) }
+}
+
+/**
+ * An order error shown on the page: with "Same as billing", the delivery address the API checks
+ * is the billing address, so its problems are the billing fields' (shown once, there).
+ */
+function showOrderError (scope: HTMLElement, error: unknown): void {
+  if (error instanceof RpcError && byId<HTMLSelectElement>('shipping-source').value === 'billing') {
+    const fields = error.fields.map((problem) => ({ ...problem, path: problem.path.replace(/^(Order\.)?DeliveryDetails(?=\.|$)/, 'BillingDetails') }))
+    error = new RpcError({ code: error.code, message: error.message, data: { error_code: error.errorCode, fields, ...(error.requestId !== undefined ? { requestId: error.requestId } : {}) } })
+  }
+  showError(scope, error)
 }
 
 function localProblems (scope: HTMLElement, problems: FieldProblem[]): void {
@@ -473,9 +495,8 @@ function pickAddress (which: 'billing' | 'shipping'): void {
 function fillStoredCards (): void {
   const select = byId<HTMLSelectElement>('stored-card')
   const cards = state.customer?.StoredCards ?? []
-  const reference = state.customer?.CustomerReference ?? null
-  if (cards.length === 0 || reference === null) {
-    select.replaceChildren(h('option', { value: '' }, reference === null ? 'The customer has no customer reference, so no card on file' : 'No stored card for this customer'))
+  if (cards.length === 0) {
+    select.replaceChildren(h('option', { value: '' }, 'No stored card for this customer'))
     select.disabled = true
     return
   }
@@ -557,6 +578,7 @@ let quoteTimer: ReturnType<typeof setTimeout> | undefined
 let quoteSeq = 0
 
 function scheduleQuote (): void {
+  saveSoon()
   if (quoteTimer !== undefined) clearTimeout(quoteTimer)
   quoteTimer = setTimeout(() => { run(refreshShippingMethods()); run(refreshQuote()) }, 250)
 }
@@ -585,7 +607,7 @@ async function refreshQuote (): Promise<void> {
     const live = error instanceof RpcError ? error.fields.filter((problem) => LIVE_PATHS.test(problem.path)) : []
     if (live.length > 0) showError(byId('order-view'), error, { quiet: true, only: (problem) => LIVE_PATHS.test(problem.path) })
     body.replaceChildren(h('p', { class: live.length > 0 ? 'error' : 'hint' },
-      live.length > 0 ? 'The totals cannot be computed: see the marked fields.' : `Totals appear once the order is complete enough to price (${errorText(error)}).`))
+      live.length > 0 ? 'The totals cannot be computed: see the marked fields.' : 'Totals appear once the order is complete enough to price (Place order… marks what is missing).'))
   }
 }
 
@@ -674,24 +696,18 @@ async function refreshShippingMethods (): Promise<void> {
 
 // ---------------------------------------------------------------- place order and after
 
-async function placeOrder (event: Event): Promise<void> {
-  event.preventDefault()
+async function placeOrder (): Promise<void> {
   const view = byId('order-view')
   clearErrors(view)
-  if (state.customer === null) { localProblems(view, [{ path: 'Assisted.CustomerId', message: 'Choose or create the customer first (step 1).' }]); byId('customer-query').focus(); return }
-  if (state.lines.length === 0) { localProblems(view, [{ path: 'Items', message: 'Add at least one product to the cart (step 2).' }]); return }
-  const button = byId<HTMLButtonElement>('place-order')
+  if (state.customer === null) return
+  const button = byId<HTMLButtonElement>('place-confirm')
   button.disabled = true
   button.setAttribute('aria-busy', 'true')
   notice('Placing the order…')
   const current = draft()
   try {
     if (current.payment.kind === 'STORED_CARD') {
-      if (state.customer.CustomerReference === null) {
-        localProblems(view, [{ path: 'PaymentDetails.PaymentMethod.TransientToken', message: 'This customer has no customer reference, so no stored card can be charged.' }])
-        return
-      }
-      current.payment = { kind: 'STORED_CARD', TransientToken: await api.getCustomerTransientToken(state.customer.CustomerReference) }
+      current.payment = { kind: 'STORED_CARD', TransientToken: await api.getCustomerTransientToken(state.customer.CustomerId) }
     }
     const key = state.retryKey ?? crypto.randomUUID()
     state.retryKey = key
@@ -705,12 +721,14 @@ async function placeOrder (event: Event): Promise<void> {
       throw error
     }
     notice(`Order ${placed.RefNo ?? ''} placed.`)
+    closeSummary()
     showConfirmation(placed)
     const challenge = placed.PaymentDetails?.PaymentMethod?.Authorize3DS as { Href: string, Params?: Record<string, string> } | undefined
     if (challenge !== undefined && placed.Status === 'PENDING') startThreeDs(challenge)
   } catch (error) {
     notice('')
-    showError(view, error)
+    closeSummary()
+    showOrderError(view, error)
   } finally {
     button.disabled = false
     button.removeAttribute('aria-busy')
@@ -810,7 +828,8 @@ async function cancelPlacedOrder (): Promise<void> {
 }
 
 /** Done Order / Cancel Order (seed 003): leave the phone order; a fresh one starts. */
-function resetOrder (): void {
+function resetOrder (keepSaved = false): void {
+  if (!keepSaved) clearSavedOrder()
   state.customer = null
   state.lines = []
   state.coupons = []
@@ -845,6 +864,159 @@ function leaveOrder (how: 'done' | 'cancel'): void {
   byId('customer-query').focus()
 }
 
+// ---------------------------------------------------------------- review before placing
+
+const typedDiscount = (typeId: string, valueId: string, reasonId: string): TypedDiscount =>
+  ({ type: byId<HTMLSelectElement>(typeId).value, value: value(valueId), reason: value(reasonId) })
+
+function paymentLine (current: Draft): string {
+  const payment = current.payment
+  switch (payment.kind) {
+    case 'STORED_CARD': {
+      const card = state.customer?.StoredCards?.[0]
+      return card === undefined ? 'Stored card' : `Stored card: ${card.CardType} ending ${card.LastDigits}`
+    }
+    case 'NEW_CARD': {
+      const digits = payment.card.CardNumber.replace(/\D/g, '')
+      return `New card: ${payment.card.CardType !== '' ? payment.card.CardType : 'card'} ending ${digits.slice(-4)}, ${payment.card.HolderName}`
+    }
+    case 'CHECK': return 'Check (nothing is charged now)'
+    case 'PURCHASE_ORDER': return `Purchase order ${payment.InternalPONumber} (nothing is charged now)`
+    case 'NOT_REQUIRED': return `No payment: replacement of order ${payment.OriginalRefNo}`
+  }
+}
+
+/**
+ * Place order…: the page's own checks (customer, cart, discounts typed but not applied), then a
+ * quote of exactly this order (every field checked by the API, nothing written), then the
+ * summary of what will be charged. Only its confirmation places the order.
+ */
+async function reviewOrder (): Promise<void> {
+  const view = byId('order-view')
+  clearErrors(view)
+  if (state.customer === null) { localProblems(view, [{ path: 'Assisted.CustomerId', message: 'Choose or create the customer first (step 1).' }]); return }
+  if (state.lines.length === 0) { localProblems(view, [{ path: 'Items', message: 'Add at least one product to the cart (step 2).' }]); return }
+  const unapplied = unappliedDiscounts(
+    state.lines.map((line, index) => ({ typed: typedDiscount(`line-${index}-discount-type`, `line-${index}-discount-value`, `line-${index}-discount-reason`), applied: line.discount })),
+    { typed: typedDiscount('order-discount-type', 'order-discount-value', 'order-discount-reason'), applied: state.orderDiscount },
+    value('coupon'))
+  if (unapplied.length > 0) {
+    localProblems(view, unapplied)
+    notice('A discount or coupon is typed but not applied: apply it or clear it before placing the order.')
+    return
+  }
+  const current = draft()
+  // The stored card's token is single-use: it is fetched only to place; the quote prices it as a check.
+  const checked = current.payment.kind === 'STORED_CARD' ? buildQuote(current, returnUrls()) : buildOrder(current, returnUrls())
+  if (current.payment.kind === 'STORED_CARD') checked.Order = { ...buildOrder(current, returnUrls()).Order, PaymentDetails: checked.Order.PaymentDetails }
+  let quoted: api.WireOrder
+  try {
+    quoted = await api.quote(checked)
+  } catch (error) {
+    showOrderError(view, error)
+    return
+  }
+  const cur = String(quoted.Currency ?? current.currency)
+  const items = (quoted.Items ?? []) as Array<Record<string, any>>
+  const due = quoted.AmountDue ?? quoted.GrossDiscountedPrice
+  const charged = current.payment.kind === 'STORED_CARD' || current.payment.kind === 'NEW_CARD'
+  const rows: Array<[string, string]> = [
+    ['Customer', `${state.customer.FirstName} ${state.customer.LastName} (${state.customer.Email})`],
+    ...state.lines.map((line, index): [string, string] => {
+      const price = (items[index]?.Price ?? {}) as Record<string, unknown>
+      return [`${line.quantity} × ${line.name}`, `${money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)}${line.discount !== undefined ? ` (${describeDiscount(line.discount)})` : ''}`]
+    }),
+    ...(state.coupons.length > 0 ? [['Coupons', state.coupons.join(', ')] as [string, string]] : []),
+    ...(state.orderDiscount !== undefined ? [['Order discount', `${state.orderDiscount.Type === 'PERCENT' ? `${state.orderDiscount.Value}%` : money(state.orderDiscount.Value, cur)} (${state.orderDiscount.Reason})`] as [string, string]] : []),
+    ...(state.lines.some((line) => line.physical) ? [['Shipping', money(quoted.ShippingPrice, cur)] as [string, string]] : []),
+    ['Tax (VAT)', money(quoted.VAT, cur)],
+    ['Payment', paymentLine(current)],
+    [charged ? 'Will be charged' : 'Total', money(due, cur)]
+  ]
+  byId('place-summary-body').replaceChildren(h('dl', { class: 'details' }, ...rows.flatMap(([label, shown]) => [h('dt', {}, label), h('dd', { 'data-summary': label }, shown)])))
+  byId('place-confirm').textContent = charged ? `Charge ${money(due, cur)} and place the order` : 'Place the order'
+  const dialog = byId<HTMLDialogElement>('place-summary')
+  if (!dialog.open) dialog.showModal()
+  byId('place-summary-title').focus()
+}
+
+function closeSummary (): void {
+  const dialog = byId<HTMLDialogElement>('place-summary')
+  if (dialog.open) dialog.close()
+}
+
+// ---------------------------------------------------------------- the session's end
+
+let expiryTimers: Array<ReturnType<typeof setTimeout>> = []
+
+function stopExpiryWatch (): void {
+  for (const timer of expiryTimers) clearTimeout(timer)
+  expiryTimers = []
+  show(byId('session-warning'), false)
+}
+
+/**
+ * Sessions end SESSION_TTL_SECONDS after sign-in (10 minutes by default; calls do not extend
+ * them). The warning comes 2 minutes before (a quarter of the session for short ones), counting
+ * the server's seconds left, not this computer's clock; at the end the page returns to sign-in,
+ * the order kept.
+ */
+function watchExpiry (secondsLeft: number): void {
+  stopExpiryWatch()
+  const started = Date.now()
+  const endsAt = started + secondsLeft * 1000
+  const warnAt = Math.max(0, secondsLeft - Math.min(120, Math.floor(secondsLeft / 4)))
+  const tick = (): void => {
+    const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000))
+    const shown = left >= 60 ? `${Math.floor(left / 60)} min ${String(left % 60).padStart(2, '0')} s` : `${left} s`
+    byId('session-warning-text').textContent = `Your session ends in ${shown}. Sign in again before then to go on: the order in progress is kept.`
+    if (left > 0) expiryTimers.push(setTimeout(tick, 1000))
+  }
+  expiryTimers.push(setTimeout(() => { show(byId('session-warning'), true); tick() }, warnAt * 1000))
+  expiryTimers.push(setTimeout(() => { signOut('Your session expired: sign in again to go on. The order in progress is kept.') }, secondsLeft * 1000))
+}
+
+// ---------------------------------------------------------------- no lost work on reload
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined
+
+function saveSoon (): void {
+  if (saveTimer !== undefined) clearTimeout(saveTimer)
+  saveTimer = setTimeout(saveNow, 200)
+}
+
+function saveNow (): void {
+  if (state.merchantCode === '' || (state.customer === null && state.lines.length === 0)) return
+  saveOrder({
+    merchantCode: state.merchantCode,
+    username: state.username,
+    state: { customer: state.customer, lines: state.lines, coupons: state.coupons, orderDiscount: state.orderDiscount },
+    fields: readFields(byId('order-view'))
+  })
+}
+
+/** After sign-in: the order this tab had in progress for this user, as it was. */
+function restoreOrder (): void {
+  const saved = loadOrder()
+  if (saved === undefined || state.customer !== null || state.lines.length > 0) return
+  if (saved.merchantCode !== state.merchantCode || saved.username !== state.username) { clearSavedOrder(); return }
+  const kept = saved.state as { customer: Customer | null, lines: CartLine[], coupons: string[], orderDiscount?: Discount }
+  state.customer = kept.customer
+  state.lines = kept.lines ?? []
+  state.coupons = kept.coupons ?? []
+  state.orderDiscount = kept.orderDiscount
+  renderCustomerSummary()
+  fillAddressSources()
+  fillStoredCards()
+  renderCart()
+  renderCoupons()
+  writeFields(byId('order-view'), saved.fields)
+  for (const which of ['billing', 'shipping'] as const) show(byId(`${which}-fields`), byId<HTMLSelectElement>(`${which}-source`).value !== 'billing')
+  choosePayment()
+  notice('The order in progress was restored.')
+  scheduleQuote()
+}
+
 // ---------------------------------------------------------------- wiring
 
 function start (): void {
@@ -865,7 +1037,24 @@ function start (): void {
   byId('coupon-apply').addEventListener('click', applyCoupon)
   byId('coupon').addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); applyCoupon() } })
   byId('order-discount-apply').addEventListener('click', applyOrderDiscount)
-  byId('checkout-form').addEventListener('submit', (event) => { run(placeOrder(event)) })
+  // Enter in a checkout field never places the order (issue 19): the form's implicit submission
+  // is dropped; Enter in a discount field applies that discount. Placing is the button, then
+  // the summary's confirmation.
+  byId('checkout-form').addEventListener('submit', (event) => {
+    event.preventDefault()
+    const field = document.activeElement
+    if (field instanceof HTMLElement && field.closest('[data-path="Assisted.Discount"]') !== null) applyOrderDiscount()
+  })
+  document.querySelector('#checkout-form [data-path="Assisted.Discount"]')?.addEventListener('keydown', (event) => {
+    if ((event as KeyboardEvent).key === 'Enter' && (event.target as HTMLElement).matches('input')) { event.preventDefault(); applyOrderDiscount() }
+  })
+  byId('place-order').addEventListener('click', () => { run(reviewOrder()) })
+  byId('place-confirm').addEventListener('click', () => { run(placeOrder()) })
+  byId('place-back').addEventListener('click', () => { closeSummary(); byId('place-order').focus() })
+  byId('place-summary').addEventListener('close', () => { if (byId('order-view').hidden === false && document.activeElement === document.body) byId('place-order').focus() })
+  byId('session-renew').addEventListener('click', () => { signOut('Sign in again to go on: the order in progress is kept.') })
+  byId('order-view').addEventListener('input', saveSoon)
+  byId('order-view').addEventListener('change', saveSoon)
   byId('cancel-order').addEventListener('click', () => { leaveOrder('cancel') })
   byId('done-order').addEventListener('click', () => { leaveOrder('done') })
   byId('cancel-placed-order').addEventListener('click', () => { run(cancelPlacedOrder()) })
@@ -876,7 +1065,7 @@ function start (): void {
       ? 'Your session expired: sign in again to go on. The order in progress is kept.'
       : 'Your session is no longer valid: sign in again. The order in progress is kept.')
   })
-  resetOrder()
+  resetOrder(true)
   showView('sign-in')
   byId('sign-in-merchant').focus()
 }

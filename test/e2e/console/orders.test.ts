@@ -1,5 +1,5 @@
 import t from 'tap'
-import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, placeOrder, openConsole, PASSWORD, signIn, startConsoleServer } from '../../helpers/console.js'
 
 // Issue 9, acceptance 1: a call-centre user places four orders from the operator console in a
 // real browser (stored card with a line discount; new card with 3-D Secure; purchase order;
@@ -79,7 +79,7 @@ t.test('the operator console places orders on behalf of customers', { skip: skip
     await totalShown('$178.20')
     await shot('03-cart-line-discount')
 
-    await page.getByRole('button', { name: 'Place order' }).click()
+    await placeOrder(page)
     storedRefNo = await refNoShown()
     await expect(page.locator('dd[data-field="Status"]')).toHaveText('AUTHRECEIVED')
     await shot('04-confirmation-stored-card')
@@ -145,7 +145,7 @@ t.test('the operator console places orders on behalf of customers', { skip: skip
     await shot('06-new-card')
 
     const popup = page.waitForEvent('popup')
-    await page.getByRole('button', { name: 'Place order' }).click()
+    await placeOrder(page)
     const threeDs = await popup
     const refNo = await refNoShown()
     await expect(page.locator('dd[data-field="Status"]')).toHaveText('PENDING')
@@ -199,7 +199,7 @@ t.test('the operator console places orders on behalf of customers', { skip: skip
     await expect(page.getByLabel('Auto-approve the purchase order')).toBeChecked()
     await shot('09-purchase-order')
 
-    await page.getByRole('button', { name: 'Place order' }).click()
+    await placeOrder(page)
     const refNo = await refNoShown()
     await expect(page.locator('dd[data-field="Status"]')).toHaveText('PURCHASE_PENDING')
     await expect(page.locator('#confirmation-next')).toContainText('purchase order PO-4711')
@@ -234,7 +234,7 @@ t.test('the operator console places orders on behalf of customers', { skip: skip
     await expect(page.locator('#totals tr[data-total="Amount due"] td')).toHaveText('$0.00')
     await shot('11-replacement')
 
-    await page.getByRole('button', { name: 'Place order' }).click()
+    await placeOrder(page)
     const refNo = await refNoShown()
     await expect(page.locator('dd[data-field="Status"]')).toHaveText('COMPLETE')
     await shot('12-confirmation-replacement')
