@@ -528,7 +528,8 @@ function readPayment (): Payment {
           ExpirationMonth: value('card-month').padStart(2, '0'),
           ExpirationYear: value('card-year'),
           CCID: value('card-cvv')
-        }
+        },
+        keepCard: byId<HTMLInputElement>('card-consent').checked
       }
     }
   }
@@ -878,7 +879,7 @@ function paymentLine (current: Draft): string {
     }
     case 'NEW_CARD': {
       const digits = payment.card.CardNumber.replace(/\D/g, '')
-      return `New card: ${payment.card.CardType !== '' ? payment.card.CardType : 'card'} ending ${digits.slice(-4)}, ${payment.card.HolderName}`
+      return `New card: ${payment.card.CardType !== '' ? payment.card.CardType : 'card'} ending ${digits.slice(-4)}, ${payment.card.HolderName}${payment.keepCard === true ? ' (kept on file, with the customer\'s consent)' : ' (not kept)'}`
     }
     case 'CHECK': return 'Check (nothing is charged now)'
     case 'PURCHASE_ORDER': return `Purchase order ${payment.InternalPONumber} (nothing is charged now)`

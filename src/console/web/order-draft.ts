@@ -57,7 +57,7 @@ export type NewCard = { HolderName: string, CardNumber: string, CardType: string
 
 export type Payment =
   | { kind: 'STORED_CARD', TransientToken?: string }
-  | { kind: 'NEW_CARD', card: NewCard }
+  | { kind: 'NEW_CARD', card: NewCard, /** the customer agreed to keep the card on file (Assisted.CardConsent) */ keepCard?: boolean }
   | { kind: 'CHECK' }
   | { kind: 'PURCHASE_ORDER', InternalPONumber: string, AutoApprove: boolean }
   | { kind: 'NOT_REQUIRED', OriginalRefNo: string, Reason: string }
@@ -178,6 +178,9 @@ export function buildOrder (draft: Draft, urls: ReturnUrls): AssistedCall {
     assisted.Items = draft.lines.map((line) => (line.discount === undefined ? null : { Discount: line.discount }))
   }
   if (draft.orderDiscount !== undefined) assisted.Discount = draft.orderDiscount
+  // The agent asked the customer: the card is kept for later orders only with their consent, and
+  // the answer (yes or no) is recorded in the order's history.
+  if (draft.payment.kind === 'NEW_CARD') assisted.CardConsent = { Given: draft.payment.keepCard === true }
   if (draft.payment.kind === 'NOT_REQUIRED') {
     assisted.PaymentNotRequired = { OriginalRefNo: draft.payment.OriginalRefNo.trim(), Reason: draft.payment.Reason.trim() }
   }

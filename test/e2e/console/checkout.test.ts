@@ -62,6 +62,7 @@ for (const width of [1280, 390]) {
     await t.test('controls the user may not use are not offered', async (t) => {
       await signIn(page, 'agent')
       await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
+      await expect(page.getByLabel('Find a customer')).toBeFocused()
       t.equal(await page.locator('#pay-none').isVisible(), false, 'no "Payment not required" without REPLACEMENT_ORDERS')
       t.equal(await page.getByRole('button', { name: 'New customer' }).isVisible(), true, 'an agent may create customers')
       t.same(await page.locator('[data-privilege]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-privilege'), el.classList.contains('denied')])),
@@ -69,6 +70,7 @@ for (const width of [1280, 390]) {
       await page.getByRole('button', { name: 'Sign out' }).click()
       await signIn(page, 'supervisor')
       await expect(page.locator('#who-text')).toContainText('(supervisor @ DEMO)')
+      await expect(page.getByLabel('Find a customer')).toBeFocused()
       t.equal(await page.locator('#pay-none').isVisible(), true, 'a supervisor has it')
     })
 
@@ -102,6 +104,7 @@ for (const width of [1280, 390]) {
       await page.getByLabel('Expiry month').fill('12')
       await page.getByLabel('Expiry year').fill(YEAR)
       await page.getByLabel('Security code (CVV)').fill('123')
+      await page.getByLabel('The customer agrees to keep this card on file for later orders').check()
 
       // The US State is missing: once, beside the state, in the agent's words.
       await page.locator('#place-order').click()
@@ -154,7 +157,7 @@ for (const width of [1280, 390]) {
       await page.locator('#place-order').click()
       const dialog = page.locator('#place-summary')
       await expect(dialog).toBeVisible()
-      await expect(dialog.locator('dd[data-summary="Payment"]')).toHaveText('New card: visa ending 1111, Nina New')
+      await expect(dialog.locator('dd[data-summary="Payment"]')).toHaveText('New card: visa ending 1111, Nina New (kept on file, with the customer\'s consent)')
       const charge = (await dialog.locator('dd[data-summary="Will be charged"]').textContent()) ?? ''
       t.match(charge, /^\$\d+\.\d\d$/)
       await expect(dialog.locator('#place-confirm')).toHaveText(`Charge ${charge} and place the order`)

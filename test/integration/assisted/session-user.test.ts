@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createMerchantUser } from '../../../src/auth/merchant-users.js'
+import { PRIVILEGE_NAMES } from '../../../src/auth/privileges.js'
 import { createTestApp } from '../../helpers/app.js'
 import { FIXTURE_HASH_PARAMS, STAFF_PASSWORD, staffMerchant } from '../../helpers/assisted.js'
 

@@ -49,6 +49,10 @@ t.test('buildOrder: the 2Checkout Order and, beside it, what the staff member ad
 t.test('buildOrder: a new card carries the 3-D Secure return URLs; a replacement is FREE with PaymentNotRequired', async (t) => {
   const card = buildOrder(draft({ payment: { kind: 'NEW_CARD', card: { HolderName: ' Ann Lee ', CardNumber: '4000 0000 0000 3220', CardType: 'visa', ExpirationMonth: '12', ExpirationYear: '2040', CCID: '123' } } }), URLS)
   t.strictSame((card.Order.PaymentDetails as any).PaymentMethod, { HolderName: 'Ann Lee', CardNumber: '4000000000003220', CardType: 'visa', ExpirationMonth: '12', ExpirationYear: '2040', CCID: '123', ...URLS })
+  t.strictSame(card.Assisted.CardConsent, { Given: false }, 'not agreed: recorded as not given, the card is not kept')
+  const kept = buildOrder(draft({ payment: { kind: 'NEW_CARD', keepCard: true, card: { HolderName: 'Ann', CardNumber: '4111111111111111', CardType: 'visa', ExpirationMonth: '12', ExpirationYear: '2040', CCID: '123' } } }), URLS)
+  t.strictSame(kept.Assisted.CardConsent, { Given: true }, 'agreed: kept')
+  t.notOk('CardConsent' in buildOrder(draft({ payment: { kind: 'CHECK' } }), URLS).Assisted, 'no card, no consent')
   const replacement = buildOrder(draft({ lines: [draft().lines[1]!], payment: { kind: 'NOT_REQUIRED', OriginalRefNo: ' 100000001 ', Reason: 'Lost' } }), URLS)
   t.strictSame(replacement.Order.PaymentDetails, { Currency: 'USD', Type: 'FREE', PaymentMethod: null })
   t.strictSame(replacement.Assisted.PaymentNotRequired, { OriginalRefNo: '100000001', Reason: 'Lost' })
@@ -61,7 +65,9 @@ t.test('buildQuote prices the cart before the address lines and the card are typ
   const quote = buildQuote(early, URLS)
   t.match(quote.Order.BillingDetails, { FirstName: 'Ann', Address1: '-', City: '-', Zip: '-', CountryCode: 'US' })
   t.strictSame(quote.Order.PaymentDetails, { Currency: 'USD', Type: 'CHECK', PaymentMethod: null })
-  t.strictSame(quote.Assisted, buildOrder(early, URLS).Assisted, 'the same customer and discounts as the order')
+  const { CardConsent, ...assisted } = buildOrder(early, URLS).Assisted
+  t.strictSame(CardConsent, { Given: false }, 'the order records the consent asked (no)')
+  t.strictSame(quote.Assisted, assisted, 'the same customer and discounts as the order; no card consent on the quote\'s CHECK')
   t.equal(notQuotableYet(draft({ billing: { ...BILLING, CountryCode: '' } })), 'Enter the billing country to see the totals (tax depends on it).')
   t.equal(notQuotableYet(draft({ lines: [] })), 'Add products to see the totals.')
   t.equal(notQuotableYet(draft()), undefined)
