@@ -11,6 +11,9 @@ import { expect, missingPrerequisite, openConsole, placeOrder, signIn, startCons
 // on their stored card on the next order; at desktop and 390 px (no horizontal scroll, every
 // control tappable). Screenshots for the README only with UPDATE_SCREENSHOTS=true.
 
+// The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
+declare const document: any, window: any, getComputedStyle: any
+
 const skip = await missingPrerequisite()
 if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
 const SCREENSHOTS = join(ROOT, 'docs', 'screenshots')
@@ -28,7 +31,7 @@ async function layoutProblems (page: Page): Promise<string[]> {
     const problems: string[] = []
     const doc = document.documentElement
     if (doc.scrollWidth > doc.clientWidth) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${doc.clientWidth}`)
-    for (const el of document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href]')) {
+    for (const el of document.querySelectorAll('button, input, select, textarea, a[href]')) {
       const rect = el.getBoundingClientRect()
       if (rect.width === 0 || rect.height === 0 || getComputedStyle(el).visibility === 'hidden') continue
       const name = `${el.tagName.toLowerCase()}#${el.id || (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}`
@@ -91,7 +94,7 @@ for (const width of [1280, 390]) {
       // Shipping "Same as billing": no empty shipping address fields on screen or in the Tab order.
       await expect(page.getByLabel('Ship to')).toHaveValue('billing')
       t.equal(await page.locator('#shipping-fields').isVisible(), false, 'the shipping address fields are hidden')
-      const tabbable = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('#shipping-fields input')].filter((el) => el.offsetParent !== null).length)
+      const tabbable = await page.evaluate(() => [...document.querySelectorAll('#shipping-fields input')].filter((el) => el.offsetParent !== null).length)
       t.equal(tabbable, 0, 'and out of the Tab order')
 
       const billing = page.locator('#billing-fields')
