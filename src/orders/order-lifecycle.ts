@@ -101,6 +101,13 @@ export async function lockOrder (trx: Kysely<Database>, orderId: bigint): Promis
   return row === undefined ? undefined : toLockedOrder(row)
 }
 
+/** lockOrder for many orders at once (a sweep's batch), locked in id order; the orders gone are left out. */
+export async function lockOrders (trx: Kysely<Database>, orderIds: readonly bigint[]): Promise<LockedOrder[]> {
+  if (orderIds.length === 0) return []
+  const rows = await trx.selectFrom('orders').select(LOCKED_COLUMNS).where('id', '=', sql<bigint>`any(${orderIds.map(String)}::int8[])`).orderBy('id').forUpdate().execute()
+  return rows.map(toLockedOrder)
+}
+
 /** lockOrder by the merchant's RefNo; undefined for another merchant's order. */
 export async function lockOrderByRefNo (trx: Kysely<Database>, merchantId: bigint, refNo: bigint): Promise<LockedOrder | undefined> {
   const row = await trx.selectFrom('orders').select(LOCKED_COLUMNS).where('merchant_id', '=', merchantId).where('ref_no', '=', refNo).forUpdate().executeTakeFirst()
@@ -218,4 +225,52 @@ export async function changeOrderStatus (trx: Kysely<Database>, order: LockedOrd
     ...(change.extra !== undefined ? { extra: change.extra } : {}),
     ...(change.paymentDetails !== undefined ? { paymentDetails: change.paymentDetails } : {})
   }
+}
+
+/** What changeOrdersStatus applies to every order alike. */
+export type BulkStatusChange = Pick<StatusChange, 'event' | 'to' | 'actor' | 'at' | 'reason' | 'detail' | 'approveStatus'> & {
+  payment?: { status: string, onlyFrom?: readonly string[] }
+}
+
+/**
+ * changeOrderStatus for many locked orders (lockOrders, in this transaction) moved alike by one
+ * event (the sweep of approved orders): the same checks, then one UPDATE of the orders, one of
+ * their payments and one insert of their history rows with the IPN notifications, instead of a
+ * round of statements per order. Refuses the whole batch (nothing written) if the state machine
+ * does not allow one of them. Not for CANCELED (stock is given back per order: changeOrderStatus).
+ */
+export async function changeOrdersStatus (trx: Kysely<Database>, orders: readonly LockedOrder[], change: BulkStatusChange): Promise<void> {
+  if (orders.length === 0) return
+  if (change.to === 'CANCELED') throw new Error('changeOrdersStatus does not cancel: use changeOrderStatus, which gives the stock back')
+  for (const order of orders) if (!transitionAllowed(change.event, order.status, change.to)) throw refuse(order, change.event, change.to)
+  const ids = sql<bigint>`any(${orders.map((order) => String(order.id))}::int8[])`
+  // Completing gives each order the next OrderNo (nextval per row) unless it was COMPLETE already,
+  // which the state machine only allows for moves that keep COMPLETE (none of the bulk ones today).
+  const completes = change.to === 'COMPLETE'
+  await trx.updateTable('orders')
+    .set({
+      status: change.to,
+      updated_at: sql`${change.at}`,
+      ...(change.approveStatus !== undefined ? { approve_status: change.approveStatus } : {}),
+      ...(completes ? { finish_date: sql`case when status = 'COMPLETE' then finish_date else ${change.at}::timestamptz end`, order_no: sql<bigint>`case when status = 'COMPLETE' then order_no else nextval('order_no_seq') end` } : {})
+    })
+    .where('id', '=', ids)
+    .execute()
+  if (change.payment !== undefined) {
+    let update = trx.updateTable('payments').set({ status: change.payment.status }).where('order_id', '=', ids)
+    if (change.payment.onlyFrom !== undefined) update = update.where('status', 'in', change.payment.onlyFrom)
+    await update.execute()
+  }
+  const who = actorColumns(change.actor)
+  await recordOrderEvents(trx, orders.map((order): OrderEvent => ({
+    orderId: order.id,
+    at: change.at,
+    fromStatus: order.status,
+    toStatus: change.to,
+    event: change.event,
+    actor: who.actor,
+    ...(who.userId !== null ? { userId: who.userId } : {}),
+    ...(change.reason !== undefined ? { reason: change.reason } : {}),
+    ...(change.detail !== undefined ? { detail: change.detail } : {})
+  })))
 }

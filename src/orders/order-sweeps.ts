@@ -5,8 +5,8 @@ import { SANDBOX_REVERSE_TOKEN_PREFIX, sandboxReversesAuthorization } from '../p
 import { sweepExpiredDrafts } from './drafts.js'
 import { systemActor } from './order-actor.js'
 import { poDetails, UNPAID_PO_STATUSES, type LifecycleDeps } from './order-actions.js'
-import { HAS_PHYSICAL_LINE, orderHasPhysicalLine } from './order-delivery.js'
-import { changeOrderStatus, lockOrder } from './order-lifecycle.js'
+import { HAS_PHYSICAL_LINE } from './order-delivery.js'
+import { changeOrderStatus, changeOrdersStatus, lockOrder, lockOrders } from './order-lifecycle.js'
 
 // What the clock does to orders, run by `ordergate sweep` and by the server's timer
 // (src/orders/sweeper.ts). Each sweep selects candidates, then locks each order and checks it
@@ -14,6 +14,8 @@ import { changeOrderStatus, lockOrder } from './order-lifecycle.js'
 // merchant's actions too. At most SWEEP_BATCH orders a run; the next run takes the rest.
 
 const SWEEP_BATCH = 500
+// The approved orders' sweep moves its batch in one transaction of a few statements: at most this many.
+const APPROVED_SWEEP_BATCH = 2_000
 const SWEEPER = systemActor('sweep')
 
 /**
@@ -96,6 +98,8 @@ export async function sweepAbandonedPayments (deps: LifecycleDeps, afterMs: numb
  * reversed instead, REVERSED (AUTHORIZATION_REVERSED; its payment REVERSED, its stock still
  * held: 2Checkout does not cancel a reversed order). An order with a physical product waits for
  * confirmDelivery. The approval is the order's last change to AUTHRECEIVED in its history.
+ * Set-based: up to APPROVED_SWEEP_BATCH orders are locked, checked again and moved in one
+ * transaction of a few statements (changeOrdersStatus), not a transaction per order.
  */
 export async function sweepApprovedOrders (deps: LifecycleDeps, afterMs: number): Promise<{ completed: string[], reversed: string[] }> {
   const now = deps.clock.now()
@@ -107,36 +111,32 @@ export async function sweepApprovedOrders (deps: LifecycleDeps, afterMs: number)
     .where(sql<boolean>`(select max(e.at) from order_events e where e.order_id = orders.id and e.to_status = 'AUTHRECEIVED') <= ${approvedBefore}`)
     .where(sql<boolean>`(not ${HAS_PHYSICAL_LINE} or ${reversal})`)
     .orderBy('orders.id')
-    .limit(SWEEP_BATCH)
+    .limit(APPROVED_SWEEP_BATCH)
     .execute()
-  const completed: string[] = []
-  const reversed: string[] = []
-  for (const { id } of due) {
-    await deps.db.transaction().execute(async (trx) => {
-      // Read again under the order's lock: staff may have canceled it, or it moved on meanwhile.
-      const order = await lockOrder(trx, id)
-      if (order === undefined || order.status !== 'AUTHRECEIVED') return
-      const payment = await paymentOf(trx, order.id)
-      const details = (payment?.details ?? {}) as Record<string, unknown>
-      const token = typeof details.paymentToken === 'string' ? details.paymentToken : ''
-      if (sandboxReversesAuthorization(token)) {
-        await changeOrderStatus(trx, order, {
-          to: 'REVERSED',
-          event: 'AUTHORIZATION_REVERSED',
-          actor: SWEEPER,
-          at: now,
-          reason: 'the sandbox reversal card: the payment authorization was reversed',
-          payment: { status: 'REVERSED', onlyFrom: ['APPROVED'] }
-        })
-        reversed.push(String(order.refNo))
-        return
-      }
-      if (await orderHasPhysicalLine(trx, order.id)) return
-      await changeOrderStatus(trx, order, { to: 'COMPLETE', event: 'ELECTRONIC_DELIVERY', approveStatus: 'OK', actor: SWEEPER, at: now })
-      completed.push(String(order.refNo))
+  if (due.length === 0) return { completed: [], reversed: [] }
+  return await deps.db.transaction().execute(async (trx) => {
+    // Read again under the orders' locks: staff may have canceled one, or it moved on meanwhile.
+    const approved = (await lockOrders(trx, due.map((row) => row.id))).filter((order) => order.status === 'AUTHRECEIVED')
+    if (approved.length === 0) return { completed: [], reversed: [] }
+    const ids = sql<bigint>`any(${approved.map((order) => String(order.id))}::int8[])`
+    const facts = await trx.selectFrom('orders')
+      .select(['orders.id', HAS_PHYSICAL_LINE.as('physical'), sql<string | null>`(select pay.details->>'paymentToken' from payments pay where pay.order_id = orders.id)`.as('token')])
+      .where('orders.id', '=', ids)
+      .execute()
+    const byId = new Map(facts.map((row) => [row.id, row]))
+    const reversals = approved.filter((order) => sandboxReversesAuthorization(byId.get(order.id)?.token ?? ''))
+    const completions = approved.filter((order) => !reversals.includes(order) && byId.get(order.id)?.physical !== true)
+    await changeOrdersStatus(trx, reversals, {
+      to: 'REVERSED',
+      event: 'AUTHORIZATION_REVERSED',
+      actor: SWEEPER,
+      at: now,
+      reason: 'the sandbox reversal card: the payment authorization was reversed',
+      payment: { status: 'REVERSED', onlyFrom: ['APPROVED'] }
     })
-  }
-  return { completed, reversed }
+    await changeOrdersStatus(trx, completions, { to: 'COMPLETE', event: 'ELECTRONIC_DELIVERY', approveStatus: 'OK', actor: SWEEPER, at: now })
+    return { completed: completions.map((order) => String(order.refNo)), reversed: reversals.map((order) => String(order.refNo)) }
+  })
 }
 
 export type SweepDeps = LifecycleDeps & { config: { ABANDONED_PAYMENT_MS: number, SANDBOX_COMPLETE_AFTER_MS: number | 'off' } }
