@@ -22,6 +22,7 @@ t.test('getSessionUser answers the signed-in user, their merchant and privileges
 
   const supervisor = await ta.rpc('getSessionUser', [m.staffSession])
   t.same(supervisor.result?.Privileges, ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS', 'REPLACEMENT_ORDERS', 'APPROVE_FRAUD', 'CANCEL_ORDERS', 'RECORD_PAYMENTS', 'REFUND_ORDERS', 'RESEND_NOTIFICATIONS', 'CUSTOM_LINE_ITEMS', 'APPROVE_DISCOUNTS', 'MANAGE_DISCOUNTS'], 'a supervisor: every privilege')
+  t.same(supervisor.result?.Privileges, PRIVILEGE_NAMES, 'a supervisor: every privilege, in the list\'s order')
   t.equal(supervisor.result?.Role, 'SUPERVISOR', 'created with the role SUPERVISOR: its Role')
   const agent = await m.userSession(['AGENT' as never])
   t.match((await ta.rpc('getSessionUser', [agent])).result, { Role: 'AGENT', Privileges: ['PLACE_ORDERS_ON_BEHALF', 'MANAGE_CUSTOMERS'] }, 'an agent')
