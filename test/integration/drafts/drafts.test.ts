@@ -256,6 +256,8 @@ t.test('bad inputs name the field and write nothing; a draft never holds card da
     ['a bad discount', [agent, draftOrder(), { Items: [{ Discount: { Type: 'PERCENT', Value: 150, Reason: 'x' } }] }], { code: 55201, data: { error_code: 'DISCOUNT_INVALID', fields: [{ path: 'Assisted.Items.0.Discount.Value' }] } }],
     ['a replacement', [agent, draftOrder(), { PaymentNotRequired: { OriginalRefNo: '1', Reason: 'x' } }], { code: -32602, data: { fields: [{ path: 'Assisted.PaymentNotRequired' }] } }],
     ['card consent (asked with the card, at completeDraft)', [agent, draftOrder(), { CardConsent: { Given: true } }], { code: -32602, data: { fields: [{ path: 'Assisted.CardConsent' }] } }],
+    // A draft is kept in the database: a supervisor's password (Assisted.Approval) must never be.
+    ['a supervisor\'s approval (a password is never kept)', [agent, draftOrder(), { Approval: { Username: 'boss', Password: 'approval-secret-9f3' } }], { code: -32602, data: { fields: [{ path: 'Assisted.Approval' }] } }],
     ['a life too long', [agent, draftOrder(), {}, 43_201], { code: -32602, data: { fields: [{ path: 'ExpiresInMinutes', error_code: 'FIELD_INVALID' }] } }]
   ]
   for (const [name, params, error] of refusals) {
@@ -265,6 +267,7 @@ t.test('bad inputs name the field and write nothing; a draft never holds card da
   t.same(await draftRows(ta), [], 'no draft written')
   t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 100, reserved: 0, backorderLimit: 0 }, 'no stock held')
   t.notOk(ta.logs.some((line) => line.includes('4111111111111111') || line.includes('4111 1111 1111 1111')), 'no card number in any log line')
+  t.notOk(ta.logs.some((line) => line.includes('approval-secret-9f3')), 'no approval password in any log line')
 
   const draft = (await ta.rpc('createDraft', [agent, BOOKS(1)])).result
   const before = await draftRows(ta)
