@@ -6,6 +6,7 @@
 import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import type { FieldProblem } from './field-errors.js'
+import { money } from './format.js'
 import { buildOrder, buildQuote, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls } from './order-draft.js'
 import { unappliedDiscounts, type TypedDiscount } from './checkout-guard.js'
 import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
@@ -39,16 +40,6 @@ const ADDRESS_FIELDS: Array<{ key: keyof Address, label: string, required: boole
   { key: 'CountryCode', label: 'Country (two letters)', required: true, autocomplete: 'country' },
   { key: 'Phone', label: 'Phone', required: false, autocomplete: 'tel' }
 ]
-
-const money = (amount: unknown, currency: string): string => {
-  const value = Number(amount)
-  if (!Number.isFinite(value)) return '—'
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).format(value)
-  } catch {
-    return `${value.toFixed(2)} ${currency.toUpperCase()}`
-  }
-}
 
 const notice = (text: string): void => { byId('notice').textContent = text }
 /** Runs an event handler's async work; whatever escapes it is shown, never lost. */
