@@ -18,6 +18,8 @@ import { IPN_HASH_ALGORITHMS, readIpnSettings, saveIpnSettings } from './notific
 import { ORDER_STATUSES, type OrderStatus } from './orders/order.js'
 import { configSecrets, failureReason } from './failure-reason.js'
 import { sweepOrders } from './orders/order-sweeps.js'
+import { ROLE_NAMES } from './auth/privileges.js'
+import { getDiscountLimits, getDiscountReasons, parseDiscountLimits, presentDiscountLimits, setDiscountLimits, setDiscountReasons, type GivenLimit } from './orders/discount-settings.js'
 
 const USAGE = `usage:
   ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)
@@ -36,13 +38,23 @@ const USAGE = `usage:
                                                  sets NET N days for orders placed from now on
   ordergate catalog load --merchant CODE FILE.json  replace the merchant's catalog with the file's (prints a summary)
   ordergate demo --merchant CODE                 load the demo catalog for the merchant
-  ordergate user create --merchant CODE --username U --password-stdin [--privilege P]... [--name NAME]
+  ordergate user create --merchant CODE --username U --password-stdin [--role ROLE] [--privilege P]... [--name NAME]
                                                  create a merchant user (staff); the password is one line of stdin, or
-                                                 ORDERGATE_USER_PASSWORD; privileges: PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS,
-                                                 REPLACEMENT_ORDERS, APPROVE_FRAUD, CANCEL_ORDERS, RECORD_PAYMENTS,
-                                                 REFUND_ORDERS, RESEND_NOTIFICATIONS, or the roles AGENT, SUPERVISOR
+                                                 ORDERGATE_USER_PASSWORD; --role AGENT|SUPERVISOR|ADMIN grants the role's
+                                                 privileges and sets the role the discount limits apply to; privileges:
+                                                 PLACE_ORDERS_ON_BEHALF, MANAGE_CUSTOMERS, REPLACEMENT_ORDERS, APPROVE_FRAUD,
+                                                 CANCEL_ORDERS, RECORD_PAYMENTS, REFUND_ORDERS, RESEND_NOTIFICATIONS,
+                                                 CUSTOM_LINE_ITEMS, APPROVE_DISCOUNTS, MANAGE_DISCOUNTS (or a role's name)
   ordergate user deactivate|activate --merchant CODE --username U
                                                  deactivating ends the user's sessions and refuses loginUser
+  ordergate discount limits --merchant CODE [--role ROLE [--line-percent N] [--order-percent N]
+                            [--line-amount CUR=X]... [--order-amount CUR=X]...]
+                                                 the staff discount limits per role: prints them; with --role replaces that
+                                                 role's limits (a figure not given: no limit; other roles unchanged), as
+                                                 setDiscountLimits; --line-amount/--order-amount per currency (EUR=15.00)
+  ordergate discount reasons --merchant CODE [--reason CODE=NAME]... | --none
+                                                 the discount reason codes: prints them; --reason replaces them all (as
+                                                 setDiscountReasons); --none removes them (no reason code needed)
   ordergate sweep                                cancel purchase orders unpaid after their payment terms, and 3-D Secure or
                                                  redirect orders whose page was not completed within ABANDONED_PAYMENT_MS;
                                                  complete approved orders with no physical product and reverse the sandbox's
@@ -114,6 +126,12 @@ const COMMANDS: Record<string, Command> = {
     await migrateToLatest(deps.db)
     out(await sweepOrders(deps))
   },
+  async discount (deps, args) {
+    const [sub, ...rest] = args
+    if (sub === 'limits') return await discountLimits(deps, rest)
+    if (sub === 'reasons') return await discountReasons(deps, rest)
+    throw new UsageError('discount takes: limits --merchant CODE [--role ROLE [--line-percent N] [--order-percent N] [--line-amount CUR=X]... [--order-amount CUR=X]...], or reasons --merchant CODE [--reason CODE=NAME]... | --none')
+  },
   async user (deps, args) {
     const [sub, ...rest] = args
     if (sub === 'activate' || sub === 'deactivate') {
@@ -125,10 +143,10 @@ const COMMANDS: Record<string, Command> = {
       out({ merchant: merchant.code, username: result.username, active: result.active, sessionsEnded: result.sessionsEnded })
       return
     }
-    if (sub !== 'create') throw new UsageError('user takes: create --merchant CODE --username U --password-stdin [--privilege P]..., deactivate or activate --merchant CODE --username U')
+    if (sub !== 'create') throw new UsageError('user takes: create --merchant CODE --username U --password-stdin [--role ROLE] [--privilege P]..., deactivate or activate --merchant CODE --username U')
     const { values } = parseArgs({
       args: rest,
-      options: { merchant: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, privilege: { type: 'string', multiple: true }, name: { type: 'string' } }
+      options: { merchant: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, role: { type: 'string' }, privilege: { type: 'string', multiple: true }, name: { type: 'string' } }
     })
     if (values.merchant === undefined || values.username === undefined) throw new UsageError('user create needs --merchant CODE --username U --password-stdin')
     const password = await secretInput({ given: values.password, stdin: values['password-stdin'], what: 'password', flag: 'password', env: USER_PASSWORD_ENV })
@@ -139,9 +157,10 @@ const COMMANDS: Record<string, Command> = {
       username: values.username,
       password,
       privileges: (values.privilege ?? []).flatMap((p) => p.split(',')).filter((p) => p !== ''),
-      ...(values.name !== undefined ? { displayName: values.name } : {})
+      ...(values.name !== undefined ? { displayName: values.name } : {}),
+      ...(values.role !== undefined ? { role: values.role } : {})
     })
-    out({ merchant: merchant.code, userId: Number(user.id), username: user.username, privileges: user.privileges })
+    out({ merchant: merchant.code, userId: Number(user.id), username: user.username, role: user.role, privileges: user.privileges })
   },
   async demo (deps, args) {
     const { values } = parseArgs({ args, options: { merchant: { type: 'string' } } })
@@ -202,6 +221,73 @@ async function merchantTerms (deps: Deps, args: string[]): Promise<void> {
     ? await readMerchantPaymentTerms(deps.db, merchant.id)
     : await saveMerchantPaymentTerms(deps.db, merchant.id, Number(given), 'PaymentTerms.Days')
   out({ code: merchant.code, type: 'NET', days: terms.days })
+}
+
+/**
+ * `discount limits`: prints the merchant's staff discount limits per role; with --role replaces
+ * that role's (the others as they are), through setDiscountLimits and its rules: a bad figure
+ * exits 1 naming its option, and nothing is written.
+ */
+async function discountLimits (deps: Deps, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { merchant: { type: 'string' }, role: { type: 'string' }, 'line-percent': { type: 'string' }, 'order-percent': { type: 'string' }, 'line-amount': { type: 'string', multiple: true }, 'order-amount': { type: 'string', multiple: true } }
+  })
+  if (values.merchant === undefined) throw new UsageError('discount limits needs --merchant CODE')
+  const figures = ['line-percent', 'order-percent', 'line-amount', 'order-amount'] as const
+  const given = figures.filter((f) => values[f] !== undefined)
+  if (values.role === undefined && given.length > 0) throw new UsageError(`discount limits: --${given[0] ?? ''} goes with --role ROLE (${ROLE_NAMES.join(', ')})`)
+  const role = values.role?.toUpperCase()
+  if (role !== undefined && !isOneOf(ROLE_NAMES, role)) throw new UsageError(`unknown --role "${values.role ?? ''}" (${ROLE_NAMES.join(', ')})`)
+  // Per currency: CUR=X, the line's and the order's figure of one currency in one entry.
+  const amounts = new Map<string, { currency: string, lineAmount: string | null, orderAmount: string | null }>()
+  for (const option of ['line-amount', 'order-amount'] as const) {
+    for (const pair of values[option] ?? []) {
+      const match = /^([^=]*)=(.*)$/.exec(pair)
+      if (match === null) throw new UsageError(`discount limits: --${option} takes CUR=AMOUNT (EUR=15.00), got "${pair}"`)
+      const currency = (match[1] ?? '').toUpperCase()
+      const entry = amounts.get(currency) ?? { currency, lineAmount: null, orderAmount: null }
+      const key = option === 'line-amount' ? 'lineAmount' : 'orderAmount'
+      if (entry[key] !== null) throw new UsageError(`discount limits: --${option} is given twice for ${currency}`)
+      entry[key] = match[2] ?? ''
+      amounts.set(currency, entry)
+    }
+  }
+  await migrateToLatest(deps.db)
+  const merchant = await requireMerchant(deps, values.merchant)
+  let limits = await getDiscountLimits(deps.db, merchant.id)
+  if (role !== undefined) {
+    const optionOf = { MaxLinePercent: '--line-percent', MaxOrderPercent: '--order-percent', MaxLineAmount: '--line-amount', MaxOrderAmount: '--order-amount', Currency: '--line-amount/--order-amount' } as const
+    const entries = [...amounts.values()]
+    const wanted: GivenLimit = { role, linePercent: values['line-percent'] ?? null, orderPercent: values['order-percent'] ?? null, amounts: entries }
+    const [parsed] = parseDiscountLimits([wanted], (field, _i, j) => `${optionOf[field]}${j === undefined ? '' : ` ${entries[j]?.currency ?? ''}`}`)
+    if (parsed === undefined) throw new Error('no limit parsed')
+    const others = limits.filter((l) => l.role !== role)
+    limits = await setDiscountLimits(deps.db, merchant.id, [...others, parsed], (field) => field === 'Role' ? '--role' : '--line-amount/--order-amount')
+  }
+  out({ merchant: merchant.code, limits: presentDiscountLimits(limits) })
+}
+
+/**
+ * `discount reasons`: prints the merchant's discount reason codes; --reason CODE=NAME (repeated)
+ * replaces them all, --none removes them, through setDiscountReasons and its rules.
+ */
+async function discountReasons (deps: Deps, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { merchant: { type: 'string' }, reason: { type: 'string', multiple: true }, none: { type: 'boolean', default: false } } })
+  if (values.merchant === undefined) throw new UsageError('discount reasons needs --merchant CODE')
+  const pairs = values.reason ?? []
+  if (values.none && pairs.length > 0) throw new UsageError('discount reasons takes --reason CODE=NAME... or --none, not both')
+  const reasons = pairs.map((pair) => {
+    const match = /^([^=]*)=(.*)$/.exec(pair)
+    if (match === null) throw new UsageError(`discount reasons: --reason takes CODE=NAME (PRICE_MATCH="Price match"), got "${pair}"`)
+    return { code: match[1] ?? '', name: match[2] ?? '' }
+  })
+  await migrateToLatest(deps.db)
+  const merchant = await requireMerchant(deps, values.merchant)
+  const stored = values.none || reasons.length > 0
+    ? await setDiscountReasons(deps.db, merchant.id, reasons, (field, i) => `--reason ${reasons[i]?.code ?? ''} (${field === 'Code' ? 'code' : 'name'})`)
+    : await getDiscountReasons(deps.db, merchant.id)
+  out({ merchant: merchant.code, reasons: stored })
 }
 
 function isOneOf<T extends string> (choices: readonly T[], value: string): value is T {

@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import { ROLE_NAMES } from '../../auth/privileges.js'
-import { basisPointsToPercent, fromMinor, tryPercentToBasisPoints, tryToMinor } from '../../catalog/money.js'
-import { AppError, type FieldError } from '../../errors.js'
-import { getDiscountLimits, getDiscountReasons, setDiscountLimits, setDiscountReasons, type DiscountLimit } from '../../orders/discount-settings.js'
+import { getDiscountLimits, getDiscountReasons, MAX_REASON_NAME, parseDiscountLimits, presentDiscountLimits, REASON_CODE_PATTERN, setDiscountLimits, setDiscountReasons, type DiscountLimit } from '../../orders/discount-settings.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
 
 // Discount authority (issue 19 item 3): 2Checkout has no such API; these names and shapes are ordergate's.
@@ -27,37 +25,18 @@ const LimitResult = z.object({
   Amounts: z.array(z.object({ Currency: z.string(), MaxLineAmount: z.number().nullable(), MaxOrderAmount: z.number().nullable() }))
 }).describe('DiscountLimit')
 
-const ReasonSchema = z.strictObject({ Code: z.string().regex(/^[A-Z0-9_]{1,64}$/).describe('A-Z, 0-9, _'), Name: z.string().min(1).max(255) }).describe('DiscountReason')
+const ReasonSchema = z.strictObject({ Code: z.string().regex(REASON_CODE_PATTERN).describe('A-Z, 0-9, _'), Name: z.string().min(1).max(MAX_REASON_NAME) }).describe('DiscountReason')
 
-function toDomain (limits: Array<z.output<typeof LimitParam>>): DiscountLimit[] {
-  const errors: FieldError[] = []
-  const percent = (value: number | string | null, path: string): number | null => {
-    if (value === null) return null
-    const bp = tryPercentToBasisPoints(value)
-    if (!bp.ok || bp.value > 10000) { errors.push({ path, error_code: 'DISCOUNT_LIMIT_INVALID', message: bp.ok ? 'a percentage is 0-100' : bp.message }); return null }
-    return bp.value
-  }
-  const money = (value: number | string | null, currency: string, path: string): bigint | null => {
-    if (value === null) return null
-    const minor = tryToMinor(value, currency)
-    if (!minor.ok) { errors.push({ path, error_code: 'DISCOUNT_LIMIT_INVALID', message: minor.message }); return null }
-    return minor.value
-  }
-  const domain = limits.map((l, i) => ({
-    role: l.Role,
-    linePercentBp: percent(l.MaxLinePercent, `Limits.${i}.MaxLinePercent`),
-    orderPercentBp: percent(l.MaxOrderPercent, `Limits.${i}.MaxOrderPercent`),
-    amounts: l.Amounts.map((a, j) => ({ currency: a.Currency, lineMinor: money(a.MaxLineAmount, a.Currency, `Limits.${i}.Amounts.${j}.MaxLineAmount`), orderMinor: money(a.MaxOrderAmount, a.Currency, `Limits.${i}.Amounts.${j}.MaxOrderAmount`) }))
-  }))
-  if (errors.length > 0) throw new AppError('DISCOUNT_LIMIT_INVALID', { fields: errors })
-  return domain
-}
+/** The wire's limits → the domain's, each refusal at its Limits.N… path. */
+const toDomain = (limits: Array<z.output<typeof LimitParam>>): DiscountLimit[] => parseDiscountLimits(
+  limits.map((l) => ({ role: l.Role, linePercent: l.MaxLinePercent, orderPercent: l.MaxOrderPercent, amounts: l.Amounts.map((a) => ({ currency: a.Currency, lineAmount: a.MaxLineAmount, orderAmount: a.MaxOrderAmount })) })),
+  (field, i, j) => field === 'MaxLinePercent' || field === 'MaxOrderPercent' ? `Limits.${i}.${field}` : `Limits.${i}.Amounts.${j ?? 0}.${field}`)
 
-const toWire = (limits: DiscountLimit[]): Array<z.output<typeof LimitResult>> => limits.map((l) => ({
+const toWire = (limits: DiscountLimit[]): Array<z.output<typeof LimitResult>> => presentDiscountLimits(limits).map((l) => ({
   Role: l.role,
-  MaxLinePercent: l.linePercentBp === null ? null : basisPointsToPercent(l.linePercentBp),
-  MaxOrderPercent: l.orderPercentBp === null ? null : basisPointsToPercent(l.orderPercentBp),
-  Amounts: l.amounts.map((a) => ({ Currency: a.currency, MaxLineAmount: a.lineMinor === null ? null : fromMinor(a.lineMinor, a.currency), MaxOrderAmount: a.orderMinor === null ? null : fromMinor(a.orderMinor, a.currency) }))
+  MaxLinePercent: l.maxLinePercent,
+  MaxOrderPercent: l.maxOrderPercent,
+  Amounts: l.amounts.map((a) => ({ Currency: a.currency, MaxLineAmount: a.maxLineAmount, MaxOrderAmount: a.maxOrderAmount }))
 }))
 
 /** setDiscountLimits(sessionID, Limits) → every role's limits as stored (replaces them all). */
