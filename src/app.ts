@@ -11,7 +11,7 @@ import { sandboxRoutes } from './http/sandbox-routes.js'
 import { startIpnWorker, type IpnWorker } from './notifications/delivery-worker.js'
 import { startSweeper } from './orders/sweeper.js'
 import { METHODS } from './rpc/methods/index.js'
-import { ATTACHMENT_PATH, rpcPlugin, RPC_PATHS } from './rpc/plugin.js'
+import { ATTACHMENT_PATH, queuedNoNotification, rpcPlugin, RPC_PATHS } from './rpc/plugin.js'
 import { shuttingDownAnswer } from './rpc/shutting-down.js'
 import type { MethodDefinition } from './rpc/registry.js'
 
@@ -96,7 +96,10 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
     let worker: IpnWorker | undefined
     app.addHook('onReady', async () => { worker = startIpnWorker(deps, app.log) })
     // A call that changed an order has committed when its answer is sent: its notification goes now.
-    app.addHook('onResponse', async (request) => { if (request.method === 'POST') worker?.nudge() })
+    // A request known to have queued none (placeOrder for a merchant without IPN settings, a call
+    // refused before its method ran) does not wake the worker: its claim would find nothing
+    // new, and at one connection it was a third round trip per order.
+    app.addHook('onResponse', async (request) => { if (request.method === 'POST' && !queuedNoNotification(request)) worker?.nudge() })
     // No claim once the drain begins; tries in flight get half the shutdown grace to finish, the
     // rest are recorded as failed tries (retried on the schedule) before the database closes.
     let stopped: Promise<void> | undefined

@@ -45,6 +45,11 @@ export type StoredOrder = {
   staffAdjustments: StoredAdjustment[]
   /** its PDF attachments' metadata (order_attachments), oldest first */
   attachments: StoredAttachment[]
+  /**
+   * Only on an order just placed: the IPN notifications the statement that stored it queued (0:
+   * the delivery worker has nothing new to look for). Undefined when not known.
+   */
+  notificationsQueued?: number
 }
 
 /** A merchant user as an order names them. */
@@ -238,6 +243,7 @@ with k as (
   where (e.from_status is distinct from e.to_status or e.event = 'PARTIALLY_REFUNDED')
     and (st.statuses is null or (case when e.event = 'PARTIALLY_REFUNDED' then 'REFUND' else e.to_status end) = any(st.statuses))
   order by e.id, u.position
+  returning order_id
 ), sc as (
   insert into stored_cards (merchant_id, customer_id, brand, first6, last4, expiry, holder_name, processor_token, created_at, last_used_at)
   select distinct on (order_customer_id, keep_brand, keep_first6, keep_last4, keep_expiry)
@@ -264,9 +270,12 @@ with k as (
   from so where so.idempotency_key is not null
     and idempotency_keys.merchant_id = so.merchant_id and idempotency_keys.key = so.idempotency_key
 )
-select n, order_id as id, new_ref_no as ref_no, new_order_no as order_no, order_customer_id as customer_id from so`)
+select n, order_id as id, new_ref_no as ref_no, new_order_no as order_no, order_customer_id as customer_id,
+  (select count(*) from ipn where ipn.order_id = so.order_id)::int as ipn_queued
+from so`)
 
-export type InsertedOrder = { id: bigint, refNo: bigint, orderNo: bigint, customerId: bigint }
+/** `notificationsQueued`: the IPN notifications its statement put in the outbox (0: none, nothing for the delivery worker to look for). */
+export type InsertedOrder = { id: bigint, refNo: bigint, orderNo: bigint, customerId: bigint, notificationsQueued: number }
 
 /**
  * Stores orders in ONE statement (data-modifying CTEs): each order's customer when it is new,
@@ -376,9 +385,9 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
     adj_reason_code: adjustments.map((a) => a.adjustment.reasonCode),
     adj_approved_by: adjustments.map((a) => (a.adjustment.approvedByUserId === null ? null : String(a.adjustment.approvedByUserId)))
   })
-  const { rows } = await db.executeQuery<{ n: number, id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint }>(CompiledQuery.raw(INSERT_ORDERS.text, parameters))
+  const { rows } = await db.executeQuery<{ n: number, id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint, ipn_queued: number }>(CompiledQuery.raw(INSERT_ORDERS.text, parameters))
   const stored = new Array<InsertedOrder | undefined>(orders.length).fill(undefined)
-  for (const row of rows) stored[row.n - 1] = { id: row.id, refNo: row.ref_no, orderNo: row.order_no, customerId: row.customer_id }
+  for (const row of rows) stored[row.n - 1] = { id: row.id, refNo: row.ref_no, orderNo: row.order_no, customerId: row.customer_id, notificationsQueued: Number(row.ipn_queued) }
   return stored
 }
 

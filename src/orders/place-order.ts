@@ -264,7 +264,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
         ...staff,
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {})
       })
-      return ids === undefined ? undefined : { ...record, id: ids.id, refNo: ids.refNo, orderNo: ids.orderNo }
+      return ids === undefined ? undefined : { ...record, id: ids.id, refNo: ids.refNo, orderNo: ids.orderNo, notificationsQueued: ids.notificationsQueued }
     }
 
     let stored: StoredOrder

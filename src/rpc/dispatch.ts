@@ -17,8 +17,11 @@ import { protocolError, toRpcError } from './errors.js'
 import { guardParams } from './params-guard.js'
 import type { MethodContext, MethodDefinition, SessionContext } from './registry.js'
 
-/** What the transport hands to the dispatcher for one HTTP request. */
-export type CallContext = { requestId: string, log: Log, deps: Deps, clientIp: string }
+/**
+ * What the transport hands to the dispatcher for one HTTP request. `outbox.mayHaveQueued` is set
+ * when a call of it reached its method and did not report that it queued no IPN notification.
+ */
+export type CallContext = { requestId: string, log: Log, deps: Deps, clientIp: string, outbox: { mayHaveQueued: boolean } }
 
 export type Dispatcher = {
   /** Answers a parsed body: a response, an array of responses, or undefined (nothing to send). */
@@ -134,13 +137,18 @@ export function createDispatcher (methods: readonly MethodDefinition[], options:
       requestId: inBatch ? randomUUID() : ctx.requestId,
       log: ctx.log.child({ rpcMethod: logged(element.method), rpcId: logged(id) }),
       deps: ctx.deps,
-      clientIp: ctx.clientIp
+      clientIp: ctx.clientIp,
+      outbox: { nothingQueued: false }
     }
     if (!server.hasMethod(element.method)) {
       return id === undefined ? undefined : protocolError(id, 'METHOD_NOT_FOUND', { method: element.method })
     }
-    const response = await server.receive(element, callCtx)
-    return response ?? undefined
+    try {
+      const response = await server.receive(element, callCtx)
+      return response ?? undefined
+    } finally {
+      if (!callCtx.outbox.nothingQueued) ctx.outbox.mayHaveQueued = true
+    }
   }
 
   return {

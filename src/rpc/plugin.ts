@@ -8,6 +8,17 @@ import { protocolError } from './errors.js'
 import type { MethodDefinition } from './registry.js'
 
 const PARSE_FAILED = Symbol('parse failed')
+/** The RPC requests that queued no IPN notification (no call reached a method that may queue one). */
+const QUEUED_NOTHING = new WeakSet<FastifyRequest>()
+
+/**
+ * Whether this request is known to have queued no IPN notification: an RPC request none of whose
+ * calls reached a method, or whose every call reported it queued nothing. False for any other
+ * request (a sandbox page's POST, say), whatever it did.
+ */
+export function queuedNoNotification (request: FastifyRequest): boolean {
+  return QUEUED_NOTHING.has(request)
+}
 export const RPC_PATHS = ['/rpc', '/rpc/6.0/'] as const
 /**
  * addOrderAttachment's own route: its contract takes a 5 MiB PDF (about 7 MB of JSON), while
@@ -70,27 +81,35 @@ export async function rpcPlugin (app: FastifyInstance, options: RpcPluginOptions
     return await reply.code(500).send({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Internal error', data: { error_code: 'INTERNAL_ERROR', requestId: request.id } } })
   })
 
+  // Refused before any method ran: nothing was queued.
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, error: JSONRPCErrorResponse): Promise<FastifyReply> => {
+    QUEUED_NOTHING.add(request)
+    return await reply.send(error)
+  }
   const answer = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const outbox = { mayHaveQueued: false }
     const response = await dispatcher.handle(request.body, {
       requestId: request.id,
       log: request.log,
       deps: options.deps,
-      clientIp: request.ip
+      clientIp: request.ip,
+      outbox
     })
+    if (!outbox.mayHaveQueued) QUEUED_NOTHING.add(request)
     if (response === undefined) return await reply.code(204).send()
     return await reply.send(response)
   }
 
   for (const url of RPC_PATHS) {
     app.post(url, { bodyLimit: options.bodyLimit }, async (request, reply) => {
-      if (request.body === PARSE_FAILED) return await reply.send(protocolError(null, 'PARSE_ERROR'))
+      if (request.body === PARSE_FAILED) return await refuse(request, reply, protocolError(null, 'PARSE_ERROR'))
       return await answer(request, reply)
     })
   }
   app.post(ATTACHMENT_PATH, { bodyLimit: options.attachmentBodyLimit }, async (request, reply) => {
-    if (request.body === PARSE_FAILED) return await reply.send(protocolError(null, 'PARSE_ERROR'))
+    if (request.body === PARSE_FAILED) return await refuse(request, reply, protocolError(null, 'PARSE_ERROR'))
     const refused = attachmentRouteRefusal(request.body)
-    if (refused !== undefined) return await reply.send(refused)
+    if (refused !== undefined) return await refuse(request, reply, refused)
     return await answer(request, reply)
   })
 }

@@ -11,7 +11,15 @@ export type MethodContext = {
   log: Log
   deps: Deps
   clientIp: string
+  /**
+   * A handler that knows its call queued no IPN notification sets `nothingQueued`, so the answer
+   * does not wake the delivery worker for nothing (src/app.ts); left unset, it is woken.
+   */
+  outbox: CallOutbox
 }
+
+/** What one call tells the transport about the IPN outbox (see MethodContext.outbox). */
+export type CallOutbox = { nothingQueued: boolean }
 
 /** `user`: the merchant user of a loginUser session (checked active on this call), undefined for the merchant's API session. */
 export type SessionContext<U extends MerchantUser | undefined = MerchantUser | undefined> = MethodContext & { merchant: Merchant, user: U }

@@ -26,6 +26,8 @@ export const placeOrderMethod = defineMethod({
   handler: async (params, ctx) => {
     const order = parseOrder(params.Order, ctx.deps.clock.now())
     const placed = await placeOrder(ctx.deps, { merchant: ctx.merchant, user: ctx.user, order, idempotencyKey: params.IdempotencyKey }, ctx.log)
+    // A replay stores nothing; a new order's statement counted the notifications it queued.
+    ctx.outbox.nothingQueued = placed.kind === 'first-answer' || placed.order.notificationsQueued === 0
     return toWirePlacedOrder(ctx.deps.pageKey, placed)
   }
 })

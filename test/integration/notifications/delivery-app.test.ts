@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { buildApp } from '../../../src/app.js'
+import { queuedNoNotification } from '../../../src/rpc/plugin.js'
 import type { Logger } from 'pino'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { readReceipt, startIpnListener, type ListenerAnswer } from '../../helpers/ipn-listener.js'
@@ -56,4 +57,33 @@ t.test('closing the app abandons a try still in flight after half the shutdown g
   t.match(await state(ta), [{ state: 'PENDING', attempts: 1, lease_owner: null }], 'recorded as a failed try, lease ended')
   const [attempt] = await ta.db.db.selectFrom('ipn_attempts').select(['error', 'http_status', 'receipt_valid']).execute()
   t.same(attempt, { error: 'abandoned: ordergate is shutting down', http_status: null, receipt_valid: false })
+})
+
+t.test('an answer wakes the worker only when its request may have queued a notification: placeOrder counts what its statement queued', async (t) => {
+  const ta = await createTestApp(t, { IPN_ALLOW_PRIVATE_NETWORKS: 'true', IPN_POLL_MS: '60000' })
+  const m = await seedDemoMerchant(ta)
+  const app = await buildApp({ deps: ta.deps, logger: ta.app.log as unknown as Logger, ipnWorker: true, sweepIntervalMs: 0 })
+  t.teardown(async () => { await app.close() })
+  const quiet: Array<[string, boolean]> = []
+  app.addHook('onResponse', async (request) => { quiet.push([request.url, queuedNoNotification(request)]) })
+  const post = async (url: string, payload: string) => await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload })
+  const call = async (method: string, params: unknown) => JSON.parse((await post('/rpc', JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }))).body) as { result?: any, error?: unknown }
+
+  t.notOk((await call('placeOrder', [m.sessionId, testCardOrder()])).error, 'placed with no IPN settings')
+  await ta.db.db.insertInto('ipn_settings').values({ merchant_id: m.id, urls: ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'], statuses: null, updated_at: ta.clock.now(), updated_by: 'test' }).execute()
+  const placed = await call('placeOrder', [m.sessionId, testCardOrder()])
+  t.notOk(placed.error, 'placed with two IPN URLs')
+  const queued = await ta.db.db.selectFrom('ipn_notifications as n').innerJoin('orders as o', 'o.id', 'n.order_id').select('n.url').where('o.ref_no', '=', BigInt(placed.result.RefNo)).execute()
+  t.equal(queued.length, 2, 'the second order queued one notification per URL')
+  await ta.db.db.updateTable('ipn_settings').set({ statuses: ['COMPLETE'] }).where('merchant_id', '=', m.id).execute()
+  t.notOk((await call('placeOrder', [m.sessionId, testCardOrder()])).error, 'placed while the settings filter its status out')
+  await post('/rpc', '{"jsonrpc":') // a parse error: no method ran
+  t.notOk((await call('getOrder', [m.sessionId, String(placed.result.RefNo)])).error, 'another method: it reports nothing')
+  t.same(quiet, [
+    ['/rpc', true],
+    ['/rpc', false],
+    ['/rpc', true],
+    ['/rpc', true],
+    ['/rpc', false]
+  ], 'only the order that queued notifications, and a method that does not count them, wake the worker')
 })
