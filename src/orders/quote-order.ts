@@ -5,6 +5,7 @@ import type { PricedCart } from '../catalog/pricing.js'
 import { businessError } from '../errors.js'
 import type { Order } from '../wire/order-schema.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
+import type { ApprovalContext } from './discount-authority.js'
 import { planOrder } from './order-plan.js'
 import { priceOrder, requireDiscountAuthority, type PlaceOrderDeps } from './place-order.js'
 
@@ -14,12 +15,14 @@ export type Quote = { priced: PricedCart, amountDueMinor: bigint }
 /**
  * The Order priced exactly as placeOrder would price it (the same plan, the same `priceOrder`),
  * without the stock check: quote adds the check, a draft holds its stock instead (issue 19).
- * Reads only. `user` and `assisted` come together (staff pricing).
+ * Reads only. `user` and `assisted` come together (staff pricing); `approval`, a supervisor's
+ * approval verified before (as placeAssistedOrder verifies it), lets discounts above the user's
+ * limits through as it would on the placed order.
  */
-export async function priceQuote (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<Quote> {
+export async function priceQuote (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined, approval?: ApprovalContext): Promise<Quote> {
   try {
     const now = deps.clock.now()
-    const plan = await planOrder(deps.db, merchant, user, order, assisted, { now })
+    const plan = await planOrder(deps.db, merchant, user, order, assisted, { now, ...(assisted !== undefined && approval !== undefined ? { approval } : {}) })
     const priced = await priceOrder(deps, merchant, order, now, plan.pricing)
     if (plan.staff !== undefined) requireDiscountAuthority(user, priced, plan.staff.authority)
     return { priced, amountDueMinor: plan.staff?.paymentNotRequired !== undefined ? 0n : priced.grossDiscountedPrice }
@@ -30,10 +33,10 @@ export async function priceQuote (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'c
 
 /**
  * quote: `priceQuote` and the stock check, without writing anything. `user` and `assisted` come
- * together (staff pricing).
+ * together (staff pricing), `approval` with them.
  */
-export async function quoteOrder (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined): Promise<Quote> {
-  const quote = await priceQuote(deps, merchant, user, order, assisted)
+export async function quoteOrder (deps: Pick<PlaceOrderDeps, 'db' | 'clock' | 'catalogCache'>, merchant: Merchant, user: MerchantUser | undefined, order: Order, assisted: AssistedRequest | undefined, approval?: ApprovalContext): Promise<Quote> {
+  const quote = await priceQuote(deps, merchant, user, order, assisted, approval)
   const stock = await checkInventory(deps.db, merchant.id, quote.priced.lines)
   if (stock.length > 0) throw businessError(stock)
   return quote

@@ -72,11 +72,16 @@ export const quoteMethod = defineMethod({
     userPrivileges: ['PLACE_ORDERS_ON_BEHALF'],
     conditions: [{ when: 'Assisted is given', applies: (params) => params.Assisted !== undefined, merchantSession: false, userPrivileges: [] }, CUSTOM_ITEMS_CONDITION]
   },
-  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID', ...DISCOUNT_ERRORS],
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', ...PRICING_ERRORS, 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID', ...DISCOUNT_ERRORS, 'DISCOUNT_APPROVAL_FAILED', 'TOO_MANY_REQUESTS'],
   handler: async (params, ctx) => {
     // Staff pricing (discounts, unpublished products) only with Assisted, which needs a user's session.
     const user = params.Assisted === undefined ? undefined : ctx.user
     const order = parseOrder(params.Order, ctx.deps.clock.now())
-    return toWireQuote(await quoteOrder(ctx.deps, ctx.merchant, user, order, params.Assisted))
+    const { Approval: credentials, ...assisted } = params.Assisted ?? {}
+    // As placeAssistedOrder: the approval is checked as a login (a wrong password is a failed login
+    // of that user, under the same limits, so quote is no password oracle), then only its result
+    // is passed on; the quote records nothing else and the password is in no log line.
+    const approval = credentials === undefined || user === undefined ? undefined : await verifyApproval(ctx.deps, ctx.merchant, user, credentials, ctx.clientIp, ctx.log)
+    return toWireQuote(await quoteOrder(ctx.deps, ctx.merchant, user, order, params.Assisted === undefined ? undefined : assisted, approval))
   }
 })
