@@ -3,7 +3,7 @@
  * document of rpc.discover lists them). No private back door: everything here is what any
  * merchant integration can call.
  */
-import type { AssistedCall, Customer, Stock } from './order-draft.js'
+import type { AssistedCall, Customer, PriceOptionGroup, Stock } from './order-draft.js'
 import { call, callWithSession } from './rpc.js'
 
 export type CustomerSearch = { Text?: string, Name?: string, Email?: string, CustomerId?: number, CustomerReference?: number, RefNo?: string, B2B?: boolean }
@@ -14,6 +14,7 @@ export type Product = {
   published: boolean
   physical: boolean
   prices: Record<string, number>
+  priceOptionGroups: PriceOptionGroup[]
   attributes: Record<string, string>
   skus: Array<{ code: string, name: string }>
   stock: Stock | null
@@ -44,6 +45,7 @@ type WireProduct = {
   Kind: string
   Published: boolean
   Prices: Record<string, number>
+  PriceOptionGroups?: PriceOptionGroup[]
   Attributes: Record<string, string>
   SKUs: Array<{ Code: string, Name: string }>
   Inventory: { OnHand: number, Reserved: number, BackorderLimit: number, Available: number } | null
@@ -56,6 +58,7 @@ function toProduct (p: WireProduct): Product {
     published: p.Published,
     physical: p.Kind === 'PHYSICAL',
     prices: p.Prices,
+    priceOptionGroups: p.PriceOptionGroups ?? [],
     attributes: p.Attributes ?? {},
     skus: (p.SKUs ?? []).map((s) => ({ code: s.Code, name: s.Name })),
     stock: p.Inventory === null ? null : { onHand: p.Inventory.OnHand, reserved: p.Inventory.Reserved, backorderLimit: p.Inventory.BackorderLimit, available: p.Inventory.Available }

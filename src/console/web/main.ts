@@ -7,8 +7,9 @@ import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import type { FieldProblem } from './field-errors.js'
 import { money } from './format.js'
-import { buildOrder, buildQuote, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls } from './order-draft.js'
+import { buildOrder, buildQuote, defaultPriceOptions, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls } from './order-draft.js'
 import { unappliedDiscounts, type TypedDiscount } from './checkout-guard.js'
+import { chosenOptionNames, priceOptionFields, relabelPriceOptions } from './price-options.js'
 import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
 import { hasSession, RpcError, setSession, whenSessionEnds } from './rpc.js'
 import { applyPrivileges, can, forgetSessionUser, loadSessionUser } from './session-user.js'
@@ -299,9 +300,11 @@ function productTable (products: api.Product[], total: number): Node {
 
 function addToCart (product: api.Product, quantity: number): void {
   const qty = Number.isInteger(quantity) && quantity >= 1 ? quantity : 1
-  const existing = state.lines.find((line) => line.code === product.code)
+  const options = defaultPriceOptions(product.priceOptionGroups)
+  // The same product with other price options chosen is another line.
+  const existing = state.lines.find((line) => line.code === product.code && JSON.stringify(line.options ?? {}) === JSON.stringify(options))
   if (existing !== undefined) existing.quantity += qty
-  else state.lines.push({ code: product.code, name: product.name, quantity: qty, physical: product.physical, stock: product.stock })
+  else state.lines.push({ code: product.code, name: product.name, quantity: qty, physical: product.physical, stock: product.stock, optionGroups: product.priceOptionGroups, options })
   renderCart()
   notice(`${qty} × ${product.name} in the cart.`)
   scheduleQuote()
@@ -330,7 +333,7 @@ function renderCart (): void {
     const discountReason = `line-${index}-discount-reason`
     return [
       h('tr', { 'data-line': index },
-        h('td', {}, line.name, h('div', { class: 'hint' }, line.code)),
+        h('td', {}, line.name, h('div', { class: 'hint' }, line.code), priceOptionFields(line, index, currency(), (group, code) => { changePriceOption(index, group.Code, code) })),
         h('td', { class: 'field', 'data-path': `Items.${index}.Quantity` },
           h('label', { for: qtyId, class: 'vh' }, `Quantity of ${line.name}`),
           h('input', { id: qtyId, class: 'qty', type: 'number', min: 1, step: 1, value: line.quantity, 'data-path': `Items.${index}.Quantity`, 'aria-describedby': `line-${index}-stock`, onchange: (event) => { changeQuantity(index, (event.target as HTMLInputElement).valueAsNumber) } }),
@@ -371,6 +374,18 @@ function changeQuantity (index: number, quantity: number): void {
   const status = byId(`line-${index}-stock`)
   status.textContent = warning ?? ''
   status.className = warning !== undefined && line.quantity > (line.stock?.available ?? Infinity) ? 'error' : 'warning'
+  scheduleQuote()
+}
+
+function changePriceOption (index: number, group: string, code: string): void {
+  const line = state.lines[index]
+  if (line === undefined) return
+  const options = { ...line.options }
+  if (code === '') delete options[group]
+  else options[group] = code
+  line.options = options
+  const names = chosenOptionNames(line)
+  notice(`${line.name}: ${names.length > 0 ? names.join(', ') : 'no price option'}.`)
   scheduleQuote()
 }
 
@@ -916,7 +931,8 @@ async function reviewOrder (): Promise<void> {
     ['Customer', `${state.customer.FirstName} ${state.customer.LastName} (${state.customer.Email})`],
     ...state.lines.map((line, index): [string, string] => {
       const price = (items[index]?.Price ?? {}) as Record<string, unknown>
-      return [`${line.quantity} × ${line.name}`, `${money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)}${line.discount !== undefined ? ` (${describeDiscount(line.discount)})` : ''}`]
+      const names = chosenOptionNames(line)
+      return [`${line.quantity} × ${line.name}${names.length > 0 ? ` (${names.join(', ')})` : ''}`, `${money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)}${line.discount !== undefined ? ` (${describeDiscount(line.discount)})` : ''}`]
     }),
     ...(state.coupons.length > 0 ? [['Coupons', state.coupons.join(', ')] as [string, string]] : []),
     ...(state.orderDiscount !== undefined ? [['Order discount', `${state.orderDiscount.Type === 'PERCENT' ? `${state.orderDiscount.Value}%` : money(state.orderDiscount.Value, cur)} (${state.orderDiscount.Reason})`] as [string, string]] : []),
@@ -1024,7 +1040,7 @@ function start (): void {
   byId('billing-source').addEventListener('change', () => { pickAddress('billing') })
   byId('shipping-source').addEventListener('change', () => { pickAddress('shipping') })
   byId('shipping-method').addEventListener('change', scheduleQuote)
-  byId('currency').addEventListener('change', scheduleQuote)
+  byId('currency').addEventListener('change', () => { relabelPriceOptions(state.lines, currency()); scheduleQuote() })
   for (const radio of document.querySelectorAll('input[name=payment]')) radio.addEventListener('change', choosePayment)
   byId('coupon-apply').addEventListener('click', applyCoupon)
   byId('coupon').addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); applyCoupon() } })

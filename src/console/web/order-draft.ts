@@ -44,6 +44,14 @@ export type Discount = { Type: DiscountType, Value: number, Reason: string }
 
 export type Stock = { onHand: number, reserved: number, backorderLimit: number, available: number }
 
+/** A product's price-option group (the catalog's PriceOptionGroups); modifiers are decimals per currency. */
+export type PriceOptionGroup = {
+  Code: string
+  Name: string
+  Required: boolean
+  Options: Array<{ Code: string, Name: string, Modifiers: Record<string, number> }>
+}
+
 export type CartLine = {
   code: string
   name: string
@@ -51,6 +59,24 @@ export type CartLine = {
   physical: boolean
   stock: Stock | null
   discount?: Discount | undefined
+  /** the product's groups, so the cart can offer them (absent on lines saved before price options) */
+  optionGroups?: PriceOptionGroup[]
+  /** group code → the option code chosen; a group left out has no option (the catalog's default) */
+  options?: Record<string, string>
+}
+
+/** The option codes a line sends as Items[].PriceOptions, in the order of the product's groups. */
+export function chosenPriceOptions (line: Pick<CartLine, 'optionGroups' | 'options'>): string[] {
+  const chosen = line.options ?? {}
+  return (line.optionGroups ?? []).flatMap((group) => {
+    const code = chosen[group.Code]
+    return code !== undefined && code !== '' && group.Options.some((option) => option.Code === code) ? [code] : []
+  })
+}
+
+/** A new line's choices: a required group starts on its first option, an optional one on none. */
+export function defaultPriceOptions (groups: PriceOptionGroup[]): Record<string, string> {
+  return Object.fromEntries(groups.flatMap((group) => group.Required && group.Options[0] !== undefined ? [[group.Code, group.Options[0].Code]] : []))
 }
 
 export type NewCard = { HolderName: string, CardNumber: string, CardType: string, ExpirationMonth: string, ExpirationYear: string, CCID: string }
@@ -164,7 +190,10 @@ export function buildOrder (draft: Draft, urls: ReturnUrls): AssistedCall {
     Language: 'en',
     Source: 'ordergate-console',
     ExtraInformation: { AssistedSale: true },
-    Items: draft.lines.map((line) => ({ Code: line.code, Quantity: line.quantity })),
+    Items: draft.lines.map((line) => {
+      const options = chosenPriceOptions(line)
+      return options.length > 0 ? { Code: line.code, Quantity: line.quantity, PriceOptions: options } : { Code: line.code, Quantity: line.quantity }
+    }),
     BillingDetails: wireAddress(draft.billing, customer?.Email),
     DeliveryDetails: physical ? wireAddress(draft.delivery ?? draft.billing, undefined) : null,
     PaymentDetails: paymentDetails(draft, urls)
