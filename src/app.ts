@@ -7,6 +7,7 @@ import { fastifyTrustProxy } from './config.js'
 import { installDrain, logDroppedConnections } from './http/connections.js'
 import type { Deps } from './deps.js'
 import { RequestLogController } from './http/request-log.js'
+import { payRoutes } from './http/pay-routes.js'
 import { sandboxRoutes } from './http/sandbox-routes.js'
 import { startIpnWorker, type IpnWorker } from './notifications/delivery-worker.js'
 import { startSweeper } from './orders/sweeper.js'
@@ -84,6 +85,7 @@ export async function buildApp (options: BuildAppOptions): Promise<FastifyInstan
   })
 
   await app.register(sandboxRoutes, { deps })
+  await app.register(payRoutes, { deps })
   await app.register(consolePlugin)
   if (options.sweepIntervalMs !== 0) {
     const stopSweeper = startSweeper(deps, app.log, options.sweepIntervalMs, options.approvedSweepIntervalMs)

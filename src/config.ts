@@ -137,7 +137,9 @@ export const ConfigSchema = z.object({
   /** a draft order (createDraft) expires this long after it was created unless its ExpiresInMinutes says otherwise; 7 days */
   DRAFT_TTL_MINUTES: intFromEnv(1, 525_600).default(10_080),
   /** the longest life a draft may be given (createDraft / updateDraft ExpiresInMinutes); 30 days */
-  DRAFT_MAX_TTL_MINUTES: intFromEnv(1, 525_600).default(43_200)
+  DRAFT_MAX_TTL_MINUTES: intFromEnv(1, 525_600).default(43_200),
+  /** a payment link (createPaymentLink) expires this long after it was created unless its ExpiresInMinutes says otherwise, never after its draft; 1 day */
+  PAYMENT_LINK_TTL_MINUTES: intFromEnv(1, 525_600).default(1_440)
 })
 
 /**

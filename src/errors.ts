@@ -64,6 +64,9 @@ export const ERRORS = {
   DRAFT_VERSION_CONFLICT: { code: 55201, message: 'The draft was changed since the version given: get it again and apply the change to the new version' },
   DRAFT_NOT_OPEN: { code: 55201, message: 'The draft is no longer open (completed, abandoned or expired)' },
   DRAFT_PAYMENT_DECLINED: { code: 55200, message: 'The payment was declined: the draft stays open, with its stock held' },
+  // Payment links (issue 19 item 2)
+  PAYMENT_LINK_NOT_FOUND: { code: 55201, message: 'Payment link not found' },
+  PAYMENT_LINK_NOT_PENDING: { code: 55201, message: 'The payment link is no longer pending (paid, expired or cancelled)' },
   // Discount authority (issue 19 item 3)
   DISCOUNT_LIMIT_EXCEEDED: { code: 55201, message: 'A staff discount exceeds the user\'s limit: a supervisor\'s approval (Assisted.Approval) is needed' },
   DISCOUNT_APPROVAL_FAILED: { code: 55201, message: 'The approval was refused: unknown supervisor, wrong password, or no APPROVE_DISCOUNTS privilege' },

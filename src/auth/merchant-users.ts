@@ -121,3 +121,9 @@ export async function updateMerchantUserActive (db: Kysely<Database>, merchantId
     .executeTakeFirst()
   return row === undefined ? undefined : toMerchantUser(row)
 }
+
+/** This merchant's user by id (active or not), or undefined. */
+export async function findMerchantUserById (db: Kysely<Database>, merchantId: bigint, id: bigint): Promise<MerchantUser | undefined> {
+  const row = await db.selectFrom('merchant_users').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst()
+  return row === undefined ? undefined : toMerchantUser(row)
+}

@@ -496,6 +496,26 @@ export type DraftsTable = {
   closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
+export type PaymentLinksTable = {
+  id: Generated<bigint>
+  merchant_id: bigint
+  draft_id: bigint
+  /** the draft's version the link pays */
+  draft_version: number
+  /** hex SHA-256 of the link's token (the token itself is never stored) */
+  token_hash: string
+  /** PENDING, PAID, EXPIRED or CANCELLED */
+  status: Generated<string>
+  expires_at: Timestamp
+  created_by_user_id: bigint
+  /** the order a PAID link placed */
+  order_id: ColumnType<bigint | null, bigint | null | undefined, bigint | null>
+  created_at: Timestamp
+  updated_at: Timestamp
+  paid_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
 export type DraftStockHoldsTable = {
   draft_id: bigint
   product_id: bigint
@@ -581,6 +601,7 @@ export type Database = {
   login_limits: LoginLimitsTable
   drafts: DraftsTable
   draft_stock_holds: DraftStockHoldsTable
+  payment_links: PaymentLinksTable
   discount_limits: DiscountLimitsTable
   discount_amount_limits: DiscountAmountLimitsTable
   discount_reasons: DiscountReasonsTable

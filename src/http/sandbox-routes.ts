@@ -20,9 +20,10 @@ const REFUSALS: Record<PageRefusal, { code: number, text: string }> = {
   EXPIRED: { code: 410, text: 'This payment page has expired.' }
 }
 
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-function html (title: string, body: string): string {
+/** A page of ours: a title and its body, inline style only (the CSP allows nothing else). */
+export function html (title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
     '<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}form{display:inline-block;margin-right:.5rem}button{font-size:1rem;padding:.5rem 1rem}</style>' +
     `</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
@@ -36,7 +37,7 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store'
 }
 
-async function sendHtml (reply: FastifyReply, code: number, page: string): Promise<FastifyReply> {
+export async function sendHtml (reply: FastifyReply, code: number, page: string): Promise<FastifyReply> {
   return await reply.code(code).header('content-type', 'text/html; charset=utf-8').send(page)
 }
 

@@ -31,9 +31,10 @@ async function orderOf (deps: CompleteDraftDeps, merchant: Merchant, draft: Stor
  * the draft's Order: refusals name `PaymentDetails.…`) and the customer's card consent, from the
  * version the caller saw. A
  * COMPLETED draft answers its order again; a declined payment (DRAFT_PAYMENT_DECLINED) stores
- * nothing and leaves the draft OPEN with its stock held.
+ * nothing and leaves the draft OPEN with its stock held. `paymentLinkId`: paid on that payment
+ * link's page (payment-links.ts), which is marked PAID with the order in the same transaction.
  */
-export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, payment: { paymentDetails: unknown, cardConsent?: Assisted['CardConsent'] }, log: Log): Promise<StoredOrder> {
+export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, payment: { paymentDetails: unknown, cardConsent?: Assisted['CardConsent'], paymentLinkId?: bigint }, log: Log): Promise<StoredOrder> {
   const now = deps.clock.now()
   const draft = await findDraft(deps.db, merchant.id, draftId)
   if (draft === undefined) throw draftNotFound(draftId)
@@ -48,7 +49,7 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
   try {
     // the card consent is asked with the card, now (Assisted.CardConsent's rules and history)
     const assisted = { ...content.assisted, ...(payment.cardConsent !== undefined ? { CardConsent: payment.cardConsent } : {}) }
-    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, draft: { id: draftId, version } }, log)
+    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, draft: { id: draftId, version, paymentLinkId: payment.paymentLinkId } }, log)
     if (placed.kind !== 'order') throw new Error('a draft\'s order is placed without an idempotency key')
     return placed.order
   } catch (err) {

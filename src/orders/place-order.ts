@@ -21,7 +21,7 @@ import type { Order } from '../wire/order-schema.js'
 import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem } from '../wire/order-output.js'
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { holdForCustomerReview, openedReview } from './customer-review.js'
-import { claimDraft, settleDraft } from './draft-claim.js'
+import { claimDraft, settleDraft, type DraftClaim } from './draft-claim.js'
 import { exceededLimits, fullDiscountFields, givenDiscounts, type ApprovalContext, type ExceededLimit } from './discount-authority.js'
 import { idempotent, type PlacedOrder } from './idempotency.js'
 import { sessionActor } from './order-actor.js'
@@ -45,9 +45,11 @@ export type PlaceOrderInput = {
    * completeDraft (issue 19): the draft this order completes, at the version the caller saw. The
    * order is placed in a transaction that locks the draft first, gives its stock holds back to be
    * reserved for the order, and marks it COMPLETED with the order; a declined payment stores
-   * nothing (DRAFT_PAYMENT_DECLINED) and leaves the draft OPEN.
+   * nothing (DRAFT_PAYMENT_DECLINED) and leaves the draft OPEN. Paid on a payment link's page,
+   * the link is checked PENDING under its lock and marked PAID with the order, in the same
+   * transaction.
    */
-  draft?: { id: bigint, version: number } | undefined
+  draft?: DraftClaim | undefined
 } & (
   /** placeOrder: the merchant's API session (no user), or a merchant user's session */
   | { user?: MerchantUser | undefined, assisted?: undefined }
@@ -312,7 +314,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
         await reservation.settle(result.id, paid.paymentStatus === 'DECLINED')
         if (draft !== undefined) {
           if (user === undefined) throw new Error('a draft is completed by a merchant user')
-          await settleDraft(trx, draft.id, result.id, user.id, now)
+          await settleDraft(trx, draft, result.id, user.id, now)
         }
         return result
       })

@@ -393,3 +393,32 @@ t.test('after card, ACH, DIRECTDEBIT and assisted orders with idempotency keys, 
   const used = process.cpuUsage(cpu)
   t.comment(`brute force over ${digests.size} digest-like values: ${Date.now() - started} ms, ${Math.round((used.user + used.system) / 1000)} ms CPU`)
 })
+
+t.test('a card typed on a payment link\'s page (issue 19 item 2) is in no table and no log line: approved, 3-D Secure and declined', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await staffMerchant(ta)
+  const { PaymentDetails: _payment, ...order } = testCardOrder()
+  const cards = [
+    { CardNumber: '4111111111111111', CCID: '987', status: 200 },
+    { CardNumber: '4000000000003220', CCID: '654', status: 303 },
+    { CardNumber: '4000000000000002', CCID: '321', status: 402 }
+  ]
+  for (const c of cards) {
+    const draft = (await ta.rpc('createDraft', [m.staffSession, order])).result
+    const link = (await ta.rpc('createPaymentLink', [m.staffSession, draft.DraftId, draft.Version])).result
+    const url = new URL(link.Url)
+    const form = new URLSearchParams({ token: url.searchParams.get('token') ?? '', HolderName: 'John Doe', CardNumber: c.CardNumber, ExpirationMonth: '12', ExpirationYear: '2030', CCID: c.CCID })
+    const reply = await ta.app.inject({ method: 'POST', url: url.pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() })
+    t.equal(reply.statusCode, c.status, `…${c.CardNumber.slice(-4)}: answered ${reply.statusCode}`)
+  }
+  const tables = await dumpTables(ta)
+  t.ok((tables.payment_links ?? []).length === 3 && (tables.payments ?? []).some((p) => p.card_last4 === '3220'), 'the links and the 3-D Secure payment are stored')
+  const stored = leaves(tables)
+  const logged = ta.logs.flatMap((line) => leaves(JSON.parse(line)))
+  for (const c of cards) {
+    t.notOk(stored.some((v) => v.includes(c.CardNumber)), `no table holds …${c.CardNumber.slice(-4)}`)
+    t.notOk(ta.logs.some((line) => line.includes(c.CardNumber)), `no log line holds …${c.CardNumber.slice(-4)}`)
+    t.notOk(stored.some((v) => v === c.CCID), `no stored value is the CVV of …${c.CardNumber.slice(-4)}`)
+    t.notOk(logged.some((v) => v === c.CCID), `no logged value is the CVV of …${c.CardNumber.slice(-4)}`)
+  }
+})

@@ -9,7 +9,7 @@ import { testCardOrder } from '../helpers/orders.js'
 
 // Merchant B, with a supervisor session holding every privilege, aims every session method at
 // merchant A's orders, customers and attachments: it must see, change and validate nothing.
-const NOT_FOUND = new Set(['ORDER_NOT_FOUND', 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'ADDRESS_NOT_FOUND', 'PRODUCT_NOT_FOUND', 'ORDER_PRODUCT_CODE_INVALID', 'DRAFT_NOT_FOUND'])
+const NOT_FOUND = new Set(['ORDER_NOT_FOUND', 'CUSTOMER_NOT_FOUND', 'STORED_PAYMENT_DATA_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'ADDRESS_NOT_FOUND', 'PRODUCT_NOT_FOUND', 'ORDER_PRODUCT_CODE_INVALID', 'DRAFT_NOT_FOUND', 'PAYMENT_LINK_NOT_FOUND'])
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
 
 t.test('every session method refuses another merchant\'s data', async (t) => {
@@ -40,6 +40,8 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   const { PaymentDetails: draftPayment, ...draftOrder } = testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, FirstName: 'Ann', LastName: 'Aye', Email: 'ann@a.example' } })
   const draft = await ta.rpc('createDraft', [a.staffSession, draftOrder, { CustomerId: customerId }])
   t.notOk(draft.error, JSON.stringify(draft.error))
+  const link = await ta.rpc('createPaymentLink', [a.staffSession, draft.result.DraftId, 1])
+  t.notOk(link.error, JSON.stringify(link.error))
   t.notOk((await ta.rpc('setDiscountLimits', [a.apiSession, [{ Role: 'AGENT', MaxLinePercent: 15 }]])).error, 'A has discount limits')
   t.notOk((await ta.rpc('setDiscountReasons', [a.apiSession, [{ Code: 'A_ONLY', Name: 'A only reason' }]])).error, 'A has reason codes')
   t.match(order, { Status: 'AUTHRECEIVED' })
@@ -91,6 +93,9 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
     searchDrafts: [s, { CustomerId: customerId }],
     abandonDraft: [s, draft.result.DraftId],
     completeDraft: [s, draft.result.DraftId, 1, draftPayment],
+    createPaymentLink: [s, draft.result.DraftId, 1],
+    getPaymentLink: [s, link.result.LinkId],
+    cancelPaymentLink: [s, link.result.LinkId],
     setPaymentTerms: [s, { Type: 'NET', Days: 5 }],
     getPaymentTerms: [s],
     getDiscountLimits: [s],
@@ -204,6 +209,8 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   // A's data is exactly as it was.
   t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, orderBefore, 'A\'s order unchanged')
   t.same((await ta.rpc('getDraft', [a.staffSession, draft.result.DraftId])).result, draft.result, 'A\'s draft unchanged: not updated, abandoned or completed by B')
+  const { Url: _url, ...linkBefore } = link.result
+  t.same((await ta.rpc('getPaymentLink', [a.staffSession, link.result.LinkId])).result, linkBefore, 'A\'s payment link unchanged: still PENDING, not cancelled by B')
   t.same((await ta.rpc('searchDrafts', [b.staffSession])).result.Pagination.Count, 0, 'B has no draft: its createDraft for A\'s customer was refused')
   t.match((await ta.rpc('getOrder', [a.apiSession, po.RefNo])).result, { Status: 'UNFINISHED' }, 'A\'s PO unchanged')
   t.same((await ta.rpc('getOrder', [a.apiSession, shipped.RefNo])).result, shipped, 'A\'s physical order unchanged: its delivery not confirmed by B')

@@ -19,6 +19,7 @@ import { createCustomerMethod, deleteCustomerAddressMethod, getCustomerMethod, s
 import { loginUserMethod } from './login-user.js'
 import { getAvailableCountriesMethod, getAvailableCurrenciesMethod, getProductByCodeMethod, getShippingPriceMethod, searchProductsMethod } from './catalog.js'
 import { abandonDraftMethod, completeDraftMethod, createDraftMethod, getDraftMethod, searchDraftsMethod, updateDraftMethod } from './drafts.js'
+import { cancelPaymentLinkMethod, createPaymentLinkMethod, getPaymentLinkMethod } from './payment-links.js'
 import { addOrderAttachmentMethod, cancelOrderMethod, getOrderAttachmentMethod, listOrderAttachmentsMethod, reviewCustomerMethod, searchCatalogMethod } from './staff-orders.js'
 
 /** Every JSON-RPC method ordergate answers. */
@@ -75,6 +76,10 @@ export const METHODS: readonly MethodDefinition[] = [
   searchDraftsMethod,
   abandonDraftMethod,
   completeDraftMethod,
+  // Payment links (issue 19 item 2): the customer pays a draft on a hosted page
+  createPaymentLinkMethod,
+  getPaymentLinkMethod,
+  cancelPaymentLinkMethod,
   // Payment terms for B2B (issue 19 item 4): the merchant's PO terms
   setPaymentTermsMethod,
   getPaymentTermsMethod,
