@@ -837,6 +837,8 @@ async function cancelPlacedOrder (): Promise<void> {
 /** Done Order / Cancel Order (seed 003): leave the phone order; a fresh one starts. */
 function resetOrder (keepSaved = false): void {
   if (!keepSaved) clearSavedOrder()
+  // the drafts screen (drafts-view.ts) forgets the draft this order was resumed from
+  document.dispatchEvent(new CustomEvent('ordergate:checkout-reset', { detail: { keepSaved } }))
   state.customer = null
   state.lines = []
   state.coupons = []
@@ -1022,6 +1024,46 @@ function restoreOrder (): void {
   for (const which of ['billing', 'shipping'] as const) show(byId(`${which}-fields`), byId<HTMLSelectElement>(`${which}-source`).value !== 'billing')
   choosePayment()
   notice('The order in progress was restored.')
+  scheduleQuote()
+}
+
+// ---------------------------------------------------------------- hooks for the drafts screen (drafts-view.ts)
+
+/** What the checkout holds now (the payment as typed: a draft keeps none of it). */
+export function readCheckout (): Draft { return draft() }
+
+/** The checkout's error display, for what createDraft or updateDraft refused. */
+export function showCheckoutError (error: unknown): void { showOrderError(byId('order-view'), error) }
+
+/** A draft resumed: its customer, lines, addresses, discounts and coupons in the checkout, shown. */
+export function loadCheckout (content: Omit<Draft, 'payment'>): void {
+  resetOrder()
+  state.customer = content.customer
+  state.lines = content.lines
+  state.coupons = [...content.coupons]
+  state.orderDiscount = content.orderDiscount
+  renderCustomerSummary()
+  fillAddressSources()
+  fillStoredCards()
+  renderCart()
+  renderCoupons()
+  const select = byId<HTMLSelectElement>('currency')
+  if (![...select.options].some((option) => option.value === content.currency)) select.append(h('option', { value: content.currency }, content.currency))
+  select.value = content.currency
+  byId<HTMLSelectElement>('billing-source').value = 'new'
+  show(byId('billing-fields'), true)
+  fillAddress('billing-fields', content.billing)
+  byId<HTMLSelectElement>('shipping-source').value = content.delivery === null ? 'billing' : 'new'
+  show(byId('shipping-fields'), content.delivery !== null)
+  if (content.delivery !== null) fillAddress('shipping-fields', content.delivery)
+  const method = byId<HTMLSelectElement>('shipping-method')
+  if (content.shippingMethod !== '' && ![...method.options].some((option) => option.value === content.shippingMethod)) method.append(h('option', { value: content.shippingMethod }, content.shippingMethod))
+  method.value = content.shippingMethod
+  const discount = content.orderDiscount
+  byId<HTMLSelectElement>('order-discount-type').value = discount?.Type ?? ''
+  byId<HTMLInputElement>('order-discount-value').value = discount === undefined ? '' : String(discount.Value)
+  byId<HTMLInputElement>('order-discount-reason').value = discount?.Reason ?? ''
+  showView('order')
   scheduleQuote()
 }
 

@@ -130,7 +130,8 @@ function orderList (list: orders.Order[], count: number, page: number, limit: nu
       page < pages ? h('button', { type: 'button', id: 'orders-next', onclick: () => { state.page = page + 1; run(searchOrders()) } }, 'Next page') : null))
 }
 
-async function openOrder (refNo: string): Promise<void> {
+/** Opens an order (also from the drafts screen: a completed draft's order). */
+export async function openOrder (refNo: string): Promise<void> {
   const form = byId('orders-search-form')
   clearErrors(form)
   try {

@@ -1,0 +1,270 @@
+import t from 'tap'
+import type { Page } from 'playwright-core'
+import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer } from '../../helpers/console.js'
+
+// Issue 19 item 6, the console's drafts: Save as draft from the checkout (createDraft), the
+// drafts listed and searched (searchDrafts), one opened (getDraft) and resumed in the checkout,
+// saved from the Version seen (updateDraft; a stale one said in the agent's words, then
+// reloaded), abandoned (abandonDraft), completed with a card (completeDraft); the payment link
+// offered only where the server lists its methods; every draft control hidden without
+// PLACE_ORDERS_ON_BEHALF; at 1280 px and 390 px, by keyboard. One server and one browser.
+
+// The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
+declare const document: any, window: any, getComputedStyle: any
+
+const skip = await missingPrerequisite()
+if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
+const YEAR = String(new Date().getUTCFullYear() + 2)
+const BILLING = { FirstName: 'Dora', LastName: 'Draft', Email: 'dora@example.com', Address1: '1 Oak St', City: 'Austin', State: 'TX', Zip: '73301', CountryCode: 'US' }
+
+/** No horizontal scroll; every visible control inside the width, at least 44 px high (checkboxes 24), tapped at its centre. */
+async function layoutProblems (page: Page, scope: string): Promise<string[]> {
+  return await page.evaluate((scope) => {
+    const problems: string[] = []
+    const doc = document.documentElement
+    if (doc.scrollWidth > window.innerWidth) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${window.innerWidth}`)
+    for (const el of document.querySelectorAll(`${scope} button, ${scope} input, ${scope} select`)) {
+      const rect = el.getBoundingClientRect()
+      if (rect.width === 0 || rect.height === 0 || getComputedStyle(el).visibility === 'hidden') continue
+      const name = `${el.tagName.toLowerCase()}#${el.id || (el.textContent ?? '').trim().slice(0, 30)}`
+      if (rect.left < 0 || rect.right > doc.clientWidth + 0.5) problems.push(`${name} outside the width (${Math.round(rect.left)}..${Math.round(rect.right)})`)
+      el.scrollIntoView({ block: 'center', inline: 'nearest' })
+      const r = el.getBoundingClientRect()
+      const min = el.type === 'checkbox' ? 24 : 44
+      if (r.height < min) problems.push(`${name} is ${Math.round(r.height)} px high: too small to tap`)
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+      const label = hit?.closest('label')
+      if (hit === null || !(hit === el || el.contains(hit) || (label != null && label.htmlFor === el.id))) problems.push(`${name}: a tap at its centre lands on ${hit?.tagName.toLowerCase() ?? 'nothing'}#${hit?.id ?? ''}`)
+    }
+    return problems
+  }, scope)
+}
+
+/** Tab from the start of the page: the ids (or texts) of every control focused, in order, until `until` has the focus. */
+async function tabUntil (page: Page, until: string, max = 80): Promise<string[]> {
+  await page.evaluate(() => { document.activeElement?.blur(); window.getSelection()?.removeAllRanges() })
+  await page.locator('body').focus()
+  const seen: string[] = []
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    const id = String(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''))
+    seen.push(id)
+    if (id === until) return seen
+  }
+  return seen
+}
+
+/** Every visible control inside `scope` that Tab reached. */
+async function unreachable (page: Page, scope: string, reached: string[]): Promise<string[]> {
+  const controls = await page.evaluate((scope) => [...document.querySelectorAll(`${scope} button, ${scope} input, ${scope} select`)]
+    .filter((el) => el.offsetParent !== null).map((el) => el.id || el.textContent.trim()), scope)
+  return controls.filter((id) => !reached.includes(id))
+}
+
+t.test('the console\'s drafts: save, list, search, resume, version conflict, abandon, complete, payment link, privileges', { skip: skip ?? false, timeout: 180_000 }, async (t) => {
+  const app = await startConsoleServer(t)
+  await Promise.all([app.createUser('agent', ['AGENT']), app.createUser('other', ['AGENT']), app.createUser('refunder', ['REFUND_ORDERS', 'RESEND_NOTIFICATIONS'])])
+  const ok = (reply: { result?: any, error?: unknown }): any => { if (reply.error !== undefined) throw new Error(JSON.stringify(reply.error)); return reply.result }
+  const staff = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'other', password: PASSWORD })) as string
+  const customer = ok(await app.rpc('createCustomer', { sessionID: staff, Customer: { FirstName: 'Dora', LastName: 'Draft', Email: 'dora@example.com' } }))
+  const discover = ok(await app.rpc('rpc.discover', {})) as { methods: Array<{ name: string }> }
+  const linksListed = ['createPaymentLink', 'getPaymentLink'].every((name) => discover.methods.some((method) => method.name === name))
+  const draftById = async (id: number): Promise<any> => ok(await app.rpc('getDraft', { sessionID: staff, DraftId: id }))
+
+  const { page, problems } = await openConsole(t, app.url, 'drafts')
+  page.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
+
+  await t.test('without PLACE_ORDERS_ON_BEHALF no draft control is offered', async (t) => {
+    await signIn(page, 'refunder')
+    await expect(page.locator('#who-text')).toContainText('(refunder @ DEMO)')
+    await expect(page.locator('#nav-orders')).toBeVisible()
+    t.equal(await page.locator('#nav-drafts').isVisible(), false, 'no Drafts in the header')
+    t.equal(await page.getByRole('button', { name: /draft/i }).count(), 0, 'no button about drafts anywhere on the page')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+  })
+
+  let first = 0
+  await t.test('Save as draft from the checkout, then the drafts listed and searched', async (t) => {
+    await signIn(page, 'agent')
+    await expect(page.locator('#nav-drafts')).toBeVisible()
+    t.equal(await page.locator('#send-link, #draft-link-create').count(), 0, 'no payment link outside an open draft')
+    // Nothing to save yet: said beside the customer step, nothing written.
+    await page.getByRole('button', { name: 'Save as draft' }).click()
+    await expect(page.locator('.error[data-error-for="Assisted.CustomerId"]')).toContainText('Choose or create the customer first')
+    t.equal(Number((await app.query('select count(*)::int as n from drafts'))[0].n), 0, 'no draft written')
+
+    await page.getByLabel('Find a customer').fill('dora@example.com')
+    await page.getByLabel('Find a customer').press('Enter')
+    await page.getByRole('button', { name: 'Use customer Dora Draft' }).click()
+    await page.getByLabel('Find a product').fill('BOOK')
+    await page.getByLabel('Find a product').press('Enter')
+    await page.getByRole('button', { name: 'Add Printed book to the cart' }).click()
+    await page.getByLabel('Quantity of Printed book', { exact: true }).fill('2')
+    await page.getByLabel('Quantity of Printed book', { exact: true }).press('Tab')
+    const billing = page.locator('#billing-fields')
+    await billing.getByLabel('Address', { exact: true }).fill(BILLING.Address1)
+    await billing.getByLabel('City').fill(BILLING.City)
+    await billing.getByLabel('State / region').fill(BILLING.State)
+    await billing.getByLabel('ZIP / postcode').fill(BILLING.Zip)
+    await billing.getByLabel('Country (two letters)').fill(BILLING.CountryCode)
+    await page.getByLabel('Order discount', { exact: true }).selectOption('PERCENT')
+    await page.getByLabel('Order discount value').fill('5')
+    await page.getByLabel('Order discount reason').fill('Loyal customer')
+    await page.getByRole('button', { name: 'Apply discount' }).last().click()
+    await page.getByRole('button', { name: 'Save as draft' }).click()
+    await expect(page.locator('#notice')).toContainText('saved (version 1)')
+    const saved = await app.query('select id from drafts order by id')
+    t.equal(saved.length, 1, 'one draft written')
+    first = Number(saved[0].id)
+    const draft = await draftById(first)
+    t.match(draft, { Version: 1, Status: 'OPEN', CustomerId: customer.CustomerId, CreatedBy: { Username: 'agent' }, Order: { Items: [{ Code: 'BOOK-PRINT', Quantity: 2 }], BillingDetails: { City: 'Austin', Zip: '73301' } }, Assisted: { Discount: { Type: 'PERCENT', Value: 5, Reason: 'Loyal customer' } } }, 'the checkout as it was, without payment')
+    await expect(page.locator('#checkout-draft')).toContainText(`Draft ${first}, version 1`)
+    await expect(page.locator('#save-draft')).toHaveText('Save draft')
+
+    // A second draft, by another user, for another customer.
+    ok(await app.rpc('createDraft', { sessionID: staff, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, FirstName: 'Otto', LastName: 'Other', Email: 'otto@example.com' } } }))
+    await page.locator('#nav-drafts').click()
+    await expect(page.getByLabel('Customer e-mail')).toBeFocused()
+    await expect(page.locator('#drafts-count')).toHaveText('2 drafts found, page 1 of 1.')
+    t.equal(await page.locator('#order-view').isVisible(), false, 'the checkout is covered')
+    await page.getByLabel('Customer e-mail').fill('otto@')
+    await page.getByRole('button', { name: 'Search drafts' }).click()
+    await expect(page.locator('.error[data-error-for="SearchOptions.CustomerEmail"]')).toHaveText('Enter the customer\'s whole e-mail address.')
+    await page.getByLabel('Customer e-mail').fill('DORA@example.com')
+    await page.getByRole('button', { name: 'Search drafts' }).click()
+    await expect(page.locator('#drafts-count')).toHaveText('1 draft found, page 1 of 1.')
+    t.same(await page.locator('.draft-row .ref').allTextContents(), [`Draft ${first}`], 'by the customer\'s e-mail, in any case')
+    await page.getByLabel('Customer e-mail').fill('')
+    await page.getByLabel('Created by (staff user)').fill('other')
+    await page.getByRole('button', { name: 'Search drafts' }).click()
+    await expect(page.locator('.draft-row').first()).toContainText('Otto Other')
+    await expect(page.locator('#drafts-count')).toHaveText('1 draft found, page 1 of 1.')
+    t.match(await page.locator('.draft-row').first().textContent(), /Otto Other.*by other/, 'by who created it')
+    await page.getByLabel('Created by (staff user)').fill('')
+  })
+
+  await t.test('a draft opened and resumed in the checkout; saved from its version; a stale version said and reloaded', async (t) => {
+    await page.getByRole('button', { name: 'Search drafts' }).click()
+    await page.getByRole('button', { name: `Open draft ${first}` }).click()
+    await expect(page.locator('#draft-detail-title')).toHaveText(`Draft ${first}`)
+    await expect(page.locator('#draft-lines')).toContainText('2 × Printed book')
+    await expect(page.locator('#draft-total')).toContainText('Total')
+    t.equal(await page.locator('#draft-link-create').count(), linksListed ? 1 : 0, `Send payment link offered exactly when the server lists createPaymentLink and getPaymentLink (listed: ${String(linksListed)})`)
+    // Start from a fresh checkout: the resume must load everything itself.
+    await page.locator('#nav-new-order').click()
+    await page.locator('#cancel-order').click()
+    await expect(page.locator('#cart')).toContainText('The cart is empty')
+    await page.locator('#nav-drafts').click()
+    await page.getByRole('button', { name: `Open draft ${first}` }).click()
+    await page.getByRole('button', { name: 'Resume in checkout' }).click()
+    await expect(page.locator('#customer-summary')).toContainText('dora@example.com')
+    await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('2')
+    await expect(page.locator('#billing-fields').getByLabel('City')).toHaveValue('Austin')
+    await expect(page.locator('#billing-fields').getByLabel('State / region')).toHaveValue('TX')
+    await expect(page.getByLabel('Order discount reason')).toHaveValue('Loyal customer')
+    await expect(page.locator('#totals-body')).toContainText('Order discount')
+    await expect(page.locator('#checkout-draft')).toContainText(`Draft ${first}, version 1`)
+    await expect(page.locator('#nav-new-order')).toHaveText('New order')
+    t.equal(await page.locator('#nav-new-order').getAttribute('aria-current'), 'page', 'the checkout is the current screen')
+
+    await page.getByLabel('Quantity of Printed book', { exact: true }).fill('3')
+    await page.getByLabel('Quantity of Printed book', { exact: true }).press('Tab')
+    await page.getByRole('button', { name: 'Save draft', exact: true }).click()
+    await expect(page.locator('#notice')).toContainText(`Draft ${first} saved (version 2)`)
+    t.match(await draftById(first), { Version: 2, Order: { Items: [{ Quantity: 3 }] }, UpdatedBy: { Username: 'agent' } }, 'updateDraft from version 1')
+
+    // Someone else changes it meanwhile: the agent's save is refused in their words, nothing lost on the server.
+    const theirs = await draftById(first)
+    ok(await app.rpc('updateDraft', { sessionID: staff, DraftId: first, Version: 2, Order: { ...theirs.Order, Items: [{ Code: 'BOOK-PRINT', Quantity: 7 }] }, Assisted: theirs.Assisted }))
+    await page.getByLabel('Quantity of Printed book', { exact: true }).fill('4')
+    await page.getByLabel('Quantity of Printed book', { exact: true }).press('Tab')
+    await page.getByRole('button', { name: 'Save draft', exact: true }).click()
+    await expect(page.locator('#draft-conflict')).toHaveText('This draft was changed by someone else — reload it to see their changes, then save yours again.')
+    await expect(page.locator('#draft-reload')).toBeFocused()
+    t.match(await draftById(first), { Version: 3, Order: { Items: [{ Quantity: 7 }] } }, 'their change stands')
+    await page.keyboard.press('Enter')
+    await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('7')
+    await expect(page.locator('#checkout-draft')).toContainText(`Draft ${first}, version 3`)
+    await page.getByLabel('Quantity of Printed book', { exact: true }).fill('4')
+    await page.getByLabel('Quantity of Printed book', { exact: true }).press('Tab')
+    await page.getByRole('button', { name: 'Save draft', exact: true }).click()
+    await expect(page.locator('#notice')).toContainText(`Draft ${first} saved (version 4)`)
+    t.match(await draftById(first), { Version: 4, Order: { Items: [{ Quantity: 4 }] } })
+
+    // A reload of the tab keeps the draft the checkout saves into.
+    await page.reload()
+    await signIn(page, 'agent')
+    await expect(page.locator('#checkout-draft')).toContainText(`Draft ${first}, version 4`)
+    await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('4')
+  })
+
+  await t.test('a draft abandoned; a draft completed with a card, its order opened', async (t) => {
+    const other = ok(await app.rpc('searchDrafts', { sessionID: staff, SearchOptions: { CreatedBy: 'other' } })).Items[0]
+    await page.locator('#nav-drafts').click()
+    await page.getByRole('button', { name: `Open draft ${other.DraftId}` }).click()
+    await page.getByRole('button', { name: 'Abandon draft' }).click()
+    await expect(page.locator('#draft-status')).toHaveText('ABANDONED')
+    t.equal(await page.locator('#draft-actions').count(), 0, 'an abandoned draft offers no action')
+    t.equal((await draftById(other.DraftId)).Status, 'ABANDONED')
+
+    await page.getByRole('button', { name: 'Back to the drafts' }).click()
+    await expect(page.locator('#drafts-count')).toHaveText('1 draft found, page 1 of 1.')
+    await page.getByRole('button', { name: `Open draft ${first}` }).click()
+    await page.getByRole('button', { name: 'Complete with card' }).click()
+    const form = page.locator('#draft-complete')
+    await expect(form.getByLabel('Name on card')).toBeFocused()
+    await form.getByLabel('Name on card').fill('Dora Draft')
+    await form.getByLabel('Card number').fill('4111 1111 1111 1111')
+    await form.getByLabel('Expiry month').fill('12')
+    await form.getByLabel('Expiry year').fill('20')
+    await form.getByLabel('Security code (CVV)').fill('123')
+    await form.getByRole('button', { name: /^Charge .* and place the order$/ }).click()
+    await expect(page.locator('#draft-complete .error[data-error-for="PaymentDetails.PaymentMethod.ExpirationYear"]')).toHaveText('This card has expired: ask for another card.')
+    t.equal((await draftById(first)).Status, 'OPEN', 'a refused card leaves the draft open')
+    await form.getByLabel('Expiry year').fill(YEAR)
+    await form.getByRole('button', { name: /^Charge .* and place the order$/ }).click()
+    await expect(page.locator('#draft-status')).toHaveText('COMPLETED')
+    const completed = await draftById(first)
+    t.match(completed, { Status: 'COMPLETED', RefNo: /^\d+$/ }, 'completeDraft placed its order')
+    await expect(page.locator('#draft-open-order')).toBeFocused()
+    await expect(page.locator('#checkout-draft')).toHaveText('')
+    await page.keyboard.press('Enter')
+    await expect(page.locator('#order-detail-title')).toHaveText(`Order ${String(completed.RefNo)}`)
+    t.equal(await page.locator('#draft-detail-view').isVisible(), false, 'the order covers the draft')
+    await expect(page.locator('#order-detail-body')).toContainText('Printed book')
+  })
+
+  await t.test('at 390 px, by keyboard: no horizontal scroll, every draft control tappable and reached by Tab', async (t) => {
+    ok(await app.rpc('createDraft', { sessionID: staff, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 2 }], BillingDetails: { ...BILLING, Email: 'phone@example.com' } }, Assisted: { CustomerId: customer.CustomerId } }))
+    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
+    t.teardown(async () => await phone.close())
+    const small = await phone.newPage()
+    small.on('pageerror', (error) => { problems.push(error.message) })
+    await small.goto(`${app.url}/console`)
+    await signIn(small, 'agent')
+    await expect(small.locator('#nav-drafts')).toBeVisible()
+    await small.locator('#nav-drafts').focus()
+    await small.keyboard.press('Enter')
+    await expect(small.getByLabel('Customer e-mail')).toBeFocused()
+    await expect(small.locator('#drafts-count')).toHaveText('1 draft found, page 1 of 1.')
+    t.same(await layoutProblems(small, '#drafts-view'), [], 'the draft list fits and every control is tappable')
+    const listTabs = await tabUntil(small, 'Search drafts')
+    t.same((await unreachable(small, '#drafts-view', listTabs)).filter((id) => !id.startsWith('Draft ')), [], 'Tab reaches every search control')
+    // Tab on to the draft and open it with Enter.
+    for (let i = 0; i < 6 && await small.evaluate(() => document.activeElement?.classList.contains('draft-row')) !== true; i++) await small.keyboard.press('Tab')
+    await small.keyboard.press('Enter')
+    await expect(small.locator('#draft-detail-view')).toBeFocused()
+    await small.getByRole('button', { name: 'Complete with card' }).click()
+    t.same(await layoutProblems(small, '#draft-detail-view'), [], 'the open draft fits and every control is tappable')
+    const detailTabs = await tabUntil(small, 'Cancel', 120)
+    t.same(await unreachable(small, '#draft-detail-view', detailTabs), [], 'Tab reaches every control of the open draft')
+    // The checkout's draft controls at 390 px.
+    await small.getByRole('button', { name: 'Resume in checkout' }).click()
+    await expect(small.locator('#checkout-draft')).toContainText('version 1')
+    t.same(await layoutProblems(small, '#checkout-draft'), [], 'the checkout\'s draft line fits')
+    t.same((await layoutProblems(small, '.actions')).filter((problem) => problem.includes('save-draft')), [], 'Save draft is tappable')
+    await small.close()
+  })
+
+  t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+})
