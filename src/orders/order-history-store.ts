@@ -32,7 +32,11 @@ export type HistoryAdjustment = {
   oldMinor: bigint
   newMinor: bigint
   reason: string
+  /** the merchant's reason code given with it (Assisted.ReasonCode) */
+  reasonCode: string | null
   user: HistoryUser
+  /** the supervisor whose approval let it above the user's limit */
+  approvedBy: HistoryUser | null
   at: Date
 }
 
@@ -119,7 +123,8 @@ export async function readOrderHistory (db: Kysely<Database>, merchantId: bigint
       order by e.id`.execute(trx)
 
     const adjustments = await trx.selectFrom('order_adjustments as a').innerJoin('merchant_users as u', 'u.id', 'a.user_id')
-      .select(['a.kind', 'a.line_no', 'a.discount_type', 'a.value', 'a.old_minor', 'a.new_minor', 'a.reason', 'a.user_id', 'u.username', 'a.created_at'])
+      .leftJoin('merchant_users as v', 'v.id', 'a.approved_by_user_id')
+      .select(['a.kind', 'a.line_no', 'a.discount_type', 'a.value', 'a.old_minor', 'a.new_minor', 'a.reason', 'a.reason_code', 'a.user_id', 'u.username', 'a.approved_by_user_id', 'v.username as approver_username', 'a.created_at'])
       .where('a.order_id', '=', order.id).orderBy('a.id').execute()
 
     // An order has at most one review (placeOrder opens it); the latest, should that change.
@@ -179,7 +184,9 @@ export async function readOrderHistory (db: Kysely<Database>, merchantId: bigint
         oldMinor: a.old_minor,
         newMinor: a.new_minor,
         reason: a.reason,
+        reasonCode: a.reason_code,
         user: { userId: a.user_id, username: a.username },
+        approvedBy: a.approved_by_user_id === null || a.approver_username === null ? null : { userId: a.approved_by_user_id, username: a.approver_username },
         at: a.created_at
       })),
       fraudReview: review === undefined

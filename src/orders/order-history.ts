@@ -72,9 +72,11 @@ export const OrderHistorySchema = z.object({
     OldAmount: z.number().describe('before the adjustment, in the order currency'),
     NewAmount: z.number().describe('after it, in the order currency'),
     Reason: z.string(),
+    ReasonCode: z.string().nullable().describe('the merchant\'s reason code it was given with (Assisted.ReasonCode)'),
     User: UserSchema,
+    ApprovedBy: UserSchema.nullable().describe('the supervisor who approved it above the user\'s limit (Assisted.Approval); null when no approval was needed'),
     At: WireDateSchema
-  })).describe('staff discounts and overrides (placeAssistedOrder), oldest first'),
+  })).describe('staff discounts and overrides (placeAssistedOrder), oldest first; as getOrder\'s Adjustments'),
   FraudReview: z.object({
     Status: z.enum(FRAUD_STATUSES),
     Reason: z.string(),
@@ -162,7 +164,9 @@ function toWireHistory (h: OrderHistoryRecord): OrderHistory {
       OldAmount: money(a.oldMinor),
       NewAmount: money(a.newMinor),
       Reason: a.reason,
+      ReasonCode: a.reasonCode,
       User: user(a.user),
+      ApprovedBy: a.approvedBy === null ? null : user(a.approvedBy),
       At: formatWireDate(a.at)
     })),
     FraudReview: review === null

@@ -101,8 +101,8 @@ t.test('the history of an assisted order with staff discounts lists each adjustm
 
   const history = (await ta.rpc('getOrderHistory', [m.apiSession, o.RefNo])).result
   t.same(history.Adjustments, [
-    { Kind: 'LINE_DISCOUNT', LineNo: 1, DiscountType: 'AMOUNT', Value: '5.00', OldAmount: 99, NewAmount: 94, Reason: 'dented box', User: agent, At: at },
-    { Kind: 'ORDER_DISCOUNT', LineNo: null, DiscountType: 'PERCENT', Value: '10', OldAmount: 94, NewAmount: o.GrossDiscountedPrice, Reason: 'goodwill', User: agent, At: at }
+    { Kind: 'LINE_DISCOUNT', LineNo: 1, DiscountType: 'AMOUNT', Value: '5.00', OldAmount: 99, NewAmount: 94, Reason: 'dented box', ReasonCode: null, User: agent, ApprovedBy: null, At: at },
+    { Kind: 'ORDER_DISCOUNT', LineNo: null, DiscountType: 'PERCENT', Value: '10', OldAmount: 94, NewAmount: o.GrossDiscountedPrice, Reason: 'goodwill', ReasonCode: null, User: agent, ApprovedBy: null, At: at }
   ], 'decimals in the order currency, as the order shows them')
   t.equal(o.GrossDiscountedPrice, 84.6, '94.00 less 10 %')
   t.equal(history.Events.length, 1)
