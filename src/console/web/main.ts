@@ -94,8 +94,9 @@ async function signIn (event: Event): Promise<void> {
     if (paymentKind() === 'NOT_REQUIRED' && !can('REPLACEMENT_ORDERS')) { byId<HTMLInputElement>('pay-card').checked = true; choosePayment() }
     watchExpiry(user.SessionExpiresIn)
     await loadCurrencies().catch(() => {})
-    restoreOrder()
+    // Cleared before the restore, so its "restored" notice is what the agent reads.
     notice('')
+    restoreOrder()
     showView(state.placed !== undefined ? 'confirmation' : 'order')
     byId(state.placed !== undefined ? 'confirmation-view' : (state.customer === null ? 'customer-query' : 'catalog-query')).focus()
   } catch (error) {
