@@ -543,8 +543,11 @@ async function poll (linkId: PaymentLink['LinkId'], url: string): Promise<void> 
     return
   }
   if (byId('draft-detail-view').hidden) return
+  if (link.Status === 'PENDING') { renderLink(link, url); schedulePoll(linkId, url); return }
+  // Paid (the draft is completed) or over: the draft as it is now, with the link's end.
+  try { renderDraft(await getDraft(link.DraftId)) } catch { /* the link's status is shown all the same */ }
+  if (state.resumed?.DraftId === link.DraftId && link.Status === 'PAID') track(undefined)
   renderLink(link, url)
-  if (link.Status === 'PENDING') { schedulePoll(linkId, url); return }
   notice(link.Status === 'PAID' ? `The customer paid: order ${link.RefNo ?? ''} is ${link.OrderStatus ?? 'placed'}.` : `The payment link is ${link.Status.toLowerCase()}.`)
 }
 

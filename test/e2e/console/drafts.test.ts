@@ -198,8 +198,39 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('4')
   })
 
+  await t.test('a payment link: sent from an open draft, its Url copied, the customer pays on the hosted page, the agent sees PAID and opens the order', { skip: linksListed ? false : 'createPaymentLink is not on this server' }, async (t) => {
+    const linked = ok(await app.rpc('createDraft', { sessionID: staff, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 3 }], BillingDetails: { ...BILLING, Email: 'link@example.com' } }, Assisted: { CustomerId: customer.CustomerId } }))
+    await page.locator('#nav-drafts').click()
+    await page.getByRole('button', { name: `Open draft ${String(linked.DraftId)}` }).click()
+    await page.getByRole('button', { name: 'Send payment link' }).click()
+    await expect(page.getByLabel('Link for the customer')).toBeFocused()
+    const url = await page.getByLabel('Link for the customer').inputValue()
+    t.match(url, new RegExp(`^${app.url}/pay/DEMO\\?token=.+`), 'the hosted page\'s link is shown')
+    await expect(page.locator('#draft-link-status')).toContainText('Waiting for the customer to pay')
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url })
+    await page.getByRole('button', { name: 'Copy link' }).click()
+    await expect(page.locator('#notice')).toHaveText('Payment link copied.')
+    t.equal(await page.evaluate(() => window.navigator.clipboard.readText()), url, 'the link is on the clipboard')
+    const row = await app.query('select * from payment_links where draft_id = $1', [linked.DraftId])
+    t.notOk(JSON.stringify(row).includes(new URL(url).searchParams.get('token') ?? '-'), 'the token itself is not stored')
+
+    // The customer pays on their own page; the agent's screen shows it without a reload.
+    const customerPage = await page.context().newPage()
+    await customerPage.goto(url)
+    for (const [name, value] of Object.entries({ HolderName: 'Dora Draft', CardNumber: '4111111111111111', ExpirationMonth: '12', ExpirationYear: YEAR, CCID: '123' })) await customerPage.locator(`input[name=${name}]`).fill(value)
+    await customerPage.getByRole('button', { name: /^Pay / }).click()
+    await customerPage.waitForLoadState()
+    await customerPage.close()
+    await expect(page.locator('#draft-link-status')).toContainText('Paid by the customer', { timeout: 20_000 })
+    const paid = await draftById(linked.DraftId)
+    t.match(paid, { Status: 'COMPLETED', RefNo: /^\d+$/ }, 'the draft is completed by the payment')
+    await expect(page.locator('#draft-link-status')).toContainText(`order ${String(paid.RefNo)} is`)
+    await page.getByRole('button', { name: `Open order ${String(paid.RefNo)}` }).first().click()
+    await expect(page.locator('#order-detail-title')).toHaveText(`Order ${String(paid.RefNo)}`)
+  })
+
   await t.test('a draft abandoned; a draft completed with a card, its order opened', async (t) => {
-    const other = ok(await app.rpc('searchDrafts', { sessionID: staff, SearchOptions: { CreatedBy: 'other' } })).Items[0]
+    const other = ok(await app.rpc('searchDrafts', { sessionID: staff, SearchOptions: { CreatedBy: 'other', Status: 'OPEN' } })).Items[0]
     await page.locator('#nav-drafts').click()
     await page.getByRole('button', { name: `Open draft ${other.DraftId}` }).click()
     await page.getByRole('button', { name: 'Abandon draft' }).click()
