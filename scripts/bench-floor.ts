@@ -18,11 +18,24 @@ const spec = JSON.parse(readFileSync(specPath, 'utf8')) as FloorSpec
 const pool = new pg.Pool({ connectionString: spec.databaseUrl, max: spec.poolMax })
 pool.on('error', () => {})
 
+/**
+ * The captured statement values with the shopper's e-mail address in place of the captured one,
+ * wherever it is: a parameter of its own, an element of an array parameter (placeOrder writes its
+ * orders as unnest($n::text[]) arrays) or inside JSON text (billing_details). Only the values that
+ * hold it are rebuilt.
+ */
+const replaceEmail = (value: unknown, email: string): unknown =>
+  typeof value === 'string' ? value.replaceAll(spec.captureEmail, email) : Array.isArray(value) ? value.map((v) => replaceEmail(v, email)) : value
+const holdsEmail = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes(spec.captureEmail) : Array.isArray(value) && value.some(holdsEmail)
+const withEmail = spec.statements.map((s) => s.values.map(holdsEmail))
+if (!withEmail.some((flags) => flags.includes(true))) throw new Error(`no captured statement holds ${spec.captureEmail}: every floor order would be the same shopper's`)
+
 const app = Fastify({ logger: false })
 app.post('/rpc', async (request) => {
   const body = request.body as { id?: unknown, params: [string, { BillingDetails: { Email: string } }] }
   const email = body.params[1].BillingDetails.Email
-  const statements = spec.statements.map((s) => ({ ...s, values: s.values.map((v) => (v === spec.captureEmail ? email : v)) }))
+  const statements = spec.statements.map((s, i) => ({ ...s, values: s.values.map((v, j) => (withEmail[i]?.[j] === true ? replaceEmail(v, email) : v)) }))
   let last: pg.QueryResult | undefined
   if (spec.transactional) {
     const client = await pool.connect()
@@ -30,8 +43,10 @@ app.post('/rpc', async (request) => {
   } else {
     for (const s of statements) last = await pool.query(s)
   }
-  const refNo = String((last?.rows[0] as { ref_no?: unknown } | undefined)?.ref_no ?? '')
-  return { jsonrpc: '2.0', id: body.id ?? null, result: { ...spec.result, RefNo: refNo } }
+  const refNo = (last?.rows[0] as { ref_no?: unknown } | undefined)?.ref_no
+  // the order statement stored nothing (a conflict, a shopper it did not create): no order to answer
+  if (refNo === undefined || refNo === null) throw new Error('the captured statements stored no order')
+  return { jsonrpc: '2.0', id: body.id ?? null, result: { ...spec.result, RefNo: String(refNo) } }
 })
 const address = await app.listen({ port: 0, host: '127.0.0.1' })
 console.log(`floor listening on ${address}`)

@@ -1,7 +1,13 @@
 // `npm run bench`: drives a fixed load against a real ordergate process on the local PostgreSQL
 // and prints (and appends to bench/results.md) requests/s, latency percentiles, errors and the
 // server's RSS, beside the raw ceiling: the SQL one placeOrder issues, replayed through `pg` at
-// the same concurrency. Not part of `npm test`; performance is measured here, never in tests.
+// the same concurrency, the stack floor (scripts/bench-floor.ts) and the straightforward server
+// (scripts/bench-peer.ts), all in the same run. Every placeOrder answer of ordergate, the floor and
+// the straightforward server is checked (a successful order: a new RefNo, the status and total
+// expected) and the orders are counted in the database; a server whose answers are not orders
+// counts errors and gets no throughput for them. Not part of `npm test`; performance is measured
+// here, never in tests. The servers run from a private copy of this worktree's dist, taken at the
+// start, so a build elsewhere during the run cannot change what is measured.
 //
 //   npm run bench -- [--label TEXT] [--duration SECONDS] [--scale] [--ipn] [--no-write]
 //   --scale also reads a filtered searchOrders page (CustomerEmail, 10 of 25 orders) of a merchant
@@ -9,10 +15,11 @@
 //   --ipn: 20,000 placeOrders with no IPN settings, then 20,000 with IPN to a listener in this
 //   process (valid read receipts), alternated; counts stored / delivered / duplicated confirmations.
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
-//   the bench creates and drops its own database `ordergate_bench`.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer, type Server as HttpServer } from 'node:http'
-import { appendFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+//   the bench creates and drops its own database `ordergate_bench_<pid>` (a name of its own per
+//   run: two benches on one PostgreSQL, from two worktrees, would otherwise drop each other's).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { Agent, createServer, request as httpRequest, type Server as HttpServer } from 'node:http'
+import { access, appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -60,7 +67,7 @@ const { values: args } = parseArgs({
 const DURATION = Number(args.duration)
 const CONNECTIONS = args.connections.split(',').map(Number)
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const DB_NAME = 'ordergate_bench'
+const DB_NAME = `ordergate_bench_${process.pid}`
 const ENCRYPTION_KEY = 'ab'.repeat(32)
 const POOL_MAX = Number(args.pool)
 
@@ -90,14 +97,40 @@ function catalogWith (extra: number, linesOfOrder: number): CatalogFile {
 
 type Server = { url: string, child: ChildProcess, rssSamples: number[], stop: () => Promise<void> }
 
+/** Where the servers run from: a copy of this worktree's dist taken at the start (see snapshotDist). */
+let RUN_ROOT = ROOT
+const SERVER_FILES = ['dist/src/server.js', 'dist/scripts/bench-floor.js', 'dist/scripts/bench-peer.js']
+
+/**
+ * A private copy of this worktree's dist (with package.json, for "type": "module", and a link to
+ * node_modules): ordergate, the floor and the straightforward server all run from it, so another
+ * build of any worktree during the run cannot rewrite the code under measurement. Fails at once if
+ * a server's file is missing (run `npm run build`).
+ */
+async function snapshotDist (): Promise<string> {
+  for (const file of SERVER_FILES) {
+    await access(join(ROOT, file)).catch(() => { throw new Error(`${join(ROOT, file)} is missing: npm run build first`) })
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'ordergate-bench-dist-'))
+  await cp(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true })
+  await cp(join(ROOT, 'package.json'), join(dir, 'package.json'))
+  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  return dir
+}
+
 async function startServer (url: string): Promise<Server> {
   const profile = args['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []
-  return await startProcess([...profile, join(ROOT, 'dist', 'src', 'server.js')],
+  return await startProcess([...profile, join(RUN_ROOT, 'dist', 'src', 'server.js')],
     { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, DEMO_SEED: 'false', IPN_ALLOW_PRIVATE_NETWORKS: 'true' })
 }
 
+/** The server processes this run started and that still run: a failed run stops them on its way out. */
+const started = new Set<ChildProcess>()
+
 async function startProcess (argv: string[], env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, argv, { cwd: RUN_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  started.add(child)
+  child.once('exit', () => started.delete(child))
   let out = ''
   const serverUrl = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (c: Buffer) => {
@@ -205,6 +238,95 @@ async function drive (server: Server, scenario: string, connections: number, bod
   }
 }
 
+/** A placeOrder row: `good` answers were successful orders (each checked), `stored` orders appeared in the database. */
+type OrderRow = Row & { good: number, stored: number, firstError?: string }
+
+/**
+ * Why an answer is not a successful order of the bench's cart, or undefined when it is one: a
+ * JSON-RPC result with a RefNo of digits, Status AUTHRECEIVED and the gross total expected.
+ */
+type OrderCheck = (text: string) => string | undefined
+const orderCheck = (grossPrice: number): OrderCheck => (text) => {
+  let reply: { result?: any, error?: unknown }
+  try { reply = JSON.parse(text) } catch { return `not JSON: ${text.slice(0, 120)}` }
+  if (reply.error !== undefined) return `error: ${JSON.stringify(reply.error).slice(0, 200)}`
+  const order = reply.result
+  if (typeof order !== 'object' || order === null) return 'no result'
+  if (!/^\d+$/.test(String(order.RefNo))) return `no RefNo: ${JSON.stringify(order.RefNo)}`
+  if (order.Status !== 'AUTHRECEIVED') return `Status ${JSON.stringify(order.Status)}`
+  if (order.GrossPrice !== grossPrice) return `GrossPrice ${JSON.stringify(order.GrossPrice)}, expected ${grossPrice}`
+  return undefined
+}
+
+const countOrders = async (url: string): Promise<number> => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try { return Number((await client.query('select count(*) as n from orders')).rows[0].n) } finally { await client.end() }
+}
+
+/**
+ * placeOrder driven at `connections` keep-alive connections for DURATION seconds (the load
+ * generator's own loop, as the raw ceiling's: latencies to the microsecond, where autocannon's
+ * are whole milliseconds, too coarse for the c=1 comparison). Every answer is checked; errors are
+ * non-200 answers, answers that are not orders, a RefNo answered twice, transport failures, and
+ * orders answered but missing from the database. Orders/s and CPU per order count good orders only.
+ */
+async function driveOrders (server: Server, dbUrl: string, scenario: string, connections: number, body: () => string, check: OrderCheck, seconds = DURATION): Promise<OrderRow> {
+  await checkpoint()
+  const target = new URL(`${server.url}/rpc`)
+  const agent = new Agent({ keepAlive: true, maxSockets: connections })
+  const post = (text: string) => new Promise<{ status: number, text: string }>((resolve, reject) => {
+    const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')))
+    req.on('error', reject)
+    req.end(text)
+  })
+  const before = server.rssSamples.length
+  const storedBefore = await countOrders(dbUrl)
+  const latencies: number[] = []
+  const refNos = new Set<string>()
+  let good = 0
+  let errors = 0
+  let firstError: string | undefined
+  const fail = (why: string) => { errors++; firstError ??= why }
+  const deadline = Date.now() + seconds * 1000
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const start = performance.now()
+      try {
+        const { status, text } = await post(body())
+        latencies.push(performance.now() - start)
+        const why = status !== 200 ? `HTTP ${status}: ${text.slice(0, 120)}` : check(text)
+        if (why !== undefined) { fail(why); continue }
+        const refNo = String(JSON.parse(text).result.RefNo)
+        if (refNos.has(refNo)) { fail(`RefNo ${refNo} answered twice`); continue }
+        refNos.add(refNo)
+        good++
+      } catch (err) {
+        latencies.push(performance.now() - start)
+        fail(String(err))
+      }
+    }
+  }
+  const started = performance.now()
+  const cpuBefore = await cpuSnapshot(server.child.pid)
+  await Promise.all(Array.from({ length: connections }, worker))
+  const elapsed = (performance.now() - started) / 1000
+  const cpu = cpuCost(cpuBefore, await cpuSnapshot(server.child.pid), good)
+  agent.destroy()
+  const stored = await countOrders(dbUrl) - storedBefore
+  if (stored < good) fail(`${good - stored} answered orders are not in the database`)
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number) => Math.round(100 * (latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0)) / 100
+  const rss = server.rssSamples.slice(before)
+  return { scenario, connections, rps: Math.round(good / elapsed), p50: pct(0.5), p97_5: pct(0.975), p99: pct(0.99), errors, rssMb: Math.round(Math.max(0, ...rss)), cpu, good, stored, ...(firstError !== undefined ? { firstError } : {}) }
+}
+
 const CAPTURE_EMAIL = 'raw-ceiling@example.com'
 
 // Captured parameters as JSON for the floor process: int8 as text and timestamps as ISO text,
@@ -225,7 +347,12 @@ async function startFloor (url: string, queries: CompiledQuery[], result: Record
   const dir = await mkdtemp(join(tmpdir(), 'ordergate-bench-'))
   const specPath = join(dir, 'floor.json')
   await writeFile(specPath, JSON.stringify(spec))
-  return await startProcess([join(ROOT, 'dist', 'scripts', 'bench-floor.js')], { BENCH_FLOOR_SPEC: specPath })
+  return await startProcess([join(RUN_ROOT, 'dist', 'scripts', 'bench-floor.js')], { BENCH_FLOOR_SPEC: specPath })
+}
+
+/** The straightforward server (scripts/bench-peer.ts) on the bench's database: ordergate's schema, sessions and catalog. */
+async function startPeer (url: string): Promise<Server> {
+  return await startProcess([join(RUN_ROOT, 'dist', 'scripts', 'bench-peer.js')], { PEER_DATABASE_URL: url, PEER_POOL_MAX: String(POOL_MAX), SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY })
 }
 
 /**
@@ -260,6 +387,9 @@ async function rawCeiling (url: string, queries: CompiledQuery[], connections: n
   const pool = new pg.Pool({ connectionString: url, max: Math.min(connections, POOL_MAX) })
   const named = queries.map((q, i) => ({ name: `raw_${i}`, text: q.sql, values: q.parameters as unknown[] }))
   const transactional = named.some((q) => /^\s*begin/i.test(q.text))
+  // the captured e-mail address is replaced wherever it is (a parameter, an array parameter's element, JSON text)
+  const replaceEmail = (value: unknown, email: string): unknown =>
+    typeof value === 'string' ? value.replaceAll(CAPTURE_EMAIL, email) : Array.isArray(value) ? value.map((v) => replaceEmail(v, email)) : value
   const latencies: number[] = []
   let errors = 0
   let shopper = 0
@@ -267,15 +397,18 @@ async function rawCeiling (url: string, queries: CompiledQuery[], connections: n
   const worker = async () => {
     while (Date.now() < deadline) {
       const start = performance.now()
-      const email = `raw${++shopper}@example.com`
-      const statements = named.map((q) => ({ ...q, values: q.values.map((v) => (v === CAPTURE_EMAIL ? email : v)) }))
+      const email = `raw${connections}-${++shopper}@example.com` // new shoppers in every row
+      const statements = named.map((q) => ({ ...q, values: q.values.map((v) => replaceEmail(v, email)) }))
       try {
+        let last: pg.QueryResult | undefined
         if (transactional) {
           const client = await pool.connect()
-          try { for (const q of statements) await client.query(q) } finally { client.release() }
+          try { for (const q of statements) last = await client.query(q) } finally { client.release() }
         } else {
-          for (const q of statements) await pool.query(q)
+          for (const q of statements) last = await pool.query(q)
         }
+        // an order statement that stored nothing is an error, not a fast order
+        if ((last?.rows[0] as { ref_no?: unknown } | undefined)?.ref_no == null) throw new Error('the captured statements stored no order')
       } catch (err) { if (errors++ === 0) console.error(err) }
       latencies.push(performance.now() - start)
     }
@@ -288,7 +421,7 @@ async function rawCeiling (url: string, queries: CompiledQuery[], connections: n
   await pool.end()
   latencies.sort((a, b) => a - b)
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0)
-  return { scenario: `raw SQL of placeOrder (pg, ${queries.length} statements)`, connections, rps: Math.round(latencies.length / seconds), p50: pct(0.5), p97_5: pct(0.975), p99: pct(0.99), errors, rssMb: 0, cpu }
+  return { scenario: `raw SQL of placeOrder (pg, ${queries.length} statements)`, connections, rps: Math.round((latencies.length - errors) / seconds), p50: pct(0.5), p97_5: pct(0.975), p99: pct(0.99), errors, rssMb: 0, cpu }
 }
 
 async function generateOrders (url: string, merchantId: bigint, count: number): Promise<void> {
@@ -373,6 +506,70 @@ async function sampleRefNos (setup: { db: Kysely<Database> }, merchantId: bigint
   return rows.map((r) => String(r.ref_no))
 }
 
+const ORDERGATE_SCENARIO = 'placeOrder (TEST card, 2 lines)'
+const FLOOR_SCENARIO = 'floor: bare Fastify + pg, the same SQL, no ordergate logic'
+const PEER_SCENARIO = 'straightforward: Fastify + json-rpc-2.0 + Zod + Kysely, one transaction of plain inserts'
+
+/** The worktree's commit, and whether the tree differs from it. */
+function gitDescribe (): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== ''
+    return dirty ? `${head} with uncommitted changes` : head
+  } catch { return 'unknown' }
+}
+
+const loadAverage = async (): Promise<string> => (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' / ')
+
+/**
+ * ordergate, the floor and the straightforward server side by side per connection count, their
+ * ratios, and the acceptance of issue 20 each marked PASS or FAIL. A ratio over a row with errors
+ * is not a measurement: it FAILs, whatever its value.
+ */
+function comparison (rows: Row[], scenarios: string[]): string {
+  const get = (scenario: string, c: number) => rows.find((r) => r.scenario === scenario && r.connections === c) as OrderRow | undefined
+  const name = (scenario: string) => scenario === ORDERGATE_SCENARIO ? 'ordergate' : scenario === FLOOR_SCENARIO ? 'floor' : 'straightforward'
+  const lines = [
+    'placeOrder, ordergate against the floor and the straightforward server (every answer checked; orders/s and CPU count successful orders only):',
+    '',
+    '| conns | server | orders/s | p50 ms | p99 ms | server CPU µs/order | PostgreSQL CPU µs/order | errors | orders stored |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|'
+  ]
+  for (const c of CONNECTIONS) {
+    for (const scenario of scenarios) {
+      const r = get(scenario, c)
+      if (r === undefined) { lines.push(`| ${c} | ${name(scenario)} | no row | | | | | | |`); continue }
+      lines.push(`| ${c} | ${name(scenario)} | ${r.rps} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpu?.serverUs ?? ''} | ${r.cpu?.pgUs ?? ''} | ${r.errors} | ${r.stored} |`)
+    }
+  }
+  const og = (c: number) => get(ORDERGATE_SCENARIO, c)
+  const fl = (c: number) => get(FLOOR_SCENARIO, c)
+  const pe = (c: number) => get(PEER_SCENARIO, c)
+  const ratio = (a: number | undefined, b: number | undefined) => a === undefined || b === undefined || b === 0 ? undefined : a / b
+  const show = (x: number | undefined) => x === undefined ? '—' : `${x.toFixed(2)}×`
+  lines.push('', '| conns | ordergate / straightforward, orders/s | ordergate / floor, orders/s | ordergate / straightforward, p50 | ordergate / floor, p50 |', '|---:|---:|---:|---:|---:|')
+  for (const c of CONNECTIONS) {
+    lines.push(`| ${c} | ${show(ratio(og(c)?.rps, pe(c)?.rps))} | ${show(ratio(og(c)?.rps, fl(c)?.rps))} | ${show(ratio(og(c)?.p50, pe(c)?.p50))} | ${show(ratio(og(c)?.p50, fl(c)?.p50))} |`)
+  }
+  const verdict = (label: string, value: number | undefined, pass: (v: number) => boolean, used: Array<OrderRow | undefined>, detail: string) => {
+    const errors = used.reduce((n, r) => n + (r?.errors ?? 0), 0)
+    const state = value === undefined || used.some((r) => r === undefined)
+      ? 'FAIL (not measured in this run)'
+      : errors > 0 ? `FAIL (${errors} errors in the rows: not a valid measurement)` : pass(value) ? 'PASS' : 'FAIL'
+    return `- ${label}: **${value === undefined ? '—' : value.toFixed(2)}** (${detail}) — **${state}**`
+  }
+  const cpu1 = og(1)?.cpu?.serverUs
+  const cpu50 = og(50)?.cpu?.serverUs
+  lines.push('', 'Acceptance (issue 20):', '',
+    verdict('orders/s at 50 connections, ordergate / straightforward ≥ 2.0', ratio(og(50)?.rps, pe(50)?.rps), (v) => v >= 2.0, [og(50), pe(50)], `${og(50)?.rps ?? '—'} / ${pe(50)?.rps ?? '—'}`),
+    verdict('orders/s at 50 connections, ordergate / floor ≥ 1.0', ratio(og(50)?.rps, fl(50)?.rps), (v) => v >= 1.0, [og(50), fl(50)], `${og(50)?.rps ?? '—'} / ${fl(50)?.rps ?? '—'}`),
+    verdict('p50 at 1 connection, ordergate / floor ≤ 1.5', ratio(og(1)?.p50, fl(1)?.p50), (v) => v <= 1.5, [og(1), fl(1)], `${og(1)?.p50.toFixed(2) ?? '—'} / ${fl(1)?.p50.toFixed(2) ?? '—'} ms`),
+    verdict('ordergate server CPU per order at 1 connection / at 50 ≤ 1.5', ratio(cpu1, cpu50), (v) => v <= 1.5, [og(1), og(50)], `${cpu1 ?? '—'} / ${cpu50 ?? '—'} µs`))
+  const failures = CONNECTIONS.flatMap((c) => scenarios.map((sc) => get(sc, c)).filter((r): r is OrderRow => r?.firstError !== undefined).map((r) => `- ${name(r.scenario)} at ${c}: first error: ${r.firstError}`))
+  if (failures.length > 0) lines.push('', ...failures)
+  return lines.join('\n')
+}
+
 function table (rows: Row[]): string {
   const lines = [
     '| scenario | conns | req/s | p50 ms | p97.5 ms | p99 ms | errors | server RSS MB | server CPU µs/req | PostgreSQL CPU µs/req | generator CPU µs/req | machine busy % |',
@@ -435,6 +632,9 @@ async function countIpn (db: Kysely<Database>, afterEventId: bigint, listener: I
 }
 
 async function main (): Promise<void> {
+  RUN_ROOT = await snapshotDist()
+  const commit = gitDescribe()
+  const loadAtStart = await loadAverage()
   await admin(`drop database if exists ${DB_NAME} with (force)`)
   await admin(`create database ${DB_NAME}`)
   const url = dbUrl(DB_NAME)
@@ -480,12 +680,28 @@ async function main (): Promise<void> {
 
   const captured = await captureOrderSql(url, merchant, benchOrder())
   const floor = wanted('floor') ? await startFloor(url, captured, warm.result as Record<string, unknown>) : undefined
+  const peer = wanted('straightforward') ? await startPeer(url) : undefined
+  // Every server's answer to the same body must be the same successful order (its total from ordergate's warm-up answer).
+  const isOrder = orderCheck(Number(warm.result.GrossPrice))
+  const compared: Array<{ server: Server, name: string, scenario: string }> = [
+    ...(wanted('placeOrder') ? [{ server, name: 'ordergate', scenario: ORDERGATE_SCENARIO }] : []),
+    ...(floor !== undefined ? [{ server: floor, name: 'floor', scenario: FLOOR_SCENARIO }] : []),
+    ...(peer !== undefined ? [{ server: peer, name: 'straightforward', scenario: PEER_SCENARIO }] : [])
+  ]
+  for (const { server: s, name } of compared) {
+    const answer = await fetch(`${s.url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: orderBody(session)() }).then(async (r) => await r.text())
+    const why = isOrder(answer)
+    if (why !== undefined) throw new Error(`${name} does not answer the bench's placeOrder with an order: ${why}`)
+    // the floor and the straightforward server warm up as ordergate did (JIT, pool, PostgreSQL caches)
+    if (s !== server) await driveOrders(s, url, `${name} warm-up`, 20, orderBody(session), isOrder, 3)
+  }
 
   for (const connections of CONNECTIONS) {
     session = await login()
-    if (wanted('placeOrder')) rows.push(await drive(server, 'placeOrder (TEST card, 2 lines)', connections, orderBody(session), ok))
+    if (wanted('placeOrder')) rows.push(await driveOrders(server, url, ORDERGATE_SCENARIO, connections, orderBody(session), isOrder))
     if (wanted('raw')) rows.push(await rawCeiling(url, captured, connections))
-    if (floor !== undefined) rows.push(await drive(floor, 'floor: bare Fastify + pg, the same SQL, no ordergate logic', connections, orderBody(session), ok))
+    if (floor !== undefined) rows.push(await driveOrders(floor, url, FLOOR_SCENARIO, connections, orderBody(session), isOrder))
+    if (peer !== undefined) rows.push(await driveOrders(peer, url, PEER_SCENARIO, connections, orderBody(session), isOrder))
     if (wanted('getOrder')) rows.push(await drive(server, `getOrder (${refNos.length} orders)`, connections, readBody('getOrder'), ok))
     if (wanted('isValid')) rows.push(await drive(server, `isValidOrderReference (${refNos.length} orders)`, connections, readBody('isValidOrderReference'), (t) => t.includes('"result":true')))
     if (wanted('login')) {
@@ -569,7 +785,10 @@ async function main (): Promise<void> {
   }
   await server.stop()
   await floor?.stop()
+  await peer?.stop()
   await setup.close()
+  await rm(RUN_ROOT, { recursive: true, force: true })
+  const loadAtEnd = await loadAverage()
   await admin(`drop database if exists ${DB_NAME} with (force)`)
 
   const at50 = (name: string) => rows.find((r) => r.scenario.startsWith(name) && r.connections === 50)
@@ -578,9 +797,11 @@ async function main (): Promise<void> {
   const report = [
     `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${args.label}`,
     '',
-    `Machine: ${machine}. ${DURATION} s per row after a warm-up; server pool ${POOL_MAX}; LOG_LEVEL=warn.`,
+    `Machine: ${machine}. ${DURATION} s per row after a warm-up; server pool ${POOL_MAX}; LOG_LEVEL=warn. Code: ${commit}. ` +
+      `Load average (1/5/15 min) at the start: ${loadAtStart}, at the end: ${loadAtEnd}.`,
     '',
     table(rows),
+    ...(compared.length > 0 ? ['', comparison(rows, compared.map((c) => c.scenario))] : []),
     '',
     `ordergate / raw ratio for placeOrder at 50 connections: **${ratio.toFixed(2)}**. Peak server RSS: ${Math.round(Math.max(0, ...server.rssSamples))} MB.`,
     ...(scaleRows.length > 0 ? ['', 'Scale (10 connections):', '', table(scaleRows), ...scaleNotes.flatMap((note) => ['', note])] : []),
@@ -588,6 +809,12 @@ async function main (): Promise<void> {
     ''
   ].join('\n')
   console.log('\n' + report)
+  // A server that produced no measured rows, or rows without a single good order, is a failed run, not a result.
+  const missing = compared.flatMap(({ name, scenario }) => CONNECTIONS.flatMap((c) => {
+    const row = rows.find((r) => r.scenario === scenario && r.connections === c) as OrderRow | undefined
+    return row === undefined ? [`${name} at ${c}: no row`] : row.good === 0 ? [`${name} at ${c}: no successful order (${row.errors} errors, first: ${row.firstError ?? '?'})`] : []
+  }))
+  if (missing.length > 0) throw new Error(`the run is incomplete, bench/results.md is not written:\n  ${missing.join('\n  ')}`)
   if (!args['no-write']) {
     await mkdir(join(ROOT, 'bench'), { recursive: true })
     await appendFile(join(ROOT, 'bench', 'results.md'), report + '\n')
@@ -595,7 +822,10 @@ async function main (): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err)
+  for (const child of started) child.kill('SIGTERM')
+  await admin(`drop database if exists ${DB_NAME} with (force)`).catch(() => {})
+  if (RUN_ROOT !== ROOT) await rm(RUN_ROOT, { recursive: true, force: true }).catch(() => {})
   process.exit(1)
 })
