@@ -227,6 +227,11 @@ export const SubscriptionCustomSettingsOutputSchema = z.object({
   ClientDealAutoRenewal: z.boolean().optional()
 })
 
+/** ordergate's: a custom (non-catalog) line's tax class (Assisted.CustomItems[i].TaxClass); absent on catalog lines. */
+export const CustomItemOutputSchema = z.object({
+  TaxClass: z.enum(['STANDARD', 'EXEMPT']).describe('STANDARD: the order\'s VAT rate; EXEMPT: no VAT on this line')
+}).describe('a custom line (Assisted.CustomItems), coded CUSTOM-N')
+
 export const OrderItemOutputSchema = z.object({
   Code: z.string().describe('the product code'),
   Name: z.string(),
@@ -239,7 +244,8 @@ export const OrderItemOutputSchema = z.object({
   AdditionalFields: z.array(z.object({ Code: z.string(), Value: z.string() })),
   SubscriptionStartDate: z.string().nullable().describe('YYYY-MM-DD HH:mm:ss'),
   SubscriptionCustomSettings: SubscriptionCustomSettingsOutputSchema.nullable(),
-  Promotions: z.array(z.string()).describe('the promotion codes applied to this line')
+  Promotions: z.array(z.string()).describe('the promotion codes applied to this line'),
+  CustomItem: CustomItemOutputSchema.optional()
 })
 
 export const BillingDetailsOutputSchema = z.object({
@@ -408,7 +414,8 @@ export const QuoteOutputSchema = z.object({
     PriceOptions: z.array(z.string()),
     Price: ItemPriceOutputSchema,
     ManualDiscount: StaffDiscount.nullable().describe('Assisted.Items[i].Discount: the staff discount on this line'),
-    Promotions: z.array(z.string())
+    Promotions: z.array(z.string()),
+    CustomItem: CustomItemOutputSchema.optional()
   })),
   Promotions: z.array(z.object({ Code: z.string(), Name: z.string(), Discount: Money }))
 }).describe('Quote')

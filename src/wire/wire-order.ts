@@ -16,7 +16,7 @@ const lowerCode = <T extends { CountryCode: string }>(details: T): T => ({ ...de
 // storedRecord, PaymentOutcome.paymentMethod); the lifecycle only replaces them with updated
 // copies (PODetails.Status, FraudReview closed). Read back from jsonb they are typed here.
 type Item = StoredOrder['items'][number]
-const itemDetails = (item: Item) => item.details as Partial<Pick<WireOrderItem, 'PriceOptions' | 'CrossSell' | 'Trial' | 'AdditionalFields' | 'SubscriptionStartDate' | 'SubscriptionCustomSettings' | 'Promotions'>> & { PriceType?: WireOrderItem['Price']['Type'] }
+const itemDetails = (item: Item) => item.details as Partial<Pick<WireOrderItem, 'PriceOptions' | 'CrossSell' | 'Trial' | 'AdditionalFields' | 'SubscriptionStartDate' | 'SubscriptionCustomSettings' | 'Promotions' | 'CustomItem'>> & { PriceType?: WireOrderItem['Price']['Type'] }
 /** orders.extra: the Order's fields kept aside and what the order gathered (fraud review, PO details). */
 export type WireOrderExtra = {
   Source?: string
@@ -94,7 +94,8 @@ export function toWireOrder (order: StoredOrder): WireOrder {
         AdditionalFields: details.AdditionalFields ?? [],
         SubscriptionStartDate: details.SubscriptionStartDate ?? null,
         SubscriptionCustomSettings: details.SubscriptionCustomSettings ?? null,
-        Promotions: details.Promotions ?? []
+        Promotions: details.Promotions ?? [],
+        ...(details.CustomItem !== undefined ? { CustomItem: details.CustomItem } : {})
       }
     }),
     BillingDetails: lowerCode(order.billingDetails as WireBillingDetails),
@@ -168,7 +169,8 @@ export function toWireQuote ({ priced, amountDueMinor }: { priced: PricedCart, a
         Type: line.priceType
       },
       ManualDiscount: line.manualDiscount === null ? null : { Type: line.manualDiscount.Type, Amount: money(line.manualDiscount.discountMinor), Reason: line.manualDiscount.Reason },
-      Promotions: line.promotions.map((p) => p.code)
+      Promotions: line.promotions.map((p) => p.code),
+      ...(line.custom !== undefined ? { CustomItem: { TaxClass: line.custom.taxExempt ? 'EXEMPT' as const : 'STANDARD' as const } } : {})
     })),
     Promotions: priced.promotions.map((p) => ({ Code: p.code, Name: p.name, Discount: money(p.discountMinor) }))
   }

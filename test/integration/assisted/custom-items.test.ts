@@ -50,7 +50,8 @@ t.test('custom line items', async (t) => {
         AdditionalFields: [],
         SubscriptionStartDate: null,
         SubscriptionCustomSettings: null,
-        Promotions: ['WELCOME10']
+        Promotions: ['WELCOME10'],
+        CustomItem: { TaxClass: 'STANDARD' }
       },
       {
         Code: 'CUSTOM-2',
@@ -64,9 +65,12 @@ t.test('custom line items', async (t) => {
         AdditionalFields: [],
         SubscriptionStartDate: null,
         SubscriptionCustomSettings: null,
-        Promotions: ['WELCOME10']
+        Promotions: ['WELCOME10'],
+        CustomItem: { TaxClass: 'EXEMPT' }
       }
-    ], 'the custom lines, after the catalog line')
+    ], 'the custom lines, after the catalog line, each with its TaxClass')
+    t.notOk('CustomItem' in o.Items[0], 'a catalog line has no CustomItem')
+    t.same(quoted.result.Items.map((i: { CustomItem?: unknown }) => i.CustomItem), [undefined, { TaxClass: 'STANDARD' }, { TaxClass: 'EXEMPT' }], 'quote echoes the tax classes too')
     t.match(o, { Status: 'AUTHRECEIVED', NetPrice: 219, GrossPrice: 254.91, NetDiscountedPrice: 188.1, VAT: 30.61, GrossDiscountedPrice: 218.71, Discount: 30.9 })
     t.same(
       { Net: quoted.result.NetDiscountedPrice, VAT: quoted.result.VAT, Gross: quoted.result.GrossDiscountedPrice, Due: quoted.result.AmountDue, Codes: quoted.result.Items.map((i: { Code: string }) => i.Code) },
