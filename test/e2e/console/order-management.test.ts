@@ -162,7 +162,7 @@ t.test('the console\'s order management: list, search, detail, history, actions 
     t.equal(ok(await app.rpc('getCustomer', { sessionID: staff, CustomerId: flagged.CustomerId })).Phone, '555-0199', 'the customer is updated')
   })
 
-  await t.test('at 390 px, by keyboard: no horizontal scroll, every control at least 44 px, the order opened with Enter', async (t) => {
+  await t.test('at 390 px, by keyboard: no horizontal scroll, every control at least 44 px, the order opened with Enter and an action run with Tab and Enter', async (t) => {
     const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
     t.teardown(async () => await phone.close())
     const small = await phone.newPage()
@@ -192,7 +192,17 @@ t.test('the console\'s order management: list, search, detail, history, actions 
     await expect(small.locator('#order-detail-title')).toHaveText(`Order ${held.RefNo}`)
     await expect(small.locator('#order-detail-view')).toBeFocused()
     await fits('the order detail')
+    t.ok(Number(await small.evaluate('document.documentElement.scrollWidth')) <= Number(await small.evaluate('window.innerWidth')), 'scrollWidth <= innerWidth')
     await small.screenshot({ path: join(ROOT, 'artifacts', 'console', 'order-management-03-detail-390.png'), fullPage: true })
+    // An action by keyboard only: Tab to Resend IPN, Enter runs it.
+    let reached = false
+    for (let i = 0; i < 60 && !reached; i++) {
+      await small.keyboard.press('Tab')
+      reached = await small.evaluate('document.activeElement?.textContent === \'Resend IPN\'') === true
+    }
+    t.ok(reached, 'Resend IPN is reached with Tab')
+    await small.keyboard.press('Enter')
+    await expect(small.locator('#notice')).toContainText('IPN queued again to https://ipn.example/ipn')
   })
 
   t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
