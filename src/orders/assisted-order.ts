@@ -91,11 +91,10 @@ export function mapAssistedError (err: unknown): unknown {
 /**
  * What staff add to a draft order (issue 19 item 1): Assisted without the idempotency key (a
  * draft is versioned instead), without PaymentNotRequired (a replacement order is placed at
- * once with placeAssistedOrder, not drafted), without CardConsent (asked with the card, at
- * completeDraft) and, for now, without CustomItems (TODO(issue 19 item 1): custom line items in
- * drafts, with their output schema).
+ * once with placeAssistedOrder, not drafted) and without CardConsent (asked with the card, at
+ * completeDraft). CustomItems are kept with the draft and placed by completeDraft as given.
  */
-export const DraftAssistedSchema = AssistedSchema.omit({ IdempotencyKey: true, PaymentNotRequired: true, CardConsent: true, CustomItems: true, Approval: true }).strict()
-  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts (no Assisted.Approval: a supervisor\'s password is never kept, so a draft stays within the user\'s own discount limits)')
+export const DraftAssistedSchema = AssistedSchema.omit({ IdempotencyKey: true, PaymentNotRequired: true, CardConsent: true, Approval: true }).strict()
+  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts, custom lines (no Assisted.Approval: a supervisor\'s password is never kept, so a draft stays within the user\'s own discount limits)')
 
 export type DraftAssisted = z.output<typeof DraftAssistedSchema>

@@ -49,8 +49,15 @@ export const DraftAssistedOutputSchema = z.object({
   CustomerId: z.number().int().optional(),
   CustomerReference: z.number().int().optional(),
   Items: z.array(z.object({ Discount: Discount.nullable().optional() }).nullable()).optional(),
+  CustomItems: z.array(z.object({
+    Name: z.string(),
+    Price: z.union([z.number(), z.string()]).describe('the unit net price as given'),
+    Quantity: z.number().int(),
+    TaxClass: z.enum(['STANDARD', 'EXEMPT']),
+    Discount: Discount.nullable().optional()
+  })).optional().describe('the custom (non-catalog) lines, placed after Order.Items as CUSTOM-1, CUSTOM-2, …'),
   Discount: Discount.optional()
-}).describe('what staff added: the customer, line and order discounts')
+}).describe('what staff added: the customer, line and order discounts, custom lines')
 
 const StaffUser = z.object({ UserId: z.number().int(), Username: z.string() })
 

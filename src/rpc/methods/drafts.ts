@@ -13,9 +13,11 @@ import { OrderSchema } from '../../wire/order-schema.js'
 import { PaymentDetailsSchema } from '../../wire/payment-method-schemas.js'
 import { OrderParam, toWirePlacedOrder } from '../order-params.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
-import { PRICING_ERRORS } from './assisted-orders.js'
+import { CUSTOM_ITEMS_CONDITION, PRICING_ERRORS } from './assisted-orders.js'
 
 const ACCESS = { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] } as const
+/** createDraft and updateDraft: Assisted.CustomItems needs CUSTOM_LINE_ITEMS, as for placeAssistedOrder and quote. */
+const CONTENT_ACCESS = { ...ACCESS, conditions: [CUSTOM_ITEMS_CONDITION] } as const
 const DraftId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('the draft (createDraft\'s DraftId)')
 const Version = z.number().int().min(1).max(2_147_483_647).describe('the draft\'s Version as the caller last saw it')
 const ExpiresInMinutes = z.number().int().min(1).optional().describe('the draft expires this many minutes from now (DRAFT_TTL_MINUTES unless given; at most DRAFT_MAX_TTL_MINUTES)')
@@ -39,7 +41,7 @@ export const createDraftMethod = defineMethod({
   paramDocs: { Order: OrderSchema },
   result: DraftOutputSchema,
   session: true,
-  access: ACCESS,
+  access: CONTENT_ACCESS,
   errors: CONTENT_ERRORS,
   handler: async (params, ctx) => toWireDraft(await createDraft(ctx.deps, ctx.merchant, ctx.user, draftInput(params, ctx.deps.clock.now())))
 })
@@ -52,7 +54,7 @@ export const updateDraftMethod = defineMethod({
   paramDocs: { Order: OrderSchema },
   result: DraftOutputSchema,
   session: true,
-  access: ACCESS,
+  access: CONTENT_ACCESS,
   errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT'],
   handler: async (params, ctx) => toWireDraft(await updateDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, draftInput(params, ctx.deps.clock.now())))
 })
