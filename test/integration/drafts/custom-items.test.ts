@@ -103,6 +103,26 @@ t.test('custom line items in drafts', async (t) => {
     t.equal(await orderCount(), before + 1)
   })
 
+  t.test('a payment link of a draft with custom lines shows them and places them at the draft\'s price', async (t) => {
+    const custom = await m.userSession(['PLACE_ORDERS_ON_BEHALF', 'CUSTOM_LINE_ITEMS'])
+    const lines = [{ Name: 'Setup <fee> & co', Price: '50.00', TaxClass: 'STANDARD' }, { Name: 'Training (exempt)', Price: 30, TaxClass: 'EXEMPT' }]
+    const draft = (await ta.rpc('createDraft', [custom, draftOrder(), { CustomItems: lines }])).result
+    t.equal(draft.Price.AmountDue, 195.41, '105.91 + 59.50 + 30.00')
+    const link = await ta.rpc('createPaymentLink', [custom, draft.DraftId, draft.Version])
+    t.notOk(link.error, JSON.stringify(link.error))
+    const url = new URL(link.result.Url)
+    const page = await ta.app.inject({ method: 'GET', url: `${url.pathname}${url.search}` })
+    t.equal(page.statusCode, 200)
+    t.ok(page.body.includes('Setup &#60;fee&#62; &#38; co') && page.body.includes('Training (exempt)'), 'the page lists the custom lines, escaped')
+    t.notOk(page.body.includes('Setup <fee>'), 'the name is not raw HTML')
+    const token = url.searchParams.get('token') ?? ''
+    const paid = await ta.app.inject({ method: 'POST', url: url.pathname, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token, HolderName: 'John Doe', CardNumber: '4111111111111111', ExpirationMonth: '12', ExpirationYear: '2030', CCID: '123' }) })
+    t.equal(paid.statusCode, 200, paid.body)
+    const order = (await ta.rpc('getOrder', [m.apiSession, JSON.parse(paid.body).RefNo])).result
+    t.same(money(order), money(draft.Price), 'the placed order: the draft\'s price, custom lines included')
+    t.same(order.Items.map((i: { Code: string }) => i.Code), ['my_subscription_1', 'CUSTOM-1', 'CUSTOM-2'])
+  })
+
   t.test('a bad custom item in a draft is refused at its Assisted path; nothing written', async (t) => {
     const custom = await m.userSession(['PLACE_ORDERS_ON_BEHALF', 'CUSTOM_LINE_ITEMS'])
     const before = await draftCount()
