@@ -13,6 +13,7 @@ import { chosenOptionNames, priceOptionFields, relabelPriceOptions } from './pri
 import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
 import { hasSession, RpcError, setSession, whenSessionEnds } from './rpc.js'
 import { applyPrivileges, can, forgetSessionUser, loadSessionUser } from './session-user.js'
+import { addressesToSave, forgetLastOrder, lastOrderAddress, LAST_ORDER, offerLastOrder, saveAddresses, showSaveBox } from './address-book.js'
 
 type PaymentKind = Payment['kind']
 
@@ -185,11 +186,13 @@ function selectCustomer (customer: Customer): void {
   byId('customer-results').replaceChildren()
   show(byId('new-customer-form'), false)
   renderCustomerSummary()
+  forgetLastOrder()
   fillAddressSources()
   fillStoredCards()
   notice(`Ordering for ${customer.FirstName} ${customer.LastName}.`)
   scheduleQuote()
   byId('catalog-query').focus()
+  run(offerLastOrder(customer.CustomerId, () => state.customer?.CustomerId === customer.CustomerId, pickAddress))
 }
 
 function renderCustomerSummary (): void {
@@ -493,7 +496,8 @@ function pickAddress (which: 'billing' | 'shipping'): void {
   const fields = `${which}-fields`
   show(byId(fields), choice !== 'billing')
   const customer = state.customer
-  const fromBook = customer?.Addresses?.find((address) => String(address.AddressId) === choice)
+  const fromBook = choice === LAST_ORDER ? lastOrderAddress(which, customer?.CustomerId) : customer?.Addresses?.find((address) => String(address.AddressId) === choice)
+  showSaveBox(which, choice, customer?.Addresses ?? [])
   if (fromBook !== undefined) fillAddress(fields, fromBook)
   else if (choice === 'new') fillAddress(fields, { FirstName: customer?.FirstName ?? '', LastName: customer?.LastName ?? '', Company: customer?.Company ?? '', Phone: customer?.Phone ?? '' })
   scheduleQuote()
@@ -713,6 +717,8 @@ async function placeOrder (): Promise<void> {
   button.setAttribute('aria-busy', 'true')
   notice('Placing the order…')
   const current = draft()
+  const customerId = state.customer.CustomerId
+  const toSave = addressesToSave(current.billing, current.delivery)
   try {
     if (current.payment.kind === 'STORED_CARD') {
       current.payment = { kind: 'STORED_CARD', TransientToken: await api.getCustomerTransientToken(state.customer.CustomerId) }
@@ -731,6 +737,10 @@ async function placeOrder (): Promise<void> {
     notice(`Order ${placed.RefNo ?? ''} placed.`)
     closeSummary()
     showConfirmation(placed)
+    // Saved only now that the order is placed (issue 19 item 6); a failure is shown, the order stands.
+    if (toSave.length > 0) {
+      run(saveAddresses(customerId, toSave).then((saved) => { notice(`Order ${placed.RefNo ?? ''} placed; ${saved === 1 ? 'the address was' : 'both addresses were'} saved to the customer's address book.`) }))
+    }
     const challenge = placed.PaymentDetails?.PaymentMethod?.Authorize3DS as { Href: string, Params?: Record<string, string> } | undefined
     if (challenge !== undefined && placed.Status === 'PENDING') startThreeDs(challenge)
   } catch (error) {
@@ -841,6 +851,7 @@ function resetOrder (keepSaved = false): void {
   // the drafts screen (drafts-view.ts) forgets the draft this order was resumed from
   document.dispatchEvent(new CustomEvent('ordergate:checkout-reset', { detail: { keepSaved } }))
   state.customer = null
+  forgetLastOrder()
   state.lines = []
   state.coupons = []
   state.orderDiscount = undefined
@@ -1022,7 +1033,10 @@ function restoreOrder (): void {
   renderCart()
   renderCoupons()
   writeFields(byId('order-view'), saved.fields)
-  for (const which of ['billing', 'shipping'] as const) show(byId(`${which}-fields`), byId<HTMLSelectElement>(`${which}-source`).value !== 'billing')
+  for (const which of ['billing', 'shipping'] as const) {
+    show(byId(`${which}-fields`), byId<HTMLSelectElement>(`${which}-source`).value !== 'billing')
+    showSaveBox(which, byId<HTMLSelectElement>(`${which}-source`).value, state.customer?.Addresses ?? [])
+  }
   choosePayment()
   notice('The order in progress was restored.')
   scheduleQuote()
@@ -1057,6 +1071,7 @@ export function loadCheckout (content: Omit<Draft, 'payment'>): void {
   byId<HTMLSelectElement>('shipping-source').value = content.delivery === null ? 'billing' : 'new'
   show(byId('shipping-fields'), content.delivery !== null)
   if (content.delivery !== null) fillAddress('shipping-fields', content.delivery)
+  for (const which of ['billing', 'shipping'] as const) showSaveBox(which, byId<HTMLSelectElement>(`${which}-source`).value, content.customer?.Addresses ?? [])
   const method = byId<HTMLSelectElement>('shipping-method')
   if (content.shippingMethod !== '' && ![...method.options].some((option) => option.value === content.shippingMethod)) method.append(h('option', { value: content.shippingMethod }, content.shippingMethod))
   method.value = content.shippingMethod

@@ -1,0 +1,106 @@
+/**
+ * The checkout's address book (issue 19 item 6): for a chosen customer, the last order's billing
+ * (and delivery) address is offered first, then the saved addresses; "Save this address to the
+ * customer" saves the typed address with saveCustomerAddress, only after the order was placed.
+ * Public RPCs only: searchOrders (by CustomerId, newest first) and saveCustomerAddress.
+ */
+import { byId, h } from './dom.js'
+import type { Address, BookAddress } from './order-draft.js'
+import { callWithSession } from './rpc.js'
+
+export type Which = 'billing' | 'shipping'
+
+/** The value of the "last order" option in the billing and ship-to pickers. */
+export const LAST_ORDER = 'last'
+
+const ADDRESS_KEYS = ['FirstName', 'LastName', 'Company', 'Address1', 'Address2', 'City', 'State', 'Zip', 'CountryCode', 'Phone'] as const
+
+/** The last order's addresses, for the customer they were read for (a late answer for another customer is dropped). */
+let last: { customerId: number, billing?: Address, delivery?: Address } | undefined
+
+function toAddress (wire: unknown): Address | undefined {
+  if (wire === null || typeof wire !== 'object') return undefined
+  const given = wire as Record<string, unknown>
+  const text = (key: string): string => typeof given[key] === 'string' ? given[key] : ''
+  const address: Address = { FirstName: text('FirstName'), LastName: text('LastName'), Company: text('Company'), Address1: text('Address1'), Address2: text('Address2'), City: text('City'), State: text('State'), Zip: text('Zip'), CountryCode: text('CountryCode'), Phone: text('Phone') }
+  return address.Address1 === '' || address.CountryCode === '' ? undefined : address
+}
+
+const same = (a: Address, b: Address): boolean => ADDRESS_KEYS.every((key) => (a[key] ?? '').trim().toLowerCase() === (b[key] ?? '').trim().toLowerCase())
+
+/** One line for a picker option. */
+export const addressSummary = (a: Address): string =>
+  [`${a.FirstName} ${a.LastName}`, a.Company, a.Address1, a.City, a.State, a.Zip, a.CountryCode.toUpperCase()].filter((part) => part != null && part !== '').join(', ')
+
+/** The last order's address for this picker, if it was read for the current customer. */
+export function lastOrderAddress (which: Which, customerId: number | undefined): Address | undefined {
+  if (last === undefined || last.customerId !== customerId) return undefined
+  return which === 'billing' ? last.billing : last.delivery
+}
+
+/** Forgets the last order (another customer, or the order reset). */
+export function forgetLastOrder (): void { last = undefined }
+
+/**
+ * Reads the customer's newest order and puts its addresses first in the pickers, chosen when the
+ * picker still holds its default. `pick` then fills the fields (main.ts's pickAddress).
+ * Answers false when there is no earlier order (or it cannot be read: the pickers stay as they were).
+ */
+export async function offerLastOrder (customerId: number, stillCurrent: () => boolean, pick: (which: Which) => void): Promise<boolean> {
+  let found: { Items: Array<Record<string, unknown>> }
+  try {
+    found = await callWithSession<{ Items: Array<Record<string, unknown>> }>('searchOrders', { orderSearchOptions: { CustomerId: customerId, Pagination: { Page: 1, Limit: 1 } } })
+  } catch {
+    return false
+  }
+  const order = found.Items[0]
+  if (order === undefined || !stillCurrent()) return false
+  const billing = toAddress(order.BillingDetails)
+  const deliveryRead = toAddress(order.DeliveryDetails)
+  // An order shipped to its billing address offers no second copy: "Same as billing" stays first.
+  const delivery = deliveryRead !== undefined && (billing === undefined || !same(billing, deliveryRead)) ? deliveryRead : undefined
+  last = { customerId, billing, delivery }
+  const offer = (which: Which, address: Address | undefined): void => {
+    if (address === undefined) return
+    const select = byId<HTMLSelectElement>(`${which}-source`)
+    const untouched = select.value === (which === 'billing' ? (select.options[0]?.value ?? '') : 'billing') || select.value === 'new'
+    select.querySelector(`option[value="${LAST_ORDER}"]`)?.remove()
+    select.prepend(h('option', { value: LAST_ORDER }, `Last order: ${addressSummary(address)}`))
+    if (untouched) { select.value = LAST_ORDER; pick(which) }
+  }
+  offer('billing', billing)
+  offer('shipping', delivery)
+  return billing !== undefined || delivery !== undefined
+}
+
+/** The "Save this address to the customer" box beside a picker: offered only for an address not already saved. */
+export function showSaveBox (which: Which, choice: string, book: BookAddress[]): void {
+  const row = byId(`${which}-save-row`)
+  const offered = choice !== 'billing' && !book.some((address) => String(address.AddressId) === choice)
+  row.hidden = !offered
+  if (!offered) byId<HTMLInputElement>(`${which}-save`).checked = false
+}
+
+/** What the ticked boxes ask to save, read when the order is confirmed (before placing it). */
+export function addressesToSave (billing: Address, delivery: Address | null): Address[] {
+  const wanted: Address[] = []
+  const ticked = (which: Which): boolean => { const box = byId<HTMLInputElement>(`${which}-save`); return box.checked && !byId(`${which}-save-row`).hidden }
+  if (ticked('billing')) wanted.push(billing)
+  if (delivery !== null && !byId('shipping').hidden && ticked('shipping') && !wanted.some((address) => same(address, delivery))) wanted.push(delivery)
+  return wanted
+}
+
+/** After the order was placed: each address saved to the customer's book; answers how many were saved. */
+export async function saveAddresses (customerId: number, addresses: Address[]): Promise<number> {
+  let saved = 0
+  for (const address of addresses) {
+    const body: Record<string, string | null> = {}
+    for (const key of ADDRESS_KEYS) {
+      const given = (address[key] ?? '').trim()
+      body[key] = given === '' ? null : (key === 'CountryCode' ? given.toUpperCase() : given)
+    }
+    await callWithSession<BookAddress>('saveCustomerAddress', { CustomerId: customerId, Address: body })
+    saved++
+  }
+  return saved
+}

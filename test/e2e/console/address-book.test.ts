@@ -1,0 +1,120 @@
+import t from 'tap'
+import type { Page } from 'playwright-core'
+import { expect, missingPrerequisite, openConsole, PASSWORD, placeOrder, signIn, startConsoleServer, type ConsoleServer } from '../../helpers/console.js'
+
+// Issue 19 item 6, the address book in the checkout: a new address is saved to the customer only
+// when "Save this address to the customer" is ticked, and only once the order is placed; the next
+// checkout for that customer offers the last order's address first. At 390 px: no horizontal
+// scroll, the new box at least 24 px and reachable by Tab.
+
+// The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
+declare const document: any, window: any
+
+const skip = await missingPrerequisite()
+if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
+
+async function addresses (app: ConsoleServer, email: string): Promise<Array<Record<string, unknown>>> {
+  // getCustomer is a user's method: the checker's own session, apart from the browser's.
+  const sessionID = (await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'checker', password: PASSWORD })).result as string
+  const customerId = Number((await app.query('select id from customers where email = $1', [email]))[0].id)
+  const reply = await app.rpc('getCustomer', { sessionID, CustomerId: customerId })
+  if (reply.result === undefined) throw new Error(`getCustomer failed: ${JSON.stringify(reply.error)}`)
+  return reply.result.Addresses ?? []
+}
+
+async function chooseCustomer (page: Page, email: string, name: string): Promise<void> {
+  await page.getByLabel('Search by').selectOption('Email')
+  await page.getByLabel('Find a customer').fill(email)
+  await page.getByLabel('Find a customer').press('Enter')
+  await page.getByRole('button', { name: `Use customer ${name}` }).click()
+}
+
+async function addBook (page: Page): Promise<void> {
+  await page.getByLabel('Find a product').fill('BOOK')
+  await page.getByLabel('Find a product').press('Enter')
+  await page.getByRole('button', { name: 'Add Printed book to the cart' }).click()
+  await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('1')
+}
+
+t.test('the checkout\'s address book at 390 px', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
+  const app = await startConsoleServer(t)
+  await app.createUser('agent', ['AGENT'])
+  await app.createUser('checker', ['AGENT'])
+  const { page, problems } = await openConsole(t, app.url, 'address-book')
+  await page.setViewportSize({ width: 390, height: 860 })
+  await signIn(page, 'agent')
+  await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
+  const email = 'ada.book@example.com'
+  const billing = page.locator('#billing-fields')
+  const saveBox = page.getByLabel('Save this address to the customer')
+
+  // A new customer, a new address, the box ticked: saved once the order is placed.
+  await page.getByRole('button', { name: 'New customer' }).click()
+  const form = page.locator('#new-customer-form')
+  await form.getByLabel('First name').fill('Ada')
+  await form.getByLabel('Last name').fill('Book')
+  await form.getByLabel('E-mail').fill(email)
+  await form.getByRole('button', { name: 'Create customer' }).click()
+  await expect(page.locator('#customer-summary')).toContainText(email)
+  await expect(page.locator('#billing-source')).toHaveValue('new')
+  await addBook(page)
+  await billing.getByLabel('Address', { exact: true }).fill('12 Harbour Rd')
+  await billing.getByLabel('City').fill('Albany')
+  await billing.getByLabel('State / region').fill('NY')
+  await billing.getByLabel('ZIP / postcode').fill('12207')
+  await billing.getByLabel('Country (two letters)').fill('US')
+  await page.getByLabel('Check', { exact: true }).check()
+
+  // 390 px: no horizontal scroll; the new box is big enough and next after the address in the Tab order.
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll at 390 px')
+  const box = await saveBox.boundingBox()
+  t.ok(box !== null && box.width >= 24 && box.height >= 24, `the save box is ${box?.width ?? 0}×${box?.height ?? 0} px`)
+  await billing.getByLabel('Phone').focus()
+  await page.keyboard.press('Tab')
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'billing-save', 'Tab from the last address field reaches the box')
+  await page.keyboard.press('Space')
+  await expect(saveBox).toBeChecked()
+  t.same(await addresses(app, email), [], 'nothing saved before the order is placed')
+
+  await placeOrder(page)
+  await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
+  await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
+  const saved = await addresses(app, email)
+  t.match(saved, [{ FirstName: 'Ada', LastName: 'Book', Address1: '12 Harbour Rd', City: 'Albany', State: 'NY', Zip: '12207', CountryCode: /^us$/i }], 'getCustomer shows the address')
+  t.equal(saved.length, 1, 'one address')
+  await page.getByRole('button', { name: 'Done Order' }).click()
+
+  // The next checkout: the last order's address first, chosen, its fields filled.
+  await chooseCustomer(page, email, 'Ada Book')
+  const picker = page.locator('#billing-source')
+  await expect(picker).toHaveValue('last')
+  await expect(picker.locator('option')).toHaveTexts([
+    'Last order: Ada Book, 12 Harbour Rd, Albany, NY, 12207, US',
+    'Ada Book, 12 Harbour Rd, Albany, NY, 12207, US',
+    'New address'
+  ])
+  await picker.selectOption('new')
+  await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('')
+  await picker.selectOption('last')
+  await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('12 Harbour Rd')
+  await expect(billing.getByLabel('State / region')).toHaveValue('NY')
+  await expect(billing.getByLabel('Country (two letters)')).toHaveValue('US')
+
+  // Another address, the box left unticked: nothing saved.
+  await addBook(page)
+  await billing.getByLabel('Address', { exact: true }).fill('7 Quay St')
+  t.equal(await saveBox.isChecked(), false, 'the box starts unticked')
+  await page.getByLabel('Check', { exact: true }).check()
+  await placeOrder(page)
+  await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
+  await expect(page.locator('#notice')).toHaveText(/^Order \d+ placed\.$/)
+  await page.getByRole('button', { name: 'Done Order' }).click()
+  const after = await addresses(app, email)
+  t.same(after.map((a) => a.Address1), ['12 Harbour Rd'], 'the unticked address was not saved')
+
+  // That order is now the last one: offered first.
+  await chooseCustomer(page, email, 'Ada Book')
+  await expect(page.locator('#billing-source option').first()).toHaveText('Last order: Ada Book, 7 Quay St, Albany, NY, 12207, US')
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'still no horizontal scroll')
+  t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+})
