@@ -23,3 +23,7 @@ export const FINISHED_STATUSES: ReadonlySet<OrderStatus> = new Set(['COMPLETE'])
 /** Draft order statuses (issue 19 item 1): OPEN until completed into its order, abandoned or expired. */
 export const DRAFT_STATUSES = ['OPEN', 'COMPLETED', 'ABANDONED', 'EXPIRED'] as const
 export type DraftStatus = typeof DRAFT_STATUSES[number]
+
+/** A payment link's statuses (issue 19 item 2): vocabulary the wire names too. */
+export const PAYMENT_LINK_STATUSES = ['PENDING', 'PAID', 'EXPIRED', 'CANCELLED'] as const
+export type PaymentLinkStatus = typeof PAYMENT_LINK_STATUSES[number]

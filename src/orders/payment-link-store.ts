@@ -5,10 +5,9 @@
  */
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
-import type { DraftStatus } from './order.js'
+import type { DraftStatus, PaymentLinkStatus } from './order.js'
 
-export const PAYMENT_LINK_STATUSES = ['PENDING', 'PAID', 'EXPIRED', 'CANCELLED'] as const
-export type PaymentLinkStatus = typeof PAYMENT_LINK_STATUSES[number]
+export { PAYMENT_LINK_STATUSES, type PaymentLinkStatus } from './order.js'
 
 export type StoredPaymentLink = {
   id: bigint

@@ -2,7 +2,7 @@
 // cancelPaymentLink answer it. Never the token: only createPaymentLink's Url carries it, once.
 import { z } from 'zod'
 import type { PaymentLinkView } from '../orders/payment-links.js'
-import { PAYMENT_LINK_STATUSES } from '../orders/payment-link-store.js'
+import { PAYMENT_LINK_STATUSES } from '../orders/order.js'
 import { WireDateSchema } from './order-output.js'
 import { formatWireDate } from './wire-date.js'
 

@@ -71,12 +71,15 @@ const EXPECTED: Record<string, Access> = {
   // The console (issue 19 item 6): any user's session may ask who it is; the API session has no user
   getSessionUser: staffOnly(),
   // Draft orders (issue 19 item 1): staff who sell, not the merchant's API session
-  createDraft: staffOnly(ON_BEHALF),
-  updateDraft: staffOnly(ON_BEHALF),
+  createDraft: { ...staffOnly(ON_BEHALF), conditions: [CUSTOM_ITEMS] },
+  updateDraft: { ...staffOnly(ON_BEHALF), conditions: [CUSTOM_ITEMS] },
   getDraft: staffOnly(ON_BEHALF),
   searchDrafts: staffOnly(ON_BEHALF),
   abandonDraft: staffOnly(ON_BEHALF),
   completeDraft: staffOnly(ON_BEHALF),
+  createPaymentLink: staffOnly(ON_BEHALF),
+  getPaymentLink: staffOnly(ON_BEHALF),
+  cancelPaymentLink: staffOnly(ON_BEHALF),
   // Payment terms (issue 19 item 4): an account setting, the merchant's API session only
   setPaymentTerms: { merchantSession: true, userPrivileges: null, conditions: [] },
   getPaymentTerms: { merchantSession: true, userPrivileges: null, conditions: [] },
@@ -156,12 +159,18 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     getAvailableCurrencies: plain('getAvailableCurrencies', (s) => [s]),
     getSessionUser: plain('getSessionUser', (s) => [s]),
     createDraft: plain('createDraft', (s) => [s, DRAFT_ORDER, { CustomerId: f.customerId }]),
+    'createDraft (CustomItems)': { method: 'createDraft', conditions: [CUSTOM_ITEMS], params: (s) => [s, DRAFT_ORDER, { CustomerId: f.customerId, CustomItems: [{ Name: 'Setup', Price: 10 }] }] },
     // no draft 999999: allowed callers get DRAFT_NOT_FOUND, changing nothing
     updateDraft: plain('updateDraft', (s) => [s, 999999, 1, DRAFT_ORDER]),
+    'updateDraft (CustomItems)': { method: 'updateDraft', conditions: [CUSTOM_ITEMS], params: (s) => [s, 999999, 1, DRAFT_ORDER, { CustomerId: f.customerId, CustomItems: [{ Name: 'Setup', Price: 10 }] }] },
     getDraft: plain('getDraft', (s) => [s, 999999]),
     searchDrafts: plain('searchDrafts', (s) => [s, { Status: 'OPEN' }]),
     abandonDraft: plain('abandonDraft', (s) => [s, 999999]),
     completeDraft: plain('completeDraft', (s) => [s, 999999, 1, testCardOrder().PaymentDetails]),
+    // no draft or link 999999: allowed callers are answered not found (the draft or the link), changing nothing
+    createPaymentLink: plain('createPaymentLink', (s) => [s, 999999, 1]),
+    getPaymentLink: plain('getPaymentLink', (s) => [s, 999999]),
+    cancelPaymentLink: plain('cancelPaymentLink', (s) => [s, 999999]),
     setPaymentTerms: plain('setPaymentTerms', (s) => [s, { Type: 'NET', Days: 30 }]),
     getPaymentTerms: plain('getPaymentTerms', (s) => [s]),
     setDiscountLimits: plain('setDiscountLimits', (s) => [s, []]),

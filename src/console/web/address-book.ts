@@ -63,7 +63,9 @@ export async function offerLastOrder (customerId: number, stillCurrent: () => bo
   const offer = (which: Which, address: Address | undefined): void => {
     if (address === undefined) return
     const select = byId<HTMLSelectElement>(`${which}-source`)
-    const untouched = select.value === (which === 'billing' ? (select.options[0]?.value ?? '') : 'billing') || select.value === 'new'
+    // An address the agent has begun to type (while this search ran) is never overwritten.
+    const typed = ['Address1', 'City', 'Zip'].some((key) => ((document.getElementById(`${which}-fields-${key}`) as HTMLInputElement | null)?.value ?? '').trim() !== '')
+    const untouched = select.value === (which === 'billing' ? (select.options[0]?.value ?? '') : 'billing') || (select.value === 'new' && !typed)
     select.querySelector(`option[value="${LAST_ORDER}"]`)?.remove()
     select.prepend(h('option', { value: LAST_ORDER }, `Last order: ${addressSummary(address)}`))
     if (untouched) { select.value = LAST_ORDER; pick(which) }

@@ -27,6 +27,7 @@ async function chooseCustomer (page: Page, email: string, name: string): Promise
   await page.getByLabel('Find a customer').fill(email)
   await page.getByLabel('Find a customer').press('Enter')
   await page.getByRole('button', { name: `Use customer ${name}` }).click()
+  await expect(page.locator('#customer-summary h3')).toContainText(name)
 }
 
 async function addBook (page: Page): Promise<void> {

@@ -58,6 +58,7 @@ t.test('the console cart: price options per line, the merchant\'s currencies and
   await page.getByLabel('Find a customer').fill('otto.options@example.com')
   await page.getByLabel('Find a customer').press('Enter')
   await page.getByRole('button', { name: 'Use customer Otto Options' }).click()
+  await expect(page.locator('#customer-summary h3')).toContainText('Otto Options')
   const billing = page.locator('#billing-fields')
   await billing.getByLabel('Address', { exact: true }).fill('9 Option Rd')
   await billing.getByLabel('City').fill('Denver')

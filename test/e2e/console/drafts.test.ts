@@ -96,6 +96,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await page.getByLabel('Find a customer').fill('dora@example.com')
     await page.getByLabel('Find a customer').press('Enter')
     await page.getByRole('button', { name: 'Use customer Dora Draft' }).click()
+    await expect(page.locator('#customer-summary h3')).toContainText('Dora Draft')
     await page.getByLabel('Find a product').fill('BOOK')
     await page.getByLabel('Find a product').press('Enter')
     await page.getByRole('button', { name: 'Add Printed book to the cart' }).click()

@@ -36,6 +36,7 @@ t.test('the console session: a warning before it ends; the order in progress sur
     await page.getByLabel('Find a customer').fill('rita.reload@example.com')
     await page.getByLabel('Find a customer').press('Enter')
     await page.getByRole('button', { name: 'Use customer Rita Reload' }).click()
+    await expect(page.locator('#customer-summary h3')).toContainText('Rita Reload')
     await page.getByLabel('Find a product').fill('BOOK')
     await page.getByLabel('Find a product').press('Enter')
     await page.getByLabel('Quantity of Printed book to add').fill('3')
