@@ -199,6 +199,12 @@ export function expect (locator: Locator) {
   }
 }
 
+/** "Use customer <name>" in the search results, then waits until the checkout shows that customer (its fill of the addresses is done). */
+export async function useCustomer (page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: `Use customer ${name}` }).click()
+  await expect(page.locator('#customer-summary h3')).toContainText(name)
+}
+
 /** Place order…, then the summary's confirmation (placing needs both, issue 19 item 6). */
 export async function placeOrder (page: Page): Promise<void> {
   await page.locator('#place-order').click()

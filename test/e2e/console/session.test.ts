@@ -1,5 +1,5 @@
 import t from 'tap'
-import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the session: a warning before it ends (the server's 10-minute sessions, with
 // the page's clock run forward by Playwright's page.clock, so nothing waits and nothing depends on
@@ -35,8 +35,7 @@ t.test('the console session: a warning before it ends; the order in progress sur
     await page.getByLabel('Search by').selectOption('Email')
     await page.getByLabel('Find a customer').fill('rita.reload@example.com')
     await page.getByLabel('Find a customer').press('Enter')
-    await page.getByRole('button', { name: 'Use customer Rita Reload' }).click()
-    await expect(page.locator('#customer-summary h3')).toContainText('Rita Reload')
+    await useCustomer(page, 'Rita Reload')
     await page.getByLabel('Find a product').fill('BOOK')
     await page.getByLabel('Find a product').press('Enter')
     await page.getByLabel('Quantity of Printed book to add').fill('3')
