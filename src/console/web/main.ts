@@ -1007,7 +1007,16 @@ function saveSoon (): void {
   saveTimer = setTimeout(saveNow, 200)
 }
 
+// A reload or a closed tab within the 200 ms leaves nothing unsaved.
+addEventListener('pagehide', () => {
+  if (saveTimer === undefined) return
+  clearTimeout(saveTimer)
+  saveTimer = undefined
+  saveNow()
+})
+
 function saveNow (): void {
+  saveTimer = undefined
   if (state.merchantCode === '' || (state.customer === null && state.lines.length === 0)) return
   saveOrder({
     merchantCode: state.merchantCode,
