@@ -4,6 +4,7 @@ import { PAGE_DETAILS_KEY, waitingPage } from '../payments/payment-pages.js'
 import { SANDBOX_REVERSE_TOKEN_PREFIX, sandboxReversesAuthorization } from '../payments/sandbox-processor.js'
 import { sweepExpiredDrafts } from './drafts.js'
 import { systemActor } from './order-actor.js'
+import { sweepExpiredPaymentLinks } from './payment-links.js'
 import { poDetails, UNPAID_PO_STATUSES, type LifecycleDeps } from './order-actions.js'
 import { HAS_PHYSICAL_LINE } from './order-delivery.js'
 import { changeOrderStatus, changeOrdersStatus, lockOrder, lockOrders } from './order-lifecycle.js'
@@ -141,12 +142,13 @@ export async function sweepApprovedOrders (deps: LifecycleDeps, afterMs: number)
 
 export type SweepDeps = LifecycleDeps & { config: { ABANDONED_PAYMENT_MS: number, SANDBOX_COMPLETE_AFTER_MS: number | 'off' } }
 
-export type SweepResult = { canceled: string[], abandoned: string[], completed: string[], reversed: string[], expiredDrafts: string[] }
+export type SweepResult = { canceled: string[], abandoned: string[], completed: string[], reversed: string[], expiredDrafts: string[], expiredPaymentLinks: string[] }
 
 /**
  * Every sweep of orders, in turn: overdue purchase orders, abandoned payment pages, approved
  * orders delivered electronically or reversed (unless SANDBOX_COMPLETE_AFTER_MS is off), then
- * draft orders past their expiry (EXPIRED, their stock given back; the DraftIds).
+ * draft orders past their expiry (EXPIRED, their stock given back; the DraftIds), then payment
+ * links past their expiry (EXPIRED; the LinkIds).
  */
 export async function sweepOrders (deps: SweepDeps): Promise<SweepResult> {
   const { canceled } = await sweepOverdueOrders(deps)
@@ -154,5 +156,6 @@ export async function sweepOrders (deps: SweepDeps): Promise<SweepResult> {
   const after = deps.config.SANDBOX_COMPLETE_AFTER_MS
   const { completed, reversed } = after === 'off' ? { completed: [], reversed: [] } : await sweepApprovedOrders(deps, after)
   const { expired: expiredDrafts } = await sweepExpiredDrafts(deps)
-  return { canceled, abandoned, completed, reversed, expiredDrafts }
+  const { expired: expiredPaymentLinks } = await sweepExpiredPaymentLinks(deps)
+  return { canceled, abandoned, completed, reversed, expiredDrafts, expiredPaymentLinks }
 }

@@ -3,7 +3,7 @@
  * (payment-links.ts, draft-claim.ts) own the transactions and the rules. A link is found by its
  * id within a merchant, or by its token's hash; the token itself is never stored.
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { DraftStatus, PaymentLinkStatus } from './order.js'
 
@@ -115,4 +115,24 @@ export async function markPaymentLinkPaid (trx: Kysely<Database>, id: bigint, or
   const result = await trx.updateTable('payment_links').set({ status: 'PAID', order_id: orderId, paid_at: at, closed_at: at, updated_at: at })
     .where('id', '=', id).where('status', '=', 'PENDING').executeTakeFirst()
   return result.numUpdatedRows === 1n
+}
+
+/**
+ * Up to `limit` PENDING links past their expiry written EXPIRED in one statement; their ids.
+ * A link whose row is locked is being paid (claimDraft holds it until the order commits): it is
+ * skipped, not waited for, and the next sweep finds it PAID or, the payment failed, expires it.
+ * The condition is checked again on the row the UPDATE writes, so two sweeps never both expire
+ * a link and a link PAID meanwhile stays PAID.
+ */
+export async function expireOverduePaymentLinks (db: Kysely<Database>, now: Date, limit: number): Promise<bigint[]> {
+  const due = db.selectFrom('payment_links').select('id')
+    .where('status', '=', 'PENDING').where('expires_at', '<=', now)
+    .orderBy('id').limit(limit).forUpdate().skipLocked()
+  const rows = await db.updateTable('payment_links')
+    // closed when it stopped being payable, written when the sweep saw it
+    .set({ status: 'EXPIRED', closed_at: sql.ref('expires_at'), updated_at: now })
+    .where('id', 'in', due)
+    .where('status', '=', 'PENDING').where('expires_at', '<=', now)
+    .returning('id').execute()
+  return rows.map((row) => row.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }

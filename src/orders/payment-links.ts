@@ -22,7 +22,7 @@ import { findDraft } from './draft-store.js'
 import { draftContent, viewDraft, type DraftView } from './drafts.js'
 import type { StoredOrder } from './order-store.js'
 import {
-  cancelPendingLinksOfDraft, closePaymentLink, findPaymentLink, findPaymentLinkByTokenHash, insertPaymentLink,
+  cancelPendingLinksOfDraft, closePaymentLink, expireOverduePaymentLinks, findPaymentLink, findPaymentLinkByTokenHash, insertPaymentLink,
   type PaymentLinkStatus, type StoredPaymentLink
 } from './payment-link-store.js'
 
@@ -109,6 +109,18 @@ export async function cancelPaymentLink (deps: PaymentLinkDeps, merchant: Mercha
     throw paymentLinkNotPending(linkId, view(await readLink(deps, merchant.id, linkId), now).status)
   }
   return view(await readLink(deps, merchant.id, linkId), now)
+}
+
+const LINK_SWEEP_BATCH = 500
+
+/**
+ * The links past their expiry, still PENDING, written EXPIRED (at most LINK_SWEEP_BATCH a run;
+ * the next run takes the rest); their LinkIds. Their drafts are left as they are: a draft
+ * expires by its own expiry (sweepExpiredDrafts), and staff may make it a new link meanwhile.
+ */
+export async function sweepExpiredPaymentLinks (deps: Pick<PaymentLinkDeps, 'db' | 'clock'>): Promise<{ expired: string[] }> {
+  const ids = await expireOverduePaymentLinks(deps.db, deps.clock.now(), LINK_SWEEP_BATCH)
+  return { expired: ids.map(String) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { deleteExpiredSessions } from '../auth/session-store.js'
 import { deleteExpiredIdempotencyKeys } from './idempotency.js'
 import { sweepApprovedOrders, sweepOrders, type SweepDeps } from './order-sweeps.js'
 
-/** How often the server sweeps overdue purchase orders and abandoned payment pages. */
+/** How often the server sweeps overdue purchase orders, abandoned payment pages, expired drafts and payment links. */
 export const SWEEP_INTERVAL_MS = 60_000
 
 /**
@@ -13,8 +13,9 @@ export const SWEEP_INTERVAL_MS = 60_000
  */
 export const APPROVED_SWEEP_INTERVAL_MS = 1_000
 
-function logResult (log: Log, result: { canceled?: string[], abandoned?: string[], completed: string[], reversed: string[], expiredDrafts?: string[] }): void {
+function logResult (log: Log, result: { canceled?: string[], abandoned?: string[], completed: string[], reversed: string[], expiredDrafts?: string[], expiredPaymentLinks?: string[] }): void {
   if (result.expiredDrafts !== undefined && result.expiredDrafts.length > 0) log.info({ draftIds: result.expiredDrafts }, 'draft orders expired (their stock given back)')
+  if (result.expiredPaymentLinks !== undefined && result.expiredPaymentLinks.length > 0) log.info({ linkIds: result.expiredPaymentLinks }, 'payment links expired')
   if (result.canceled !== undefined && result.canceled.length > 0) log.info({ canceled: result.canceled }, 'overdue purchase orders canceled')
   if (result.abandoned !== undefined && result.abandoned.length > 0) log.info({ abandoned: result.abandoned }, 'abandoned payments canceled')
   if (result.completed.length > 0) log.info({ completed: result.completed }, 'approved orders delivered electronically (COMPLETE)')

@@ -201,7 +201,7 @@ t.test('an expired draft releases its stock (the sweep, on the test clock) and c
   agent = await m.userSession(['PLACE_ORDERS_ON_BEHALF'])
   t.match((await ta.rpc('updateDraft', [agent, short.DraftId, 1, BOOKS(1)])).error, { data: { error_code: 'DRAFT_NOT_OPEN', Status: 'EXPIRED' } }, 'past its expiry, before the sweep: refused')
   t.match((await ta.rpc('completeDraft', [agent, short.DraftId, 1, CARD])).error, { data: { error_code: 'DRAFT_NOT_OPEN', Status: 'EXPIRED' } })
-  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [String(short.DraftId)] }, 'at 60 minutes the short draft expires')
+  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [String(short.DraftId)], expiredPaymentLinks: [] }, 'at 60 minutes the short draft expires')
   t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 4, reserved: 1, backorderLimit: 0 }, 'its 3 given back; the other draft still holds 1')
   t.same((await sweepOrders(ta.deps)).expiredDrafts, [], 'once')
   t.match((await ta.rpc('getDraft', [agent, short.DraftId])).result, { Status: 'EXPIRED', ClosedAt: '2026-11-23 11:00:00', Price: null })

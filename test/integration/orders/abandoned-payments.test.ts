@@ -62,9 +62,9 @@ t.test('the sweep cancels 3DS and redirect orders left PENDING past ABANDONED_PA
   t.equal((await stock(ta, m.id, 'BOOK-PRINT')).reserved, reservedBefore + 9, 'three 3DS orders of 3 books each hold their stock')
 
   ta.clock.advance(DAY - 60_000)
-  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [] }, 'at 23 h 59 min nothing is abandoned')
+  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] }, 'at 23 h 59 min nothing is abandoned')
   ta.clock.advance(60_000)
-  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [abandoned3ds.RefNo, abandonedRedirect.RefNo], completed: [], reversed: [], expiredDrafts: [] }, 'at 24 h the two orders whose page was never completed')
+  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [abandoned3ds.RefNo, abandonedRedirect.RefNo], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] }, 'at 24 h the two orders whose page was never completed')
   t.same(await sweepAbandonedPayments(ta.deps, DAY), { abandoned: [] }, 'a second sweep finds nothing')
 
   const at = new Date(TEST_START.getTime() + DAY)
@@ -80,7 +80,7 @@ t.test('the sweep cancels 3DS and redirect orders left PENDING past ABANDONED_PA
   t.same(await row(ta, inReview.RefNo), { status: 'PENDING', payment_status: 'APPROVED' }, 'a 3DS order in fraud review is untouched')
   t.same(await row(ta, wire.RefNo), { status: 'PENDING', payment_status: 'PENDING' }, 'an offline (WIRE) order waits for markOrderPaid')
   ta.clock.advance(30 * DAY)
-  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [] }, 'nor are they touched a month later')
+  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] }, 'nor are they touched a month later')
   t.same(await history(ta, wire.RefNo), ['-→PENDING PLACED'])
   t.same(await history(ta, completed.RefNo), ['-→PENDING PLACED', 'PENDING→AUTHRECEIVED THREE_DS_PASSED'])
 })
@@ -90,7 +90,7 @@ t.test('ABANDONED_PAYMENT_MS sets the delay; concurrent sweeps cancel each order
   const m = await seedDemoMerchant(ta)
   const orders = [await place(ta, m, threeDsOrder()), await place(ta, m, paypalOrder()), await place(ta, m, threeDsOrder())]
   ta.clock.advance(2 * 3_600_000 - 1)
-  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [] })
+  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] })
   ta.clock.advance(1)
   const runs = await Promise.all([sweepOrders(ta.deps), sweepOrders(ta.deps), sweepOrders(ta.deps)])
   t.same(runs.flatMap((r) => r.abandoned).sort(), orders.map((o) => o.RefNo).sort(), 'every order canceled by exactly one of the sweeps')
@@ -118,7 +118,7 @@ t.test('on the embedded backend the same sweep cancels an abandoned 3DS order an
   const old = await place(ta, m, threeDsOrder())
   ta.clock.advance(DAY)
   const fresh = await place(ta, { ...m, sessionId: await ta.login(m) }, paypalOrder())
-  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [old.RefNo], completed: [], reversed: [], expiredDrafts: [] })
+  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [old.RefNo], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] })
   t.same(await row(ta, old.RefNo), { status: 'CANCELED', payment_status: 'CANCELED' })
   t.same(await row(ta, fresh.RefNo), { status: 'PENDING', payment_status: 'PENDING' })
 })

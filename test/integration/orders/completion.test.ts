@@ -76,9 +76,9 @@ for (const [backend, open] of backends) {
     t.same([digital, physical, reversal].map((o) => [o.Status, o.OrderNo]), [['AUTHRECEIVED', 0], ['AUTHRECEIVED', 0], ['AUTHRECEIVED', 0]], 'all three approved')
 
     ta.clock.advance(AFTER - 1)
-    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [] }, 'a millisecond early nothing moves')
+    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] }, 'a millisecond early nothing moves')
     ta.clock.advance(1)
-    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [digital.RefNo], reversed: [reversal.RefNo], expiredDrafts: [] }, 'at 5 s the digital order completes and the reversal card is reversed')
+    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [digital.RefNo], reversed: [reversal.RefNo], expiredDrafts: [], expiredPaymentLinks: [] }, 'at 5 s the digital order completes and the reversal card is reversed')
     t.same(await sweepApprovedOrders(ta.deps, AFTER), { completed: [], reversed: [] }, 'a second sweep finds nothing')
 
     const at = new Date(TEST_START.getTime() + AFTER)
@@ -97,7 +97,7 @@ for (const [backend, open] of backends) {
     t.same((await lastIpn(ta, reversal.RefNo)).ORDERSTATUS, 'REVERSED', 'the IPN says ORDERSTATUS REVERSED')
 
     ta.clock.advance(30 * 86_400_000)
-    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [] }, 'a month later the physical order still waits')
+    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] }, 'a month later the physical order still waits')
     t.same(await history(ta, physical.RefNo), ['-→AUTHRECEIVED PLACED'], 'untouched: AUTHRECEIVED until its delivery is confirmed')
 
     // a month on, the merchant logs in again (sessions last 10 minutes)
@@ -122,13 +122,13 @@ t.test('SANDBOX_COMPLETE_AFTER_MS: off keeps approved orders AUTHRECEIVED; 0 com
     const { ta, m } = await setUp(t, { SANDBOX_COMPLETE_AFTER_MS: 'off' })
     const order = await place(ta, m, testCardOrder())
     ta.clock.advance(86_400_000)
-    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [] })
+    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] })
     t.equal((await stored(ta, order.RefNo)).status, 'AUTHRECEIVED')
   })
   t.test('0', async (t) => {
     const { ta, m } = await setUp(t, { SANDBOX_COMPLETE_AFTER_MS: '0' })
     const order = await place(ta, m, testCardOrder())
-    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [order.RefNo], reversed: [], expiredDrafts: [] })
+    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [order.RefNo], reversed: [], expiredDrafts: [], expiredPaymentLinks: [] })
   })
 })
 
