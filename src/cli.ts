@@ -19,7 +19,7 @@ import { ORDER_STATUSES, type OrderStatus } from './orders/order.js'
 import { configSecrets, failureReason } from './failure-reason.js'
 import { sweepOrders } from './orders/order-sweeps.js'
 import { ROLE_NAMES } from './auth/privileges.js'
-import { getDiscountLimits, getDiscountReasons, parseDiscountLimits, presentDiscountLimits, setDiscountLimits, setDiscountReasons, type GivenLimit } from './orders/discount-settings.js'
+import { getDiscountLimits, getDiscountReasons, parseDiscountLimits, presentDiscountLimits, setDiscountReasons, setRoleDiscountLimit, type DiscountLimit, type GivenLimit } from './orders/discount-settings.js'
 
 const USAGE = `usage:
   ordergate migrate [up|down] [--step]          apply every migration (up), or revert them all (down; --step: only the latest)
@@ -255,15 +255,15 @@ async function discountLimits (deps: Deps, args: string[]): Promise<void> {
   }
   await migrateToLatest(deps.db)
   const merchant = await requireMerchant(deps, values.merchant)
-  let limits = await getDiscountLimits(deps.db, merchant.id)
-  if (role !== undefined) {
+  let limits: DiscountLimit[]
+  if (role === undefined) limits = await getDiscountLimits(deps.db, merchant.id)
+  else {
     const optionOf = { MaxLinePercent: '--line-percent', MaxOrderPercent: '--order-percent', MaxLineAmount: '--line-amount', MaxOrderAmount: '--order-amount', Currency: '--line-amount/--order-amount' } as const
     const entries = [...amounts.values()]
     const wanted: GivenLimit = { role, linePercent: values['line-percent'] ?? null, orderPercent: values['order-percent'] ?? null, amounts: entries }
     const [parsed] = parseDiscountLimits([wanted], (field, _i, j) => `${optionOf[field]}${j === undefined ? '' : ` ${entries[j]?.currency ?? ''}`}`)
     if (parsed === undefined) throw new Error('no limit parsed')
-    const others = limits.filter((l) => l.role !== role)
-    limits = await setDiscountLimits(deps.db, merchant.id, [...others, parsed], (field) => field === 'Role' ? '--role' : '--line-amount/--order-amount')
+    limits = await setRoleDiscountLimit(deps.db, merchant.id, parsed, (field) => field === 'Role' ? '--role' : '--line-amount/--order-amount')
   }
   out({ merchant: merchant.code, limits: presentDiscountLimits(limits) })
 }

@@ -8,7 +8,7 @@ import type { Role } from '../auth/privileges.js'
 import type { Database } from '../db/schema.js'
 import { basisPointsToPercent, fromMinor, isCurrencyCode, tryPercentToBasisPoints, tryToMinor } from '../catalog/money.js'
 import { AppError, type FieldError } from '../errors.js'
-import { readDiscountLimits, readDiscountReasons, replaceDiscountLimits, replaceDiscountReasons } from './discount-settings-store.js'
+import { readDiscountLimits, readDiscountReasons, replaceDiscountLimits, replaceDiscountReasons, replaceRoleDiscountLimit } from './discount-settings-store.js'
 
 /** One role's limits; null: no limit. Percentages in basis points, amounts in minor units. */
 export type DiscountLimit = {
@@ -79,8 +79,8 @@ export function presentDiscountLimits (limits: readonly DiscountLimit[]): Array<
   }))
 }
 
-/** setDiscountLimits: replaces every role's limits; a role twice, or a currency twice in a role, is DISCOUNT_LIMIT_INVALID at its path. */
-export async function setDiscountLimits (db: Kysely<Database>, merchantId: bigint, limits: readonly DiscountLimit[], pathOf: (field: 'Role' | 'Currency', limit: number, amount?: number) => string = (field, i, j) => field === 'Role' ? `Limits.${i}.Role` : `Limits.${i}.Amounts.${j ?? 0}.Currency`): Promise<DiscountLimit[]> {
+/** A role twice, or a currency twice in a role, is DISCOUNT_LIMIT_INVALID at its path. */
+function checkUnique (limits: readonly DiscountLimit[], pathOf: UniquePath): void {
   const errors: FieldError[] = []
   const roles = new Set<string>()
   limits.forEach((limit, i) => {
@@ -93,7 +93,23 @@ export async function setDiscountLimits (db: Kysely<Database>, merchantId: bigin
     })
   })
   if (errors.length > 0) throw new AppError('DISCOUNT_LIMIT_INVALID', { fields: errors })
+}
+type UniquePath = (field: 'Role' | 'Currency', limit: number, amount?: number) => string
+
+/** setDiscountLimits: replaces every role's limits; a role twice, or a currency twice in a role, is DISCOUNT_LIMIT_INVALID at its path. */
+export async function setDiscountLimits (db: Kysely<Database>, merchantId: bigint, limits: readonly DiscountLimit[], pathOf: UniquePath = (field, i, j) => field === 'Role' ? `Limits.${i}.Role` : `Limits.${i}.Amounts.${j ?? 0}.Currency`): Promise<DiscountLimit[]> {
+  checkUnique(limits, pathOf)
   await replaceDiscountLimits(db, merchantId, limits)
+  return await readDiscountLimits(db, merchantId)
+}
+
+/**
+ * setRoleDiscountLimit: replaces one role's limits, the other roles' as they are (the CLI's --role),
+ * in one write of that role's rows: an admin setting another role at the same moment is not undone.
+ */
+export async function setRoleDiscountLimit (db: Kysely<Database>, merchantId: bigint, limit: DiscountLimit, pathOf: UniquePath): Promise<DiscountLimit[]> {
+  checkUnique([limit], pathOf)
+  await replaceRoleDiscountLimit(db, merchantId, limit)
   return await readDiscountLimits(db, merchantId)
 }
 
