@@ -9,7 +9,7 @@
 // here, never in tests. The servers run from a private copy of this worktree's dist, taken at the
 // start, so a build elsewhere during the run cannot change what is measured.
 //
-//   npm run bench -- [--label TEXT] [--duration SECONDS] [--scale] [--ipn] [--no-write]
+//   npm run bench -- [--label TEXT] [--duration SECONDS] [--scale] [--ipn] [--no-write] [--warm-up SECONDS]
 //   --scale also reads a filtered searchOrders page (CustomerEmail, 10 of 25 orders) of a merchant
 //   holding 1,000 orders, then 1,000,000, and prints the ratio of their costs.
 //   --ipn: 20,000 placeOrders with no IPN settings, then 20,000 with IPN to a listener in this
@@ -55,6 +55,14 @@ const { values: args } = parseArgs({
     /** orders per IPN row */
     'ipn-orders': { type: 'string', default: '20000' },
     'no-write': { type: 'boolean', default: false },
+    /**
+     * seconds of checked placeOrders each server gets before the first measured row, half at 1
+     * connection and half at 20 (each order from a new shopper): V8 tiers a function up to
+     * optimised code only after enough calls, so at 1 connection the first tens of seconds of a
+     * fresh server still compile (31–39 % of its CPU in a perf profile of the first 30 s);
+     * measured at steady state, as a long-running server is
+     */
+    'warm-up': { type: 'string', default: '30' },
     connections: { type: 'string', default: '1,10,50' },
     /** connections in the server's pool (DB_POOL_MAX), the raw ceiling's and the floor's */
     pool: { type: 'string', default: '20' },
@@ -65,6 +73,7 @@ const { values: args } = parseArgs({
   }
 })
 const DURATION = Number(args.duration)
+const WARM_UP = Number(args['warm-up'])
 const CONNECTIONS = args.connections.split(',').map(Number)
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB_NAME = `ordergate_bench_${process.pid}`
@@ -692,8 +701,8 @@ async function main (): Promise<void> {
     const answer = await fetch(`${s.url}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: orderBody(session)() }).then(async (r) => await r.text())
     const why = isOrder(answer)
     if (why !== undefined) throw new Error(`${name} does not answer the bench's placeOrder with an order: ${why}`)
-    // the floor and the straightforward server warm up as ordergate did (JIT, pool, PostgreSQL caches)
-    if (s !== server) await driveOrders(s, url, `${name} warm-up`, 20, orderBody(session), isOrder, 3)
+    // every server warms up alike (JIT at both concurrencies, pool, PostgreSQL caches), unmeasured
+    for (const warmConnections of [1, 20]) await driveOrders(s, url, `${name} warm-up`, warmConnections, orderBody(session), isOrder, WARM_UP / 2)
   }
 
   for (const connections of CONNECTIONS) {
@@ -797,7 +806,7 @@ async function main (): Promise<void> {
   const report = [
     `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${args.label}`,
     '',
-    `Machine: ${machine}. ${DURATION} s per row after a warm-up; server pool ${POOL_MAX}; LOG_LEVEL=warn. Code: ${commit}. ` +
+    `Machine: ${machine}. ${DURATION} s per row after a warm-up of ${WARM_UP} s per server (half at 1 connection, half at 20); server pool ${POOL_MAX}; LOG_LEVEL=warn. Code: ${commit}. ` +
       `Load average (1/5/15 min) at the start: ${loadAtStart}, at the end: ${loadAtEnd}.`,
     '',
     table(rows),
