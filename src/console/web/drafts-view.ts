@@ -14,8 +14,8 @@
 import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import { money } from './format.js'
-import { loadCheckout, readCheckout, showCheckoutError } from './main.js'
-import { buildOrder, detectCardType, type Address, type CartLine, type Customer, type Discount, type DiscountType } from './order-draft.js'
+import { loadCheckout, placeThroughDraft, readCheckout, showCheckoutError } from './main.js'
+import { buildOrder, detectCardType, type Address, type AssistedCall, type CartLine, type Customer, type CustomLine, type Discount, type DiscountType } from './order-draft.js'
 import { call, callWithSession, hasSession, RpcError } from './rpc.js'
 import { loadOrder } from './persist.js'
 import { can } from './session-user.js'
@@ -38,7 +38,12 @@ export type WireDraft = {
     DeliveryInformation?: { ShippingMethod?: { Code: string } }
     Promotions: string[]
   }
-  Assisted: { CustomerId?: number, Items?: Array<{ Discount?: WireDiscount | null } | null>, Discount?: WireDiscount }
+  Assisted: {
+    CustomerId?: number
+    Items?: Array<{ Discount?: WireDiscount | null } | null>
+    CustomItems?: Array<{ Name: string, Price: number | string, Quantity: number, TaxClass: 'STANDARD' | 'EXEMPT', Discount?: WireDiscount | null }>
+    Discount?: WireDiscount
+  }
   Price: (Record<string, any> & { GrossDiscountedPrice?: number, Currency?: string, Items?: Array<Record<string, any>> }) | null
   PriceErrors: Array<{ path: string, message: string }>
   CustomerId: number | null
@@ -55,6 +60,7 @@ export type PaymentLink = { LinkId: number | string, DraftId: number, Url?: stri
 const PAGE_SIZE = 20
 const POLL_MS = 3000
 const STORAGE_KEY = 'ordergate-console-draft'
+const CUSTOM_LINES_NEED_PRIVILEGE = 'This draft has custom lines: only a user with the custom line privilege can save or place it (its custom lines are kept as they are). Ask a supervisor.'
 const CONFLICT = 'This draft was changed by someone else — reload it to see their changes, then save yours again.'
 
 const state = {
@@ -181,6 +187,11 @@ function renderDraft (draft: WireDraft): void {
       return h('li', {},
         h('span', {}, `${item.Quantity} × ${name}`, discount != null ? h('span', { class: 'hint' }, ` (${discount.Type} ${String(discount.Value)}: ${discount.Reason})`) : null),
         h('span', { class: 'num' }, draft.Price === null ? '—' : money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice, cur)))
+    }), ...(draft.Assisted.CustomItems ?? []).map((item, index) => {
+      const price = (items[draft.Order.Items.length + index]?.Price ?? {}) as Record<string, unknown>
+      return h('li', { 'data-custom-line': index },
+        h('span', {}, `${item.Quantity} × ${item.Name}`, h('span', { class: 'hint' }, ` (custom line, ${item.TaxClass === 'EXEMPT' ? 'no VAT' : 'standard VAT'}, ${money(item.Price, cur)} each)`)),
+        h('span', { class: 'num' }, draft.Price === null ? '—' : money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice, cur)))
     })),
     draft.Price !== null
       ? h('p', { id: 'draft-total' }, h('strong', {}, `Total ${money(draft.Price.GrossDiscountedPrice, cur)}`), draft.Assisted.Discount !== undefined ? h('span', { class: 'hint' }, ` (order discount ${String(draft.Assisted.Discount.Value)} ${draft.Assisted.Discount.Type === 'PERCENT' ? '%' : cur}: ${draft.Assisted.Discount.Reason})`) : null)
@@ -243,6 +254,15 @@ async function cartLines (draft: WireDraft): Promise<CartLine[]> {
   })
 }
 
+/** The draft's custom lines as given (kept on save whoever saves; changed only with CUSTOM_LINE_ITEMS). */
+const customLines = (draft: WireDraft): CustomLine[] => (draft.Assisted.CustomItems ?? []).map((item) => ({
+  name: item.Name,
+  price: item.Price,
+  quantity: item.Quantity,
+  taxClass: item.TaxClass,
+  discount: toDiscount(item.Discount)
+}))
+
 async function resumeDraft (draft: WireDraft): Promise<void> {
   const view = byId('draft-detail-view')
   clearErrors(view)
@@ -270,7 +290,8 @@ function loadInCheckout (draft: WireDraft, customer: Customer | null, lines: Car
     delivery: delivery === null || sameAddress(delivery, billing) ? null : delivery,
     shippingMethod: draft.Order.DeliveryInformation?.ShippingMethod?.Code ?? '',
     coupons: draft.Order.Promotions,
-    orderDiscount: toDiscount(draft.Assisted.Discount)
+    orderDiscount: toDiscount(draft.Assisted.Discount),
+    customLines: customLines(draft)
   })
   track({ DraftId: draft.DraftId, Version: draft.Version })
   notice(`Draft ${draft.DraftId} is in the checkout (version ${draft.Version}): change it, then Save draft, or place the order.`)
@@ -324,11 +345,50 @@ function draftContent (): { Order: Record<string, unknown>, Assisted: Record<str
   const current = readCheckout()
   if (current.customer === null) return 'Choose or create the customer first (step 1): a draft is for a customer.'
   if (current.lines.length === 0) return 'Add at least one product to the cart (step 2) before saving a draft.'
-  const built = buildOrder({ ...current, payment: { kind: 'CHECK' } }, { Vendor3DSReturnURL: location.origin, Vendor3DSCancelURL: location.origin })
+  return withoutPayment(buildOrder({ ...current, payment: { kind: 'CHECK' } }, { Vendor3DSReturnURL: location.origin, Vendor3DSCancelURL: location.origin }))
+}
+
+/** An order call as a draft's content: no payment (completeDraft takes it), no card consent. */
+function withoutPayment (built: AssistedCall): { Order: Record<string, unknown>, Assisted: Record<string, unknown> } {
   const { PaymentDetails: _payment, ...order } = built.Order
   const { CardConsent: _consent, PaymentNotRequired: _free, ...assisted } = built.Assisted
   if (order.DeliveryDetails === null) delete order.DeliveryDetails
   return { Order: order, Assisted: assisted }
+}
+
+/**
+ * Place order from a resumed draft: the checkout as it is now saved into the draft (updateDraft
+ * from the Version seen), then the draft completed with the payment (completeDraft: one order per
+ * draft, its stock hold turned into the order), so it ends COMPLETED with the order's RefNo
+ * instead of staying OPEN beside a second order. A replacement (payment not required) is not a
+ * completeDraft payment: it is placed as before and the draft left as it is.
+ */
+function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
+  const resumed = state.resumed
+  if (resumed === undefined || call.Assisted.PaymentNotRequired !== undefined) return undefined
+  if (call.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')) return Promise.reject(new Error(CUSTOM_LINES_NEED_PRIVILEGE))
+  return (async () => {
+    let version = resumed.Version
+    try {
+      const saved = await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...withoutPayment(call) })
+      version = saved.Version
+      track({ DraftId: saved.DraftId, Version: saved.Version })
+      const consent = call.Assisted.CardConsent
+      const order = await callWithSession<api.WireOrder>('completeDraft', { DraftId: resumed.DraftId, Version: version, PaymentDetails: call.Order.PaymentDetails, ...(consent !== undefined ? { CardConsent: consent } : {}) })
+      track(undefined)
+      return order
+    } catch (error) {
+      if (error instanceof RpcError && error.errorCode === 'DRAFT_VERSION_CONFLICT') {
+        renderCheckoutDraft(true)
+        throw new Error(CONFLICT)
+      }
+      if (error instanceof RpcError && (error.errorCode === 'DRAFT_NOT_OPEN' || error.errorCode === 'DRAFT_NOT_FOUND')) {
+        track(undefined)
+        throw new Error(`Draft ${resumed.DraftId} can no longer be changed (completed, abandoned or expired): nothing was placed from it; place the order again to place it on its own.`)
+      }
+      throw error
+    }
+  })()
 }
 
 async function saveDraft (): Promise<void> {
@@ -337,6 +397,12 @@ async function saveDraft (): Promise<void> {
   const content = draftContent()
   if (typeof content === 'string') {
     showCheckoutError(new RpcError({ code: -32602, message: 'Please correct the marked fields', data: { error_code: 'INVALID_PARAMS', fields: [{ path: content.includes('customer') ? 'Assisted.CustomerId' : 'Items', message: content }] } }))
+    return
+  }
+  // The server refuses custom lines from a user without CUSTOM_LINE_ITEMS; dropping them to save
+  // would lose what a colleague priced, so the save is refused here, in the agent's words.
+  if (content.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')) {
+    showCheckoutError(new RpcError({ code: -32602, message: 'Please correct the marked fields', data: { error_code: 'INVALID_PARAMS', fields: [{ path: 'Assisted.CustomItems', message: CUSTOM_LINES_NEED_PRIVILEGE }] } }))
     return
   }
   const button = byId<HTMLButtonElement>('save-draft')
@@ -559,6 +625,7 @@ function stopPolling (): void {
 // ---------------------------------------------------------------- wiring
 
 function start (): void {
+  placeThroughDraft(placeResumed)
   byId('nav-drafts').addEventListener('click', openDrafts)
   // The other screens (workspace.ts) cover the drafts' views.
   for (const id of ['nav-orders', 'nav-new-order']) byId(id).addEventListener('click', () => { showDrafts('none') })

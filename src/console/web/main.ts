@@ -7,7 +7,7 @@ import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import type { FieldProblem } from './field-errors.js'
 import { money } from './format.js'
-import { buildOrder, buildQuote, defaultPriceOptions, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls } from './order-draft.js'
+import { buildOrder, buildQuote, defaultPriceOptions, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type CustomLine, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls, type AssistedCall } from './order-draft.js'
 import { unappliedDiscounts, type TypedDiscount } from './checkout-guard.js'
 import { chosenOptionNames, priceOptionFields, relabelPriceOptions } from './price-options.js'
 import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
@@ -22,6 +22,8 @@ const state = {
   username: '',
   customer: null as Customer | null,
   lines: [] as CartLine[],
+  /** Assisted.CustomItems: custom (non-catalog) lines, after the catalog lines */
+  customLines: [] as CustomLine[],
   coupons: [] as string[],
   orderDiscount: undefined as Discount | undefined,
   /** kept only when the last placeOrder got no answer: the retry must not place a second order */
@@ -92,6 +94,7 @@ async function signIn (event: Event): Promise<void> {
     const user = await loadSessionUser()
     byId('who-text').textContent = `${user.DisplayName ?? user.Username} (${user.Username} @ ${user.MerchantCode})`
     applyPrivileges()
+    renderCustomLines()
     if (paymentKind() === 'NOT_REQUIRED' && !can('REPLACEMENT_ORDERS')) { byId<HTMLInputElement>('pay-card').checked = true; choosePayment() }
     watchExpiry(user.SessionExpiresIn)
     await loadCurrencies().catch(() => {})
@@ -368,6 +371,55 @@ function renderCart (): void {
     h('tbody', {}, ...rows)))
 }
 
+const TAX_CLASSES: Record<CustomLine['taxClass'], string> = { STANDARD: 'Standard VAT', EXEMPT: 'Exempt (no VAT)' }
+
+/**
+ * The custom lines: shown to everyone (a resumed draft's are kept on save); removed only by a user
+ * with CUSTOM_LINE_ITEMS, for whom they are otherwise read-only. Their totals come from the quote.
+ */
+function renderCustomLines (): void {
+  const box = byId('custom-lines')
+  if (state.customLines.length === 0) { box.replaceChildren(); return }
+  const editable = can('CUSTOM_LINE_ITEMS')
+  box.replaceChildren(h('table', { 'aria-label': 'Custom lines' },
+    h('thead', {}, h('tr', {}, ...['Custom line', 'Tax class', 'Quantity', 'Unit price', 'Line total', editable ? 'Remove' : ''].map((title) => h('th', { scope: 'col' }, title)))),
+    h('tbody', {}, ...state.customLines.map((line, index) => h('tr', { 'data-custom-line': index },
+      h('td', {}, line.name, h('div', { class: 'hint' }, `CUSTOM-${index + 1}`)),
+      h('td', { 'data-label': 'Tax class' }, TAX_CLASSES[line.taxClass]),
+      h('td', { class: 'num', 'data-label': 'Quantity' }, String(line.quantity)),
+      h('td', { class: 'num', 'data-label': 'Unit price' }, money(line.price, currency())),
+      h('td', { class: 'num', id: `custom-${index}-total`, 'data-label': 'Line total' }, '…'),
+      h('td', {}, editable
+        ? h('button', { type: 'button', 'aria-label': `Remove custom line ${line.name}`, onclick: () => { removeCustomLine(index) } }, '×')
+        : h('span', { class: 'hint' }, 'Kept as it is (custom lines need the custom line privilege)')))))))
+}
+
+function addCustomLine (event: Event): void {
+  event.preventDefault()
+  const form = byId('custom-line-form')
+  clearErrors(form)
+  const name = value('custom-name')
+  const raw = value('custom-price')
+  const problems: FieldProblem[] = []
+  if (name === '') problems.push({ path: 'CustomLine.Name', message: 'Enter what the line is called on the order.' })
+  if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(raw)) problems.push({ path: 'CustomLine.Price', message: 'Enter the unit price, e.g. 12.50.' })
+  if (problems.length > 0) { localProblems(form, problems); return }
+  state.customLines.push({ name, price: Number(raw), quantity: 1, taxClass: byId<HTMLSelectElement>('custom-tax').value === 'EXEMPT' ? 'EXEMPT' : 'STANDARD' })
+  byId<HTMLFormElement>('custom-line-form').reset()
+  renderCustomLines()
+  notice(`Custom line ${name} in the cart.`)
+  scheduleQuote()
+  byId('custom-name').focus()
+}
+
+function removeCustomLine (index: number): void {
+  const [removed] = state.customLines.splice(index, 1)
+  renderCustomLines()
+  if (removed !== undefined) notice(`Custom line ${removed.name} removed from the cart.`)
+  scheduleQuote()
+  byId('custom-name').focus()
+}
+
 function changeQuantity (index: number, quantity: number): void {
   const line = state.lines[index]
   if (line === undefined) return
@@ -574,6 +626,7 @@ function draft (): Draft {
   return {
     customer: state.customer,
     lines: state.lines,
+    customLines: state.customLines,
     currency: currency(),
     billing,
     delivery: byId<HTMLSelectElement>('shipping-source').value === 'billing' ? null : readAddress('shipping-fields'),
@@ -641,6 +694,9 @@ function renderTotals (quoted: api.WireOrder): void {
     const price = (item.Price ?? {}) as Record<string, unknown>
     if (unit !== null) unit.textContent = money(price.UnitNetPrice ?? price.UnitPrice, cur)
     if (total !== null) total.textContent = money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)
+    // the custom lines come after the catalog lines in the quote's Items
+    const custom = index >= state.lines.length ? document.getElementById(`custom-${index - state.lines.length}-total`) : null
+    if (custom !== null) custom.textContent = money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)
   })
   const orderDiscount = quoted.OrderDiscount as { Amount: number } | null | undefined
   const physical = state.lines.some((line) => line.physical)
@@ -727,7 +783,10 @@ async function placeOrder (): Promise<void> {
     state.retryKey = key
     let placed: api.WireOrder
     try {
-      placed = await api.placeAssistedOrder(buildOrder(current, returnUrls()), key)
+      const call = buildOrder(current, returnUrls())
+      // A resumed draft is saved as it is now, then completed (one order per draft): drafts-view.ts
+      const viaDraft = draftPlacer?.(call)
+      placed = viaDraft !== undefined ? await viaDraft : await api.placeAssistedOrder(call, key)
       state.retryKey = undefined
     } catch (error) {
       // Only a lost answer keeps the key: the server may have placed the order.
@@ -853,13 +912,14 @@ function resetOrder (keepSaved = false): void {
   state.customer = null
   forgetLastOrder()
   state.lines = []
+  state.customLines = []
   state.coupons = []
   state.orderDiscount = undefined
   state.retryKey = undefined
   state.placed = undefined
   state.threeDsUrl = undefined
   show(byId('three-ds-open'), false)
-  for (const form of ['customer-search-form', 'new-customer-form', 'catalog-search-form', 'checkout-form'] as const) {
+  for (const form of ['customer-search-form', 'new-customer-form', 'catalog-search-form', 'checkout-form', 'custom-line-form'] as const) {
     const element = byId<HTMLFormElement>(form)
     element.reset()
     clearErrors(element)
@@ -870,6 +930,7 @@ function resetOrder (keepSaved = false): void {
   show(byId('new-customer-form'), false)
   renderCustomerSummary()
   renderCart()
+  renderCustomLines()
   renderCoupons()
   fillAddressSources()
   fillStoredCards()
@@ -948,6 +1009,10 @@ async function reviewOrder (): Promise<void> {
       const names = chosenOptionNames(line)
       return [`${line.quantity} × ${line.name}${names.length > 0 ? ` (${names.join(', ')})` : ''}`, `${money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)}${line.discount !== undefined ? ` (${describeDiscount(line.discount)})` : ''}`]
     }),
+    ...state.customLines.map((line, index): [string, string] => {
+      const price = (items[state.lines.length + index]?.Price ?? {}) as Record<string, unknown>
+      return [`${line.quantity} × ${line.name} (custom, ${TAX_CLASSES[line.taxClass]})`, money(price.GrossDiscountedPrice ?? price.NetDiscountedPrice ?? price.NetPrice, cur)]
+    }),
     ...(state.coupons.length > 0 ? [['Coupons', state.coupons.join(', ')] as [string, string]] : []),
     ...(state.orderDiscount !== undefined ? [['Order discount', `${state.orderDiscount.Type === 'PERCENT' ? `${state.orderDiscount.Value}%` : money(state.orderDiscount.Value, cur)} (${state.orderDiscount.Reason})`] as [string, string]] : []),
     ...(state.lines.some((line) => line.physical) ? [['Shipping', money(quoted.ShippingPrice, cur)] as [string, string]] : []),
@@ -1021,7 +1086,7 @@ function saveNow (): void {
   saveOrder({
     merchantCode: state.merchantCode,
     username: state.username,
-    state: { customer: state.customer, lines: state.lines, coupons: state.coupons, orderDiscount: state.orderDiscount },
+    state: { customer: state.customer, lines: state.lines, customLines: state.customLines, coupons: state.coupons, orderDiscount: state.orderDiscount },
     fields: readFields(byId('order-view'))
   })
 }
@@ -1031,15 +1096,17 @@ function restoreOrder (): void {
   const saved = loadOrder()
   if (saved === undefined || state.customer !== null || state.lines.length > 0) return
   if (saved.merchantCode !== state.merchantCode || saved.username !== state.username) { clearSavedOrder(); return }
-  const kept = saved.state as { customer: Customer | null, lines: CartLine[], coupons: string[], orderDiscount?: Discount }
+  const kept = saved.state as { customer: Customer | null, lines: CartLine[], customLines?: CustomLine[], coupons: string[], orderDiscount?: Discount }
   state.customer = kept.customer
   state.lines = kept.lines ?? []
+  state.customLines = kept.customLines ?? []
   state.coupons = kept.coupons ?? []
   state.orderDiscount = kept.orderDiscount
   renderCustomerSummary()
   fillAddressSources()
   fillStoredCards()
   renderCart()
+  renderCustomLines()
   renderCoupons()
   writeFields(byId('order-view'), saved.fields)
   for (const which of ['billing', 'shipping'] as const) {
@@ -1053,6 +1120,11 @@ function restoreOrder (): void {
 
 // ---------------------------------------------------------------- hooks for the drafts screen (drafts-view.ts)
 
+let draftPlacer: ((call: AssistedCall) => Promise<api.WireOrder> | undefined) | undefined
+
+/** How a resumed draft is placed (updateDraft, then completeDraft); the placer answers undefined when no draft is resumed. */
+export function placeThroughDraft (placer: (call: AssistedCall) => Promise<api.WireOrder> | undefined): void { draftPlacer = placer }
+
 /** What the checkout holds now (the payment as typed: a draft keeps none of it). */
 export function readCheckout (): Draft { return draft() }
 
@@ -1064,12 +1136,14 @@ export function loadCheckout (content: Omit<Draft, 'payment'>): void {
   resetOrder()
   state.customer = content.customer
   state.lines = content.lines
+  state.customLines = [...(content.customLines ?? [])]
   state.coupons = [...content.coupons]
   state.orderDiscount = content.orderDiscount
   renderCustomerSummary()
   fillAddressSources()
   fillStoredCards()
   renderCart()
+  renderCustomLines()
   renderCoupons()
   const select = byId<HTMLSelectElement>('currency')
   if (![...select.options].some((option) => option.value === content.currency)) select.append(h('option', { value: content.currency }, content.currency))
@@ -1104,6 +1178,7 @@ function start (): void {
   byId('new-customer-close').addEventListener('click', () => { show(byId('new-customer-form'), false); byId('new-customer-open').focus() })
   byId('new-customer-form').addEventListener('submit', (event) => { run(createCustomer(event)) })
   byId('catalog-search-form').addEventListener('submit', (event) => { run(searchCatalog(event)) })
+  byId('custom-line-form').addEventListener('submit', addCustomLine)
   byId('billing-source').addEventListener('change', () => { pickAddress('billing') })
   byId('shipping-source').addEventListener('change', () => { pickAddress('shipping') })
   byId('shipping-method').addEventListener('change', scheduleQuote)

@@ -79,6 +79,13 @@ export function defaultPriceOptions (groups: PriceOptionGroup[]): Record<string,
   return Object.fromEntries(groups.flatMap((group) => group.Required && group.Options[0] !== undefined ? [[group.Code, group.Options[0].Code]] : []))
 }
 
+/**
+ * A custom (non-catalog) line (Assisted.CustomItems): its name, unit net price (a decimal in the
+ * order currency, as given) and tax class; added and removed only with CUSTOM_LINE_ITEMS, kept as
+ * they are by everyone else.
+ */
+export type CustomLine = { name: string, price: number | string, quantity: number, taxClass: 'STANDARD' | 'EXEMPT', discount?: Discount | null | undefined }
+
 export type NewCard = { HolderName: string, CardNumber: string, CardType: string, ExpirationMonth: string, ExpirationYear: string, CCID: string }
 
 export type Payment =
@@ -91,6 +98,8 @@ export type Payment =
 export type Draft = {
   customer: Customer | null
   lines: CartLine[]
+  /** Assisted.CustomItems, after the catalog lines (absent on orders saved before custom lines) */
+  customLines?: CustomLine[] | undefined
   currency: string
   billing: Address
   /** null: ship to the billing address */
@@ -205,6 +214,16 @@ export function buildOrder (draft: Draft, urls: ReturnUrls): AssistedCall {
   if (customer !== null) assisted.CustomerId = customer.CustomerId
   if (draft.lines.some((line) => line.discount !== undefined)) {
     assisted.Items = draft.lines.map((line) => (line.discount === undefined ? null : { Discount: line.discount }))
+  }
+  const custom = draft.customLines ?? []
+  if (custom.length > 0) {
+    assisted.CustomItems = custom.map((line) => ({
+      Name: line.name,
+      Price: line.price,
+      Quantity: line.quantity,
+      TaxClass: line.taxClass,
+      ...(line.discount != null ? { Discount: line.discount } : {})
+    }))
   }
   if (draft.orderDiscount !== undefined) assisted.Discount = draft.orderDiscount
   // The agent asked the customer: the card is kept for later orders only with their consent, and

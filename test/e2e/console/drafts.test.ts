@@ -1,6 +1,9 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, PASSWORD, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { ROOT } from '../../helpers/process.js'
 
 // Issue 19 item 6, the console's drafts: Save as draft from the checkout (createDraft), the
 // drafts listed and searched (searchDrafts), one opened (getDraft) and resumed in the checkout,
@@ -15,6 +18,13 @@ declare const document: any, window: any, getComputedStyle: any
 const skip = await missingPrerequisite()
 if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
 const YEAR = String(new Date().getUTCFullYear() + 2)
+/** The README's screenshots of the drafts screen, written only with UPDATE_SCREENSHOTS=true. */
+async function readmeShot (page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== 'true') return
+  await mkdir(join(ROOT, 'docs', 'screenshots'), { recursive: true })
+  await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', `${name}.png`), fullPage: true })
+}
+
 const BILLING = { FirstName: 'Dora', LastName: 'Draft', Email: 'dora@example.com', Address1: '1 Oak St', City: 'Austin', State: 'TX', Zip: '73301', CountryCode: 'US' }
 
 /** No horizontal scroll; every visible control inside the width, at least 44 px high (checkboxes 24), tapped at its centre. */
@@ -141,6 +151,9 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await expect(page.locator('#drafts-count')).toHaveText('1 draft found, page 1 of 1.')
     t.match(await page.locator('.draft-row').first().textContent(), /Otto Other.*by other/, 'by who created it')
     await page.getByLabel('Created by (staff user)').fill('')
+    await page.getByRole('button', { name: 'Search drafts' }).click()
+    await expect(page.locator('#drafts-count')).toHaveText('2 drafts found, page 1 of 1.')
+    await readmeShot(page, 'console-drafts-list')
   })
 
   await t.test('a draft opened and resumed in the checkout; saved from its version; a stale version said and reloaded', async (t) => {
@@ -166,6 +179,8 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await expect(page.locator('#checkout-draft')).toContainText(`Draft ${first}, version 1`)
     await expect(page.locator('#nav-new-order')).toHaveText('New order')
     t.equal(await page.locator('#nav-new-order').getAttribute('aria-current'), 'page', 'the checkout is the current screen')
+    await expect(page.locator('[data-total="Total"]')).toContainText('$')
+    await readmeShot(page, 'console-draft-resumed')
 
     await page.getByLabel('Quantity of Printed book', { exact: true }).fill('3')
     await page.getByLabel('Quantity of Printed book', { exact: true }).press('Tab')
@@ -207,6 +222,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     const url = await page.getByLabel('Link for the customer').inputValue()
     t.match(url, new RegExp(`^${app.url}/pay/DEMO\\?token=.+`), 'the hosted page\'s link is shown')
     await expect(page.locator('#draft-link-status')).toContainText('Waiting for the customer to pay')
+    await readmeShot(page, 'console-draft-payment-link')
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url })
     await page.getByRole('button', { name: 'Copy link' }).click()
     await expect(page.locator('#notice')).toHaveText('Payment link copied.')
@@ -295,6 +311,102 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     t.same(await layoutProblems(small, '#checkout-draft'), [], 'the checkout\'s draft line fits')
     t.same((await layoutProblems(small, '.actions')).filter((problem) => problem.includes('save-draft')), [], 'Save draft is tappable')
     await small.close()
+  })
+
+  await t.test('custom lines of a resumed draft: shown, priced by the server, kept on save, added and removed with CUSTOM_LINE_ITEMS; placing completes the draft (one order); at 1280 px and 390 px', async (t) => {
+    await app.createUser('customizer', ['AGENT', 'CUSTOM_LINE_ITEMS'])
+    const customizer = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'customizer', password: PASSWORD })) as string
+    const ENGRAVING = { Name: 'Engraving', Price: 12.5, Quantity: 1, TaxClass: 'EXEMPT' }
+    const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
+
+    for (const width of [1280, 390]) {
+      await t.test(`at ${width} px`, async (t) => {
+        const context = await page.context().browser()!.newContext(width === 390 ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : { viewport: { width: 1280, height: 900 } })
+        context.setDefaultTimeout(10_000)
+        t.teardown(async () => await context.close())
+        const tab = await context.newPage()
+        tab.on('pageerror', (error) => { problems.push(error.message) })
+        tab.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
+        const made = ok(await app.rpc('createDraft', { sessionID: customizer, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `custom${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: [ENGRAVING] } }))
+        const id = Number(made.DraftId)
+        const engravingPrice = made.Price.Items[1].Price.GrossDiscountedPrice as number
+        const resume = async (): Promise<void> => {
+          await tab.locator('#nav-drafts').click()
+          await tab.getByRole('button', { name: `Open draft ${id}` }).click()
+          await tab.getByRole('button', { name: 'Resume in checkout' }).click()
+          await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+        }
+
+        // With the privilege: resumed, saved: the custom line is kept (before: dropped by the save).
+        await tab.goto(`${app.url}/console`)
+        await signIn(tab, 'customizer')
+        await expect(tab.locator('#nav-drafts')).toBeVisible()
+        await resume()
+        await tab.getByLabel('Quantity of', { exact: false }).first().fill('2')
+        await tab.getByLabel('Quantity of', { exact: false }).first().press('Tab')
+        await tab.getByRole('button', { name: 'Save draft', exact: true }).click()
+        await expect(tab.locator('#notice')).toContainText(`Draft ${id} saved (version 2)`)
+        const saved = await draftById(id)
+        t.match(saved, { Version: 2, Order: { Items: [{ Code: 'ADDON-1', Quantity: 2 }] }, Assisted: { CustomItems: [{ Name: 'Engraving', Price: 12.5, Quantity: 1, TaxClass: 'EXEMPT' }] } }, 'updateDraft kept the custom line')
+        t.equal(saved.Assisted.CustomItems?.length, 1, 'one custom line')
+        // Shown in the draft and in the cart with the server's price.
+        await tab.locator('#nav-drafts').click()
+        await tab.getByRole('button', { name: `Open draft ${id}` }).click()
+        await expect(tab.locator('#draft-lines')).toContainText('1 × Engraving')
+        t.equal(engravingPrice, 12.5, 'the draft prices the exempt line at its net price')
+        await tab.getByRole('button', { name: 'Resume in checkout' }).click()
+        await expect(tab.locator('#custom-lines')).toContainText('Engraving')
+        await expect(tab.locator('#custom-lines')).toContainText('Exempt (no VAT)')
+        await expect(tab.locator('#custom-lines')).toContainText('$12.50')
+        await expect(tab.locator('#custom-0-total')).toHaveText(/\$12\.50/)
+
+        await tab.getByLabel('Custom line (not in the catalog)').fill('Setup fee')
+        await tab.getByLabel('Unit price (net)').fill('20')
+        await tab.getByLabel('Unit price (net)').press('Enter')
+        await expect(tab.locator('#custom-lines')).toContainText('Setup fee')
+        await expect(tab.locator('#custom-1-total')).toHaveText(/\$\d/)
+        await tab.getByRole('button', { name: 'Save draft', exact: true }).click()
+        await expect(tab.locator('#notice')).toContainText(`Draft ${id} saved (version 3)`)
+        const two = await draftById(id)
+        t.match(two.Assisted.CustomItems, [{ Name: 'Engraving' }, { Name: 'Setup fee', Price: 20, TaxClass: 'STANDARD' }], 'a custom line added')
+        await expect(tab.locator('[data-total="Total"]')).toHaveText(new RegExp(String(two.Price.GrossDiscountedPrice).replace('.', '\\.')))
+
+        // Without the privilege: the custom line is shown read-only, nothing offers to change it,
+        // and a save does not drop it (the server refuses it, said beside the custom lines).
+        await tab.getByRole('button', { name: 'Sign out' }).click()
+        await signIn(tab, 'agent')
+        await expect(tab.locator('#nav-drafts')).toBeVisible()
+        await resume()
+        await expect(tab.locator('#custom-lines')).toContainText('Kept as it is')
+        t.equal(await tab.getByRole('button', { name: 'Remove custom line Engraving' }).count(), 0, 'no remove without CUSTOM_LINE_ITEMS')
+        t.equal(await tab.locator('#custom-line-form').isVisible(), false, 'no add form without CUSTOM_LINE_ITEMS')
+        const seen = (await draftById(id)).Version
+        await tab.getByRole('button', { name: 'Save draft', exact: true }).click()
+        await expect(tab.locator('.error[data-error-for="Assisted.CustomItems"]')).toContainText('only a user with the custom line privilege can save or place it')
+        t.match(await draftById(id), { Version: seen, Assisted: { CustomItems: [{ Name: 'Engraving', TaxClass: 'EXEMPT' }] } }, 'the custom line is still in the draft')
+        await tab.getByRole('button', { name: 'Sign out' }).click()
+        await signIn(tab, 'customizer')
+        await expect(tab.locator('#nav-drafts')).toBeVisible()
+        await resume()
+        await expect(tab.locator('#custom-0-total')).toHaveText(/\$12\.50/)
+        await tab.getByRole('button', { name: 'Remove custom line Setup fee' }).click()
+        t.equal(await tab.locator('#custom-lines [data-custom-line]').count(), 1, 'one custom line left')
+
+        // Place: the draft saved as it is now, then completed: COMPLETED with the RefNo, one order.
+        const before = await orderCount()
+        await tab.locator('#pay-check').check()
+        await placeOrder(tab)
+        await expect(tab.locator('#confirmation-view')).toBeVisible()
+        const done = await draftById(id)
+        t.match(done, { Status: 'COMPLETED', RefNo: /^\d+$/, Assisted: { CustomItems: [{ Name: 'Engraving' }] } }, 'completeDraft placed the draft\'s order')
+        t.equal(done.Assisted.CustomItems.length, 1, 'the removed custom line was saved before completing')
+        t.equal(await orderCount(), before + 1, 'exactly one order placed')
+        const order = ok(await app.rpc('getOrder', { sessionID: customizer, RefNo: done.RefNo }))
+        t.match(order.Items, [{ Code: 'ADDON-1', Quantity: 2 }, { Name: 'Engraving' }], 'the order has the catalog line and the custom line')
+        t.equal(order.Items.length, 2)
+        await tab.close()
+      })
+    }
   })
 
   t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
