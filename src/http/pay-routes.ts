@@ -87,8 +87,11 @@ function cardForm (action: string, token: string, total: string, problems: Parti
     `<button type="submit">Pay ${escapeHtml(total)}</button></form><p class="small">ordergate sandbox: no money moves.</p>`
 }
 
+// A phone's page (issue 19 item 6: 390 px, every control tappable): the form as wide as the page,
+// not inline-block as the sandbox pages' buttons; fields and the Pay button at least 44 px high.
 const STYLE = '<style>table{width:100%;border-collapse:collapse;margin:1rem 0}td,th{padding:.25rem;text-align:left;border-bottom:1px solid #ddd}.n{text-align:right}' +
-  'input{font-size:1rem;padding:.4rem;width:100%;box-sizing:border-box}.error{color:#b00020}.small{font-size:.85rem;color:#555}</style>'
+  'form{display:block;margin:0}input{font-size:1rem;padding:.4rem;width:100%;min-height:44px;box-sizing:border-box}' +
+  'button[type=submit]{width:100%;min-height:44px}.error{color:#b00020}.small{font-size:.85rem;color:#555}</style>'
 
 const page = (body: string): string => html(TITLE, STYLE + body)
 

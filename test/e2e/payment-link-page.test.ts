@@ -1,5 +1,6 @@
+import { join } from 'node:path'
 import t from 'tap'
-import { missingPrerequisite, openConsole, PASSWORD, startConsoleServer } from '../helpers/console.js'
+import { ARTIFACTS, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, startConsoleServer } from '../helpers/console.js'
 
 // Payment links (issue 19 item 2) end to end: a real ordergate on PostgreSQL, an agent makes a
 // draft and its link over JSON-RPC, and the customer pays it in Chromium on the hosted page,
@@ -54,5 +55,49 @@ t.test('the customer opens the Url in Chromium, pays with a card and sees the co
   t.ok((await page.content()).includes(String(polled.RefNo)), 'the confirmation names the order')
   const merchantSession = await server.merchantSession()
   t.match((await server.rpc('getOrder', [merchantSession, polled.RefNo])).result, { Status: 'AUTHRECEIVED', Items: [{ Code: 'my_subscription_1' }] })
+  t.same(problems, [], 'no console error or CSP violation on the page')
+})
+
+t.test('at 390 px the page has no horizontal scroll, every field and the Pay button is at least 44 px and tappable at its centre, and the payment completes by taps', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
+  const server = await startConsoleServer(t)
+  const username = await server.createUser('link-phone', ['PLACE_ORDERS_ON_BEHALF'])
+  const session = (await server.rpc('loginUser', ['DEMO', username, PASSWORD])).result as string
+  const order = {
+    Currency: 'usd',
+    Country: 'us',
+    Language: 'en',
+    Items: [{ Code: 'my_subscription_1', Quantity: 1 }],
+    BillingDetails: { FirstName: 'Carla', LastName: 'Customer', CountryCode: 'us', State: 'CA', City: 'Los Angeles', Address1: '1 Main St', Zip: '90210', Email: 'carla@example.com' }
+  }
+  const draft = await server.rpc('createDraft', [session, order])
+  t.notOk(draft.error, JSON.stringify(draft.error))
+  const link = await server.rpc('createPaymentLink', [session, draft.result.DraftId, draft.result.Version])
+  t.notOk(link.error, JSON.stringify(link.error))
+
+  const { browser } = await openConsole(t, server.url, 'payment-link')
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
+  t.teardown(async () => await phone.close())
+  phone.setDefaultTimeout(10_000)
+  const page = await phone.newPage()
+  const problems: string[] = []
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', (error) => { problems.push(error.message) })
+  await page.goto(link.result.Url)
+  t.equal(await page.evaluate('window.innerWidth'), 390, 'a 390-px viewport')
+  t.same(await phoneLayoutProblems(page), [], 'the form: no horizontal scroll, every control inside the width, 44 px and tappable')
+  await page.screenshot({ path: join(ARTIFACTS, 'payment-link-390.png'), fullPage: true })
+
+  await page.getByLabel('Name on the card').tap()
+  await page.keyboard.type('Carla Customer')
+  for (const [label, value] of [['Card number', '4111 1111 1111 1111'], ['Expiry month (MM)', '12'], ['Expiry year (YYYY)', '2030'], ['Security code (CVV)', '123']]) {
+    await page.getByLabel(label!).tap()
+    await page.keyboard.type(value!)
+  }
+  t.same(await phoneLayoutProblems(page), [], 'filled in: still no horizontal scroll, every control tappable')
+  await page.getByRole('button', { name: /^Pay / }).tap()
+  await page.locator('#confirmation').waitFor()
+  t.match(await page.locator('#confirmation').textContent(), /your payment was received/)
+  t.same(await phoneLayoutProblems(page), [], 'the confirmation at 390 px: no horizontal scroll')
+  t.match((await server.rpc('getPaymentLink', [session, link.result.LinkId])).result, { Status: 'PAID', OrderStatus: 'AUTHRECEIVED' }, 'paid at 390 px: the agent sees it PAID')
   t.same(problems, [], 'no console error or CSP violation on the page')
 })

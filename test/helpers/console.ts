@@ -212,3 +212,36 @@ export async function placeOrder (page: Page): Promise<void> {
   await dialog.waitFor({ state: 'visible' })
   await dialog.locator('#place-confirm').click()
 }
+
+// The page's globals inside page.evaluate (this tsconfig has no DOM lib).
+declare const document: any, window: any, getComputedStyle: any
+
+/**
+ * What a phone-width page does wrong (issue 19 item 6: "works at 390 px, no horizontal scroll,
+ * every control tappable"): a horizontal scroll (document.scrollingElement.scrollWidth >
+ * innerWidth); a visible control inside `scope` outside the width, smaller than 44×44 px (a
+ * checkbox or radio 24 px), or covered (the element at its centre is neither it, inside it, nor
+ * its label). Empty when none.
+ */
+export async function phoneLayoutProblems (page: Page, scope = 'body'): Promise<string[]> {
+  return await page.evaluate((scope: string) => {
+    const problems: string[] = []
+    const doc = document.scrollingElement ?? document.documentElement
+    if (doc.scrollWidth > window.innerWidth) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${window.innerWidth}`)
+    for (const el of document.querySelectorAll(`${scope} button, ${scope} input, ${scope} select, ${scope} textarea`)) {
+      const rect = el.getBoundingClientRect()
+      if (rect.width === 0 || rect.height === 0 || getComputedStyle(el).visibility === 'hidden') continue
+      const name = `${el.tagName.toLowerCase()}#${el.id || (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}`
+      if (rect.left < 0 || rect.right > window.innerWidth + 0.5) problems.push(`${name} outside the width (${Math.round(rect.left)}..${Math.round(rect.right)})`)
+      el.scrollIntoView({ block: 'center', inline: 'nearest' })
+      const r = el.getBoundingClientRect()
+      const type = el.tagName === 'INPUT' ? String(el.type) : ''
+      const min = type === 'checkbox' || type === 'radio' ? 24 : 44
+      if (r.height < min - 0.5 || r.width < min - 0.5) problems.push(`${name} is ${Math.round(r.width)}×${Math.round(r.height)} px: too small to tap`)
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+      const label = hit?.closest('label')
+      if (hit === null || !(hit === el || el.contains(hit) || (label != null && label.htmlFor === el.id))) problems.push(`${name}: a tap at its centre lands on ${hit?.tagName.toLowerCase() ?? 'nothing'}#${hit?.id ?? ''}`)
+    }
+    return problems
+  }, scope)
+}
