@@ -1,5 +1,6 @@
+import { join } from 'node:path'
 import t from 'tap'
-import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer } from '../../helpers/console.js'
+import { ARTIFACTS, expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer } from '../../helpers/console.js'
 
 // Issue 9, acceptance 2 and the page's own promises: who may do what, errors beside the fields
 // the API names, an expired session back to sign-in, security headers, labelled fields.
@@ -150,5 +151,44 @@ t.test('the operator console: security headers, privileges, field errors and ses
     await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('1')
   })
 
+  t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+})
+
+t.test('at 390 px: the sign-in screen, the console without privileges and the session-expiry warning have no horizontal scroll and every control is 44 px and tappable', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
+  const app = await startConsoleServer(t)
+  await app.createUser('nobody', [])
+  // A short session, so the warning (a quarter of the session before its end) and the expiry come within the test.
+  const short = await app.startAnother({ SESSION_TTL_SECONDS: '12' })
+  const { browser } = await openConsole(t, app.url, 'access')
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
+  t.teardown(async () => await phone.close())
+  phone.setDefaultTimeout(10_000)
+  const page = await phone.newPage()
+  const problems: string[] = []
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', (error) => { problems.push(error.message) })
+  await page.goto(`${short.url}/console`)
+  t.equal(await page.evaluate('window.innerWidth'), 390, 'a 390-px viewport')
+
+  t.same(await phoneLayoutProblems(page, '#sign-in-view'), [], 'sign-in: no horizontal scroll, every control 44 px and tappable')
+  await signIn(page, 'nobody', 'not the password')
+  await expect(page.locator('#sign-in-form-error')).toContainText('AUTHENTICATION_FAILED')
+  t.same(await phoneLayoutProblems(page, '#sign-in-view'), [], 'sign-in with its error: the same')
+  await page.screenshot({ path: join(ARTIFACTS, 'access-390-01-sign-in.png'), fullPage: true })
+
+  await signIn(page, 'nobody')
+  await expect(page.getByText('nobody @ DEMO')).toBeVisible()
+  t.equal(await page.getByRole('button', { name: 'New customer' }).isVisible(), false, 'no "New customer" without MANAGE_CUSTOMERS')
+  t.equal(await page.locator('#pay-none').isVisible(), false, 'no "Payment not required" without REPLACEMENT_ORDERS')
+  t.same(await phoneLayoutProblems(page), [], 'signed in without privileges: no horizontal scroll, every control shown 44 px and tappable')
+
+  await expect(page.locator('#session-warning')).toBeVisible({ timeout: 15_000 })
+  await expect(page.locator('#session-warning-text')).toContainText('Your session ends in')
+  t.same(await phoneLayoutProblems(page, '#session-warning'), [], 'the session-expiry warning: no horizontal scroll, its controls 44 px and tappable')
+  await page.screenshot({ path: join(ARTIFACTS, 'access-390-02-session-warning.png'), fullPage: true })
+
+  await expect(page.locator('#notice')).toContainText('Your session expired', { timeout: 15_000 })
+  t.equal(await page.locator('#sign-in-view').isVisible(), true, 'back on the sign-in form')
+  t.same(await phoneLayoutProblems(page), [], 'after the expiry: the sign-in form and the notice, no horizontal scroll, every control tappable')
   t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
 })
