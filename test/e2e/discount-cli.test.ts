@@ -56,7 +56,11 @@ t.test('ordergate discount limits / reasons and user create --role, read back by
   // Bad input names its option, exits non-zero, writes nothing.
   refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--line-percent', '101'], env), /^ordergate discount: A discount limit is not valid; --line-percent: a percentage is 0-100\n$/)
   refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--line-percent', '5', '--line-amount', 'USD=1.001'], env), /--line-amount USD: .*USD/)
-  refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--order-amount', 'USD=-1'], env), /--order-amount USD: an amount is at least 0/)
+  // A negative figure in each of the four: refused naming its option (issue 19).
+  refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--line-percent=-5'], env), /^ordergate discount: A discount limit is not valid; --line-percent: a percentage is 0-100\n$/)
+  refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--order-percent=-0.5'], env), /^ordergate discount: A discount limit is not valid; --order-percent: a percentage is 0-100\n$/)
+  refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--line-amount', 'USD=-0.01'], env), /^ordergate discount: A discount limit is not valid; --line-amount USD: an amount is at least 0\n$/)
+  refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--order-amount', 'USD=-1'], env), /^ordergate discount: A discount limit is not valid; --order-amount USD: an amount is at least 0\n$/)
   refused(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'AGENT', '--order-amount', 'EURO=1'], env), /--line-amount\/--order-amount EURO: a currency is three letters/)
   usage(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--role', 'CLERK', '--line-percent', '5'], env), /unknown --role "CLERK" \(AGENT, SUPERVISOR, ADMIN\)/)
   usage(t, await runOrdergate(['discount', 'limits', '--merchant', 'DISCO', '--line-percent', '5'], env), /--line-percent goes with --role ROLE/)

@@ -66,3 +66,23 @@ t.test('setDiscountReasons by RPC at the same moment: both succeed, and what is 
   t.same(errors, [], 'no write failed')
   t.same(mixed, [], 'never a mixture of the two')
 })
+
+t.test('a negative limit, in each of the four fields, is DISCOUNT_LIMIT_INVALID naming that field, and nothing is written', async (t) => {
+  const ta = await createTestApp(t)
+  const m = await staffMerchant(ta)
+  const kept = [{ Role: 'AGENT', MaxLinePercent: 20, MaxOrderPercent: 10, Amounts: [{ Currency: 'USD', MaxLineAmount: 15, MaxOrderAmount: 5 }] }]
+  t.notOk((await ta.rpc('setDiscountLimits', [m.apiSession, kept])).error)
+  const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['MaxLinePercent', { Role: 'SUPERVISOR', MaxLinePercent: -5 }, 'Limits.0.MaxLinePercent', /a percentage is 0-100/],
+    ['MaxOrderPercent', { Role: 'SUPERVISOR', MaxOrderPercent: -0.01 }, 'Limits.0.MaxOrderPercent', /a percentage is 0-100/],
+    ['MaxLineAmount', { Role: 'SUPERVISOR', Amounts: [{ Currency: 'EUR', MaxLineAmount: -1 }] }, 'Limits.0.Amounts.0.MaxLineAmount', /an amount is at least 0/],
+    ['MaxOrderAmount', { Role: 'SUPERVISOR', Amounts: [{ Currency: 'EUR', MaxOrderAmount: -0.01 }] }, 'Limits.0.Amounts.0.MaxOrderAmount', /an amount is at least 0/]
+  ]
+  for (const [field, limit, path, message] of cases) {
+    const reply = await ta.rpc('setDiscountLimits', [m.apiSession, [limit]])
+    t.match(reply, { jsonrpc: '2.0', id: 1, error: { code: 55201, data: { error_code: 'DISCOUNT_LIMIT_INVALID', fields: [{ path, error_code: 'DISCOUNT_LIMIT_INVALID', message }] } } }, `${field} below 0: refused at ${path}`)
+    t.equal(reply.error?.data?.fields?.length, 1, `${field}: only that field`)
+    t.notOk(reply.result, `${field}: no result`)
+  }
+  t.same((await ta.rpc('getDiscountLimits', [m.apiSession])).result, [{ ...kept[0], Amounts: [{ Currency: 'USD', MaxLineAmount: 15, MaxOrderAmount: 5 }] }], 'the refused calls changed nothing')
+})
