@@ -45,8 +45,10 @@ export function forgetLastOrder (): void { last = undefined }
  * Reads the customer's newest order and puts its addresses first in the pickers, chosen when the
  * picker still holds its default. `pick` then fills the fields (main.ts's pickAddress).
  * Answers false when there is no earlier order (or it cannot be read: the pickers stay as they were).
+ * After a reload (`restored`: the pickers' saved values) the option comes back, chosen again where it
+ * was chosen, and the fields stay as restored: `pick` then only refreshes the save boxes.
  */
-export async function offerLastOrder (customerId: number, stillCurrent: () => boolean, pick: (which: Which) => void): Promise<boolean> {
+export async function offerLastOrder (customerId: number, stillCurrent: () => boolean, pick: (which: Which) => void, restored?: Partial<Record<Which, string>>): Promise<boolean> {
   let found: { Items: Array<Record<string, unknown>> }
   try {
     found = await callWithSession<{ Items: Array<Record<string, unknown>> }>('searchOrders', { orderSearchOptions: { CustomerId: customerId, Pagination: { Page: 1, Limit: 1 } } })
@@ -68,6 +70,10 @@ export async function offerLastOrder (customerId: number, stillCurrent: () => bo
     const untouched = select.value === (which === 'billing' ? (select.options[0]?.value ?? '') : 'billing') || (select.value === 'new' && !typed)
     select.querySelector(`option[value="${LAST_ORDER}"]`)?.remove()
     select.prepend(h('option', { value: LAST_ORDER }, `Last order: ${addressSummary(address)}`))
+    if (restored !== undefined) {
+      if (restored[which] === LAST_ORDER) { select.value = LAST_ORDER; pick(which) }
+      return
+    }
     if (untouched) { select.value = LAST_ORDER; pick(which) }
   }
   offer('billing', billing)
@@ -75,33 +81,59 @@ export async function offerLastOrder (customerId: number, stillCurrent: () => bo
   return billing !== undefined || delivery !== undefined
 }
 
-/** The "Save this address to the customer" box beside a picker: offered only for an address not already saved. */
-export function showSaveBox (which: Which, choice: string, book: BookAddress[]): void {
+/**
+ * The save boxes beside a picker. A new address (or the last order's, not in the book): "Save this
+ * address to the customer". A saved address the agent has edited: "Save changes to this address"
+ * (saveCustomerAddress with its AddressId) or "Save as a new address", one or neither.
+ */
+export function showSaveBox (which: Which, choice: string, book: BookAddress[], current?: Address): void {
   const row = byId(`${which}-save-row`)
-  const offered = choice !== 'billing' && !book.some((address) => String(address.AddressId) === choice)
+  const saved = book.find((address) => String(address.AddressId) === choice)
+  const offered = choice !== 'billing' && saved === undefined
   row.hidden = !offered
   if (!offered) byId<HTMLInputElement>(`${which}-save`).checked = false
+  const edited = saved !== undefined && current !== undefined && !same(saved, current)
+  byId(`${which}-edit-row`).hidden = !edited
+  if (!edited) for (const box of ['update', 'save-new']) byId<HTMLInputElement>(`${which}-${box}`).checked = false
 }
 
+/** "Save changes" and "Save as a new address" exclude each other: ticking one unticks the other. */
+export function bindEditBoxes (which: Which): void {
+  const update = byId<HTMLInputElement>(`${which}-update`)
+  const asNew = byId<HTMLInputElement>(`${which}-save-new`)
+  update.addEventListener('change', () => { if (update.checked) asNew.checked = false })
+  asNew.addEventListener('change', () => { if (asNew.checked) update.checked = false })
+}
+
+/** An address to save: a new entry, or (AddressId) the saved one it replaces. */
+export type ToSave = { address: Address, addressId?: number }
+
 /** What the ticked boxes ask to save, read when the order is confirmed (before placing it). */
-export function addressesToSave (billing: Address, delivery: Address | null): Address[] {
-  const wanted: Address[] = []
-  const ticked = (which: Which): boolean => { const box = byId<HTMLInputElement>(`${which}-save`); return box.checked && !byId(`${which}-save-row`).hidden }
-  if (ticked('billing')) wanted.push(billing)
-  if (delivery !== null && !byId('shipping').hidden && ticked('shipping') && !wanted.some((address) => same(address, delivery))) wanted.push(delivery)
+export function addressesToSave (billing: Address, delivery: Address | null): ToSave[] {
+  const wanted: ToSave[] = []
+  const visible = (which: Which, box: string): boolean => byId<HTMLInputElement>(`${which}-${box}`).checked && !byId(`${which}-${box === 'save' ? 'save' : 'edit'}-row`).hidden
+  const choose = (which: Which, address: Address): ToSave | undefined => {
+    if (visible(which, 'save') || visible(which, 'save-new')) return { address }
+    if (visible(which, 'update')) return { address, addressId: Number(byId<HTMLSelectElement>(`${which}-source`).value) }
+    return undefined
+  }
+  const first = choose('billing', billing)
+  if (first !== undefined) wanted.push(first)
+  const second = delivery !== null && !byId('shipping').hidden ? choose('shipping', delivery) : undefined
+  if (second !== undefined && !wanted.some((w) => same(w.address, second.address) && w.addressId === second.addressId)) wanted.push(second)
   return wanted
 }
 
 /** After the order was placed: each address saved to the customer's book; answers how many were saved. */
-export async function saveAddresses (customerId: number, addresses: Address[]): Promise<number> {
+export async function saveAddresses (customerId: number, addresses: ToSave[]): Promise<number> {
   let saved = 0
-  for (const address of addresses) {
+  for (const { address, addressId } of addresses) {
     const body: Record<string, string | null> = {}
     for (const key of ADDRESS_KEYS) {
       const given = (address[key] ?? '').trim()
       body[key] = given === '' ? null : (key === 'CountryCode' ? given.toUpperCase() : given)
     }
-    await callWithSession<BookAddress>('saveCustomerAddress', { CustomerId: customerId, Address: body })
+    await callWithSession<BookAddress>('saveCustomerAddress', addressId === undefined ? { CustomerId: customerId, Address: body } : { CustomerId: customerId, Address: body, AddressId: addressId })
     saved++
   }
   return saved

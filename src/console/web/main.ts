@@ -13,7 +13,7 @@ import { chosenOptionNames, priceOptionFields, relabelPriceOptions } from './pri
 import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
 import { hasSession, RpcError, setSession, whenSessionEnds } from './rpc.js'
 import { applyPrivileges, can, forgetSessionUser, loadSessionUser } from './session-user.js'
-import { addressesToSave, forgetLastOrder, lastOrderAddress, LAST_ORDER, offerLastOrder, saveAddresses, showSaveBox } from './address-book.js'
+import { addressesToSave, bindEditBoxes, forgetLastOrder, lastOrderAddress, LAST_ORDER, offerLastOrder, saveAddresses, showSaveBox } from './address-book.js'
 
 type PaymentKind = Payment['kind']
 
@@ -549,10 +549,15 @@ function pickAddress (which: 'billing' | 'shipping'): void {
   show(byId(fields), choice !== 'billing')
   const customer = state.customer
   const fromBook = choice === LAST_ORDER ? lastOrderAddress(which, customer?.CustomerId) : customer?.Addresses?.find((address) => String(address.AddressId) === choice)
-  showSaveBox(which, choice, customer?.Addresses ?? [])
   if (fromBook !== undefined) fillAddress(fields, fromBook)
   else if (choice === 'new') fillAddress(fields, { FirstName: customer?.FirstName ?? '', LastName: customer?.LastName ?? '', Company: customer?.Company ?? '', Phone: customer?.Phone ?? '' })
+  refreshSaveBox(which)
   scheduleQuote()
+}
+
+/** The save boxes for what the picker and the fields hold now (a saved address edited offers its two). */
+function refreshSaveBox (which: 'billing' | 'shipping'): void {
+  showSaveBox(which, byId<HTMLSelectElement>(`${which}-source`).value, state.customer?.Addresses ?? [], readAddress(`${which}-fields`))
 }
 
 function fillStoredCards (): void {
@@ -1111,9 +1116,15 @@ function restoreOrder (): void {
   writeFields(byId('order-view'), saved.fields)
   for (const which of ['billing', 'shipping'] as const) {
     show(byId(`${which}-fields`), byId<HTMLSelectElement>(`${which}-source`).value !== 'billing')
-    showSaveBox(which, byId<HTMLSelectElement>(`${which}-source`).value, state.customer?.Addresses ?? [])
+    refreshSaveBox(which)
   }
   choosePayment()
+  // The last order's address is no saved field: asked for again, and chosen again if it was.
+  const customerId = state.customer?.CustomerId
+  if (customerId !== undefined) {
+    const restored = { billing: saved.fields['billing-source'], shipping: saved.fields['shipping-source'] }
+    run(offerLastOrder(customerId, () => state.customer?.CustomerId === customerId, refreshSaveBox, restored))
+  }
   notice('The order in progress was restored.')
   scheduleQuote()
 }
@@ -1154,7 +1165,7 @@ export function loadCheckout (content: Omit<Draft, 'payment'>): void {
   byId<HTMLSelectElement>('shipping-source').value = content.delivery === null ? 'billing' : 'new'
   show(byId('shipping-fields'), content.delivery !== null)
   if (content.delivery !== null) fillAddress('shipping-fields', content.delivery)
-  for (const which of ['billing', 'shipping'] as const) showSaveBox(which, byId<HTMLSelectElement>(`${which}-source`).value, content.customer?.Addresses ?? [])
+  for (const which of ['billing', 'shipping'] as const) refreshSaveBox(which)
   const method = byId<HTMLSelectElement>('shipping-method')
   if (content.shippingMethod !== '' && ![...method.options].some((option) => option.value === content.shippingMethod)) method.append(h('option', { value: content.shippingMethod }, content.shippingMethod))
   method.value = content.shippingMethod
@@ -1181,6 +1192,10 @@ function start (): void {
   byId('custom-line-form').addEventListener('submit', addCustomLine)
   byId('billing-source').addEventListener('change', () => { pickAddress('billing') })
   byId('shipping-source').addEventListener('change', () => { pickAddress('shipping') })
+  for (const which of ['billing', 'shipping'] as const) {
+    byId(`${which}-fields`).addEventListener('input', () => { refreshSaveBox(which) })
+    bindEditBoxes(which)
+  }
   byId('shipping-method').addEventListener('change', scheduleQuote)
   byId('currency').addEventListener('change', () => { relabelPriceOptions(state.lines, currency()); scheduleQuote() })
   for (const radio of document.querySelectorAll('input[name=payment]')) radio.addEventListener('change', choosePayment)
