@@ -69,7 +69,7 @@ for (const width of [1280, 390]) {
       t.equal(await page.locator('#pay-none').isVisible(), false, 'no "Payment not required" without REPLACEMENT_ORDERS')
       t.equal(await page.getByRole('button', { name: 'New customer' }).isVisible(), true, 'an agent may create customers')
       t.same(await page.locator('[data-privilege]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-privilege'), el.classList.contains('denied')])),
-        [['PLACE_ORDERS_ON_BEHALF', false], ['MANAGE_CUSTOMERS', false], ['REPLACEMENT_ORDERS', true], ['PLACE_ORDERS_ON_BEHALF', false], ['CANCEL_ORDERS', true]], 'each privileged control, shown only with its privilege')
+        [['PLACE_ORDERS_ON_BEHALF', false], ['MANAGE_CUSTOMERS', false], ['CUSTOM_LINE_ITEMS', true], ['REPLACEMENT_ORDERS', true], ['PLACE_ORDERS_ON_BEHALF', false], ['CANCEL_ORDERS', true]], 'each privileged control, shown only with its privilege')
       await page.getByRole('button', { name: 'Sign out' }).click()
       await signIn(page, 'supervisor')
       await expect(page.locator('#who-text')).toContainText('(supervisor @ DEMO)')
