@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { expect, missingPrerequisite, openConsole, PASSWORD, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 import { ROOT } from '../../helpers/process.js'
 
@@ -18,11 +18,14 @@ declare const document: any, window: any, getComputedStyle: any
 const skip = await missingPrerequisite()
 if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
 const YEAR = String(new Date().getUTCFullYear() + 2)
-/** The README's screenshots of the drafts screen, written only with UPDATE_SCREENSHOTS=true. */
-async function readmeShot (page: Page, name: string): Promise<void> {
+/**
+ * The README's screenshots of the drafts screen, written only with UPDATE_SCREENSHOTS=true; `mask`
+ * covers what must not be published (a payment link's token, even from a throwaway server).
+ */
+async function readmeShot (page: Page, name: string, mask: Locator[] = []): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== 'true') return
   await mkdir(join(ROOT, 'docs', 'screenshots'), { recursive: true })
-  await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', `${name}.png`), fullPage: true, mask })
 }
 
 const BILLING = { FirstName: 'Dora', LastName: 'Draft', Email: 'dora@example.com', Address1: '1 Oak St', City: 'Austin', State: 'TX', Zip: '73301', CountryCode: 'US' }
@@ -222,7 +225,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     const url = await page.getByLabel('Link for the customer').inputValue()
     t.match(url, new RegExp(`^${app.url}/pay/DEMO\\?token=.+`), 'the hosted page\'s link is shown')
     await expect(page.locator('#draft-link-status')).toContainText('Waiting for the customer to pay')
-    await readmeShot(page, 'console-draft-payment-link')
+    await readmeShot(page, 'console-draft-payment-link', [page.getByLabel('Link for the customer')])
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url })
     await page.getByRole('button', { name: 'Copy link' }).click()
     await expect(page.locator('#notice')).toHaveText('Payment link copied.')
