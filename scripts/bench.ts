@@ -801,7 +801,8 @@ async function main (): Promise<void> {
   await admin(`drop database if exists ${DB_NAME} with (force)`)
 
   const at50 = (name: string) => rows.find((r) => r.scenario.startsWith(name) && r.connections === 50)
-  const ratio = (at50('placeOrder')?.rps ?? 0) / Math.max(1, at50('raw SQL')?.rps ?? 1)
+  const raw50 = at50('raw SQL')?.rps
+  const rawRatio = raw50 === undefined || raw50 === 0 ? 'not measured in this run' : `**${((at50('placeOrder')?.rps ?? 0) / raw50).toFixed(2)}**`
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL at ${new URL(ADMIN_URL).host}; load generator (autocannon) on the same machine`
   const report = [
     `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${args.label}`,
@@ -812,7 +813,7 @@ async function main (): Promise<void> {
     table(rows),
     ...(compared.length > 0 ? ['', comparison(rows, compared.map((c) => c.scenario))] : []),
     '',
-    `ordergate / raw ratio for placeOrder at 50 connections: **${ratio.toFixed(2)}**. Peak server RSS: ${Math.round(Math.max(0, ...server.rssSamples))} MB.`,
+    `ordergate / raw ratio for placeOrder at 50 connections: ${rawRatio}. Peak server RSS: ${Math.round(Math.max(0, ...server.rssSamples))} MB.`,
     ...(scaleRows.length > 0 ? ['', 'Scale (10 connections):', '', table(scaleRows), ...scaleNotes.flatMap((note) => ['', note])] : []),
     ...(ipnRows.length > 0 ? ['', 'IPN (10 connections; the listener runs in the load generator\'s process, on the same cores):', '', table(ipnRows), '', ...ipnNotes.map((note) => `- ${note}`)] : []),
     ''
