@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Locator, Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, PASSWORD, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 import { ROOT } from '../../helpers/process.js'
 
 // Issue 19 item 6, the console's drafts: Save as draft from the checkout (createDraft), the
@@ -51,6 +51,17 @@ async function layoutProblems (page: Page, scope: string): Promise<string[]> {
     }
     return problems
   }, scope)
+}
+
+const CARD_NUMBER = '4111111111111111'
+
+/** The customer pays the payment link `url` with a card on the hosted /pay page, in `customerPage`, until its confirmation; then closes it. */
+async function payOnHostedPage (customerPage: Page, url: string): Promise<void> {
+  await customerPage.goto(url)
+  for (const [name, value] of Object.entries({ HolderName: 'Dora Draft', CardNumber: CARD_NUMBER, ExpirationMonth: '12', ExpirationYear: YEAR, CCID: '123' })) await customerPage.locator(`input[name=${name}]`).fill(value)
+  await customerPage.getByRole('button', { name: /^Pay / }).click()
+  await expect(customerPage.locator('#confirmation')).toContainText('your payment was received')
+  await customerPage.close()
 }
 
 /** Tab from the start of the page: the ids (or texts) of every control focused, in order, until `until` has the focus. */
@@ -234,12 +245,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     t.notOk(JSON.stringify(row).includes(new URL(url).searchParams.get('token') ?? '-'), 'the token itself is not stored')
 
     // The customer pays on their own page; the agent's screen shows it without a reload.
-    const customerPage = await page.context().newPage()
-    await customerPage.goto(url)
-    for (const [name, value] of Object.entries({ HolderName: 'Dora Draft', CardNumber: '4111111111111111', ExpirationMonth: '12', ExpirationYear: YEAR, CCID: '123' })) await customerPage.locator(`input[name=${name}]`).fill(value)
-    await customerPage.getByRole('button', { name: /^Pay / }).click()
-    await customerPage.waitForLoadState()
-    await customerPage.close()
+    await payOnHostedPage(await page.context().newPage(), url)
     await expect(page.locator('#draft-link-status')).toContainText('Paid by the customer', { timeout: 20_000 })
     const paid = await draftById(linked.DraftId)
     t.match(paid, { Status: 'COMPLETED', RefNo: /^\d+$/ }, 'the draft is completed by the payment')
@@ -314,6 +320,52 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     t.same(await layoutProblems(small, '#checkout-draft'), [], 'the checkout\'s draft line fits')
     t.same((await layoutProblems(small, '.actions')).filter((problem) => problem.includes('save-draft')), [], 'Save draft is tappable')
     await small.close()
+  })
+
+  await t.test('at 390 px, by touch: a payment link sent from a draft, shown and copied without layout problems, WAITING; the customer pays on the hosted page; the agent sees PAID with the RefNo without a reload; no card number on the agent\'s page', { skip: linksListed ? false : 'createPaymentLink is not on this server' }, async (t) => {
+    const linked = ok(await app.rpc('createDraft', { sessionID: staff, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: 'phone-link@example.com' } }, Assisted: { CustomerId: customer.CustomerId } }))
+    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
+    phone.setDefaultTimeout(10_000)
+    t.teardown(async () => await phone.close())
+    const small = await phone.newPage()
+    small.on('pageerror', (error) => { problems.push(error.message) })
+    await small.goto(`${app.url}/console`)
+    await signIn(small, 'agent')
+    await expect(small.locator('#nav-drafts')).toBeVisible()
+    await small.locator('#nav-drafts').tap()
+    await small.getByRole('button', { name: `Open draft ${String(linked.DraftId)}` }).tap()
+    await expect(small.locator('#draft-detail-title')).toHaveText(`Draft ${String(linked.DraftId)}`)
+    await small.getByRole('button', { name: 'Send payment link' }).tap()
+    await expect(small.getByLabel('Link for the customer')).toBeFocused()
+    const url = await small.getByLabel('Link for the customer').inputValue()
+    t.match(url, new RegExp(`^${app.url}/pay/DEMO\\?token=.+`), 'the hosted page\'s link is shown')
+    await expect(small.getByRole('button', { name: 'Copy link' })).toBeVisible()
+    await expect(small.locator('#draft-link-status')).toContainText('Waiting for the customer to pay')
+    t.same(await phoneLayoutProblems(small, '#draft-detail-view'), [], 'the link, Copy link and the status fit and are tappable')
+    await phone.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url })
+    await small.getByRole('button', { name: 'Copy link' }).tap()
+    await expect(small.locator('#notice')).toHaveText('Payment link copied.')
+
+    // The customer pays on their own phone; the agent's screen follows by polling (no reload).
+    const customerPhone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
+    customerPhone.setDefaultTimeout(10_000)
+    t.teardown(async () => await customerPhone.close())
+    const loads: string[] = []
+    small.on('load', () => { loads.push(small.url()) })
+    await payOnHostedPage(await customerPhone.newPage(), url)
+    await expect(small.locator('#draft-link-status')).toContainText('Paid by the customer', { timeout: 20_000 })
+    const paid = await draftById(linked.DraftId)
+    t.match(paid, { Status: 'COMPLETED', RefNo: /^\d+$/ }, 'the draft is completed by the payment')
+    await expect(small.locator('#draft-link-status')).toContainText(`order ${String(paid.RefNo)} is`)
+    await expect(small.locator('#draft-status')).toHaveText('COMPLETED')
+    t.same(loads, [], 'the agent\'s page was not reloaded')
+    t.same(await phoneLayoutProblems(small, '#draft-detail-view'), [], 'the paid link and Open order fit and are tappable')
+    const content = await small.content()
+    t.notOk(/4111[ -]?1111[ -]?1111[ -]?1111/.test(content), 'no card number on the agent\'s page')
+    await small.getByRole('button', { name: `Open order ${String(paid.RefNo)}` }).first().tap()
+    await expect(small.locator('#order-detail-title')).toHaveText(`Order ${String(paid.RefNo)}`)
+    t.same(await phoneLayoutProblems(small, '#order-detail-view'), [], 'the order opened from the link fits')
+    t.notOk(/4111[ -]?1111[ -]?1111[ -]?1111/.test(await small.content()), 'no card number on the order either')
   })
 
   await t.test('custom lines of a resumed draft: shown, priced by the server, kept on save, added and removed with CUSTOM_LINE_ITEMS; placing completes the draft (one order); at 1280 px and 390 px', async (t) => {
