@@ -382,6 +382,15 @@ function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
         renderCheckoutDraft(true)
         throw new Error(CONFLICT)
       }
+      if (error instanceof RpcError && error.errorCode === 'DRAFT_NOT_OPEN') {
+        // Completed meanwhile (an earlier try whose answer was lost, or the customer paid its link):
+        // the agent is shown the order it became instead of being asked to place a second one.
+        const order = await completedOrder(resumed.DraftId)
+        if (order !== undefined) {
+          track(undefined)
+          return order
+        }
+      }
       if (error instanceof RpcError && (error.errorCode === 'DRAFT_NOT_OPEN' || error.errorCode === 'DRAFT_NOT_FOUND')) {
         track(undefined)
         throw new Error(`Draft ${resumed.DraftId} can no longer be changed (completed, abandoned or expired): nothing was placed from it; place the order again to place it on its own.`)
@@ -389,6 +398,12 @@ function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
       throw error
     }
   })()
+}
+
+/** The order a COMPLETED draft became, or undefined if the draft is not COMPLETED. */
+async function completedOrder (draftId: number): Promise<api.WireOrder | undefined> {
+  const draft = await getDraft(draftId)
+  return draft.Status === 'COMPLETED' && draft.RefNo !== null ? await api.getOrder(draft.RefNo) : undefined
 }
 
 async function saveDraft (): Promise<void> {

@@ -464,5 +464,33 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     }
   })
 
+  await t.test('a resumed draft completed elsewhere meanwhile (a lost answer, or the customer paid its link): Place order shows the order it became and places no second one', async (t) => {
+    const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
+    const context = await page.context().browser()!.newContext({ viewport: { width: 1280, height: 900 } })
+    context.setDefaultTimeout(10_000)
+    t.teardown(async () => await context.close())
+    const tab = await context.newPage()
+    tab.on('pageerror', (error) => { problems.push(error.message) })
+    tab.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
+    const made = ok(await app.rpc('createDraft', { sessionID: staff, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: 'elsewhere@example.com' } }, Assisted: { CustomerId: customer.CustomerId } }))
+    const id = Number(made.DraftId)
+    await tab.goto(`${app.url}/console`)
+    await signIn(tab, 'agent')
+    await tab.locator('#nav-drafts').click()
+    await tab.getByRole('button', { name: `Open draft ${id}` }).click()
+    await tab.getByRole('button', { name: 'Resume in checkout' }).click()
+    await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+    // completed while the agent has it open
+    const elsewhere = ok(await app.rpc('completeDraft', { sessionID: staff, DraftId: id, Version: made.Version, PaymentDetails: { Type: 'CHECK', Currency: 'USD' } }))
+    const before = await orderCount()
+    await tab.locator('#pay-check').check()
+    await placeOrder(tab)
+    await expect(tab.locator('#confirmation-view')).toBeVisible()
+    await expect(tab.locator('#confirmation-view')).toContainText(String(elsewhere.RefNo))
+    t.equal(await orderCount(), before, 'no second order placed')
+    t.match(await draftById(id), { Status: 'COMPLETED', RefNo: String(elsewhere.RefNo) }, 'the draft is the one order it became')
+    await tab.close()
+  })
+
   t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
 })
