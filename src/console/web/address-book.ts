@@ -124,11 +124,16 @@ export function addressesToSave (billing: Address, delivery: Address | null): To
   return wanted
 }
 
-/** After the order was placed: each address saved to the customer's book; answers how many were saved. */
-export async function saveAddresses (customerId: number, addresses: ToSave[]): Promise<number> {
+/**
+ * After the order was placed: each address saved to the customer's book; answers how many were
+ * saved. A saved address changed in place keeps what the checkout does not show (its Label and
+ * Email, from `book`): saveCustomerAddress replaces the whole entry.
+ */
+export async function saveAddresses (customerId: number, addresses: ToSave[], book: readonly BookAddress[]): Promise<number> {
   let saved = 0
   for (const { address, addressId } of addresses) {
-    const body: Record<string, string | null> = {}
+    const kept = addressId === undefined ? undefined : book.find((entry) => entry.AddressId === addressId)
+    const body: Record<string, string | null> = kept === undefined ? {} : { Label: kept.Label ?? null, Email: kept.Email ?? null }
     for (const key of ADDRESS_KEYS) {
       const given = (address[key] ?? '').trim()
       body[key] = given === '' ? null : (key === 'CountryCode' ? given.toUpperCase() : given)

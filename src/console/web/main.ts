@@ -780,6 +780,7 @@ async function placeOrder (): Promise<void> {
   const current = draft()
   const customerId = state.customer.CustomerId
   const toSave = addressesToSave(current.billing, current.delivery)
+  const book = state.customer.Addresses ?? []
   try {
     if (current.payment.kind === 'STORED_CARD') {
       current.payment = { kind: 'STORED_CARD', TransientToken: await api.getCustomerTransientToken(state.customer.CustomerId) }
@@ -803,7 +804,7 @@ async function placeOrder (): Promise<void> {
     showConfirmation(placed)
     // Saved only now that the order is placed (issue 19 item 6); a failure is shown, the order stands.
     if (toSave.length > 0) {
-      run(saveAddresses(customerId, toSave).then((saved) => { notice(`Order ${placed.RefNo ?? ''} placed; ${saved === 1 ? 'the address was' : 'both addresses were'} saved to the customer's address book.`) }))
+      run(saveAddresses(customerId, toSave, book).then((saved) => { notice(`Order ${placed.RefNo ?? ''} placed; ${saved === 1 ? 'the address was' : 'both addresses were'} saved to the customer's address book.`) }))
     }
     const challenge = placed.PaymentDetails?.PaymentMethod?.Authorize3DS as { Href: string, Params?: Record<string, string> } | undefined
     if (challenge !== undefined && placed.Status === 'PENDING') startThreeDs(challenge)

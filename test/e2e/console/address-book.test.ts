@@ -168,11 +168,16 @@ for (const width of [1280, 390]) {
     await page.getByRole('button', { name: 'Done Order' }).click()
     const first = await addresses(app, email)
     t.equal(first.length, 1, 'one saved address')
+    // What the checkout does not show (the entry's Label and Email) must survive "Save changes".
+    const checker = (await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'checker', password: PASSWORD })).result as string
+    const customerId = Number((await app.query('select id from customers where email = $1', [email]))[0].id)
+    const labelled = await app.rpc('saveCustomerAddress', { sessionID: checker, CustomerId: customerId, AddressId: first[0]?.AddressId, Address: { ...first[0], AddressId: undefined, Label: 'Head office', Email: 'office@example.com' } })
+    t.match(labelled.result, { Label: 'Head office', Email: 'office@example.com' }, 'the saved address has a label and an e-mail')
 
     // The saved address chosen: no box; edited: the two choices, the new-address box not.
     await chooseCustomer(page, email, 'Grace Edit')
     await expect(picker).toHaveValue('last')
-    await picker.selectOption({ label: 'Grace Edit, 12 Harbour Rd, Albany, NY, 12207, US' })
+    await picker.selectOption({ label: 'Head office, Grace Edit, 12 Harbour Rd, Albany, NY, 12207, US' })
     await expect(billing.getByLabel('City')).toHaveValue('Albany')
     await changesBox.waitFor({ state: 'hidden' })
     await saveNewBox.waitFor({ state: 'hidden' })
@@ -202,13 +207,13 @@ for (const width of [1280, 390]) {
     await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
     await page.getByRole('button', { name: 'Done Order' }).click()
     const updated = await addresses(app, email)
-    t.match(updated, [{ AddressId: first[0]?.AddressId, Address1: '12 Harbour Rd', City: 'Troy' }], 'the saved address was changed, not added to')
+    t.match(updated, [{ AddressId: first[0]?.AddressId, Address1: '12 Harbour Rd', City: 'Troy', Label: 'Head office', Email: 'office@example.com' }], 'the saved address was changed (its label and e-mail kept), not added to')
     t.equal(updated.length, 1, 'still one address')
 
     // Edited again, saved as a new address: both kept.
     await chooseCustomer(page, email, 'Grace Edit')
     await expect(picker).toHaveValue('last')
-    await picker.selectOption({ label: 'Grace Edit, 12 Harbour Rd, Troy, NY, 12207, US' })
+    await picker.selectOption({ label: 'Head office, Grace Edit, 12 Harbour Rd, Troy, NY, 12207, US' })
     await billing.getByLabel('Address', { exact: true }).fill('9 Mill Rd')
     await asNewBox.check()
     await addBook(page)
