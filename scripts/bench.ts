@@ -44,6 +44,7 @@ import { validateOrder } from '../src/wire/order-schema.js'
 import { placeOrder } from '../src/orders/place-order.js'
 import { createSandboxGateway } from '../src/payments/sandbox-processor.js'
 import { benchOrder } from './bench-order.js'
+import { numberListOption, numberOption } from './bench-options.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { values: args } = parseArgs({
@@ -72,13 +73,21 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' }
   }
 })
-const DURATION = Number(args.duration)
-const WARM_UP = Number(args['warm-up'])
-const CONNECTIONS = args.connections.split(',').map(Number)
+/** An option's value, or its error on stderr and exit code 2 before anything is measured. */
+function option<T> (read: () => T): T {
+  try { return read() } catch (err) {
+    console.error(`bench: ${(err as Error).message}`)
+    process.exit(2)
+  }
+}
+const DURATION = option(() => numberOption('duration', args.duration, { min: 0.001 }))
+const WARM_UP = option(() => numberOption('warm-up', args['warm-up'], { min: 0 }))
+const CONNECTIONS = option(() => numberListOption('connections', args.connections, { min: 1, integer: true }))
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB_NAME = `ordergate_bench_${process.pid}`
 const ENCRYPTION_KEY = 'ab'.repeat(32)
-const POOL_MAX = Number(args.pool)
+const POOL_MAX = option(() => numberOption('pool', args.pool, { min: 1, integer: true }))
+const IPN_ORDERS = option(() => numberOption('ipn-orders', args['ipn-orders'], { min: 1, integer: true }))
 
 function dbUrl (name: string): string {
   const url = new URL(ADMIN_URL)
@@ -770,7 +779,7 @@ async function main (): Promise<void> {
   const ipnNotes: string[] = []
   if (args.ipn) {
     const listener = await startIpnListener(secret)
-    const n = Number(args['ipn-orders'])
+    const n = IPN_ORDERS
     const lastEvent = async () => BigInt((await sql<{ id: string | null }>`select max(id) as id from order_events`.execute(setup.db)).rows[0]?.id ?? 0)
     // Alternated, so drift of the machine (and the growing tables) weighs on both alike.
     for (const round of [1, 2]) {
