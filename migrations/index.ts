@@ -29,6 +29,7 @@ import * as createLoginLimits from './202612031400_create_login_limits.js'
 import * as addMerchantUserRoles from './202612042000_add_merchant_user_roles.js'
 import * as createDiscountLimits from './202612042010_create_discount_limits.js'
 import * as createPaymentLinks from './202612050010_create_payment_links.js'
+import * as addPendingPaymentLinkExpiryIndex from './202612060010_add_pending_payment_link_expiry_index.js'
 import * as createDiscountReasons from './202612042020_create_discount_reasons.js'
 import * as addAdjustmentApprovals from './202612042030_add_adjustment_approvals.js'
 import * as grantSupervisorsDiscountPrivileges from './202612042040_grant_supervisors_discount_privileges.js'
@@ -84,5 +85,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202612042040_grant_supervisors_discount_privileges': grantSupervisorsDiscountPrivileges,
   '202612043000_add_order_payment_terms': addOrderPaymentTerms,
   '202612046000_grant_supervisors_refunds_and_resend': grantSupervisorsRefundsAndResend,
-  '202612050010_create_payment_links': createPaymentLinks
+  '202612050010_create_payment_links': createPaymentLinks,
+  '202612060010_add_pending_payment_link_expiry_index': addPendingPaymentLinkExpiryIndex
 }

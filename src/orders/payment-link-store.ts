@@ -125,14 +125,19 @@ export async function markPaymentLinkPaid (trx: Kysely<Database>, id: bigint, or
  * a link and a link PAID meanwhile stays PAID.
  */
 export async function expireOverduePaymentLinks (db: Kysely<Database>, now: Date, limit: number): Promise<bigint[]> {
+  const rows = await expireOverduePaymentLinksStatement(db, now, limit).execute()
+  return rows.map((row) => row.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/** expireOverduePaymentLinks' one statement (its plan is tested: payment_links_pending_expiry_idx serves it). */
+export function expireOverduePaymentLinksStatement (db: Kysely<Database>, now: Date, limit: number) {
   const due = db.selectFrom('payment_links').select('id')
     .where('status', '=', 'PENDING').where('expires_at', '<=', now)
     .orderBy('id').limit(limit).forUpdate().skipLocked()
-  const rows = await db.updateTable('payment_links')
+  return db.updateTable('payment_links')
     // closed when it stopped being payable, written when the sweep saw it
     .set({ status: 'EXPIRED', closed_at: sql.ref('expires_at'), updated_at: now })
     .where('id', 'in', due)
     .where('status', '=', 'PENDING').where('expires_at', '<=', now)
-    .returning('id').execute()
-  return rows.map((row) => row.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .returning('id')
 }

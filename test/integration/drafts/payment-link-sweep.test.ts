@@ -1,6 +1,9 @@
 import t, { type Test } from 'tap'
+import { CompiledQuery, sql } from 'kysely'
+import * as addPendingPaymentLinkExpiryIndex from '../../../migrations/202612060010_add_pending_payment_link_expiry_index.js'
 import { createFakeClock } from '../../../src/clock.js'
 import { sweepOrders } from '../../../src/orders/order-sweeps.js'
+import { expireOverduePaymentLinksStatement } from '../../../src/orders/payment-link-store.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { staffMerchant } from '../../helpers/assisted.js'
 import { createEmbeddedTestDb, createTestDb, type TestDb } from '../../helpers/db.js'
@@ -71,6 +74,28 @@ for (const [backend, makeDb] of [['PostgreSQL', createTestDb], ['the embedded ba
       t.match(again.result, { Status: 'PENDING' }, 'and staff can make it a new link')
       t.equal((await payJson(ta, again.result.Url)).statusCode, 200, 'which pays')
       t.equal((await linkRow(ta, short.link.LinkId)).status, 'EXPIRED', 'the expired link stays EXPIRED')
+    })
+
+    t.test('the sweep\'s statement reads overdue PENDING links through payment_links_pending_expiry_idx; its migration goes down and up', async (t) => {
+      const db = await makeDb()
+      t.teardown(() => db.close())
+      // EXPLAIN with sequential scans off (an empty table makes the planner prefer them): the
+      // index must serve the time condition itself, not only PENDING (which the one-PENDING-link-
+      // per-draft index could also give, by reading every PENDING link).
+      const statement = expireOverduePaymentLinksStatement(db.db, new Date('2026-11-23T10:00:00Z'), 100).compile(db.db)
+      const plan = await db.db.transaction().execute(async (trx) => {
+        await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'))
+        const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]))
+        return rows.map((r) => r['QUERY PLAN']).join('\n')
+      })
+      t.match(plan, /Index (Only )?Scan using payment_links_pending_expiry_idx on payment_links[^\n]*\n\s+Index Cond: \(expires_at <= /, 'the index gives the overdue links')
+
+      const indexes = async () => (await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'payment_links' and indexname like 'payment_links_pending_%'`.execute(db.db)).rows.map((r) => r.indexname).sort()
+      t.same(await indexes(), ['payment_links_pending_draft_idx', 'payment_links_pending_expiry_idx'], 'migrated: both partial indexes')
+      await addPendingPaymentLinkExpiryIndex.down(db.db)
+      t.same(await indexes(), ['payment_links_pending_draft_idx'], 'down: the expiry index is gone, the one-PENDING-per-draft index stays')
+      await addPendingPaymentLinkExpiryIndex.up(db.db)
+      t.same(await indexes(), ['payment_links_pending_draft_idx', 'payment_links_pending_expiry_idx'], 'up again: as migrated')
     })
 
     t.test('paying and sweeping at the expiry end in one outcome each round: PAID with one order, or EXPIRED with none', async (t) => {
