@@ -87,11 +87,11 @@ export async function findDraft (db: Kysely<Database>, merchantId: bigint, id: b
   return row === undefined ? undefined : toStoredDraft(row)
 }
 
-/** Locks this merchant's draft row for the caller's transaction: its status, version and expiry as they are now. */
-export async function lockDraft (trx: Kysely<Database>, merchantId: bigint, id: bigint): Promise<{ id: bigint, status: DraftStatus, version: number, expiresAt: Date, orderId: bigint | null } | undefined> {
-  const row = await trx.selectFrom('drafts').select(['id', 'status', 'version', 'expires_at', 'order_id'])
+/** Locks this merchant's draft row for the caller's transaction: its status, version, expiry and content as they are now. */
+export async function lockDraft (trx: Kysely<Database>, merchantId: bigint, id: bigint): Promise<{ id: bigint, status: DraftStatus, version: number, expiresAt: Date, orderId: bigint | null, content: DraftContent } | undefined> {
+  const row = await trx.selectFrom('drafts').select(['id', 'status', 'version', 'expires_at', 'order_id', 'order_json'])
     .where('merchant_id', '=', merchantId).where('id', '=', id).forUpdate().executeTakeFirst()
-  return row === undefined ? undefined : { id: row.id, status: row.status as DraftStatus, version: row.version, expiresAt: row.expires_at, orderId: row.order_id }
+  return row === undefined ? undefined : { id: row.id, status: row.status as DraftStatus, version: row.version, expiresAt: row.expires_at, orderId: row.order_id, content: row.order_json as DraftContent }
 }
 
 /** A new content: the version grows by one (only from `version`, as the lock read it). */

@@ -8,7 +8,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
-import type { MerchantUser } from '../auth/privileges.js'
+import { requirePrivileges, type MerchantUser } from '../auth/privileges.js'
 import type { CatalogCache } from '../catalog/catalog-cache.js'
 import { holdDraftStock, releaseDraftStock } from '../catalog/inventory.js'
 import type { Clock } from '../clock.js'
@@ -17,7 +17,8 @@ import type { Database } from '../db/schema.js'
 import { AppError, type FieldError } from '../errors.js'
 import type { Order } from '../wire/order-schema.js'
 import { validateDraftOrder } from '../wire/draft-order.js'
-import { DraftAssistedSchema, type DraftAssisted } from './assisted-order.js'
+import { z } from 'zod'
+import { CustomItemSchema, DraftAssistedSchema, type DraftAssisted } from './assisted-order.js'
 import { draftNotFound, lockOpenDraft } from './draft-claim.js'
 import { closeDraft, expiredDraftIds, findDraft, insertDraft, lockDraft, searchStoredDrafts, updateDraftContent, type DraftContent, type DraftFilter, type StoredDraft } from './draft-store.js'
 import { priceQuote, type Quote } from './quote-order.js'
@@ -59,6 +60,44 @@ export function draftContent (draft: StoredDraft, now: Date): { order: Order, as
   const content = fromContent(draft.content, now)
   if (!content.ok) throw new AppError('INVALID_PARAMS', { message: 'The draft no longer validates: update it first', fields: content.fields })
   return content
+}
+
+/** A decimal as given (50, '50.00', '050.0'): one spelling per value; anything else stays as it is, so it compares unequal. */
+function decimalKey (value: number | string): string {
+  const text = typeof value === 'number' ? String(value) : value.trim()
+  const parts = /^(-?)0*([0-9]+?)(?:\.([0-9]*?)0*)?$/.exec(text)
+  if (parts === null) return `raw:${text}`
+  const [, sign, whole, fraction] = parts
+  const key = `${whole}${fraction === undefined || fraction === '' ? '' : `.${fraction}`}`
+  return key === '0' ? key : `${sign}${key}`
+}
+
+/**
+ * The custom lines as money and words, for telling whether a change changes them: every field of
+ * every line in its place, and the order currency their prices are in. The same lines written
+ * otherwise (Price 50 for '50.00', Quantity left out, a null Discount) give the same key; stored
+ * lines that no longer parse give one no change can match.
+ */
+function customLinesKey (currency: unknown, lines: unknown): string {
+  const parsed = z.array(CustomItemSchema).safeParse(lines ?? [])
+  if (!parsed.success) return `unparsed:${JSON.stringify(lines)}`
+  if (parsed.data.length === 0) return '[]'
+  return JSON.stringify({
+    currency: String(currency).toUpperCase(),
+    lines: parsed.data.map((line) => [line.Name, decimalKey(line.Price), line.Quantity, line.TaxClass,
+      line.Discount === undefined || line.Discount === null ? null : [line.Discount.Type, decimalKey(line.Discount.Value), line.Discount.Reason]])
+  })
+}
+
+/**
+ * A draft's custom lines change (dropped, added, any field of one, the currency of their prices)
+ * only with CUSTOM_LINE_ITEMS, whatever the call sends: decided against the lines the locked draft
+ * holds, so a user without it saves a colleague's draft by sending them back as they are. Refused
+ * as the dispatcher refuses Assisted.CustomItems (NOT_ALLOWED naming the field).
+ */
+function requireCustomLinesKept (user: MerchantUser, stored: DraftContent, input: DraftInput): void {
+  if (customLinesKey(stored.Order.Currency, stored.Assisted.CustomItems) === customLinesKey(input.order.Currency, input.assisted.CustomItems)) return
+  requirePrivileges(user, ['CUSTOM_LINE_ITEMS'], [{ path: 'Assisted.CustomItems', error_code: 'NOT_ALLOWED', message: 'only a user with CUSTOM_LINE_ITEMS may change the draft\'s custom lines' }])
 }
 
 /** The draft with its price now: an OPEN draft is priced as placeOrder would price it; a closed one is not priced. */
@@ -112,6 +151,7 @@ export async function getDraft (deps: DraftDeps, merchant: Merchant, user: Merch
  * updateDraft: replaces the draft's Order and Assisted part, from the version the caller saw
  * (another change since: DRAFT_VERSION_CONFLICT, nothing written); the version grows by one and
  * the stock held follows the new lines. ExpiresInMinutes, given, sets a new expiry from now.
+ * Its custom lines change only with CUSTOM_LINE_ITEMS (requireCustomLinesKept, under the lock).
  */
 export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, input: DraftInput): Promise<DraftView> {
   const now = deps.clock.now()
@@ -119,6 +159,7 @@ export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: Me
   const price = await priceQuote(deps, merchant, user, input.order, input.assisted)
   await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOpenDraft(trx, merchant.id, draftId, version, now)
+    requireCustomLinesKept(user, locked.content, input)
     await holdDraftStock(trx, merchant.id, draftId, price.priced.lines)
     const updated = await updateDraftContent(trx, draftId, version, {
       customerId: input.assisted.CustomerId === undefined ? null : BigInt(input.assisted.CustomerId),

@@ -19,7 +19,12 @@ export type MethodAccess<P = never, M extends boolean = boolean> = {
 export type AccessCondition<P> = {
   /** for the OpenRPC document */
   when: string
-  applies: (params: P) => boolean
+  /**
+   * whether the params need these privileges; absent: the params alone cannot tell (updateDraft's
+   * custom lines are a change only against the draft's own), so the use case decides under its
+   * lock, refusing as this would, and the condition is here for the OpenRPC document
+   */
+  applies?: (params: P) => boolean
   /** false: the merchant's API session may not send these params */
   merchantSession?: false
   /** more privileges a user's session needs with these params */
@@ -38,7 +43,7 @@ export type PublicAccess = typeof PUBLIC
  * access is checked, before the params are looked at.
  */
 export function checkAccess<P> (access: MethodAccess<P>, session: AuthenticatedSession, params?: P): void {
-  const conditions = params === undefined ? [] : (access.conditions ?? []).filter((c) => c.applies(params))
+  const conditions = params === undefined ? [] : (access.conditions ?? []).filter((c) => c.applies?.(params) === true)
   const needed = [...(access.userPrivileges ?? []), ...conditions.flatMap((c) => c.userPrivileges)]
   if (session.user === null) {
     if (!access.merchantSession || conditions.some((c) => c.merchantSession === false)) throw userSessionRequired(needed)

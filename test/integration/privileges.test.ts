@@ -22,6 +22,7 @@ const staffOnly = (...userPrivileges: Privilege[]): Access => ({ merchantSession
 const REPLACEMENT: Condition = { when: 'Assisted.PaymentNotRequired is given', userPrivileges: ['REPLACEMENT_ORDERS'] }
 const ASSISTED_QUOTE: Condition = { when: 'Assisted is given', merchantSession: false, userPrivileges: [] }
 const CUSTOM_ITEMS: Condition = { when: 'Assisted.CustomItems is given', userPrivileges: ['CUSTOM_LINE_ITEMS'] }
+const CUSTOM_ITEMS_CHANGED: Condition = { when: 'Assisted.CustomItems differ from the draft\'s (dropped, added, changed; decided under the draft\'s lock)', userPrivileges: ['CUSTOM_LINE_ITEMS'] }
 const CLEAR_FRAUD: Condition = { when: 'Customer.FraudReview is false', userPrivileges: ['APPROVE_FRAUD'] }
 const FREE_LEVEL: Condition = { when: 'Level makes a product free (PercentOff 100, or a price of 0)', userPrivileges: ['REPLACEMENT_ORDERS'] }
 
@@ -72,7 +73,7 @@ const EXPECTED: Record<string, Access> = {
   getSessionUser: staffOnly(),
   // Draft orders (issue 19 item 1): staff who sell, not the merchant's API session
   createDraft: { ...staffOnly(ON_BEHALF), conditions: [CUSTOM_ITEMS] },
-  updateDraft: { ...staffOnly(ON_BEHALF), conditions: [CUSTOM_ITEMS] },
+  updateDraft: { ...staffOnly(ON_BEHALF), conditions: [CUSTOM_ITEMS_CHANGED] },
   getDraft: staffOnly(ON_BEHALF),
   searchDrafts: staffOnly(ON_BEHALF),
   abandonDraft: staffOnly(ON_BEHALF),
@@ -94,7 +95,10 @@ const { PaymentDetails: _payment, ...DRAFT_ORDER } = testCardOrder()
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64')
 
-type Fixtures = { order: string, po: string, customerId: number, customerReference: number, attachmentId: number }
+type Fixtures = { order: string, po: string, customerId: number, customerReference: number, attachmentId: number, customDrafts: number[], keptDraft: number }
+
+/** Drafts with a custom line, one per call of 'updateDraft (CustomItems changed)' (one per kind of session): an allowed call changes its draft. */
+const CUSTOM_DRAFTS = 20
 
 async function fixtures (ta: TestApp, m: Staff): Promise<Fixtures> {
   const customer = await ta.rpc('createCustomer', [m.staffSession, { CustomerReference: 880001, FirstName: 'Ann', LastName: 'Aye', Email: 'ann@a.example' }])
@@ -102,12 +106,19 @@ async function fixtures (ta: TestApp, m: Staff): Promise<Fixtures> {
   const po = await ta.rpc('placeOrder', [m.apiSession, testCardOrder({ BillingDetails: { ...testCardOrder().BillingDetails, Company: 'A Co' }, PaymentDetails: { Type: 'PURCHASEORDER', Currency: 'USD', PaymentMethod: { InternalPONumber: 'PO-1', AutoApprove: false } } })])
   const attachment = await ta.rpc('addOrderAttachment', [m.staffSession, order.result?.RefNo, 'po.pdf', PDF])
   for (const reply of [customer, order, po, attachment]) if (reply.error !== undefined) throw new Error(JSON.stringify(reply.error))
-  return { order: order.result.RefNo, po: po.result.RefNo, customerId: customer.result.CustomerId, customerReference: 880001, attachmentId: attachment.result.AttachmentId }
+  const customDrafts: number[] = []
+  for (let i = 0; i <= CUSTOM_DRAFTS; i++) {
+    const draft = await ta.rpc('createDraft', [m.staffSession, DRAFT_ORDER, { CustomItems: [{ Name: 'Setup', Price: 10 }] }])
+    if (draft.error !== undefined) throw new Error(JSON.stringify(draft.error))
+    customDrafts.push(draft.result.DraftId)
+  }
+  return { order: order.result.RefNo, po: po.result.RefNo, customerId: customer.result.CustomerId, customerReference: 880001, attachmentId: attachment.result.AttachmentId, customDrafts: customDrafts.slice(1), keptDraft: customDrafts[0]! }
 }
 
 /** Valid-shaped params for every session method (and the variants its conditions depend on). */
 function sessionCalls (f: Fixtures): Record<string, { method: string, conditions: Condition[], params: (s: string) => unknown[] }> {
   const plain = (method: string, params: (s: string) => unknown[]) => ({ method, conditions: [], params })
+  let customDraft = 0
   return {
     placeOrder: plain('placeOrder', (s) => [s, testCardOrder()]),
     isValidOrderReference: plain('isValidOrderReference', (s) => [s, f.order]),
@@ -162,7 +173,18 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     'createDraft (CustomItems)': { method: 'createDraft', conditions: [CUSTOM_ITEMS], params: (s) => [s, DRAFT_ORDER, { CustomerId: f.customerId, CustomItems: [{ Name: 'Setup', Price: 10 }] }] },
     // no draft 999999: allowed callers get DRAFT_NOT_FOUND, changing nothing
     updateDraft: plain('updateDraft', (s) => [s, 999999, 1, DRAFT_ORDER]),
-    'updateDraft (CustomItems)': { method: 'updateDraft', conditions: [CUSTOM_ITEMS], params: (s) => [s, 999999, 1, DRAFT_ORDER, { CustomerId: f.customerId, CustomItems: [{ Name: 'Setup', Price: 10 }] }] },
+    // a fresh draft holding 'Setup' at 10.00 each call: an allowed caller changes its price (Version 2), changing no other call's draft
+    'updateDraft (CustomItems changed)': {
+      method: 'updateDraft',
+      conditions: [CUSTOM_ITEMS_CHANGED],
+      params: (s) => {
+        const id = f.customDrafts[customDraft++]
+        if (id === undefined) throw new Error('more calls than CUSTOM_DRAFTS')
+        return [s, id, 1, DRAFT_ORDER, { CustomerId: f.customerId, CustomItems: [{ Name: 'Setup', Price: 12 }] }]
+      }
+    },
+    // sent back unchanged the lines need no privilege: the first allowed caller saves the draft (Version 2), the next get DRAFT_VERSION_CONFLICT
+    'updateDraft (CustomItems unchanged)': { method: 'updateDraft', conditions: [], params: (s) => [s, f.keptDraft, 1, DRAFT_ORDER, { CustomItems: [{ Name: 'Setup', Price: 10 }] }] },
     getDraft: plain('getDraft', (s) => [s, 999999]),
     searchDrafts: plain('searchDrafts', (s) => [s, { Status: 'OPEN' }]),
     abandonDraft: plain('abandonDraft', (s) => [s, 999999]),

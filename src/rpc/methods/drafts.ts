@@ -16,8 +16,17 @@ import { defineMethod, SESSION_ERRORS } from '../registry.js'
 import { CUSTOM_ITEMS_CONDITION, PRICING_ERRORS } from './assisted-orders.js'
 
 const ACCESS = { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] } as const
-/** createDraft and updateDraft: Assisted.CustomItems needs CUSTOM_LINE_ITEMS, as for placeAssistedOrder and quote. */
-const CONTENT_ACCESS = { ...ACCESS, conditions: [CUSTOM_ITEMS_CONDITION] } as const
+/** createDraft: Assisted.CustomItems needs CUSTOM_LINE_ITEMS, as for placeAssistedOrder and quote. */
+const CREATE_ACCESS = { ...ACCESS, conditions: [CUSTOM_ITEMS_CONDITION] } as const
+/**
+ * updateDraft: changing the draft's custom lines needs CUSTOM_LINE_ITEMS, sending them or not (no
+ * CustomItems drops them); sent back unchanged they need nothing. Only the draft's own lines tell,
+ * so updateDraft decides under the draft's lock (src/orders/drafts.ts), refusing as this would.
+ */
+const UPDATE_ACCESS = {
+  ...ACCESS,
+  conditions: [{ when: 'Assisted.CustomItems differ from the draft\'s (dropped, added, changed; decided under the draft\'s lock)', userPrivileges: ['CUSTOM_LINE_ITEMS'], field: 'Assisted.CustomItems' }]
+} as const
 const DraftId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('the draft (createDraft\'s DraftId)')
 const Version = z.number().int().min(1).max(2_147_483_647).describe('the draft\'s Version as the caller last saw it')
 const ExpiresInMinutes = z.number().int().min(1).optional().describe('the draft expires this many minutes from now (DRAFT_TTL_MINUTES unless given; at most DRAFT_MAX_TTL_MINUTES)')
@@ -41,7 +50,7 @@ export const createDraftMethod = defineMethod({
   paramDocs: { Order: OrderSchema },
   result: DraftOutputSchema,
   session: true,
-  access: CONTENT_ACCESS,
+  access: CREATE_ACCESS,
   errors: CONTENT_ERRORS,
   handler: async (params, ctx) => toWireDraft(await createDraft(ctx.deps, ctx.merchant, ctx.user, draftInput(params, ctx.deps.clock.now())))
 })
@@ -49,12 +58,12 @@ export const createDraftMethod = defineMethod({
 /** updateDraft(sessionID, DraftId, Version, Order[, Assisted[, ExpiresInMinutes]]) → the Draft at Version + 1. */
 export const updateDraftMethod = defineMethod({
   name: 'updateDraft',
-  summary: 'Replaces a draft\'s Order and Assisted part from the Version the caller saw (a change since: DRAFT_VERSION_CONFLICT); priced again, the stock held follows the lines',
+  summary: 'Replaces a draft\'s Order and Assisted part from the Version the caller saw (a change since: DRAFT_VERSION_CONFLICT); priced again, the stock held follows the lines. Its custom lines change (are dropped, added or changed) only with CUSTOM_LINE_ITEMS; sent back unchanged they need no privilege',
   params: z.object({ sessionID: z.string(), DraftId, Version, Order: DraftOrderParam, Assisted: DraftAssistedSchema.optional(), ExpiresInMinutes }),
   paramDocs: { Order: OrderSchema },
   result: DraftOutputSchema,
   session: true,
-  access: CONTENT_ACCESS,
+  access: UPDATE_ACCESS,
   errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT'],
   handler: async (params, ctx) => toWireDraft(await updateDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, draftInput(params, ctx.deps.clock.now())))
 })
