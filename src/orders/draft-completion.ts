@@ -3,7 +3,9 @@
  * plan, the same pricing, the same payment strategies), with the payment given now: the card
  * never rests with the draft. Idempotent: a draft already COMPLETED answers its order, and two
  * completions at once take turns on the draft's lock inside placeOrder's transaction, so the
- * second answers the first one's order; drafts.order_id is unique besides.
+ * second answers the first one's order; drafts.order_id is unique besides. A replacement order
+ * ("payment not required", Assisted.PaymentNotRequired of placeAssistedOrder) is completed the
+ * same way: its draft ends COMPLETED with it instead of staying OPEN beside it.
  */
 import type { Merchant } from '../auth/merchant-store.js'
 import type { MerchantUser } from '../auth/privileges.js'
@@ -26,6 +28,13 @@ async function orderOf (deps: CompleteDraftDeps, merchant: Merchant, draft: Stor
   return order
 }
 
+/** completeDraft takes CardConsent and PaymentNotRequired as its own params: refusals name them so, not under Assisted. */
+function toParamPath (err: unknown): unknown {
+  if (!(err instanceof AppError) || err.fields === undefined || !err.fields.some((f) => /^Assisted\.(CardConsent|PaymentNotRequired)(\.|$)/.test(f.path))) return err
+  const fields = err.fields.map((f) => ({ ...f, path: f.path.replace(/^Assisted\.(CardConsent|PaymentNotRequired)(?=\.|$)/, '$1') }))
+  return new AppError(err.reason, { message: err.message, fields, ...(err.data !== undefined ? { data: err.data } : {}), cause: err })
+}
+
 /**
  * Places the draft's order with `paymentDetails` (the placeOrder PaymentDetails, validated with
  * the draft's Order: refusals name `PaymentDetails.…`) and the customer's card consent, from the
@@ -33,8 +42,11 @@ async function orderOf (deps: CompleteDraftDeps, merchant: Merchant, draft: Stor
  * COMPLETED draft answers its order again; a declined payment (DRAFT_PAYMENT_DECLINED) stores
  * nothing and leaves the draft OPEN with its stock held. `paymentLinkId`: paid on that payment
  * link's page (payment-links.ts), which is marked PAID with the order in the same transaction.
+ * `paymentNotRequired`: a replacement order, as placeAssistedOrder's Assisted.PaymentNotRequired
+ * (PaymentDetails.Type FREE, an original order of this merchant; the caller holds
+ * REPLACEMENT_ORDERS): COMPLETE, uncharged, linked to the original.
  */
-export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, payment: { paymentDetails: unknown, cardConsent?: Assisted['CardConsent'], paymentLinkId?: bigint }, log: Log): Promise<StoredOrder> {
+export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, payment: { paymentDetails: unknown, cardConsent?: Assisted['CardConsent'], paymentNotRequired?: Assisted['PaymentNotRequired'], paymentLinkId?: bigint }, log: Log): Promise<StoredOrder> {
   const now = deps.clock.now()
   const draft = await findDraft(deps.db, merchant.id, draftId)
   if (draft === undefined) throw draftNotFound(draftId)
@@ -47,8 +59,13 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
   const validation = validateOrder({ ...order, PaymentDetails: payment.paymentDetails }, now)
   if (!validation.ok) throw new AppError('INVALID_PARAMS', { fields: validation.fields })
   try {
-    // the card consent is asked with the card, now (Assisted.CardConsent's rules and history)
-    const assisted = { ...content.assisted, ...(payment.cardConsent !== undefined ? { CardConsent: payment.cardConsent } : {}) }
+    // the card consent is asked with the card, now (Assisted.CardConsent's rules and history); a
+    // replacement is decided now too (a draft never holds PaymentNotRequired: DraftAssistedSchema)
+    const assisted = {
+      ...content.assisted,
+      ...(payment.cardConsent !== undefined ? { CardConsent: payment.cardConsent } : {}),
+      ...(payment.paymentNotRequired !== undefined ? { PaymentNotRequired: payment.paymentNotRequired } : {})
+    }
     const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, draft: { id: draftId, version, paymentLinkId: payment.paymentLinkId } }, log)
     if (placed.kind !== 'order') throw new Error('a draft\'s order is placed without an idempotency key')
     return placed.order
@@ -59,6 +76,6 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
       const won = now === undefined ? undefined : await orderOf(deps, merchant, now)
       if (won !== undefined) return won
     }
-    throw err
+    throw toParamPath(err)
   }
 }

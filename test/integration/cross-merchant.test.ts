@@ -218,4 +218,17 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   t.equal((await ta.rpc('listOrderAttachments', [a.staffSession, order.RefNo])).result.length, 1, 'A\'s attachments unchanged')
   t.same((await ta.rpc('getDiscountLimits', [a.apiSession])).result, [{ Role: 'AGENT', MaxLinePercent: 15, MaxOrderPercent: null, Amounts: [] }], 'A\'s discount limits unchanged')
   t.same((await ta.rpc('getDiscountReasons', [a.apiSession])).result, [{ Code: 'A_ONLY', Name: 'A only reason' }], 'A\'s reason codes unchanged')
+
+  // completeDraft as a replacement order: B neither completes A's draft so, nor replaces A's order from a draft of its own.
+  const free = { Type: 'FREE', Currency: 'usd' }
+  const replacing = { OriginalRefNo: order.RefNo, Reason: 'not yours' }
+  t.match((await ta.rpc('completeDraft', [s, draft.result.DraftId, 1, free, null, replacing])).error, { data: { error_code: 'DRAFT_NOT_FOUND' } }, 'B completing A\'s draft as a replacement: DRAFT_NOT_FOUND')
+  const { PaymentDetails: _free, ...bOrder } = testCardOrder()
+  const bDraft = await ta.rpc('createDraft', [s, bOrder])
+  t.notOk(bDraft.error, JSON.stringify(bDraft.error))
+  const replaced = await ta.rpc('completeDraft', [s, bDraft.result.DraftId, 1, free, null, replacing])
+  t.match(replaced.error, { data: { error_code: 'ORDER_NOT_FOUND', fields: [{ path: 'PaymentNotRequired.OriginalRefNo', error_code: 'ORDER_NOT_FOUND' }] } }, 'B\'s draft as a replacement of A\'s order: ORDER_NOT_FOUND')
+  t.equal((await ta.rpc('getDraft', [s, bDraft.result.DraftId])).result?.Status, 'OPEN', 'B\'s draft stays OPEN')
+  t.same((await ta.rpc('getDraft', [a.staffSession, draft.result.DraftId])).result, draft.result, 'A\'s draft still unchanged')
+  t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, orderBefore, 'A\'s order still unchanged')
 })

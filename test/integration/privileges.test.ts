@@ -20,6 +20,7 @@ const merchantLevel = (...userPrivileges: Privilege[]): Access => ({ merchantSes
 const staffOnly = (...userPrivileges: Privilege[]): Access => ({ merchantSession: false, userPrivileges, conditions: [] })
 
 const REPLACEMENT: Condition = { when: 'Assisted.PaymentNotRequired is given', userPrivileges: ['REPLACEMENT_ORDERS'] }
+const DRAFT_REPLACEMENT: Condition = { when: 'PaymentNotRequired is given', userPrivileges: ['REPLACEMENT_ORDERS'] }
 const ASSISTED_QUOTE: Condition = { when: 'Assisted is given', merchantSession: false, userPrivileges: [] }
 const CUSTOM_ITEMS: Condition = { when: 'Assisted.CustomItems is given', userPrivileges: ['CUSTOM_LINE_ITEMS'] }
 const CUSTOM_ITEMS_CHANGED: Condition = { when: 'Assisted.CustomItems differ from the draft\'s (dropped, added, changed; decided under the draft\'s lock)', userPrivileges: ['CUSTOM_LINE_ITEMS'] }
@@ -77,7 +78,7 @@ const EXPECTED: Record<string, Access> = {
   getDraft: staffOnly(ON_BEHALF),
   searchDrafts: staffOnly(ON_BEHALF),
   abandonDraft: staffOnly(ON_BEHALF),
-  completeDraft: staffOnly(ON_BEHALF),
+  completeDraft: { ...staffOnly(ON_BEHALF), conditions: [DRAFT_REPLACEMENT] },
   createPaymentLink: staffOnly(ON_BEHALF),
   getPaymentLink: staffOnly(ON_BEHALF),
   cancelPaymentLink: staffOnly(ON_BEHALF),
@@ -189,6 +190,7 @@ function sessionCalls (f: Fixtures): Record<string, { method: string, conditions
     searchDrafts: plain('searchDrafts', (s) => [s, { Status: 'OPEN' }]),
     abandonDraft: plain('abandonDraft', (s) => [s, 999999]),
     completeDraft: plain('completeDraft', (s) => [s, 999999, 1, testCardOrder().PaymentDetails]),
+    'completeDraft (PaymentNotRequired)': { method: 'completeDraft', conditions: [DRAFT_REPLACEMENT], params: (s) => [s, 999999, 1, { Type: 'FREE', Currency: 'usd' }, null, { OriginalRefNo: f.order, Reason: 'damaged' }] },
     // no draft or link 999999: allowed callers are answered not found (the draft or the link), changing nothing
     createPaymentLink: plain('createPaymentLink', (s) => [s, 999999, 1]),
     getPaymentLink: plain('getPaymentLink', (s) => [s, 999999]),

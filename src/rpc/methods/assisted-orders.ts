@@ -24,7 +24,7 @@ export const CUSTOM_ITEMS_CONDITION = {
 } as const satisfies AccessCondition<{ Assisted?: { CustomItems?: readonly unknown[] | undefined } | undefined }>
 
 /** The discount authority's refusals (src/orders/discount-authority.ts). */
-const DISCOUNT_ERRORS = ['DISCOUNT_LIMIT_EXCEEDED', 'DISCOUNT_REASON_INVALID'] as const satisfies readonly ErrorReason[]
+export const DISCOUNT_ERRORS = ['DISCOUNT_LIMIT_EXCEEDED', 'DISCOUNT_REASON_INVALID'] as const satisfies readonly ErrorReason[]
 
 /** placeAssistedOrder(sessionID, Order, Assisted) → the stored Order, placed by a merchant user on behalf of a customer. */
 export const placeAssistedOrderMethod = defineMethod({

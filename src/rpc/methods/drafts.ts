@@ -13,7 +13,7 @@ import { OrderSchema } from '../../wire/order-schema.js'
 import { PaymentDetailsSchema } from '../../wire/payment-method-schemas.js'
 import { OrderParam, toWirePlacedOrder } from '../order-params.js'
 import { defineMethod, SESSION_ERRORS } from '../registry.js'
-import { CUSTOM_ITEMS_CONDITION, PRICING_ERRORS } from './assisted-orders.js'
+import { CUSTOM_ITEMS_CONDITION, DISCOUNT_ERRORS, PRICING_ERRORS } from './assisted-orders.js'
 
 const ACCESS = { merchantSession: false, userPrivileges: ['PLACE_ORDERS_ON_BEHALF'] } as const
 /** createDraft: Assisted.CustomItems needs CUSTOM_LINE_ITEMS, as for placeAssistedOrder and quote. */
@@ -127,25 +127,32 @@ export const abandonDraftMethod = defineMethod({
   handler: async (params, ctx) => toWireDraft(await abandonDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version))
 })
 
-/** completeDraft(sessionID, DraftId, Version, PaymentDetails[, CardConsent]) → the Order placed from the draft (again for a COMPLETED draft). */
+/** completeDraft(sessionID, DraftId, Version, PaymentDetails[, CardConsent[, PaymentNotRequired]]) → the Order placed from the draft (again for a COMPLETED draft). */
 export const completeDraftMethod = defineMethod({
   name: 'completeDraft',
-  summary: 'Places a draft\'s order with the payment given now, through placeOrder (the same price); one order per draft: completing it again answers the same order. A declined payment (DRAFT_PAYMENT_DECLINED) leaves the draft OPEN',
+  summary: 'Places a draft\'s order with the payment given now, through placeOrder (the same price); one order per draft: completing it again answers the same order. A declined payment (DRAFT_PAYMENT_DECLINED) leaves the draft OPEN. With PaymentNotRequired (privilege REPLACEMENT_ORDERS, PaymentDetails.Type FREE) the order is a replacement, as placeAssistedOrder\'s',
   params: z.object({
     sessionID: z.string(),
     DraftId,
     Version,
     PaymentDetails: z.unknown().refine((v) => v !== undefined && v !== null, { message: 'PaymentDetails is required', params: { error_code: 'FIELD_REQUIRED' } })
       .describe('placeOrder\'s PaymentDetails (Type, Currency, CustomerIP, PaymentMethod); never stored with the draft'),
-    CardConsent: AssistedSchema.shape.CardConsent
+    // null as absent: a positional caller skips CardConsent to give PaymentNotRequired
+    CardConsent: AssistedSchema.shape.CardConsent.nullable(),
+    PaymentNotRequired: AssistedSchema.shape.PaymentNotRequired.nullable()
+      .describe('a replacement order, as placeAssistedOrder\'s Assisted.PaymentNotRequired: COMPLETE with no charge, linked to the original order (privilege REPLACEMENT_ORDERS; PaymentDetails.Type FREE)')
   }),
   paramDocs: { PaymentDetails: PaymentDetailsSchema },
-  result: OrderOutputSchema.describe('the stored Order; ExtraInformation carries AssistedSale, PlacedBy, CustomerId'),
+  result: OrderOutputSchema.describe('the stored Order; ExtraInformation carries AssistedSale, PlacedBy, CustomerId, and for a replacement ReplacementOf and ReplacementReason'),
   session: true,
-  access: ACCESS,
-  errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT', 'DRAFT_PAYMENT_DECLINED', 'CARD_CONSENT_INVALID', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_ERROR', 'STORED_PAYMENT_DATA_NOT_FOUND'],
+  access: {
+    ...ACCESS,
+    conditions: [{ when: 'PaymentNotRequired is given', applies: (params) => params.PaymentNotRequired !== undefined && params.PaymentNotRequired !== null, userPrivileges: ['REPLACEMENT_ORDERS'], field: 'PaymentNotRequired' }]
+  },
+  errors: [...CONTENT_ERRORS, 'DRAFT_NOT_FOUND', 'DRAFT_NOT_OPEN', 'DRAFT_VERSION_CONFLICT', 'DRAFT_PAYMENT_DECLINED', 'CARD_CONSENT_INVALID', 'ORDER_FREE_TOTAL_NOT_ZERO', 'PAYMENT_ERROR', 'STORED_PAYMENT_DATA_NOT_FOUND',
+    'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID', ...DISCOUNT_ERRORS],
   handler: async (params, ctx) => {
-    const order = await completeDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, { paymentDetails: params.PaymentDetails, cardConsent: params.CardConsent }, ctx.log)
+    const order = await completeDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version, { paymentDetails: params.PaymentDetails, cardConsent: params.CardConsent ?? undefined, paymentNotRequired: params.PaymentNotRequired ?? undefined }, ctx.log)
     return toWirePlacedOrder(ctx.deps.pageKey, { kind: 'order', order })
   }
 })
