@@ -90,8 +90,8 @@ export function mapAssistedError (err: unknown): unknown {
 
 /**
  * What staff add to a draft order (issue 19 item 1): Assisted without the idempotency key (a
- * draft is versioned instead), without PaymentNotRequired (a replacement order is placed at
- * once with placeAssistedOrder, not drafted) and without CardConsent (asked with the card, at
+ * draft is versioned instead), without PaymentNotRequired (a replacement is decided with the
+ * payment, at completeDraft) and without CardConsent (asked with the card, at
  * completeDraft). CustomItems are kept with the draft and placed by completeDraft as given.
  */
 export const DraftAssistedSchema = AssistedSchema.omit({ IdempotencyKey: true, PaymentNotRequired: true, CardConsent: true, Approval: true }).strict()
