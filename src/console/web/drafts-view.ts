@@ -360,12 +360,12 @@ function withoutPayment (built: AssistedCall): { Order: Record<string, unknown>,
  * Place order from a resumed draft: the checkout as it is now saved into the draft (updateDraft
  * from the Version seen), then the draft completed with the payment (completeDraft: one order per
  * draft, its stock hold turned into the order), so it ends COMPLETED with the order's RefNo
- * instead of staying OPEN beside a second order. A replacement (payment not required) is not a
- * completeDraft payment: it is placed as before and the draft left as it is.
+ * instead of staying OPEN beside a second order. A replacement (payment not required) is
+ * completed the same way, with completeDraft's PaymentNotRequired.
  */
 function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
   const resumed = state.resumed
-  if (resumed === undefined || call.Assisted.PaymentNotRequired !== undefined) return undefined
+  if (resumed === undefined) return undefined
   if (call.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')) return Promise.reject(new Error(CUSTOM_LINES_NEED_PRIVILEGE))
   return (async () => {
     let version = resumed.Version
@@ -374,10 +374,18 @@ function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
       version = saved.Version
       track({ DraftId: saved.DraftId, Version: saved.Version })
       const consent = call.Assisted.CardConsent
-      const order = await callWithSession<api.WireOrder>('completeDraft', { DraftId: resumed.DraftId, Version: version, PaymentDetails: call.Order.PaymentDetails, ...(consent !== undefined ? { CardConsent: consent } : {}) })
+      const notRequired = call.Assisted.PaymentNotRequired
+      const order = await callWithSession<api.WireOrder>('completeDraft', {
+        DraftId: resumed.DraftId,
+        Version: version,
+        PaymentDetails: call.Order.PaymentDetails,
+        ...(consent !== undefined ? { CardConsent: consent } : {}),
+        ...(notRequired !== undefined ? { PaymentNotRequired: notRequired } : {})
+      })
       track(undefined)
       return order
-    } catch (error) {
+    } catch (caught) {
+      const error = asAssistedPaths(caught)
       if (error instanceof RpcError && error.errorCode === 'DRAFT_VERSION_CONFLICT') {
         renderCheckoutDraft(true)
         throw new Error(CONFLICT)
@@ -398,6 +406,14 @@ function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
       throw error
     }
   })()
+}
+
+/** completeDraft names CardConsent and PaymentNotRequired as its own params; the page's inputs edit them under Assisted. */
+function asAssistedPaths (error: unknown): unknown {
+  const own = /^(CardConsent|PaymentNotRequired)(?=\.|$)/
+  if (!(error instanceof RpcError) || !error.fields.some((f) => own.test(f.path))) return error
+  const fields = error.fields.map((f) => ({ ...f, path: f.path.replace(own, 'Assisted.$1') }))
+  return new RpcError({ code: error.code, message: error.message, data: { error_code: error.errorCode, fields, ...(error.requestId !== undefined ? { requestId: error.requestId } : {}) } })
 }
 
 /** The order a COMPLETED draft became, or undefined if the draft is not COMPLETED. */
