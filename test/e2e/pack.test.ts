@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { createEmptyServerDatabase } from '../helpers/db.js'
-import { childEnv, ensureBuilt, ROOT } from '../helpers/process.js'
+import { childCommand, ensureBuilt, ROOT } from '../helpers/process.js'
 
 // `npm pack` must give a package whose `ordergate` bin starts the server. The package is built
 // by `prepare` (npm install / npm ci / npm pack run it); here dist/ is already built, so the
@@ -14,7 +14,10 @@ import { childEnv, ensureBuilt, ROOT } from '../helpers/process.js'
 
 const exec = promisify(execFile)
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-const npm = (args: string[], cwd: string) => exec(NPM, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: childEnv({ npm_config_update_notifier: 'false' }) })
+const npm = (args: string[], cwd: string) => {
+  const command = childCommand(NPM, args, { npm_config_update_notifier: 'false' })
+  return exec(command.file, command.args, { cwd, maxBuffer: 16 * 1024 * 1024, env: command.env })
+}
 
 type PackedFile = { path: string }
 
@@ -52,7 +55,6 @@ t.test('the packed tarball installs and its ordergate bin starts the server', as
   await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', join(dir, pack.filename)], app)
 
   const env: Record<string, string> = {
-    ...childEnv({}) as Record<string, string>,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -66,7 +68,8 @@ t.test('the packed tarball installs and its ordergate bin starts the server', as
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl
 
   // The installed bin, run from the installing project as `npx ordergate start` would.
-  const child = spawn(join(app, 'node_modules', '.bin', 'ordergate'), ['start'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const command = childCommand(join(app, 'node_modules', '.bin', 'ordergate'), ['start'], env)
+  const child = spawn(command.file, command.args, { cwd: app, env: command.env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })

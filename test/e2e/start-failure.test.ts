@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
 import { ADMIN_URL, postgresAvailable } from '../helpers/db.js'
-import { childEnv, ensureBuilt, ROOT, runOrdergate, type CliResult } from '../helpers/process.js'
+import { childCommand, ensureBuilt, ROOT, runOrdergate, type CliResult } from '../helpers/process.js'
 
 const PASSWORD = 'pw-never-printed-7f3a'
 
@@ -15,11 +15,9 @@ async function startToExit (env: Record<string, string>): Promise<CliResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ordergate-start-'))
   try {
     return await new Promise((resolve) => {
-      execFile(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
-        cwd: ROOT,
-        timeout: 60_000,
-        env: childEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), ...env })
-      }, (err, stdout, stderr) => {
+      const command = childCommand(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')],
+        { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), ...env })
+      execFile(command.file, command.args, { cwd: ROOT, timeout: 60_000, env: command.env }, (err, stdout, stderr) => {
         resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), stdout, stderr })
       })
     })

@@ -23,12 +23,30 @@ export async function ensureBuilt (): Promise<void> {
  */
 export function childEnv (env: Record<string, string>): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env }
-  if (process.env._TAPJS_PROCESSINFO_COVERAGE_ === '0' && merged.NODE_OPTIONS !== undefined) {
+  if (coverageOff() && merged.NODE_OPTIONS !== undefined) {
     const options = merged.NODE_OPTIONS.split(/\s+/).filter((option) => option !== '' && !option.includes('@tapjs/processinfo'))
     if (options.length > 0) merged.NODE_OPTIONS = options.join(' ')
     else delete merged.NODE_OPTIONS
   }
   return merged
+}
+
+function coverageOff (): boolean {
+  return process.env._TAPJS_PROCESSINFO_COVERAGE_ === '0'
+}
+
+/**
+ * How to start `file` with `args` in childEnv(env). tap's hook patches ChildProcess#spawn in the
+ * test process and puts itself back into the NODE_OPTIONS of every process spawned, whatever
+ * environment is passed (so childEnv alone left every CLI run and server paying for it: a refused
+ * CLI call took 1.0 s of CPU instead of 0.4). While coverage is off the program is therefore
+ * started through env(1), which sets NODE_OPTIONS to childEnv's after the hook, then execs it
+ * (same pid, so signals and exit codes are the program's own).
+ */
+export function childCommand (file: string, args: readonly string[], env: Record<string, string> = {}): { file: string, args: string[], env: NodeJS.ProcessEnv } {
+  const merged = childEnv(env)
+  if (!coverageOff()) return { file, args: [...args], env: merged }
+  return { file: 'env', args: [`NODE_OPTIONS=${merged.NODE_OPTIONS ?? ''}`, file, ...args], env: merged }
 }
 
 export type CliResult = { code: number, stdout: string, stderr: string }
@@ -37,7 +55,8 @@ export type CliResult = { code: number, stdout: string, stderr: string }
 export async function runOrdergate (args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   await ensureBuilt()
   return await new Promise((resolve) => {
-    const child = execFile(process.execPath, [join(ROOT, 'bin', 'ordergate.js'), ...args], { cwd: ROOT, env: childEnv(env) }, (err, stdout, stderr) => {
+    const command = childCommand(process.execPath, [join(ROOT, 'bin', 'ordergate.js'), ...args], env)
+    const child = execFile(command.file, command.args, { cwd: ROOT, env: command.env }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), stdout, stderr })
     })
     if (input !== undefined) child.stdin?.end(input)
@@ -49,13 +68,11 @@ export type RunningServer = { url: string, output: () => string, stop: () => Pro
 /** Starts `node dist/src/server.js` on a free port and waits for its banner. */
 export async function startServer (env: Record<string, string>): Promise<RunningServer> {
   await ensureBuilt()
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
-    cwd: ROOT,
-    // Approved orders stay AUTHRECEIVED unless a test asks (the real clock would complete them
-    // mid-test, SANDBOX_COMPLETE_AFTER_MS after approval); completion is tested on the fake clock.
-    env: childEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX_COMPLETE_AFTER_MS: 'off', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  // Approved orders stay AUTHRECEIVED unless a test asks (the real clock would complete them
+  // mid-test, SANDBOX_COMPLETE_AFTER_MS after approval); completion is tested on the fake clock.
+  const command = childCommand(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')],
+    { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX_COMPLETE_AFTER_MS: 'off', ...env })
+  const child = spawn(command.file, command.args, { cwd: ROOT, env: command.env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
