@@ -1112,9 +1112,10 @@ function restoreOrder (): void {
   fillAddressSources()
   fillStoredCards()
   renderCart()
-  renderCustomLines()
   renderCoupons()
   writeFields(byId('order-view'), saved.fields)
+  // after the fields: the custom lines' prices are drawn in the currency written back
+  renderCustomLines()
   for (const which of ['billing', 'shipping'] as const) {
     show(byId(`${which}-fields`), byId<HTMLSelectElement>(`${which}-source`).value !== 'billing')
     refreshSaveBox(which)
@@ -1154,12 +1155,13 @@ export function loadCheckout (content: Omit<Draft, 'payment'>): void {
   renderCustomerSummary()
   fillAddressSources()
   fillStoredCards()
-  renderCart()
-  renderCustomLines()
-  renderCoupons()
+  // The currency first: the custom lines' prices are drawn in it.
   const select = byId<HTMLSelectElement>('currency')
   if (![...select.options].some((option) => option.value === content.currency)) select.append(h('option', { value: content.currency }, content.currency))
   select.value = content.currency
+  renderCart()
+  renderCustomLines()
+  renderCoupons()
   byId<HTMLSelectElement>('billing-source').value = 'new'
   show(byId('billing-fields'), true)
   fillAddress('billing-fields', content.billing)
@@ -1198,7 +1200,8 @@ function start (): void {
     bindEditBoxes(which)
   }
   byId('shipping-method').addEventListener('change', scheduleQuote)
-  byId('currency').addEventListener('change', () => { relabelPriceOptions(state.lines, currency()); scheduleQuote() })
+  // The custom lines' prices are in the order currency: redrawn in the new one.
+  byId('currency').addEventListener('change', () => { relabelPriceOptions(state.lines, currency()); renderCustomLines(); scheduleQuote() })
   for (const radio of document.querySelectorAll('input[name=payment]')) radio.addEventListener('change', choosePayment)
   byId('coupon-apply').addEventListener('click', applyCoupon)
   byId('coupon').addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); applyCoupon() } })

@@ -464,6 +464,46 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     }
   })
 
+  await t.test('custom-line prices are in the order\'s currency: a EUR draft resumed shows them in euros, and a currency change redraws them; at 1280 px and 390 px', async (t) => {
+    const pricer = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'customizer', password: PASSWORD })) as string
+    for (const width of [1280, 390]) {
+      await t.test(`at ${width} px`, async (t) => {
+        const context = await page.context().browser()!.newContext(width === 390 ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : { viewport: { width: 1280, height: 900 } })
+        context.setDefaultTimeout(10_000)
+        t.teardown(async () => await context.close())
+        const tab = await context.newPage()
+        tab.on('pageerror', (error) => { problems.push(error.message) })
+        const made = ok(await app.rpc('createDraft', { sessionID: pricer, Order: { Currency: 'EUR', Items: [{ Code: 'my_subscription_1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `euro${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: [{ Name: 'Engraving', Price: 12.5, TaxClass: 'EXEMPT' }] } }))
+        const id = Number(made.DraftId)
+        await tab.goto(`${app.url}/console`)
+        await signIn(tab, 'customizer')
+        await expect(tab.locator('#nav-drafts')).toBeVisible()
+        await tab.locator('#nav-drafts').click()
+        await tab.getByRole('button', { name: `Open draft ${id}` }).click()
+        await tab.getByRole('button', { name: 'Resume in checkout' }).click()
+        await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+        const unit = tab.locator('#custom-lines [data-custom-line="0"] [data-label="Unit price"]')
+        await expect(unit).toHaveText('€12.50')
+        await expect(tab.locator('#custom-0-total')).toHaveText('€12.50')
+        t.notOk((await tab.locator('#custom-lines').innerText()).includes('$'), 'no dollar sign on a EUR draft\'s custom line')
+        await tab.getByLabel('Billing currency').selectOption('GBP')
+        await expect(unit).toHaveText('£12.50')
+        await expect(tab.locator('#custom-0-total')).toHaveText('£12.50')
+        await tab.getByLabel('Billing currency').selectOption('USD')
+        await expect(unit).toHaveText('$12.50')
+        await expect(tab.locator('#custom-0-total')).toHaveText('$12.50')
+        if (width === 390) t.same(await phoneLayoutProblems(tab, '#custom-lines'), [], 'the custom lines fit and are tappable')
+        // after a reload of the tab, the order in progress restored: still in its currency
+        await tab.reload()
+        await signIn(tab, 'customizer')
+        await expect(tab.locator('#custom-lines')).toContainText('Engraving')
+        await expect(tab.getByLabel('Billing currency')).toHaveValue('USD')
+        await expect(unit).toHaveText('$12.50')
+        await tab.close()
+      })
+    }
+  })
+
   await t.test('a resumed draft completed elsewhere meanwhile (a lost answer, or the customer paid its link): Place order shows the order it became and places no second one', async (t) => {
     const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
     const context = await page.context().browser()!.newContext({ viewport: { width: 1280, height: 900 } })
