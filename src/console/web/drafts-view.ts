@@ -14,7 +14,7 @@
 import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import { money } from './format.js'
-import { loadCheckout, placeThroughDraft, readCheckout, showCheckoutError } from './main.js'
+import { loadCheckout, placeThroughDraft, priceThroughDraft, readCheckout, refreshTotals, showCheckoutError } from './main.js'
 import { buildOrder, detectCardType, type Address, type AssistedCall, type CartLine, type Customer, type CustomLine, type Discount, type DiscountType } from './order-draft.js'
 import { call, callWithSession, hasSession, RpcError } from './rpc.js'
 import { loadOrder } from './persist.js'
@@ -60,12 +60,14 @@ export type PaymentLink = { LinkId: number | string, DraftId: number, Url?: stri
 const PAGE_SIZE = 20
 const POLL_MS = 3000
 const STORAGE_KEY = 'ordergate-console-draft'
-const CUSTOM_LINES_NEED_PRIVILEGE = 'This draft has custom lines: only a user with the custom line privilege can save or place it (its custom lines are kept as they are). Ask a supervisor.'
+const SAVE_TO_PRICE = 'This draft has custom lines, which only a user with the custom line privilege can price here: Save draft to have the server price your changes (its custom lines are kept as they are).'
 const CONFLICT = 'This draft was changed by someone else — reload it to see their changes, then save yours again.'
 
 const state = {
   /** the draft the checkout was resumed from (or saved as), and the Version last seen */
   resumed: undefined as { DraftId: number, Version: number } | undefined,
+  /** the resumed draft's content as the checkout last loaded or saved it (JSON): what getDraft prices */
+  saved: undefined as string | undefined,
   opened: undefined as WireDraft | undefined,
   page: 1,
   /** which payment-link methods this server offers, by name → privileges needed (rpc.discover) */
@@ -293,17 +295,22 @@ function loadInCheckout (draft: WireDraft, customer: Customer | null, lines: Car
     orderDiscount: toDiscount(draft.Assisted.Discount),
     customLines: customLines(draft)
   })
-  track({ DraftId: draft.DraftId, Version: draft.Version })
+  const loaded = draftContent()
+  track({ DraftId: draft.DraftId, Version: draft.Version }, typeof loaded === 'string' ? undefined : JSON.stringify(loaded))
   notice(`Draft ${draft.DraftId} is in the checkout (version ${draft.Version}): change it, then Save draft, or place the order.`)
   byId('catalog-query').focus()
 }
 
-/** The draft the checkout holds: shown under its actions and kept across a reload of this tab. */
-function track (resumed: { DraftId: number, Version: number } | undefined): void {
+/**
+ * The draft the checkout holds (and its content as saved at that Version, when known): shown under
+ * its actions and kept across a reload of this tab.
+ */
+function track (resumed: { DraftId: number, Version: number } | undefined, saved?: string): void {
   state.resumed = resumed
+  state.saved = resumed === undefined ? undefined : saved
   try {
     if (resumed === undefined) sessionStorage.removeItem(STORAGE_KEY)
-    else sessionStorage.setItem(STORAGE_KEY, JSON.stringify(resumed))
+    else sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ ...resumed, Content: saved }))
   } catch {
     // storage disabled: the draft is still tracked in this page
   }
@@ -366,13 +373,19 @@ function withoutPayment (built: AssistedCall): { Order: Record<string, unknown>,
 function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
   const resumed = state.resumed
   if (resumed === undefined) return undefined
-  if (call.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')) return Promise.reject(new Error(CUSTOM_LINES_NEED_PRIVILEGE))
+  const content = withoutPayment(call)
+  // Without CUSTOM_LINE_ITEMS the summary showed the draft's own price (quote refuses custom lines):
+  // so the draft is placed as saved, at the Version seen, and only when the checkout is unchanged.
+  const asSaved = call.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')
+  if (asSaved && JSON.stringify(content) !== state.saved) return Promise.reject(new Error(SAVE_TO_PRICE))
   return (async () => {
     let version = resumed.Version
     try {
-      const saved = await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...withoutPayment(call) })
-      version = saved.Version
-      track({ DraftId: saved.DraftId, Version: saved.Version })
+      if (!asSaved) {
+        const saved = await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...content })
+        version = saved.Version
+        track({ DraftId: saved.DraftId, Version: saved.Version }, JSON.stringify(content))
+      }
       const consent = call.Assisted.CardConsent
       const notRequired = call.Assisted.PaymentNotRequired
       const order = await callWithSession<api.WireOrder>('completeDraft', {
@@ -416,6 +429,23 @@ function asAssistedPaths (error: unknown): unknown {
   return new RpcError({ code: error.code, message: error.message, data: { error_code: error.errorCode, fields, ...(error.requestId !== undefined ? { requestId: error.requestId } : {}) } })
 }
 
+/**
+ * The totals of the resumed draft for a user who may not quote its custom lines: the server's price
+ * of the draft (getDraft, priced now as placeOrder would), while the checkout holds what was saved
+ * at the Version seen; otherwise why not, in the agent's words.
+ */
+async function priceResumed (): Promise<api.WireOrder | string> {
+  const resumed = state.resumed
+  const content = draftContent()
+  if (resumed === undefined) return 'Only a user with the custom line privilege can price custom lines here.'
+  if (typeof content === 'string' || state.saved === undefined || JSON.stringify(content) !== state.saved) return SAVE_TO_PRICE
+  const draft = await getDraft(resumed.DraftId)
+  if (draft.Status !== 'OPEN') return `Draft ${draft.DraftId} is ${draft.Status}: it cannot be placed any more.`
+  if (draft.Version !== resumed.Version) return CONFLICT
+  if (draft.Price === null) return `This draft cannot be priced now: ${draft.PriceErrors.map((problem) => problem.message).join('; ')}.`
+  return draft.Price as api.WireOrder
+}
+
 /** The order a COMPLETED draft became, or undefined if the draft is not COMPLETED. */
 async function completedOrder (draftId: number): Promise<api.WireOrder | undefined> {
   const draft = await getDraft(draftId)
@@ -430,12 +460,8 @@ async function saveDraft (): Promise<void> {
     showCheckoutError(new RpcError({ code: -32602, message: 'Please correct the marked fields', data: { error_code: 'INVALID_PARAMS', fields: [{ path: content.includes('customer') ? 'Assisted.CustomerId' : 'Items', message: content }] } }))
     return
   }
-  // The server refuses custom lines from a user without CUSTOM_LINE_ITEMS; dropping them to save
-  // would lose what a colleague priced, so the save is refused here, in the agent's words.
-  if (content.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')) {
-    showCheckoutError(new RpcError({ code: -32602, message: 'Please correct the marked fields', data: { error_code: 'INVALID_PARAMS', fields: [{ path: 'Assisted.CustomItems', message: CUSTOM_LINES_NEED_PRIVILEGE }] } }))
-    return
-  }
+  // A user without CUSTOM_LINE_ITEMS sends the custom lines back as they are (read-only here):
+  // the server lets them through unchanged and refuses any change to them.
   const button = byId<HTMLButtonElement>('save-draft')
   button.disabled = true
   try {
@@ -443,8 +469,9 @@ async function saveDraft (): Promise<void> {
     const saved = resumed === undefined
       ? await callWithSession<WireDraft>('createDraft', content)
       : await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...content })
-    track({ DraftId: saved.DraftId, Version: saved.Version })
+    track({ DraftId: saved.DraftId, Version: saved.Version }, JSON.stringify(content))
     notice(`Draft ${saved.DraftId} saved (version ${saved.Version}).`)
+    if (content.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')) refreshTotals()
   } catch (error) {
     if (error instanceof RpcError && error.errorCode === 'DRAFT_VERSION_CONFLICT') {
       renderCheckoutDraft(true)
@@ -657,6 +684,7 @@ function stopPolling (): void {
 
 function start (): void {
   placeThroughDraft(placeResumed)
+  priceThroughDraft(priceResumed)
   byId('nav-drafts').addEventListener('click', openDrafts)
   // The other screens (workspace.ts) cover the drafts' views.
   for (const id of ['nav-orders', 'nav-new-order']) byId(id).addEventListener('click', () => { showDrafts('none') })
@@ -675,8 +703,8 @@ function start (): void {
         // restoreOrder dropped another user's order: then the draft it was saving into goes too
         if (loadOrder() === undefined) { track(undefined); return }
         try {
-          const kept = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as { DraftId?: unknown, Version?: unknown } | null
-          if (typeof kept?.DraftId === 'number' && typeof kept.Version === 'number') track({ DraftId: kept.DraftId, Version: kept.Version })
+          const kept = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as { DraftId?: unknown, Version?: unknown, Content?: unknown } | null
+          if (typeof kept?.DraftId === 'number' && typeof kept.Version === 'number') track({ DraftId: kept.DraftId, Version: kept.Version }, typeof kept.Content === 'string' ? kept.Content : undefined)
         } catch {
           // nothing kept
         }

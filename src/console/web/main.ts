@@ -667,7 +667,16 @@ async function refreshQuote (): Promise<void> {
     return
   }
   try {
-    const quoted = await api.quote(buildQuote(current, returnUrls()))
+    const call = buildQuote(current, returnUrls())
+    if (pricedByDraft(call)) {
+      const priced = await (draftPricer?.() ?? NO_DRAFT_PRICE)
+      if (seq !== quoteSeq) return
+      clearQuoteErrors()
+      if (typeof priced === 'string') body.replaceChildren(h('p', { class: 'hint', id: 'totals-hint' }, priced))
+      else renderTotals(priced, 'draft')
+      return
+    }
+    const quoted = await api.quote(call)
     if (seq !== quoteSeq) return
     clearQuoteErrors()
     renderTotals(quoted)
@@ -690,7 +699,7 @@ function clearQuoteErrors (): void {
   }
 }
 
-function renderTotals (quoted: api.WireOrder): void {
+function renderTotals (quoted: api.WireOrder, source: 'quote' | 'draft' = 'quote'): void {
   const cur = String(quoted.Currency ?? currency())
   const items = (quoted.Items ?? []) as Array<Record<string, any>>
   items.forEach((item, index) => {
@@ -715,11 +724,12 @@ function renderTotals (quoted: api.WireOrder): void {
     ['Total', quoted.GrossDiscountedPrice],
     ['Amount due', quoted.AmountDue]
   ]
+  const from = source === 'draft' ? [h('p', { class: 'hint', id: 'totals-hint' }, 'Priced by the server as the draft is saved.')] : []
   byId('totals-body').replaceChildren(h('table', {}, h('tbody', {}, ...rows
     .filter(([label, amount]) => amount !== undefined && amount !== null && !(label.startsWith('Line discounts') && Number(amount) === 0))
     .map(([label, amount, note]) => h('tr', { class: label === 'Total' ? 'total' : undefined, 'data-total': label },
       h('th', { scope: 'row' }, note !== undefined ? `${label} (${note})` : label),
-      h('td', { class: 'num' }, money(amount, cur)))))))
+      h('td', { class: 'num' }, money(amount, cur)))))), ...from)
 }
 
 // ---------------------------------------------------------------- the merchant's currencies and shipping methods
@@ -998,11 +1008,24 @@ async function reviewOrder (): Promise<void> {
   const checked = current.payment.kind === 'STORED_CARD' ? buildQuote(current, returnUrls()) : buildOrder(current, returnUrls())
   if (current.payment.kind === 'STORED_CARD') checked.Order = { ...buildOrder(current, returnUrls()).Order, PaymentDetails: checked.Order.PaymentDetails }
   let quoted: api.WireOrder
-  try {
-    quoted = await api.quote(checked)
-  } catch (error) {
-    showOrderError(view, error)
-    return
+  if (pricedByDraft(checked)) {
+    // what completeDraft will charge: the draft as saved, priced now by the server
+    let priced: api.WireOrder | string
+    try {
+      priced = await (draftPricer?.() ?? NO_DRAFT_PRICE)
+    } catch (error) {
+      showOrderError(view, error)
+      return
+    }
+    if (typeof priced === 'string') { localProblems(view, [{ path: 'Assisted.CustomItems', message: priced }]); return }
+    quoted = priced
+  } else {
+    try {
+      quoted = await api.quote(checked)
+    } catch (error) {
+      showOrderError(view, error)
+      return
+    }
   }
   const cur = String(quoted.Currency ?? current.currency)
   const items = (quoted.Items ?? []) as Array<Record<string, any>>
@@ -1134,9 +1157,23 @@ function restoreOrder (): void {
 // ---------------------------------------------------------------- hooks for the drafts screen (drafts-view.ts)
 
 let draftPlacer: ((call: AssistedCall) => Promise<api.WireOrder> | undefined) | undefined
+let draftPricer: (() => Promise<api.WireOrder | string>) | undefined
+
+/**
+ * A user without CUSTOM_LINE_ITEMS may not quote custom lines (quote refuses them), but may save and
+ * place a resumed draft holding a colleague's, as they are: its totals are then the server's price of
+ * the draft as saved (getDraft), while the checkout holds what was saved; a string says why not.
+ */
+export function priceThroughDraft (pricer: () => Promise<api.WireOrder | string>): void { draftPricer = pricer }
+
+const pricedByDraft = (call: AssistedCall): boolean => call.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')
+const NO_DRAFT_PRICE = 'Only a user with the custom line privilege can price custom lines here.'
 
 /** How a resumed draft is placed (updateDraft, then completeDraft); the placer answers undefined when no draft is resumed. */
 export function placeThroughDraft (placer: (call: AssistedCall) => Promise<api.WireOrder> | undefined): void { draftPlacer = placer }
+
+/** The totals computed again (after a resumed draft is saved: its server price changed). */
+export function refreshTotals (): void { scheduleQuote() }
 
 /** What the checkout holds now (the payment as typed: a draft keeps none of it). */
 export function readCheckout (): Draft { return draft() }

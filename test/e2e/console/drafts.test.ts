@@ -426,8 +426,8 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         t.match(two.Assisted.CustomItems, [{ Name: 'Engraving' }, { Name: 'Setup fee', Price: 20, TaxClass: 'STANDARD' }], 'a custom line added')
         await expect(tab.locator('[data-total="Total"]')).toHaveText(new RegExp(String(two.Price.GrossDiscountedPrice).replace('.', '\\.')))
 
-        // Without the privilege: the custom line is shown read-only, nothing offers to change it,
-        // and a save does not drop it (the server refuses it, said beside the custom lines).
+        // Without the privilege: the custom lines are shown read-only, nothing offers to change them,
+        // and a save sends them back as they are (the server lets them through unchanged).
         await tab.getByRole('button', { name: 'Sign out' }).click()
         await signIn(tab, 'agent')
         await expect(tab.locator('#nav-drafts')).toBeVisible()
@@ -437,8 +437,8 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         t.equal(await tab.locator('#custom-line-form').isVisible(), false, 'no add form without CUSTOM_LINE_ITEMS')
         const seen = (await draftById(id)).Version
         await tab.getByRole('button', { name: 'Save draft', exact: true }).click()
-        await expect(tab.locator('.error[data-error-for="Assisted.CustomItems"]')).toContainText('only a user with the custom line privilege can save or place it')
-        t.match(await draftById(id), { Version: seen, Assisted: { CustomItems: [{ Name: 'Engraving', TaxClass: 'EXEMPT' }] } }, 'the custom line is still in the draft')
+        await expect(tab.locator('#notice')).toContainText(`Draft ${id} saved (version ${seen + 1})`)
+        t.match(await draftById(id), { Version: seen + 1, Assisted: { CustomItems: [{ Name: 'Engraving', Price: 12.5, Quantity: 1, TaxClass: 'EXEMPT' }, { Name: 'Setup fee', Price: 20, TaxClass: 'STANDARD' }] } }, 'the custom lines are still in the draft, as they were')
         await tab.getByRole('button', { name: 'Sign out' }).click()
         await signIn(tab, 'customizer')
         await expect(tab.locator('#nav-drafts')).toBeVisible()
@@ -459,6 +459,76 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         const order = ok(await app.rpc('getOrder', { sessionID: customizer, RefNo: done.RefNo }))
         t.match(order.Items, [{ Code: 'ADDON-1', Quantity: 2 }, { Name: 'Engraving' }], 'the order has the catalog line and the custom line')
         t.equal(order.Items.length, 2)
+        await tab.close()
+      })
+    }
+  })
+
+  await t.test('without CUSTOM_LINE_ITEMS, a resumed draft with a colleague\'s custom lines: totals from the server\'s price of the draft, Save draft keeps the lines, Place completes the draft at the Version seen; the lines read-only; at 1280 px and 390 px', async (t) => {
+    await app.createUser('pricer', ['AGENT', 'CUSTOM_LINE_ITEMS'])
+    const pricer = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'pricer', password: PASSWORD })) as string
+    const LINES = [{ Name: 'Engraving', Price: 12.5, Quantity: 1, TaxClass: 'EXEMPT' }, { Name: 'Setup fee', Price: '20.00', Quantity: 2, TaxClass: 'STANDARD' }]
+    const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
+    const usd = (amount: number): RegExp => new RegExp(`\\$${amount.toFixed(2).replace('.', '\\.')}`)
+
+    for (const width of [1280, 390]) {
+      await t.test(`at ${width} px`, async (t) => {
+        const context = await page.context().browser()!.newContext(width === 390 ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : { viewport: { width: 1280, height: 900 } })
+        context.setDefaultTimeout(10_000)
+        t.teardown(async () => await context.close())
+        const tab = await context.newPage()
+        tab.on('pageerror', (error) => { problems.push(error.message) })
+        tab.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
+        const made = ok(await app.rpc('createDraft', { sessionID: pricer, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `kept${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: LINES } }))
+        const id = Number(made.DraftId)
+
+        await tab.goto(`${app.url}/console`)
+        await signIn(tab, 'agent')
+        await expect(tab.locator('#nav-drafts')).toBeVisible()
+        await tab.locator('#nav-drafts').click()
+        await tab.getByRole('button', { name: `Open draft ${id}` }).click()
+        await tab.getByRole('button', { name: 'Resume in checkout' }).click()
+        await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+
+        // The lines read-only; the totals are the server's price of the draft (quote refuses them to this user).
+        await expect(tab.locator('#custom-lines')).toContainText('Kept as it is')
+        t.equal(await tab.getByRole('button', { name: /^Remove custom line/ }).count(), 0, 'no remove without CUSTOM_LINE_ITEMS')
+        t.equal(await tab.locator('#custom-line-form').isVisible(), false, 'no add form without CUSTOM_LINE_ITEMS')
+        await expect(tab.locator('[data-total="Total"]')).toHaveText(usd(made.Price.GrossDiscountedPrice))
+        await expect(tab.locator('#totals-hint')).toContainText('Priced by the server')
+        await expect(tab.locator('#custom-0-total')).toHaveText(usd(made.Price.Items[1].Price.GrossDiscountedPrice))
+        await expect(tab.locator('#custom-1-total')).toHaveText(usd(made.Price.Items[2].Price.GrossDiscountedPrice))
+        if (width === 390) t.same(await phoneLayoutProblems(tab, '#order-view'), [], 'the checkout with read-only custom lines and the draft\'s totals fits and is tappable')
+
+        // A change: not priced until saved (said, no stale totals); Save draft sends the lines back as they were.
+        await tab.getByLabel('Quantity of', { exact: false }).first().fill('3')
+        await tab.getByLabel('Quantity of', { exact: false }).first().press('Tab')
+        await expect(tab.locator('#totals-hint')).toContainText('Save draft to have the server price your changes')
+        t.equal(await tab.locator('[data-total="Total"]').count(), 0, 'no totals of the draft as it was')
+        await tab.getByRole('button', { name: 'Save draft', exact: true }).click()
+        await expect(tab.locator('#notice')).toContainText(`Draft ${id} saved (version 2)`)
+        const saved = await draftById(id)
+        t.match(saved, { Version: 2, Order: { Items: [{ Code: 'ADDON-1', Quantity: 3 }] }, UpdatedBy: { Username: 'agent' } }, 'saved by the agent')
+        t.same(saved.Assisted.CustomItems, made.Assisted.CustomItems, 'the custom lines exactly as the colleague priced them')
+        await expect(tab.locator('[data-total="Total"]')).toHaveText(usd(saved.Price.GrossDiscountedPrice))
+        t.not(saved.Price.GrossDiscountedPrice, made.Price.GrossDiscountedPrice, 'the new total is shown')
+
+        // Place: the summary shows the draft's price; the draft is completed at version 2 (no save in between), one order.
+        const before = await orderCount()
+        await tab.locator('#pay-check').check()
+        await tab.locator('#place-order').click()
+        await tab.locator('#place-summary').waitFor({ state: 'visible' })
+        await expect(tab.locator('[data-summary="Total"]')).toHaveText(usd(saved.Price.GrossDiscountedPrice))
+        await expect(tab.locator('#place-summary')).toContainText('1 × Engraving')
+        if (width === 390) t.same(await phoneLayoutProblems(tab, '#place-summary'), [], 'the summary fits')
+        await tab.locator('#place-confirm').click()
+        await expect(tab.locator('#confirmation-view')).toBeVisible()
+        const done = await draftById(id)
+        t.match(done, { Status: 'COMPLETED', Version: 2, RefNo: /^\d+$/ }, 'completeDraft at the Version seen')
+        t.equal(await orderCount(), before + 1, 'exactly one order placed')
+        const order = ok(await app.rpc('getOrder', { sessionID: pricer, RefNo: done.RefNo }))
+        t.same(order.Items.map((item: { Code: string, Quantity: number }) => [item.Code, item.Quantity]), [['ADDON-1', 3], ['CUSTOM-1', 1], ['CUSTOM-2', 2]], 'the order has the catalog line and both custom lines')
+        t.equal(order.GrossDiscountedPrice, saved.Price.GrossDiscountedPrice, 'charged what the summary showed')
         await tab.close()
       })
     }
