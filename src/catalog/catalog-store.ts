@@ -9,6 +9,7 @@
  * Amounts travel as JSON strings and become `bigint` here: exact, never a double.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { lockMerchantRow } from '../db/merchant-lock.js'
 import type { Database } from '../db/schema.js'
 import {
   parseCatalogFile,
@@ -57,8 +58,7 @@ const CHUNK = 1000
 export async function replaceCatalog (db: Kysely<Database>, merchantId: bigint, catalog: Catalog): Promise<CatalogLoadSummary> {
   if (!db.isTransaction) return await db.transaction().execute((trx) => replaceCatalog(trx, merchantId, catalog))
 
-  const merchant = await db.selectFrom('merchants').select('id').where('id', '=', merchantId).forNoKeyUpdate().executeTakeFirst()
-  if (merchant === undefined) throw new Error(`no merchant with id ${merchantId}`)
+  if (!(await lockMerchantRow(db, merchantId))) throw new Error(`no merchant with id ${merchantId}`)
   // Cached carts of the old catalog are stale from the moment this transaction commits.
   await db.updateTable('merchants').set((eb) => ({ catalog_version: eb('catalog_version', '+', 1n) })).where('id', '=', merchantId).execute()
 

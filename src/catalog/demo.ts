@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { lockMerchantRow } from '../db/merchant-lock.js'
 import type { Database } from '../db/schema.js'
 import { normaliseCatalog } from './catalog-file.js'
 import { replaceCatalog, type CatalogLoadSummary } from './catalog-store.js'
@@ -17,7 +18,7 @@ export async function loadDemoCatalog (db: Kysely<Database>, merchantId: bigint)
 export async function ensureDemoCatalog (db: Kysely<Database>, merchantId: bigint): Promise<boolean> {
   return await db.transaction().execute(async (trx) => {
     // Lock first, then look: two starts racing on one database load it once.
-    await trx.selectFrom('merchants').select('id').where('id', '=', merchantId).forNoKeyUpdate().executeTakeFirstOrThrow()
+    if (!(await lockMerchantRow(trx, merchantId))) throw new Error(`no merchant with id ${merchantId}`)
     const any = await trx.selectFrom('products').select('id').where('merchant_id', '=', merchantId).limit(1).executeTakeFirst()
     if (any !== undefined) return false
     await loadDemoCatalog(trx, merchantId)

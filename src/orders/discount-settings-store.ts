@@ -1,22 +1,15 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import { isRole, type Role } from '../auth/privileges.js'
+import { lockMerchantRow } from '../db/merchant-lock.js'
 import type { Database } from '../db/schema.js'
 import type { DiscountLimit, DiscountReason } from './discount-settings.js'
 
-/**
- * Every discount-settings write first locks the merchant's row, so two admins writing at the same
- * moment take turns: without it a delete-then-insert meets the other's fresh rows (a duplicate
- * key) and a read-then-write loses the other's change. NO KEY UPDATE: orders and sessions that
- * reference the merchant (FOR KEY SHARE) are not held up.
- */
-async function lockMerchantSettings (trx: Transaction<Database>, merchantId: bigint): Promise<void> {
-  await trx.selectFrom('merchants').select('id').where('id', '=', merchantId).forNoKeyUpdate().executeTakeFirst()
-}
+// Every discount-settings write first locks the merchant's row (lockMerchantRow says why).
 
 /** Replaces the merchant's discount limits, atomically. */
 export async function replaceDiscountLimits (db: Kysely<Database>, merchantId: bigint, limits: readonly DiscountLimit[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await lockMerchantSettings(trx, merchantId)
+    await lockMerchantRow(trx, merchantId)
     await trx.deleteFrom('discount_limits').where('merchant_id', '=', merchantId).execute()
     if (limits.length === 0) return
     await trx.insertInto('discount_limits').values(limits.map((l) => ({ merchant_id: merchantId, role: l.role, line_percent_bp: l.linePercentBp, order_percent_bp: l.orderPercentBp }))).execute()
@@ -28,7 +21,7 @@ export async function replaceDiscountLimits (db: Kysely<Database>, merchantId: b
 /** Replaces one role's limits (its amounts with it), the other roles' untouched, atomically. */
 export async function replaceRoleDiscountLimit (db: Kysely<Database>, merchantId: bigint, limit: DiscountLimit): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await lockMerchantSettings(trx, merchantId)
+    await lockMerchantRow(trx, merchantId)
     await trx.deleteFrom('discount_limits').where('merchant_id', '=', merchantId).where('role', '=', limit.role).execute()
     await trx.insertInto('discount_limits').values({ merchant_id: merchantId, role: limit.role, line_percent_bp: limit.linePercentBp, order_percent_bp: limit.orderPercentBp }).execute()
     const amounts = limit.amounts.map((a) => ({ merchant_id: merchantId, role: limit.role, currency: a.currency, line_amount_minor: a.lineMinor, order_amount_minor: a.orderMinor }))
@@ -66,7 +59,7 @@ export type RoleLimit = { role: Role, currency: string, linePercentBp: number | 
 
 export async function replaceDiscountReasons (db: Kysely<Database>, merchantId: bigint, reasons: readonly DiscountReason[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await lockMerchantSettings(trx, merchantId)
+    await lockMerchantRow(trx, merchantId)
     await trx.deleteFrom('discount_reasons').where('merchant_id', '=', merchantId).execute()
     if (reasons.length > 0) await trx.insertInto('discount_reasons').values(reasons.map((r) => ({ merchant_id: merchantId, code: r.code, name: r.name }))).execute()
   })
