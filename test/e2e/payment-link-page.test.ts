@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import t from 'tap'
-import { ARTIFACTS, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, startConsoleServer } from '../helpers/console.js'
+import t, { type Test } from 'tap'
+import { ARTIFACTS, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, startConsoleServer, type ConsoleServer, type RpcReply } from '../helpers/console.js'
 
 // Payment links (issue 19 item 2) end to end: a real ordergate on PostgreSQL, an agent makes a
 // draft and its link over JSON-RPC, and the customer pays it in Chromium on the hosted page,
@@ -9,22 +9,30 @@ import { ARTIFACTS, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProbl
 const skip = await missingPrerequisite()
 if (skip !== undefined) t.comment(`SKIPPED: the payment link's browser test needs Chromium and PostgreSQL: ${skip}`)
 
-t.test('the customer opens the Url in Chromium, pays with a card and sees the confirmation; the agent sees the link PAID and the order AUTHRECEIVED', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
-  const server = await startConsoleServer(t)
-  const username = await server.createUser('link-agent', ['PLACE_ORDERS_ON_BEHALF'])
+const ORDER = {
+  Currency: 'usd',
+  Country: 'us',
+  Language: 'en',
+  Items: [{ Code: 'my_subscription_1', Quantity: 1 }],
+  BillingDetails: { FirstName: 'Carla', LastName: 'Customer', CountryCode: 'us', State: 'CA', City: 'Los Angeles', Address1: '1 Main St', Zip: '90210', Email: 'carla@example.com' }
+}
+
+/** A new agent `username` (PLACE_ORDERS_ON_BEHALF) signed in over JSON-RPC, a draft of ORDER and its payment link. */
+async function draftWithLink (t: Test, server: ConsoleServer, username: string): Promise<{ session: string, draft: RpcReply, link: RpcReply }> {
+  await server.createUser(username, ['PLACE_ORDERS_ON_BEHALF'])
   const session = (await server.rpc('loginUser', ['DEMO', username, PASSWORD])).result as string
-  t.type(session, 'string', 'the agent is signed in')
-  const order = {
-    Currency: 'usd',
-    Country: 'us',
-    Language: 'en',
-    Items: [{ Code: 'my_subscription_1', Quantity: 1 }],
-    BillingDetails: { FirstName: 'Carla', LastName: 'Customer', CountryCode: 'us', State: 'CA', City: 'Los Angeles', Address1: '1 Main St', Zip: '90210', Email: 'carla@example.com' }
-  }
-  const draft = await server.rpc('createDraft', [session, order])
+  const draft = await server.rpc('createDraft', [session, ORDER])
   t.notOk(draft.error, JSON.stringify(draft.error))
   const link = await server.rpc('createPaymentLink', [session, draft.result.DraftId, draft.result.Version])
   t.notOk(link.error, JSON.stringify(link.error))
+  return { session, draft, link }
+}
+
+t.test('the customer opens the Url in Chromium, pays with a card and sees the confirmation; the agent sees the link PAID and the order AUTHRECEIVED', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
+  const server = await startConsoleServer(t)
+  const username = 'link-agent'
+  const { session, draft, link } = await draftWithLink(t, server, username)
+  t.type(session, 'string', 'the agent is signed in')
   t.match(link.result.Url, new RegExp(`^${server.url}/pay/DEMO\\?token=[A-Za-z0-9_-]{43}$`), 'the Url is on the server\'s public URL')
 
   // Raw HTTP first: the page's headers and what it does not show.
@@ -60,29 +68,11 @@ t.test('the customer opens the Url in Chromium, pays with a card and sees the co
 
 t.test('at 390 px the page has no horizontal scroll, every field and the Pay button is at least 44 px and tappable at its centre, and the payment completes by taps', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
   const server = await startConsoleServer(t)
-  const username = await server.createUser('link-phone', ['PLACE_ORDERS_ON_BEHALF'])
-  const session = (await server.rpc('loginUser', ['DEMO', username, PASSWORD])).result as string
-  const order = {
-    Currency: 'usd',
-    Country: 'us',
-    Language: 'en',
-    Items: [{ Code: 'my_subscription_1', Quantity: 1 }],
-    BillingDetails: { FirstName: 'Carla', LastName: 'Customer', CountryCode: 'us', State: 'CA', City: 'Los Angeles', Address1: '1 Main St', Zip: '90210', Email: 'carla@example.com' }
-  }
-  const draft = await server.rpc('createDraft', [session, order])
-  t.notOk(draft.error, JSON.stringify(draft.error))
-  const link = await server.rpc('createPaymentLink', [session, draft.result.DraftId, draft.result.Version])
-  t.notOk(link.error, JSON.stringify(link.error))
+  const { session, link } = await draftWithLink(t, server, 'link-phone')
 
   const { browser } = await openConsole(t, server.url, 'payment-link')
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
-  t.teardown(async () => await phone.close())
-  phone.setDefaultTimeout(10_000)
-  const page = await phone.newPage()
   const problems: string[] = []
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
-  page.on('pageerror', (error) => { problems.push(error.message) })
-  await page.goto(link.result.Url)
+  const page = await openPage(t, browser, link.result.Url, problems)
   t.equal(await page.evaluate('window.innerWidth'), 390, 'a 390-px viewport')
   t.same(await phoneLayoutProblems(page), [], 'the form: no horizontal scroll, every control inside the width, 44 px and tappable')
   await page.screenshot({ path: join(ARTIFACTS, 'payment-link-390.png'), fullPage: true })

@@ -151,6 +151,26 @@ export async function openConsole (t: Test, url: string, prefix: string): Promis
   }
 }
 
+/** A phone: 390×844 CSS px, touch (the console's narrow layout, issue 19 item 6). */
+export const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } as const
+
+/**
+ * A page of its own browser context (closed with the test, 10-s timeouts) on `url`: at 390 px a
+ * touch PHONE, otherwise 1280×900 as openConsole's; its script errors and console errors go to
+ * `problems`. With `username` it signs in on the console's form (signIn).
+ */
+export async function openPage (t: Test, browser: Browser, url: string, problems: string[], options: { width?: number, username?: string } = {}): Promise<Page> {
+  const context = await browser.newContext(options.width === undefined || options.width === 390 ? PHONE : { viewport: { width: options.width, height: 900 } })
+  context.setDefaultTimeout(10_000)
+  t.teardown(async () => await context.close())
+  const page = await context.newPage()
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', (error) => { problems.push(error.message) })
+  await page.goto(url)
+  if (options.username !== undefined) await signIn(page, options.username)
+  return page
+}
+
 /** Signs in on the console's form. */
 export async function signIn (page: Page, username: string, password = PASSWORD): Promise<void> {
   await page.getByLabel('Merchant code').fill('DEMO')

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Locator, Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, PHONE, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 import { ROOT } from '../../helpers/process.js'
 
 // Issue 19 item 6, the console's drafts: Save as draft from the checkout (createDraft), the
@@ -13,7 +13,7 @@ import { ROOT } from '../../helpers/process.js'
 // PLACE_ORDERS_ON_BEHALF; at 1280 px and 390 px, by keyboard. One server and one browser.
 
 // The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
-declare const document: any, window: any, getComputedStyle: any
+declare const document: any, window: any
 
 const skip = await missingPrerequisite()
 if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
@@ -29,29 +29,6 @@ async function readmeShot (page: Page, name: string, mask: Locator[] = []): Prom
 }
 
 const BILLING = { FirstName: 'Dora', LastName: 'Draft', Email: 'dora@example.com', Address1: '1 Oak St', City: 'Austin', State: 'TX', Zip: '73301', CountryCode: 'US' }
-
-/** No horizontal scroll; every visible control inside the width, at least 44 px high (checkboxes 24), tapped at its centre. */
-async function layoutProblems (page: Page, scope: string): Promise<string[]> {
-  return await page.evaluate((scope) => {
-    const problems: string[] = []
-    const doc = document.documentElement
-    if (doc.scrollWidth > window.innerWidth) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${window.innerWidth}`)
-    for (const el of document.querySelectorAll(`${scope} button, ${scope} input, ${scope} select`)) {
-      const rect = el.getBoundingClientRect()
-      if (rect.width === 0 || rect.height === 0 || getComputedStyle(el).visibility === 'hidden') continue
-      const name = `${el.tagName.toLowerCase()}#${el.id || (el.textContent ?? '').trim().slice(0, 30)}`
-      if (rect.left < 0 || rect.right > doc.clientWidth + 0.5) problems.push(`${name} outside the width (${Math.round(rect.left)}..${Math.round(rect.right)})`)
-      el.scrollIntoView({ block: 'center', inline: 'nearest' })
-      const r = el.getBoundingClientRect()
-      const min = el.type === 'checkbox' ? 24 : 44
-      if (r.height < min) problems.push(`${name} is ${Math.round(r.height)} px high: too small to tap`)
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
-      const label = hit?.closest('label')
-      if (hit === null || !(hit === el || el.contains(hit) || (label != null && label.htmlFor === el.id))) problems.push(`${name}: a tap at its centre lands on ${hit?.tagName.toLowerCase() ?? 'nothing'}#${hit?.id ?? ''}`)
-    }
-    return problems
-  }, scope)
-}
 
 const CARD_NUMBER = '4111111111111111'
 
@@ -292,18 +269,13 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
 
   await t.test('at 390 px, by keyboard: no horizontal scroll, every draft control tappable and reached by Tab', async (t) => {
     ok(await app.rpc('createDraft', { sessionID: staff, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 2 }], BillingDetails: { ...BILLING, Email: 'phone@example.com' } }, Assisted: { CustomerId: customer.CustomerId } }))
-    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
-    t.teardown(async () => await phone.close())
-    const small = await phone.newPage()
-    small.on('pageerror', (error) => { problems.push(error.message) })
-    await small.goto(`${app.url}/console`)
-    await signIn(small, 'agent')
+    const small = await openPage(t, page.context().browser()!, `${app.url}/console`, problems, { username: 'agent' })
     await expect(small.locator('#nav-drafts')).toBeVisible()
     await small.locator('#nav-drafts').focus()
     await small.keyboard.press('Enter')
     await expect(small.getByLabel('Customer e-mail')).toBeFocused()
     await expect(small.locator('#drafts-count')).toHaveText('1 draft found, page 1 of 1.')
-    t.same(await layoutProblems(small, '#drafts-view'), [], 'the draft list fits and every control is tappable')
+    t.same(await phoneLayoutProblems(small, '#drafts-view'), [], 'the draft list fits and every control is tappable')
     const listTabs = await tabUntil(small, 'Search drafts')
     t.same((await unreachable(small, '#drafts-view', listTabs)).filter((id) => !id.startsWith('Draft ')), [], 'Tab reaches every search control')
     // Tab on to the draft and open it with Enter.
@@ -311,26 +283,21 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await small.keyboard.press('Enter')
     await expect(small.locator('#draft-detail-view')).toBeFocused()
     await small.getByRole('button', { name: 'Complete with card' }).click()
-    t.same(await layoutProblems(small, '#draft-detail-view'), [], 'the open draft fits and every control is tappable')
+    t.same(await phoneLayoutProblems(small, '#draft-detail-view'), [], 'the open draft fits and every control is tappable')
     const detailTabs = await tabUntil(small, 'Cancel', 120)
     t.same(await unreachable(small, '#draft-detail-view', detailTabs), [], 'Tab reaches every control of the open draft')
     // The checkout's draft controls at 390 px.
     await small.getByRole('button', { name: 'Resume in checkout' }).click()
     await expect(small.locator('#checkout-draft')).toContainText('version 1')
-    t.same(await layoutProblems(small, '#checkout-draft'), [], 'the checkout\'s draft line fits')
-    t.same((await layoutProblems(small, '.actions')).filter((problem) => problem.includes('save-draft')), [], 'Save draft is tappable')
+    t.same(await phoneLayoutProblems(small, '#checkout-draft'), [], 'the checkout\'s draft line fits')
+    t.same((await phoneLayoutProblems(small, '.actions')).filter((problem) => problem.includes('save-draft')), [], 'Save draft is tappable')
     await small.close()
   })
 
   await t.test('at 390 px, by touch: a payment link sent from a draft, shown and copied without layout problems, WAITING; the customer pays on the hosted page; the agent sees PAID with the RefNo without a reload; no card number on the agent\'s page', { skip: linksListed ? false : 'createPaymentLink is not on this server' }, async (t) => {
     const linked = ok(await app.rpc('createDraft', { sessionID: staff, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: 'phone-link@example.com' } }, Assisted: { CustomerId: customer.CustomerId } }))
-    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
-    phone.setDefaultTimeout(10_000)
-    t.teardown(async () => await phone.close())
-    const small = await phone.newPage()
-    small.on('pageerror', (error) => { problems.push(error.message) })
-    await small.goto(`${app.url}/console`)
-    await signIn(small, 'agent')
+    const small = await openPage(t, page.context().browser()!, `${app.url}/console`, problems, { username: 'agent' })
+    const phone = small.context()
     await expect(small.locator('#nav-drafts')).toBeVisible()
     await small.locator('#nav-drafts').tap()
     await small.getByRole('button', { name: `Open draft ${String(linked.DraftId)}` }).tap()
@@ -347,7 +314,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await expect(small.locator('#notice')).toHaveText('Payment link copied.')
 
     // The customer pays on their own phone; the agent's screen follows by polling (no reload).
-    const customerPhone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
+    const customerPhone = await page.context().browser()!.newContext(PHONE)
     customerPhone.setDefaultTimeout(10_000)
     t.teardown(async () => await customerPhone.close())
     const loads: string[] = []
@@ -376,11 +343,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
 
     for (const width of [1280, 390]) {
       await t.test(`at ${width} px`, async (t) => {
-        const context = await page.context().browser()!.newContext(width === 390 ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : { viewport: { width: 1280, height: 900 } })
-        context.setDefaultTimeout(10_000)
-        t.teardown(async () => await context.close())
-        const tab = await context.newPage()
-        tab.on('pageerror', (error) => { problems.push(error.message) })
+        const tab = await openPage(t, page.context().browser()!, `${app.url}/console`, problems, { width, username: 'customizer' })
         tab.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
         const made = ok(await app.rpc('createDraft', { sessionID: customizer, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `custom${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: [ENGRAVING] } }))
         const id = Number(made.DraftId)
@@ -393,8 +356,6 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         }
 
         // With the privilege: resumed, saved: the custom line is kept (before: dropped by the save).
-        await tab.goto(`${app.url}/console`)
-        await signIn(tab, 'customizer')
         await expect(tab.locator('#nav-drafts')).toBeVisible()
         await resume()
         await tab.getByLabel('Quantity of', { exact: false }).first().fill('2')
@@ -473,17 +434,11 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
 
     for (const width of [1280, 390]) {
       await t.test(`at ${width} px`, async (t) => {
-        const context = await page.context().browser()!.newContext(width === 390 ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : { viewport: { width: 1280, height: 900 } })
-        context.setDefaultTimeout(10_000)
-        t.teardown(async () => await context.close())
-        const tab = await context.newPage()
-        tab.on('pageerror', (error) => { problems.push(error.message) })
+        const tab = await openPage(t, page.context().browser()!, `${app.url}/console`, problems, { width, username: 'agent' })
         tab.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
         const made = ok(await app.rpc('createDraft', { sessionID: pricer, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `kept${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: LINES } }))
         const id = Number(made.DraftId)
 
-        await tab.goto(`${app.url}/console`)
-        await signIn(tab, 'agent')
         await expect(tab.locator('#nav-drafts')).toBeVisible()
         await tab.locator('#nav-drafts').click()
         await tab.getByRole('button', { name: `Open draft ${id}` }).click()
@@ -538,15 +493,9 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     const pricer = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'customizer', password: PASSWORD })) as string
     for (const width of [1280, 390]) {
       await t.test(`at ${width} px`, async (t) => {
-        const context = await page.context().browser()!.newContext(width === 390 ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : { viewport: { width: 1280, height: 900 } })
-        context.setDefaultTimeout(10_000)
-        t.teardown(async () => await context.close())
-        const tab = await context.newPage()
-        tab.on('pageerror', (error) => { problems.push(error.message) })
+        const tab = await openPage(t, page.context().browser()!, `${app.url}/console`, problems, { width, username: 'customizer' })
         const made = ok(await app.rpc('createDraft', { sessionID: pricer, Order: { Currency: 'EUR', Items: [{ Code: 'my_subscription_1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `euro${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: [{ Name: 'Engraving', Price: 12.5, TaxClass: 'EXEMPT' }] } }))
         const id = Number(made.DraftId)
-        await tab.goto(`${app.url}/console`)
-        await signIn(tab, 'customizer')
         await expect(tab.locator('#nav-drafts')).toBeVisible()
         await tab.locator('#nav-drafts').click()
         await tab.getByRole('button', { name: `Open draft ${id}` }).click()
