@@ -82,7 +82,7 @@ for (const [backend, makeDb] of [['PostgreSQL', createTestDb], ['the embedded ba
       // EXPLAIN with sequential scans off (an empty table makes the planner prefer them): the
       // index must serve the time condition itself, not only PENDING (which the one-PENDING-link-
       // per-draft index could also give, by reading every PENDING link).
-      const statement = expireOverduePaymentLinksStatement(db.db, new Date('2026-11-23T10:00:00Z'), 100).compile(db.db)
+      const statement = expireOverduePaymentLinksStatement(db.db, new Date('2026-11-23T10:00:00Z'), 100).compile()
       const plan = await db.db.transaction().execute(async (trx) => {
         await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'))
         const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]))
