@@ -239,7 +239,7 @@ declare const document: any, window: any, getComputedStyle: any
 /**
  * What a phone-width page does wrong (issue 19 item 6: "works at 390 px, no horizontal scroll,
  * every control tappable"): a horizontal scroll (document.scrollingElement.scrollWidth >
- * innerWidth); a visible control inside `scope` outside the width, smaller than 44×44 px (a
+ * innerWidth); a visible control (or link) inside `scope` outside the width, smaller than 44×44 px (a
  * checkbox or radio 24 px), or covered (the element at its centre is neither it, inside it, nor
  * its label). Empty when none.
  */
@@ -248,7 +248,8 @@ export async function phoneLayoutProblems (page: Page, scope = 'body'): Promise<
     const problems: string[] = []
     const doc = document.scrollingElement ?? document.documentElement
     if (doc.scrollWidth > window.innerWidth) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${window.innerWidth}`)
-    for (const el of document.querySelectorAll(`${scope} button, ${scope} input, ${scope} select, ${scope} textarea`)) {
+    // The skip link is off screen until it has the focus.
+    for (const el of document.querySelectorAll(`${scope} button, ${scope} input, ${scope} select, ${scope} textarea, ${scope} a[href]:not(.skip)`)) {
       const rect = el.getBoundingClientRect()
       if (rect.width === 0 || rect.height === 0 || getComputedStyle(el).visibility === 'hidden') continue
       const name = `${el.tagName.toLowerCase()}#${el.id || (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}`

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { ROOT } from '../../helpers/process.js'
-import { expect, missingPrerequisite, openConsole, placeOrder, signIn, startConsoleServer, type ConsoleServer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, type ConsoleServer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the checkout: Enter in any field never places the order; placing is the
 // button and a summary of what is charged; a discount typed but not applied blocks placing;
@@ -12,7 +12,7 @@ import { expect, missingPrerequisite, openConsole, placeOrder, signIn, startCons
 // control tappable). Screenshots for the README only with UPDATE_SCREENSHOTS=true.
 
 // The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
-declare const document: any, window: any, getComputedStyle: any
+declare const document: any
 
 const skip = await missingPrerequisite()
 if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
@@ -23,30 +23,6 @@ async function readme (page: Page, name: string): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== 'true') return
   await mkdir(SCREENSHOTS, { recursive: true })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
-}
-
-/** Every visible control: inside the viewport's width, and the element at its centre is itself (or inside it). */
-async function layoutProblems (page: Page): Promise<string[]> {
-  return await page.evaluate(() => {
-    const problems: string[] = []
-    const doc = document.documentElement
-    if (doc.scrollWidth > doc.clientWidth) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${doc.clientWidth}`)
-    for (const el of document.querySelectorAll('button, input, select, textarea, a[href]')) {
-      const rect = el.getBoundingClientRect()
-      if (rect.width === 0 || rect.height === 0 || getComputedStyle(el).visibility === 'hidden') continue
-      const name = `${el.tagName.toLowerCase()}#${el.id || (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}`
-      if (el.matches('.skip')) continue
-      if (rect.left < 0 || rect.right > doc.clientWidth + 0.5) problems.push(`${name} outside the width (${Math.round(rect.left)}..${Math.round(rect.right)})`)
-      el.scrollIntoView({ block: 'center', inline: 'nearest' })
-      const r = el.getBoundingClientRect()
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
-      const label = hit?.closest('label')
-      const ok = hit !== null && (hit === el || el.contains(hit) || (label !== null && label !== undefined && label.htmlFor === el.id))
-      if (!ok) problems.push(`${name}: a tap at its centre lands on ${hit?.tagName.toLowerCase() ?? 'nothing'}#${hit?.id ?? ''}`)
-      if (window.innerWidth <= 640 && (r.height < 24 || r.width < 24)) problems.push(`${name} is ${Math.round(r.width)}×${Math.round(r.height)} px: too small to tap`)
-    }
-    return problems
-  })
 }
 
 async function ordersNow (app: ConsoleServer): Promise<number> {
@@ -135,7 +111,7 @@ for (const width of [1280, 390]) {
       t.equal(await ordersNow(app), before, 'Enter in any field placed no order')
       t.equal(await page.locator('#confirmation-view').isVisible(), false)
 
-      if (width === 390) t.same(await layoutProblems(page), [], 'no horizontal scroll; every control inside the width and tappable at its centre')
+      if (width === 390) t.same(await phoneLayoutProblems(page), [], 'no horizontal scroll; every control inside the width and tappable at its centre')
 
       // A line discount typed but not applied blocks placing, beside it.
       await page.getByLabel('Discount on Printed book').selectOption('PERCENT')
@@ -205,7 +181,7 @@ for (const width of [1280, 390]) {
       await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
       await expect(page.locator('dd[data-field="Status"]')).toHaveText('AUTHRECEIVED')
       await expect(page.locator('dd[data-field="Payment"]')).toHaveText('EXISTING_PAYMENT_DATA')
-      if (width === 390) t.same(await layoutProblems(page), [], 'the confirmation at 390 px: no horizontal scroll, every control tappable')
+      if (width === 390) t.same(await phoneLayoutProblems(page), [], 'the confirmation at 390 px: no horizontal scroll, every control tappable')
       await page.getByRole('button', { name: 'Done Order' }).click()
     })
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import type { BrowserContext, Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 
 // Issue 19 item 6, what the other console tests leave out at 390 px or by keyboard: the order
 // list searched, an order opened with its history and acted on (refund, approve PO, release fraud
@@ -12,7 +12,7 @@ import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsol
 // compressed, with validators a reload revalidates.
 
 // The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
-declare const document: any, window: any, getComputedStyle: any, performance: any, sessionStorage: any
+declare const document: any, window: any, performance: any, sessionStorage: any
 
 const skip = await missingPrerequisite()
 if (skip !== undefined) t.comment(`SKIPPED: the console's browser tests need Chromium and PostgreSQL: ${skip}`)
@@ -21,29 +21,6 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n')
 const YEAR = String(new Date().getUTCFullYear() + 2)
 const billing = (email: string, extra: Record<string, string> = {}) => ({ FirstName: 'Olga', LastName: 'Order', Email: email, Address1: '5 Elm St', City: 'Austin', State: 'TX', Zip: '73301', CountryCode: 'US', ...extra })
 const card = { Type: 'CC', Currency: 'USD', PaymentMethod: { CardNumber: '4111111111111111', CardType: 'visa', ExpirationYear: YEAR, ExpirationMonth: '12', HolderName: 'Nora Narrow', CCID: '123', Vendor3DSReturnURL: 'https://merchant.example/ok', Vendor3DSCancelURL: 'https://merchant.example/cancel' } }
-
-/** No horizontal scroll; every visible control in `scope` inside the width, at least 44 px high (checkboxes and radios 24), and a tap at its centre lands on it (or its label). */
-async function layoutProblems (page: Page, scope: string): Promise<string[]> {
-  return await page.evaluate((scope) => {
-    const problems: string[] = []
-    const doc = document.documentElement
-    if (doc.scrollWidth > window.innerWidth) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${window.innerWidth}`)
-    for (const el of document.querySelectorAll(`${scope} button, ${scope} input, ${scope} select, ${scope} textarea`)) {
-      const rect = el.getBoundingClientRect()
-      if (rect.width === 0 || rect.height === 0 || getComputedStyle(el).visibility === 'hidden' || el.type === 'file') continue
-      const name = `${el.tagName.toLowerCase()}#${el.id || (el.textContent ?? '').trim().slice(0, 30)}`
-      if (rect.left < 0 || rect.right > doc.clientWidth + 0.5) problems.push(`${name} outside the width (${Math.round(rect.left)}..${Math.round(rect.right)})`)
-      el.scrollIntoView({ block: 'center', inline: 'nearest' })
-      const r = el.getBoundingClientRect()
-      const min = el.type === 'checkbox' || el.type === 'radio' ? 24 : 44
-      if (r.height < min) problems.push(`${name} is ${Math.round(r.height)} px high: too small to tap`)
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
-      const label = hit?.closest('label')
-      if (hit === null || !(hit === el || el.contains(hit) || (label != null && label.htmlFor === el.id))) problems.push(`${name}: a tap at its centre lands on ${hit?.tagName.toLowerCase() ?? 'nothing'}#${hit?.id ?? ''}`)
-    }
-    return problems
-  }, scope)
-}
 
 /** Presses Tab (Shift+Tab with `back`) until the focused element matches `selector`; answers whether it got there. */
 async function tabTo (page: Page, selector: string, max = 120, back = false): Promise<boolean> {
@@ -123,11 +100,11 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await small.getByRole('button', { name: 'Search orders' }).click()
     await expect(small.locator('#orders-count')).toHaveText('1 order found, page 1 of 1.')
     t.same(await small.locator('.order-row .ref').allTextContents(), [complete], 'by the customer\'s e-mail at 390 px')
-    t.same(await layoutProblems(small, '#orders-view'), [], 'the searched list fits and every control is tappable')
+    t.same(await phoneLayoutProblems(small, '#orders-view'), [], 'the searched list fits and every control is tappable')
     await small.getByLabel('Find orders').fill('not-an-email')
     await small.getByRole('button', { name: 'Search orders' }).click()
     await expect(small.locator('.error[data-error-for="orderSearchOptions.Text"]')).toHaveText('Enter the customer\'s whole e-mail address.')
-    t.same(await layoutProblems(small, '#orders-view'), [], 'the field error does not widen the page')
+    t.same(await phoneLayoutProblems(small, '#orders-view'), [], 'the field error does not widen the page')
 
     // The COMPLETE order: its history, a refund with a field error beside the field first.
     await openByRefNo(small, complete)
@@ -137,7 +114,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await refund.getByLabel('Refund reason').fill('Damaged box')
     await refund.getByRole('button', { name: 'Refund' }).click()
     await expect(small.locator('.error[data-error-for="Amount"]')).toContainText('is left to refund')
-    t.same(await layoutProblems(small, '#order-detail-view'), [], 'the detail with a field error fits at 390 px')
+    t.same(await phoneLayoutProblems(small, '#order-detail-view'), [], 'the detail with a field error fits at 390 px')
     small.once('dialog', (dialog) => { dialog.accept().catch(() => {}) })
     await refund.getByLabel('Refund amount (USD)').fill('1.00')
     await refund.getByRole('button', { name: 'Refund' }).click()
@@ -149,7 +126,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await small.getByRole('button', { name: 'Upload' }).click()
     await expect(small.locator('#attachment-list')).toContainText('narrow.pdf')
     await expect(small.locator('#attachment-list')).toContainText('by super')
-    t.same(await layoutProblems(small, '#order-detail-view'), [], 'the attachment list fits and its Open button is tappable')
+    t.same(await phoneLayoutProblems(small, '#order-detail-view'), [], 'the attachment list fits and its Open button is tappable')
     const download = small.waitForEvent('download')
     await small.getByRole('button', { name: 'Open narrow.pdf' }).tap()
     const file = await download
@@ -158,7 +135,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
 
     // Customer edit at 390 px.
     await small.getByRole('button', { name: 'Edit customer' }).tap()
-    t.same(await layoutProblems(small, '#customer-edit'), [], 'the customer form fits and every field is tappable')
+    t.same(await phoneLayoutProblems(small, '#customer-edit'), [], 'the customer form fits and every field is tappable')
     await small.locator('#customer-edit').getByLabel('Phone').fill('555-0390')
     await small.getByRole('button', { name: 'Save customer' }).tap()
     await expect(small.locator('#notice')).toContainText('Customer Nora Narrow saved.')
@@ -184,7 +161,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await expect(small.locator('#notice')).toContainText(`Purchase order of ${po} approved.`)
     t.equal(await status(po), 'PURCHASE_PENDING')
     await openByRefNo(small, held)
-    t.same(await layoutProblems(small, '#order-detail-view'), [], 'the held order\'s detail fits and every action is tappable')
+    t.same(await phoneLayoutProblems(small, '#order-detail-view'), [], 'the held order\'s detail fits and every action is tappable')
     await small.locator('#action-release-fraud').getByLabel('Review note (optional)').fill('Called the customer')
     await small.getByRole('button', { name: 'Release fraud hold' }).tap()
     await expect(small.locator('#notice')).toContainText('moves on')
@@ -221,7 +198,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await small.getByLabel('Shipping method').selectOption('EXPRESS')
     // 99.00 + PREMIUM 20.00 + book 25.00 + EXPRESS 15.00, no US VAT.
     await expect(small.locator('#totals tr[data-total="Total"] td')).toHaveText('$159.00')
-    t.same(await layoutProblems(small, '#order-view'), [], 'the cart with options, currency and shipping fits at 390 px; every control tappable')
+    t.same(await phoneLayoutProblems(small, '#order-view'), [], 'the cart with options, currency and shipping fits at 390 px; every control tappable')
     await small.close()
   })
 
@@ -273,7 +250,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
       t.equal(await ordersNow(), before, 'the summary alone places nothing')
       await expect(dialog.locator('dd[data-summary="Total"]')).toHaveText('$10.00')
       await expect(dialog.locator('dd[data-summary="Payment"]')).toContainText('Check')
-      if (width === 390) t.same(await layoutProblems(kb, '#place-summary'), [], 'the summary fits at 390 px; its buttons are tappable')
+      if (width === 390) t.same(await phoneLayoutProblems(kb, '#place-summary'), [], 'the summary fits at 390 px; its buttons are tappable')
       t.ok(await tabTo(kb, '#place-confirm', 10), 'Tab reaches the confirmation inside the summary')
       await kb.keyboard.press('Enter')
       await expect(kb.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
@@ -313,7 +290,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await small.clock.fastForward('08:10')
     await expect(warning).toBeVisible()
     await expect(small.locator('#session-warning-text')).toContainText('Your session ends in 1 min')
-    t.same(await layoutProblems(small, '#session-warning'), [], 'the warning fits at 390 px; Sign in again now is tappable')
+    t.same(await phoneLayoutProblems(small, '#session-warning'), [], 'the warning fits at 390 px; Sign in again now is tappable')
     await small.clock.fastForward('02:00')
     await expect(small.locator('#notice')).toContainText('Your session expired')
     await signIn(small, 'agent')
