@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { expect, missingPrerequisite, openConsole, PASSWORD, placeOrder, signIn, startConsoleServer, type ConsoleServer, useCustomer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the address book in the checkout: a new address is saved to the customer only
@@ -36,6 +36,26 @@ async function addBook (page: Page): Promise<void> {
   await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('1')
 }
 
+/** "New customer" with these names and e-mail, created and in the checkout. */
+async function newCustomer (page: Page, firstName: string, lastName: string, email: string): Promise<void> {
+  await page.getByRole('button', { name: 'New customer' }).click()
+  const form = page.locator('#new-customer-form')
+  await form.getByLabel('First name').fill(firstName)
+  await form.getByLabel('Last name').fill(lastName)
+  await form.getByLabel('E-mail').fill(email)
+  await form.getByRole('button', { name: 'Create customer' }).click()
+  await expect(page.locator('#customer-summary')).toContainText(email)
+}
+
+/** The address fields of `fields` (billing or delivery): 12 Harbour Rd, Albany, NY 12207, US. */
+async function fillHarbourRd (fields: Locator): Promise<void> {
+  await fields.getByLabel('Address', { exact: true }).fill('12 Harbour Rd')
+  await fields.getByLabel('City').fill('Albany')
+  await fields.getByLabel('State / region').fill('NY')
+  await fields.getByLabel('ZIP / postcode').fill('12207')
+  await fields.getByLabel('Country (two letters)').fill('US')
+}
+
 t.test('the checkout\'s address book at 390 px', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
   const app = await startConsoleServer(t)
   await app.createUser('agent', ['AGENT'])
@@ -49,20 +69,10 @@ t.test('the checkout\'s address book at 390 px', { skip: skip ?? false, timeout:
   const saveBox = page.getByLabel('Save this address to the customer')
 
   // A new customer, a new address, the box ticked: saved once the order is placed.
-  await page.getByRole('button', { name: 'New customer' }).click()
-  const form = page.locator('#new-customer-form')
-  await form.getByLabel('First name').fill('Ada')
-  await form.getByLabel('Last name').fill('Book')
-  await form.getByLabel('E-mail').fill(email)
-  await form.getByRole('button', { name: 'Create customer' }).click()
-  await expect(page.locator('#customer-summary')).toContainText(email)
+  await newCustomer(page, 'Ada', 'Book', email)
   await expect(page.locator('#billing-source')).toHaveValue('new')
   await addBook(page)
-  await billing.getByLabel('Address', { exact: true }).fill('12 Harbour Rd')
-  await billing.getByLabel('City').fill('Albany')
-  await billing.getByLabel('State / region').fill('NY')
-  await billing.getByLabel('ZIP / postcode').fill('12207')
-  await billing.getByLabel('Country (two letters)').fill('US')
+  await fillHarbourRd(billing)
   await page.getByLabel('Check', { exact: true }).check()
 
   // 390 px: no horizontal scroll; the new box is big enough and next after the address in the Tab order.
@@ -148,19 +158,9 @@ for (const width of [1280, 390]) {
     const changesBox = page.getByLabel('Save changes to this address')
     const asNewBox = page.getByLabel('Save as a new address')
 
-    await page.getByRole('button', { name: 'New customer' }).click()
-    const form = page.locator('#new-customer-form')
-    await form.getByLabel('First name').fill('Grace')
-    await form.getByLabel('Last name').fill('Edit')
-    await form.getByLabel('E-mail').fill(email)
-    await form.getByRole('button', { name: 'Create customer' }).click()
-    await expect(page.locator('#customer-summary')).toContainText(email)
+    await newCustomer(page, 'Grace', 'Edit', email)
     await addBook(page)
-    await billing.getByLabel('Address', { exact: true }).fill('12 Harbour Rd')
-    await billing.getByLabel('City').fill('Albany')
-    await billing.getByLabel('State / region').fill('NY')
-    await billing.getByLabel('ZIP / postcode').fill('12207')
-    await billing.getByLabel('Country (two letters)').fill('US')
+    await fillHarbourRd(billing)
     await saveNewBox.check()
     await page.getByLabel('Check', { exact: true }).check()
     await placeOrder(page)
