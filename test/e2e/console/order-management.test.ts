@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { ROOT } from '../../helpers/process.js'
-import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, signIn, startConsoleServer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the order-management side of the console: the order list and its search, an
 // order opened with its history, the actions on it offered exactly to the users whose
@@ -163,18 +163,21 @@ t.test('the console\'s order management: list, search, detail, history, actions 
   })
 
   await t.test('at 390 px, by keyboard: no horizontal scroll, every control at least 44 px, the order opened with Enter and an action run with Tab and Enter', async (t) => {
-    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
-    t.teardown(async () => await phone.close())
-    const small = await phone.newPage()
-    small.on('pageerror', (error) => { problems.push(error.message) })
-    await small.goto(`${app.url}/console`)
-    await signIn(small, 'super')
+    const small = await openPage(t, page.context().browser()!, `${app.url}/console`, problems, { username: 'super' })
     await expect(small.locator('#nav-orders')).toBeVisible()
     await small.locator('#nav-orders').focus()
     await small.keyboard.press('Enter')
     await expect(small.getByLabel('Find orders')).toBeFocused()
     await small.keyboard.press('Enter')
     await expect(small.locator('#orders-count')).toContainText('4 orders found')
+    // The README's phone screenshots: a search by e-mail, then every order again for the rest.
+    await small.getByLabel('Find orders').fill('olga@example.com')
+    await small.keyboard.press('Enter')
+    await expect(small.locator('#orders-count')).toHaveText('2 orders found, page 1 of 1.')
+    if (screenshots) await small.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'console-order-list-mobile.png'), fullPage: true })
+    await small.getByLabel('Find orders').fill('')
+    await small.keyboard.press('Enter')
+    await expect(small.locator('#orders-count')).toHaveText('4 orders found, page 1 of 1.')
     const fits = async (label: string): Promise<void> => {
       const width = Number(await small.evaluate('document.documentElement.scrollWidth'))
       t.ok(width <= 390, `${label}: no horizontal scroll (${width} px)`)
@@ -194,6 +197,7 @@ t.test('the console\'s order management: list, search, detail, history, actions 
     await fits('the order detail')
     t.ok(Number(await small.evaluate('document.documentElement.scrollWidth')) <= Number(await small.evaluate('window.innerWidth')), 'scrollWidth <= innerWidth')
     await small.screenshot({ path: join(ROOT, 'artifacts', 'console', 'order-management-03-detail-390.png'), fullPage: true })
+    if (screenshots) await small.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'console-order-detail-mobile.png'), fullPage: true })
     // An action by keyboard only: Tab to Resend IPN, Enter runs it.
     let reached = false
     for (let i = 0; i < 60 && !reached; i++) {
