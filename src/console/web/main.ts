@@ -379,8 +379,13 @@ const TAX_CLASSES: Record<CustomLine['taxClass'], string> = { STANDARD: 'Standar
  */
 function renderCustomLines (): void {
   const box = byId('custom-lines')
-  if (state.customLines.length === 0) { box.replaceChildren(); return }
   const editable = can('CUSTOM_LINE_ITEMS')
+  // Their prices are in the order currency, so changing it changes them: the server refuses that
+  // to a user without the privilege, and the console does not offer it (said beside the select).
+  const fixed = state.customLines.length > 0 && !editable
+  byId<HTMLSelectElement>('currency').disabled = fixed
+  byId('currency-hint').hidden = !fixed
+  if (state.customLines.length === 0) { box.replaceChildren(); return }
   box.replaceChildren(h('table', { 'aria-label': 'Custom lines' },
     h('thead', {}, h('tr', {}, ...['Custom line', 'Tax class', 'Quantity', 'Unit price', 'Line total', editable ? 'Remove' : ''].map((title) => h('th', { scope: 'col' }, title)))),
     h('tbody', {}, ...state.customLines.map((line, index) => h('tr', { 'data-custom-line': index },

@@ -358,6 +358,8 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         // With the privilege: resumed, saved: the custom line is kept (before: dropped by the save).
         await expect(tab.locator('#nav-drafts')).toBeVisible()
         await resume()
+        t.equal(await tab.getByLabel('Billing currency').isDisabled(), false, 'with CUSTOM_LINE_ITEMS the currency may be changed')
+        t.equal(await tab.locator('#currency-hint').isVisible(), false, 'and no hint says otherwise')
         await tab.getByLabel('Quantity of', { exact: false }).first().fill('2')
         await tab.getByLabel('Quantity of', { exact: false }).first().press('Tab')
         await tab.getByRole('button', { name: 'Save draft', exact: true }).click()
@@ -449,6 +451,11 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         await expect(tab.locator('#custom-lines')).toContainText('Kept as it is')
         t.equal(await tab.getByRole('button', { name: /^Remove custom line/ }).count(), 0, 'no remove without CUSTOM_LINE_ITEMS')
         t.equal(await tab.locator('#custom-line-form').isVisible(), false, 'no add form without CUSTOM_LINE_ITEMS')
+        // Their prices are in the order currency: it is not offered for change, and the agent is told why.
+        t.equal(await tab.getByLabel('Billing currency').isDisabled(), true, 'the currency is fixed without CUSTOM_LINE_ITEMS')
+        await expect(tab.locator('#currency-hint')).toBeVisible()
+        t.equal(await tab.getByLabel('Billing currency').getAttribute('aria-describedby'), 'currency-hint', 'the reason is its description')
+        t.match(await tab.locator('#currency-hint').innerText(), /the custom lines are priced in this currency/)
         await expect(tab.locator('[data-total="Total"]')).toHaveText(usd(made.Price.GrossDiscountedPrice))
         await expect(tab.locator('#totals-hint')).toContainText('Priced by the server')
         await expect(tab.locator('#custom-0-total')).toHaveText(usd(made.Price.Items[1].Price.GrossDiscountedPrice))
