@@ -5,6 +5,7 @@
  * Public RPCs only: searchOrders (by CustomerId, newest first) and saveCustomerAddress.
  */
 import { byId, h } from './dom.js'
+import type { FieldProblem } from './field-errors.js'
 import type { Address, BookAddress } from './order-draft.js'
 import { callWithSession } from './rpc.js'
 
@@ -108,9 +109,8 @@ export function bindEditBoxes (which: Which): void {
 /** An address to save: a new entry, or (AddressId) the saved one it replaces. */
 export type ToSave = { address: Address, addressId?: number }
 
-/** What the ticked boxes ask to save, read when the order is confirmed (before placing it). */
-export function addressesToSave (billing: Address, delivery: Address | null): ToSave[] {
-  const wanted: ToSave[] = []
+/** What each picker's ticked boxes ask to save: billing's, then delivery's (when the order is delivered). */
+function wantedSaves (billing: Address, delivery: Address | null): { billing?: ToSave, shipping?: ToSave } {
   const visible = (which: Which, box: string): boolean => byId<HTMLInputElement>(`${which}-${box}`).checked && !byId(`${which}-${box === 'save' ? 'save' : 'edit'}-row`).hidden
   const choose = (which: Which, address: Address): ToSave | undefined => {
     if (visible(which, 'save') || visible(which, 'save-new')) return { address }
@@ -118,10 +118,41 @@ export function addressesToSave (billing: Address, delivery: Address | null): To
     return undefined
   }
   const first = choose('billing', billing)
-  if (first !== undefined) wanted.push(first)
   const second = delivery !== null && !byId('shipping').hidden ? choose('shipping', delivery) : undefined
-  if (second !== undefined && !wanted.some((w) => same(w.address, second.address) && w.addressId === second.addressId)) wanted.push(second)
-  return wanted
+  return { ...(first !== undefined ? { billing: first } : {}), ...(second !== undefined ? { shipping: second } : {}) }
+}
+
+/** The path of the delivery's "Save changes" box (index.html), where a conflict with billing's is said. */
+export const DELIVERY_CHANGES_PATH = 'AddressBook.DeliveryChanges'
+
+/**
+ * Billing and delivery both "Save changes" into the same saved address but typed differently:
+ * saveCustomerAddress replaces the whole entry, so one edit would silently overwrite the other.
+ * Which one the book keeps is the agent's call, so the order is not placed until they make it
+ * (the same edit twice is one write: addressesToSave). Undefined when there is no such conflict.
+ */
+export function addressSaveConflict (billing: Address, delivery: Address | null): FieldProblem | undefined {
+  const wanted = wantedSaves(billing, delivery)
+  const a = wanted.billing
+  const b = wanted.shipping
+  if (a?.addressId === undefined || b?.addressId !== a.addressId || same(a.address, b.address)) return undefined
+  return {
+    path: DELIVERY_CHANGES_PATH,
+    message: 'Billing and delivery both save changes into the same saved address, and the two are not the same: only one can be kept in it. Untick "Save changes" on one of them, or save the delivery address as a new address.'
+  }
+}
+
+/**
+ * What the ticked boxes ask to save, read when the order is confirmed (before placing it); a
+ * saved address is written once: the same edit on both pickers is one write, and different
+ * edits (addressSaveConflict) are refused before placing, never left to the last write.
+ */
+export function addressesToSave (billing: Address, delivery: Address | null): ToSave[] {
+  const wanted = wantedSaves(billing, delivery)
+  const saves: ToSave[] = wanted.billing === undefined ? [] : [wanted.billing]
+  const second = wanted.shipping
+  if (second !== undefined && !saves.some((w) => same(w.address, second.address) && w.addressId === second.addressId)) saves.push(second)
+  return saves
 }
 
 /**

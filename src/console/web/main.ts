@@ -13,7 +13,7 @@ import { chosenOptionNames, priceOptionFields, relabelPriceOptions } from './pri
 import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
 import { hasSession, RpcError, setSession, whenSessionEnds } from './rpc.js'
 import { applyPrivileges, can, forgetSessionUser, loadSessionUser } from './session-user.js'
-import { addressesToSave, bindEditBoxes, forgetLastOrder, lastOrderAddress, LAST_ORDER, offerLastOrder, saveAddresses, showSaveBox } from './address-book.js'
+import { addressesToSave, addressSaveConflict, bindEditBoxes, forgetLastOrder, lastOrderAddress, LAST_ORDER, offerLastOrder, saveAddresses, showSaveBox } from './address-book.js'
 
 type PaymentKind = Payment['kind']
 
@@ -1009,6 +1009,9 @@ async function reviewOrder (): Promise<void> {
     return
   }
   const current = draft()
+  // Two different edits of one saved address: the agent says which one the book keeps (address-book.ts).
+  const conflict = addressSaveConflict(current.billing, current.delivery)
+  if (conflict !== undefined) { localProblems(view, [conflict]); notice(conflict.message); return }
   // The stored card's token is single-use: it is fetched only to place; the quote prices it as a check.
   const checked = current.payment.kind === 'STORED_CARD' ? buildQuote(current, returnUrls()) : buildOrder(current, returnUrls())
   if (current.payment.kind === 'STORED_CARD') checked.Order = { ...buildOrder(current, returnUrls()).Order, PaymentDetails: checked.Order.PaymentDetails }

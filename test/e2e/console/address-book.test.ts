@@ -241,3 +241,80 @@ for (const width of [1280, 390]) {
     t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
   })
 }
+
+// Billing and delivery both the same saved address, both edited with "Save changes": before, two
+// saveCustomerAddress writes and the last one silently won. Now the same edit is one write, and
+// two different edits are said beside the delivery's box before anything is placed, until the
+// agent chooses (here: the delivery saved as a new address). Desktop and 390 px.
+for (const width of [1280, 390]) {
+  t.test(`one saved address changed by both billing and delivery, at ${width} px`, { skip: skip ?? false, timeout: 180_000 }, async (t) => {
+    const app = await startConsoleServer(t)
+    await app.createUser('agent', ['AGENT'])
+    await app.createUser('checker', ['AGENT'])
+    const { page, problems } = await openConsole(t, app.url, `address-book-both-${width}`)
+    await page.setViewportSize({ width, height: 900 })
+    const email = `hal.both${width}@example.com`
+    const checker = (await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'checker', password: PASSWORD })).result as string
+    const created = await app.rpc('createCustomer', { sessionID: checker, Customer: { FirstName: 'Hal', LastName: 'Both', Email: email } })
+    t.notOk(created.error, JSON.stringify(created.error))
+    const home = { FirstName: 'Hal', LastName: 'Both', Address1: '4 Elm St', City: 'Albany', State: 'NY', Zip: '12207', CountryCode: 'US' }
+    const saved = await app.rpc('saveCustomerAddress', { sessionID: checker, CustomerId: created.result.CustomerId, Address: { ...home, Label: 'Home' } })
+    t.notOk(saved.error, JSON.stringify(saved.error))
+    const homeId = String(saved.result.AddressId)
+    const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
+    const writes: string[] = []
+    page.on('request', (request) => { const body = request.postData() ?? ''; if (body.includes('"saveCustomerAddress"')) writes.push(body) })
+
+    await signIn(page, 'agent')
+    await chooseCustomer(page, email, 'Hal Both')
+    await addBook(page)
+    const billing = page.locator('#billing-fields')
+    const delivery = page.locator('#shipping-fields')
+    await expect(page.locator('#billing-source')).toHaveValue(homeId)
+    await page.locator('#shipping-source').selectOption(homeId)
+    await expect(delivery.getByLabel('City')).toHaveValue('Albany')
+
+    // Two different edits of "Home", both to be saved into it: refused before placing, said beside the delivery's box.
+    await billing.getByLabel('City').fill('Troy')
+    await page.getByLabel('Save changes to this address', { exact: true }).check()
+    await delivery.getByLabel('Address', { exact: true }).fill('5 Dock St')
+    await page.getByLabel('Save changes to this delivery address').check()
+    await page.getByLabel('Check', { exact: true }).check()
+    const before = await orderCount()
+    await page.locator('#place-order').click()
+    await expect(page.locator('.error[data-error-for="AddressBook.DeliveryChanges"]')).toContainText('only one can be kept in it')
+    await expect(page.getByLabel('Save changes to this delivery address')).toBeFocused()
+    t.equal(await page.locator('#place-summary').isVisible(), false, 'no summary: nothing to confirm yet')
+    t.equal(await orderCount(), before, 'no order placed')
+    t.same(writes, [], 'no address written')
+    t.match(await addresses(app, email), [{ AddressId: Number(homeId), Address1: '4 Elm St', City: 'Albany', Label: 'Home' }], 'the saved address as it was')
+    if (width === 390) t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll with the message shown')
+
+    // The agent chooses: the delivery address saved as a new one; billing's edit goes into "Home".
+    await page.getByLabel('Save as a new delivery address').check()
+    await placeOrder(page)
+    await expect(page.locator('#notice')).toContainText('both addresses were saved to the customer\'s address book')
+    t.equal(await orderCount(), before + 1, 'one order placed')
+    t.equal(writes.length, 2, 'two writes: the change of "Home" and a new address')
+    t.same((await addresses(app, email)).map((a) => [a.AddressId === Number(homeId) ? 'Home' : 'new', a.Address1, a.City]).sort(), [['Home', '4 Elm St', 'Troy'], ['new', '5 Dock St', 'Albany']], 'billing\'s edit in "Home", delivery\'s as a new address')
+    await page.getByRole('button', { name: 'Done Order' }).click()
+
+    // The same edit on both: one write.
+    writes.length = 0
+    await chooseCustomer(page, email, 'Hal Both')
+    await addBook(page)
+    await page.locator('#billing-source').selectOption(homeId)
+    await page.locator('#shipping-source').selectOption(homeId)
+    await expect(delivery.getByLabel('City')).toHaveValue('Troy')
+    await billing.getByLabel('City').fill('Utica')
+    await delivery.getByLabel('City').fill('Utica')
+    await page.getByLabel('Save changes to this address', { exact: true }).check()
+    await page.getByLabel('Save changes to this delivery address').check()
+    await page.getByLabel('Check', { exact: true }).check()
+    await placeOrder(page)
+    await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
+    t.equal(writes.length, 1, 'one write')
+    t.match(await addresses(app, email), [{ AddressId: Number(homeId), City: 'Utica', Label: 'Home' }, { Address1: '5 Dock St' }])
+    t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+  })
+}
