@@ -142,7 +142,8 @@ t.test('the checkout\'s address book at 390 px', { skip: skip ?? false, timeout:
 
 // A saved address chosen and then edited offers "Save changes to this address" (the saved entry
 // replaced, saveCustomerAddress with its AddressId) or "Save as a new address"; after a reload the
-// "Last order" option is back, still chosen, the restored fields as they were. Desktop and 390 px.
+// "Last order" option is back, still chosen, the restored fields as they were; where a saved address
+// was chosen instead, that one stays chosen. Desktop and 390 px.
 for (const width of [1280, 390]) {
   t.test(`a saved address edited, and a reload with the last order's address, at ${width} px`, { skip: skip ?? false, timeout: 180_000 }, async (t) => {
     const app = await startConsoleServer(t)
@@ -238,6 +239,24 @@ for (const width of [1280, 390]) {
     await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('9 Mill Rd')
     await expect(billing.getByLabel('Phone')).toHaveValue('555-0100')
     t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll after the reload')
+
+    // A reload with a saved address chosen (the picker's first before the Last order option comes
+    // back): the option is back, but the saved address stays chosen, its fields as they were.
+    await picker.selectOption({ label: 'Head office, Grace Edit, 12 Harbour Rd, Troy, NY, 12207, US' })
+    await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('12 Harbour Rd')
+    const chosen = await picker.inputValue()
+    await billing.getByLabel('Phone').fill('555-0101')
+    await page.waitForFunction((chosen) => {
+      const saved = JSON.parse(window.sessionStorage.getItem('ordergate-console-order') ?? '{}')
+      return saved.fields?.['billing-source'] === chosen && saved.fields?.['billing-fields-Phone'] === '555-0101'
+    }, chosen)
+    await page.reload()
+    await signIn(page, 'agent')
+    await expect(page.locator('#notice')).toContainText('The order in progress was restored.')
+    await expect(picker.locator('option').first()).toHaveText('Last order: Grace Edit, 9 Mill Rd, Troy, NY, 12207, US')
+    t.equal(await picker.inputValue(), chosen, 'after the reload the saved address is still chosen, not the last order\'s')
+    await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('12 Harbour Rd')
+    await expect(billing.getByLabel('Phone')).toHaveValue('555-0101')
     t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
   })
 }
