@@ -16,18 +16,25 @@ export type GivenDiscount = {
   discountMinor: bigint
 }
 
+/**
+ * Where each priced line's staff discount was given: Assisted.Items.n.Discount for a catalog line,
+ * Assisted.CustomItems.n.Discount for a custom line (they come after every Order.Items line).
+ */
+export function lineDiscountPaths (priced: PricedCart): (line: PricedCart['lines'][number]) => string {
+  const catalogLines = priced.lines.filter((line) => line.custom === undefined).length
+  return (line) => line.custom === undefined ? `Assisted.Items.${line.index}.Discount` : `Assisted.CustomItems.${line.index - catalogLines}.Discount`
+}
+
 /** Every staff discount of the priced order, lines first (in Items order), then the order's. */
 export function givenDiscounts (priced: PricedCart): GivenDiscount[] {
   const given: GivenDiscount[] = []
-  // Custom lines (Assisted.CustomItems) come after every Order.Items line.
-  const catalogLines = priced.lines.filter((line) => line.custom === undefined).length
+  const pathOf = lineDiscountPaths(priced)
   for (const line of priced.lines) {
     const manual = line.manualDiscount
     if (manual === null) continue
     // As order_adjustments records it (orderAdjustments): the line's price before the staff discount.
     const before = line.netMinor - (line.crossSell?.discountMinor ?? 0n)
-    const path = line.custom === undefined ? `Assisted.Items.${line.index}.Discount` : `Assisted.CustomItems.${line.index - catalogLines}.Discount`
-    given.push({ path, scope: 'LINE', beforeMinor: before, discountMinor: manual.discountMinor })
+    given.push({ path: pathOf(line), scope: 'LINE', beforeMinor: before, discountMinor: manual.discountMinor })
   }
   const d = priced.orderDiscount
   if (d !== null) given.push({ path: 'Assisted.Discount', scope: 'ORDER', beforeMinor: priced.grossDiscountedPrice + d.discountMinor, discountMinor: d.discountMinor })

@@ -19,7 +19,7 @@ import { chargesCard } from '../payments/payment-types.js'
 import type { Order } from '../wire/order-schema.js'
 import type { WireExtraInformation } from '../wire/order-output.js'
 import type { AssistedRequest } from './assisted-order.js'
-import type { ApprovalContext, AuthorityLimit } from './discount-authority.js'
+import { lineDiscountPaths, type ApprovalContext, type AuthorityLimit } from './discount-authority.js'
 import { readDiscountReasons, readRoleLimit } from './discount-settings-store.js'
 import { parseRefNo } from './order-reference.js'
 import { hasOrder, type NewAdjustment } from './order-store.js'
@@ -186,9 +186,12 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
       else errors.push(...resolved.errors)
     }
   }
+  // A staff discount: on a catalog line, on the order, or on a custom line (whose price staff typed
+  // in, so its discount is held to the same limits and reason codes).
+  const staffDiscounted = lineDiscounts.size > 0 || orderDiscount !== undefined || customLines.some((line) => line.manualDiscount !== undefined)
   // Reason codes: when the merchant keeps a list, every assisted sale with a staff discount names one of it.
   let reasonCode: string | null = null
-  if (staff !== undefined && (lineDiscounts.size > 0 || orderDiscount !== undefined || assisted?.ReasonCode !== undefined)) {
+  if (staff !== undefined && (staffDiscounted || assisted?.ReasonCode !== undefined)) {
     const reasons = await readDiscountReasons(db, merchant.id)
     const codes = reasons.map((r) => r.code)
     const given = assisted?.ReasonCode
@@ -199,7 +202,7 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
     } else reasonCode = given
   }
   if (errors.length > 0) throw businessError(errors)
-  const limit = staff?.role !== null && staff?.role !== undefined && (lineDiscounts.size > 0 || orderDiscount !== undefined)
+  const limit = staff?.role !== null && staff?.role !== undefined && staffDiscounted
     ? await readRoleLimit(db, merchant.id, staff.role, order.Currency)
     : undefined
 
@@ -207,7 +210,7 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
   const levelPrices = level === undefined ? {} : { level }
   // A level's rounding makes cheap products free well below 100 % (99.99 % of 50.00 rounds to
   // 50.00; 50 % of 0.01 to 0.01), so what counts is the outcome, not the level's figures.
-  const adjusted = level !== undefined || lineDiscounts.size > 0 || orderDiscount !== undefined || customLines.some((line) => line.manualDiscount !== undefined)
+  const adjusted = level !== undefined || staffDiscounted
   if (staff === undefined) {
     return { ...planned, pricing: { ...PLAIN_PRICING, ...levelPrices }, ...(adjusted ? { unadjustedPricing: PLAIN_PRICING } : {}) }
   }
@@ -246,11 +249,13 @@ export function orderAdjustments (priced: PricedCart, staff: StaffPlan, approved
   const rows: NewAdjustment[] = []
   const reasonCode = staff.authority.reasonCode
   const approver = (path: string) => (approved.has(path) && staff.authority.approval !== undefined ? staff.authority.approval.approverId : null)
+  // approved at the path exceededLimits named: a custom line's at Assisted.CustomItems.n
+  const pathOf = lineDiscountPaths(priced)
   for (const line of priced.lines) {
     const manual = line.manualDiscount
     if (manual === null) continue
     const before = line.netMinor - (line.crossSell?.discountMinor ?? 0n)
-    rows.push({ lineNo: line.index + 1, kind: 'LINE_DISCOUNT', discountType: manual.Type, value: staff.givenValues.lines.get(line.index) ?? String(manual.Value), oldMinor: before, newMinor: before - manual.discountMinor, reason: manual.Reason, reasonCode, approvedByUserId: approver(`Assisted.Items.${line.index}.Discount.Value`) })
+    rows.push({ lineNo: line.index + 1, kind: 'LINE_DISCOUNT', discountType: manual.Type, value: staff.givenValues.lines.get(line.index) ?? String(manual.Value), oldMinor: before, newMinor: before - manual.discountMinor, reason: manual.Reason, reasonCode, approvedByUserId: approver(`${pathOf(line)}.Value`) })
   }
   if (priced.orderDiscount !== null) {
     const d = priced.orderDiscount

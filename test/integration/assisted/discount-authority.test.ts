@@ -109,6 +109,34 @@ t.test('discount limits per role, a supervisor\'s approval, reason codes', async
     t.notOk(within.error, 'at the limit is within it')
   })
 
+  t.test('a custom line\'s discount is held to the same limits: refused above them by quote, placeAssistedOrder, createDraft and updateDraft; approved with a supervisor\'s credentials', async (t) => {
+    const customizer = await m.userSession(['AGENT' as never, 'CUSTOM_LINE_ITEMS'])
+    const line = (discount: Record<string, unknown>) => ({ CustomItems: [{ Name: 'Engraving', Price: '100.00', Quantity: 1, TaxClass: 'EXEMPT', Discount: discount }] })
+    const over = line({ Type: 'PERCENT', Value: 99, Reason: 'goodwill' })
+    const { PaymentDetails: _payment, ...draftOrder } = order // a draft is paid when completed
+    const before = await written(ta)
+    for (const method of ['quote', 'placeAssistedOrder'] as const) {
+      const reply = await ta.rpc(method, [customizer, order, over])
+      t.match(reply.error, {
+        code: 55201,
+        message: /AGENT limit MaxLinePercent \(20 %\) at Assisted\.CustomItems\.0\.Discount\.Value/,
+        data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'AGENT', limits: [{ field: 'Assisted.CustomItems.0.Discount.Value', limit: 'MaxLinePercent', max: 20 }] }
+      }, `${method}: 99 % off a custom line is over the AGENT's 20 %`)
+    }
+    const amount = await ta.rpc('placeAssistedOrder', [customizer, order, line({ Type: 'AMOUNT', Value: '15.01', Reason: 'dent' })])
+    t.same(amount.error?.data.limits, [{ field: 'Assisted.CustomItems.0.Discount.Value', limit: 'MaxLineAmount', max: 15 }], 'an amount over MaxLineAmount too')
+    const drafted = await ta.rpc('createDraft', [customizer, draftOrder, over])
+    t.match(drafted.error, { code: 55201, data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', limits: [{ field: 'Assisted.CustomItems.0.Discount.Value' }] } }, 'createDraft refuses it')
+    t.same(await written(ta), before, 'nothing written')
+    const draft = await ta.rpc('createDraft', [customizer, draftOrder, line({ Type: 'PERCENT', Value: 15, Reason: 'goodwill' })])
+    t.notOk(draft.error, `within the limits (15 % of 100.00: 15.00, MaxLineAmount) a draft is made: ${JSON.stringify(draft.error)}`)
+    const raised = await ta.rpc('updateDraft', [customizer, draft.result.DraftId, draft.result.Version, draftOrder, over])
+    t.match(raised.error, { data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', limits: [{ field: 'Assisted.CustomItems.0.Discount.Value' }] } }, 'updateDraft refuses raising it')
+    const approved = await ta.rpc('placeAssistedOrder', [customizer, order, { ...over, Approval: approval }])
+    t.notOk(approved.error, JSON.stringify(approved.error))
+    t.match(approved.result?.Adjustments, [{ LineNo: 3, DiscountType: 'PERCENT', Value: '99', OldAmount: 100, NewAmount: 1, ApprovedBy: { Username: supervisorName } }], 'approved: recorded with its approver')
+  })
+
   t.test('approved with a supervisor\'s credentials: placed, recorded with the approver on the order; the password nowhere', async (t) => {
     const reply = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: approval }])
     t.notOk(reply.error, JSON.stringify(reply.error))
@@ -145,5 +173,11 @@ t.test('discount limits per role, a supervisor\'s approval, reason codes', async
     t.notOk(placed.error, JSON.stringify(placed.error))
     t.match(placed.result.Adjustments, [{ Reason: 'competitor at 94.00', ReasonCode: 'PRICE_MATCH', ApprovedBy: null }])
     t.notOk((await ta.rpc('placeAssistedOrder', [agent, testCardOrder()])).error, 'an order without staff discounts needs no reason code')
+    const customizer = await m.userSession(['AGENT' as never, 'CUSTOM_LINE_ITEMS'])
+    const custom = { CustomItems: [{ Name: 'Engraving', Price: '10.00', Quantity: 1, TaxClass: 'EXEMPT', Discount: { Type: 'AMOUNT', Value: 2, Reason: 'dent' } }] }
+    t.match((await ta.rpc('placeAssistedOrder', [customizer, order, custom])).error, { data: { error_code: 'DISCOUNT_REASON_INVALID', fields: [{ path: 'Assisted.ReasonCode' }] } }, 'a custom line\'s discount needs a reason code too')
+    const customPlaced = await ta.rpc('placeAssistedOrder', [customizer, order, { ...custom, ReasonCode: 'GOODWILL' }])
+    t.notOk(customPlaced.error, JSON.stringify(customPlaced.error))
+    t.match(customPlaced.result.Adjustments, [{ Reason: 'dent', ReasonCode: 'GOODWILL' }], 'recorded with it')
   })
 })
