@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { DEMO_CATALOG } from '../../../src/catalog/demo-catalog.js'
-import { ARTIFACTS, expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { ARTIFACTS, expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 import { runOrdergate } from '../../helpers/process.js'
 
 // Issue 19 item 6, the cart: price options chosen per line (sent as Items[].PriceOptions, the
@@ -52,25 +52,17 @@ t.test('the console cart: price options per line, the merchant\'s currencies and
   t.ok(customerId, JSON.stringify(created.error))
 
   const { browser, page: desktop, problems, shot } = await openConsole(t, app.url, 'cart-options')
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
-  t.teardown(async () => await phone.close())
+  await signIn(desktop, 'agent')
 
   // The same cart at the desktop width and on a 390-px touch screen, with this merchant's own
   // currencies (CHF) and shipping methods (COURIER), not only the DEMO catalog's.
   for (const width of [1280, 390]) {
     await t.test(`at ${width} px`, async (t) => {
-      const page = width === 390 ? await phone.newPage() : desktop
-      if (width === 390) {
-        page.setDefaultTimeout(10_000)
-        page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
-        page.on('pageerror', (error) => { problems.push(error.message) })
-        await page.goto(`${app.url}/console`)
-      }
+      const page = width === 390 ? await openPage(t, browser, `${app.url}/console`, problems, { width, username: 'agent' }) : desktop
       const fits = async (what: string): Promise<void> => {
         if (width === 390) t.same(await phoneLayoutProblems(page, '#order-view'), [], `${what} fits at 390 px; every control tappable`)
       }
       const screenshot = async (name: string): Promise<void> => { if (width === 1280) await shot(name) }
-      await signIn(page, 'agent')
       await expect(page.getByText('agent @ DEMO')).toBeVisible()
       await page.getByLabel('Search by').selectOption('Email')
       await page.getByLabel('Find a customer').fill('otto.options@example.com')
