@@ -19,7 +19,7 @@ import type { Order } from '../wire/order-schema.js'
 import { validateDraftOrder } from '../wire/draft-order.js'
 import { z } from 'zod'
 import { CustomItemSchema, DraftAssistedSchema, type DraftAssisted } from './assisted-order.js'
-import { draftNotFound, lockOpenDraft } from './draft-claim.js'
+import { draftNotFound, lockOpenDraft, requireOpen, requireVersion } from './draft-claim.js'
 import { closeDraft, expiredDraftIds, findDraft, insertDraft, lockDraft, searchStoredDrafts, updateDraftContent, type DraftContent, type DraftFilter, type StoredDraft } from './draft-store.js'
 import { priceQuote, type Quote } from './quote-order.js'
 
@@ -156,6 +156,15 @@ export async function getDraft (deps: DraftDeps, merchant: Merchant, user: Merch
 export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, input: DraftInput): Promise<DraftView> {
   const now = deps.clock.now()
   const expires = input.expiresInMinutes === undefined ? undefined : expiresAt(deps, now, input.expiresInMinutes)
+  if (!user.privileges.includes('CUSTOM_LINE_ITEMS')) {
+    // First against the draft as it is now, by the same rules in the same order as under the
+    // lock, so that custom lines sent by a user without the privilege are never priced (their
+    // price errors would answer what the privilege refuses); the lock below decides again.
+    const current = await readDraft(deps.db, merchant.id, draftId)
+    requireOpen(current, now)
+    requireVersion(current, version)
+    requireCustomLinesKept(user, current.content, input)
+  }
   const price = await priceQuote(deps, merchant, user, input.order, input.assisted)
   await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOpenDraft(trx, merchant.id, draftId, version, now)

@@ -131,6 +131,21 @@ for (const [backend, makeDb] of [['PostgreSQL', createTestDb], ['the embedded ba
       t.equal((await draftRow(ta, draft.DraftId)).version, 2)
     })
 
+    t.test('without CUSTOM_LINE_ITEMS, changed custom lines are refused before anything prices them: an invalid price answers NOT_ALLOWED, not its price error; an unknown draft DRAFT_NOT_FOUND', async (t) => {
+      const draft = await withLines()
+      const row = await draftRow(ta, draft.DraftId)
+      const invalid = { CustomItems: [{ ...STORED[0], Price: '1.001' }, STORED[1]] }
+      const reply = await ta.rpc('updateDraft', [agent, draft.DraftId, 1, draftOrder(), invalid])
+      t.same(reply.error, refusal(reply, agentName), 'the privilege refuses it (a price error would tell a user without it how custom lines are checked)')
+      t.same(await draftRow(ta, draft.DraftId), row, 'nothing written')
+      const unknown = await ta.rpc('updateDraft', [agent, 987654321, 1, draftOrder(), invalid])
+      t.match(unknown.error, { data: { error_code: 'DRAFT_NOT_FOUND', fields: [{ path: 'DraftId' }] } }, 'no such draft: DRAFT_NOT_FOUND, the lines not looked at')
+      const stale = await ta.rpc('updateDraft', [agent, draft.DraftId, 7, draftOrder(), invalid])
+      t.match(stale.error, { data: { error_code: 'DRAFT_VERSION_CONFLICT', Version: 1 } }, 'a stale Version is still a conflict first')
+      const privileged = await ta.rpc('updateDraft', [colleague, draft.DraftId, 1, draftOrder(), invalid])
+      t.match(privileged.error, { data: { fields: [{ path: 'Assisted.CustomItems.0.Price' }] } }, 'with the privilege, the price itself is refused')
+    })
+
     t.test('with CUSTOM_LINE_ITEMS, the same drops, price changes and additions are saved', async (t) => {
       const draft = await withLines()
       const changed = await ta.rpc('updateDraft', [colleague, draft.DraftId, 1, draftOrder(), { CustomItems: [{ ...STORED[0], Price: '5.00' }, STORED[1]] }])
