@@ -17,6 +17,7 @@ import { draftNotFound, requireOpen, requireVersion } from './draft-claim.js'
 import { findDraft, type StoredDraft } from './draft-store.js'
 import { draftContent, type DraftDeps } from './drafts.js'
 import { findOrderById, type StoredOrder } from './order-store.js'
+import { parseRefNo } from './order-reference.js'
 import { placeOrder, type PlaceOrderDeps } from './place-order.js'
 
 export type CompleteDraftDeps = PlaceOrderDeps & Pick<DraftDeps, 'config'>
@@ -26,6 +27,29 @@ async function orderOf (deps: CompleteDraftDeps, merchant: Merchant, draft: Stor
   const order = await findOrderById(deps.db, merchant.id, draft.orderId)
   if (order === undefined) throw new Error(`the order of draft ${draft.id} is missing`)
   return order
+}
+
+type Completion = { paymentDetails: unknown, paymentNotRequired?: Assisted['PaymentNotRequired'], paymentLinkId?: bigint }
+
+/**
+ * The order a COMPLETED draft became, answered to a completion only when that completion is the
+ * one that placed it: a retry whose answer was lost. One of another kind (a replacement of a draft
+ * paid by card, a card payment of a replaced draft, the replacement of another original, another
+ * payment type) is refused DRAFT_NOT_OPEN with the RefNo, so staff are never told a charge or a
+ * replacement happened that did not. A payment link's page checks itself whether its link paid it.
+ */
+function sameCompletion (order: StoredOrder, draftId: bigint, payment: Completion): StoredOrder {
+  if (payment.paymentLinkId !== undefined) return order
+  const replacementOf = order.staffAdjustments.find((a) => a.kind === 'PAYMENT_NOT_REQUIRED')?.value
+  const type = (payment.paymentDetails as { Type?: unknown } | null)?.Type
+  const asked = payment.paymentNotRequired === undefined ? undefined : parseRefNo(payment.paymentNotRequired.OriginalRefNo)?.toString() ?? null
+  const same = replacementOf === asked &&
+    typeof type === 'string' && type.toUpperCase() === order.paymentType.toUpperCase()
+  if (same) return order
+  throw new AppError('DRAFT_NOT_OPEN', {
+    message: `The draft ${draftId} is COMPLETED: it became order ${order.refNo}${replacementOf !== undefined ? `, a replacement of ${replacementOf}` : ` paid by ${order.paymentType}`}; nothing else was placed`,
+    data: { Status: 'COMPLETED', RefNo: String(order.refNo) }
+  })
 }
 
 /** completeDraft takes CardConsent and PaymentNotRequired as its own params: refusals name them so, not under Assisted. */
@@ -51,7 +75,7 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
   const draft = await findDraft(deps.db, merchant.id, draftId)
   if (draft === undefined) throw draftNotFound(draftId)
   const done = await orderOf(deps, merchant, draft)
-  if (done !== undefined) return done
+  if (done !== undefined) return sameCompletion(done, draftId, payment)
   requireOpen(draft, now)
   requireVersion(draft, version)
   const content = draftContent(draft, now)
@@ -74,7 +98,7 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
     if (err instanceof AppError && err.reason === 'DRAFT_NOT_OPEN') {
       const now = await findDraft(deps.db, merchant.id, draftId)
       const won = now === undefined ? undefined : await orderOf(deps, merchant, now)
-      if (won !== undefined) return won
+      if (won !== undefined) return sameCompletion(won, draftId, payment)
     }
     throw toParamPath(err)
   }

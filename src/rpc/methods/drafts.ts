@@ -127,10 +127,10 @@ export const abandonDraftMethod = defineMethod({
   handler: async (params, ctx) => toWireDraft(await abandonDraft(ctx.deps, ctx.merchant, ctx.user, BigInt(params.DraftId), params.Version))
 })
 
-/** completeDraft(sessionID, DraftId, Version, PaymentDetails[, CardConsent[, PaymentNotRequired]]) → the Order placed from the draft (again for a COMPLETED draft). */
+/** completeDraft(sessionID, DraftId, Version, PaymentDetails[, CardConsent[, PaymentNotRequired]]) → the Order placed from the draft (again for a COMPLETED draft, to the same completion). */
 export const completeDraftMethod = defineMethod({
   name: 'completeDraft',
-  summary: 'Places a draft\'s order with the payment given now, through placeOrder (the same price); one order per draft: completing it again answers the same order. A declined payment (DRAFT_PAYMENT_DECLINED) leaves the draft OPEN. With PaymentNotRequired (privilege REPLACEMENT_ORDERS, PaymentDetails.Type FREE) the order is a replacement, as placeAssistedOrder\'s',
+  summary: 'Places a draft\'s order with the payment given now, through placeOrder (the same price); one order per draft: the same completion again (a lost answer) answers the same order, one of another kind (a replacement of a draft paid by card, a card payment of a replaced one, another original or payment type) is refused DRAFT_NOT_OPEN with Status COMPLETED and the RefNo it became. A declined payment (DRAFT_PAYMENT_DECLINED) leaves the draft OPEN. With PaymentNotRequired (privilege REPLACEMENT_ORDERS, PaymentDetails.Type FREE) the order is a replacement, as placeAssistedOrder\'s',
   params: z.object({
     sessionID: z.string(),
     DraftId,

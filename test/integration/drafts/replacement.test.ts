@@ -132,6 +132,40 @@ for (const [backend, makeDb] of [['PostgreSQL', createTestDb], ['the embedded ba
       t.equal((await written(ta, m.merchantId)).orders, before.orders + 1, 'one order')
     })
 
+    t.test('a draft completed one way is not answered as completed another way: card then replacement, replacement then card, another original: DRAFT_NOT_OPEN with the RefNo it became; the same completion again answers its order; the race of the two places one order and refuses the other', async (t) => {
+      const { ta, m, agent, replacer, original } = await setup(t, makeDb)
+      const CARD = testCardOrder().PaymentDetails
+      const notOpen = (refNo: unknown) => ({ code: 55201, data: { error_code: 'DRAFT_NOT_OPEN', Status: 'COMPLETED', RefNo: refNo } })
+
+      const paidDraft = await newDraft(ta, agent)
+      const paid = await ta.rpc('completeDraft', [replacer, paidDraft, 1, CARD])
+      t.notOk(paid.error, JSON.stringify(paid.error))
+      const before = await written(ta, m.merchantId)
+      t.match((await ta.rpc('completeDraft', [replacer, paidDraft, 1, FREE, null, { OriginalRefNo: original, Reason: 'lost' }])).error, notOpen(paid.result.RefNo), 'paid by card: a replacement is refused, naming the order')
+      t.same((await ta.rpc('completeDraft', [replacer, paidDraft, 1, CARD])).result, paid.result, 'the same card completion again (a lost answer) answers its order')
+
+      const freeDraft = await newDraft(ta, agent)
+      const replaced = await ta.rpc('completeDraft', [replacer, freeDraft, 1, FREE, null, { OriginalRefNo: original, Reason: 'lost' }])
+      t.notOk(replaced.error, JSON.stringify(replaced.error))
+      t.match((await ta.rpc('completeDraft', [replacer, freeDraft, 1, CARD])).error, notOpen(replaced.result.RefNo), 'a replacement: a card completion is refused, naming the order')
+      const other = (await ta.rpc('placeOrder', [m.apiSession, testCardOrder()])).result.RefNo
+      t.match((await ta.rpc('completeDraft', [replacer, freeDraft, 1, FREE, null, { OriginalRefNo: other, Reason: 'lost' }])).error, notOpen(replaced.result.RefNo), 'a replacement of another order is refused too')
+      t.same((await ta.rpc('completeDraft', [replacer, freeDraft, 1, FREE, null, { OriginalRefNo: original, Reason: 'lost' }])).result, replaced.result, 'the same replacement again answers its order')
+      t.equal((await written(ta, m.merchantId)).orders, before.orders + 2, 'the replacement and the other original; nothing from the refusals')
+
+      const raced = await newDraft(ta, agent)
+      const beforeRace = (await written(ta, m.merchantId)).orders
+      const replies = await Promise.all([
+        ta.rpc('completeDraft', [replacer, raced, 1, CARD]),
+        ta.rpc('completeDraft', [replacer, raced, 1, FREE, null, { OriginalRefNo: original, Reason: 'damaged' }])
+      ])
+      const won = replies.filter((reply) => reply.error === undefined)
+      t.equal(won.length, 1, 'one of the two completes the draft')
+      const lost = replies.find((reply) => reply.error !== undefined)
+      t.match(lost?.error, notOpen(won[0]?.result.RefNo), 'the other is refused, naming the order that was placed')
+      t.equal((await written(ta, m.merchantId)).orders, beforeRace + 1, 'one order')
+    })
+
     t.test('refusals name the field and write nothing: no such original, a payment type that is not FREE, a discount above the role\'s limit', async (t) => {
       const { ta, m, agent, replacer, original } = await setup(t, makeDb)
       const draftId = await newDraft(ta, agent)
