@@ -179,6 +179,14 @@ export async function signIn (page: Page, username: string, password = PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
 
+/** From the drafts list (Drafts in the header), Open draft `id`, Resume in checkout; waits until the checkout holds it. */
+export async function resumeDraft (page: Page, id: number): Promise<void> {
+  await page.locator('#nav-drafts').click()
+  await page.getByRole('button', { name: `Open draft ${id}` }).click()
+  await page.getByRole('button', { name: 'Resume in checkout' }).click()
+  await expect(page.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+}
+
 /**
  * Web-first assertions in the style of @playwright/test's `expect(locator)` (playwright-core has
  * none): each polls until it holds or its timeout passes, then fails naming what it last saw.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, placeOrder, resumeDraft, signIn, startConsoleServer } from '../../helpers/console.js'
 
 // Issue 19, a replacement order ("Payment not required") placed from a resumed draft: the console
 // completes the draft with it (completeDraft with PaymentNotRequired), so the draft ends COMPLETED
@@ -37,10 +37,7 @@ t.test('a replacement placed from a resumed draft completes that draft: COMPLETE
       await tab.goto(`${app.url}/console`)
       await signIn(tab, 'replacer')
       await expect(tab.locator('#nav-drafts')).toBeVisible()
-      await tab.locator('#nav-drafts').click()
-      await tab.getByRole('button', { name: `Open draft ${id}` }).click()
-      await tab.getByRole('button', { name: 'Resume in checkout' }).click()
-      await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+      await resumeDraft(tab, id)
 
       await tab.getByLabel('Payment not required (replacement)').check()
       await tab.getByLabel('Original order (RefNo)').fill(String(original.RefNo))

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Locator, Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, PHONE, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, PHONE, phoneLayoutProblems, placeOrder, resumeDraft, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 import { ROOT } from '../../helpers/process.js'
 
 // Issue 19 item 6, the console's drafts: Save as draft from the checkout (createDraft), the
@@ -71,6 +71,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
   const discover = ok(await app.rpc('rpc.discover', {})) as { methods: Array<{ name: string }> }
   const linksListed = ['createPaymentLink', 'getPaymentLink'].every((name) => discover.methods.some((method) => method.name === name))
   const draftById = async (id: number): Promise<any> => ok(await app.rpc('getDraft', { sessionID: staff, DraftId: id }))
+  const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
 
   const { page, problems } = await openConsole(t, app.url, 'drafts')
   page.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
@@ -158,9 +159,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await page.locator('#nav-new-order').click()
     await page.locator('#cancel-order').click()
     await expect(page.locator('#cart')).toContainText('The cart is empty')
-    await page.locator('#nav-drafts').click()
-    await page.getByRole('button', { name: `Open draft ${first}` }).click()
-    await page.getByRole('button', { name: 'Resume in checkout' }).click()
+    await resumeDraft(page, first)
     await expect(page.locator('#customer-summary')).toContainText('dora@example.com')
     await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('2')
     await expect(page.locator('#billing-fields').getByLabel('City')).toHaveValue('Austin')
@@ -339,7 +338,6 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await app.createUser('customizer', ['AGENT', 'CUSTOM_LINE_ITEMS'])
     const customizer = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'customizer', password: PASSWORD })) as string
     const ENGRAVING = { Name: 'Engraving', Price: 12.5, Quantity: 1, TaxClass: 'EXEMPT' }
-    const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
 
     for (const width of [1280, 390]) {
       await t.test(`at ${width} px`, async (t) => {
@@ -348,16 +346,10 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         const made = ok(await app.rpc('createDraft', { sessionID: customizer, Order: { Currency: 'USD', Items: [{ Code: 'ADDON-1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `custom${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: [ENGRAVING] } }))
         const id = Number(made.DraftId)
         const engravingPrice = made.Price.Items[1].Price.GrossDiscountedPrice as number
-        const resume = async (): Promise<void> => {
-          await tab.locator('#nav-drafts').click()
-          await tab.getByRole('button', { name: `Open draft ${id}` }).click()
-          await tab.getByRole('button', { name: 'Resume in checkout' }).click()
-          await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
-        }
 
         // With the privilege: resumed, saved: the custom line is kept (before: dropped by the save).
         await expect(tab.locator('#nav-drafts')).toBeVisible()
-        await resume()
+        await resumeDraft(tab, id)
         t.equal(await tab.getByLabel('Billing currency').isDisabled(), false, 'with CUSTOM_LINE_ITEMS the currency may be changed')
         t.equal(await tab.locator('#currency-hint').isVisible(), false, 'and no hint says otherwise')
         await tab.getByLabel('Quantity of', { exact: false }).first().fill('2')
@@ -394,7 +386,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         await tab.getByRole('button', { name: 'Sign out' }).click()
         await signIn(tab, 'agent')
         await expect(tab.locator('#nav-drafts')).toBeVisible()
-        await resume()
+        await resumeDraft(tab, id)
         await expect(tab.locator('#custom-lines')).toContainText('Kept as it is')
         t.equal(await tab.getByRole('button', { name: 'Remove custom line Engraving' }).count(), 0, 'no remove without CUSTOM_LINE_ITEMS')
         t.equal(await tab.locator('#custom-line-form').isVisible(), false, 'no add form without CUSTOM_LINE_ITEMS')
@@ -405,7 +397,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         await tab.getByRole('button', { name: 'Sign out' }).click()
         await signIn(tab, 'customizer')
         await expect(tab.locator('#nav-drafts')).toBeVisible()
-        await resume()
+        await resumeDraft(tab, id)
         await expect(tab.locator('#custom-0-total')).toHaveText(/\$12\.50/)
         await tab.getByRole('button', { name: 'Remove custom line Setup fee' }).click()
         t.equal(await tab.locator('#custom-lines [data-custom-line]').count(), 1, 'one custom line left')
@@ -431,7 +423,6 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     await app.createUser('pricer', ['AGENT', 'CUSTOM_LINE_ITEMS'])
     const pricer = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'pricer', password: PASSWORD })) as string
     const LINES = [{ Name: 'Engraving', Price: 12.5, Quantity: 1, TaxClass: 'EXEMPT' }, { Name: 'Setup fee', Price: '20.00', Quantity: 2, TaxClass: 'STANDARD' }]
-    const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
     const usd = (amount: number): RegExp => new RegExp(`\\$${amount.toFixed(2).replace('.', '\\.')}`)
 
     for (const width of [1280, 390]) {
@@ -442,10 +433,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         const id = Number(made.DraftId)
 
         await expect(tab.locator('#nav-drafts')).toBeVisible()
-        await tab.locator('#nav-drafts').click()
-        await tab.getByRole('button', { name: `Open draft ${id}` }).click()
-        await tab.getByRole('button', { name: 'Resume in checkout' }).click()
-        await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+        await resumeDraft(tab, id)
 
         // The lines read-only; the totals are the server's price of the draft (quote refuses them to this user).
         await expect(tab.locator('#custom-lines')).toContainText('Kept as it is')
@@ -504,10 +492,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
         const made = ok(await app.rpc('createDraft', { sessionID: pricer, Order: { Currency: 'EUR', Items: [{ Code: 'my_subscription_1', Quantity: 1 }], BillingDetails: { ...BILLING, Email: `euro${width}@example.com` } }, Assisted: { CustomerId: customer.CustomerId, CustomItems: [{ Name: 'Engraving', Price: 12.5, TaxClass: 'EXEMPT' }] } }))
         const id = Number(made.DraftId)
         await expect(tab.locator('#nav-drafts')).toBeVisible()
-        await tab.locator('#nav-drafts').click()
-        await tab.getByRole('button', { name: `Open draft ${id}` }).click()
-        await tab.getByRole('button', { name: 'Resume in checkout' }).click()
-        await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+        await resumeDraft(tab, id)
         const unit = tab.locator('#custom-lines [data-custom-line="0"] [data-label="Unit price"]')
         await expect(unit).toHaveText('€12.50')
         await expect(tab.locator('#custom-0-total')).toHaveText('€12.50')
@@ -531,7 +516,6 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
   })
 
   await t.test('a resumed draft completed elsewhere meanwhile (a lost answer, or the customer paid its link): Place order shows the order it became and places no second one', async (t) => {
-    const orderCount = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
     const context = await page.context().browser()!.newContext({ viewport: { width: 1280, height: 900 } })
     context.setDefaultTimeout(10_000)
     t.teardown(async () => await context.close())
@@ -542,10 +526,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
     const id = Number(made.DraftId)
     await tab.goto(`${app.url}/console`)
     await signIn(tab, 'agent')
-    await tab.locator('#nav-drafts').click()
-    await tab.getByRole('button', { name: `Open draft ${id}` }).click()
-    await tab.getByRole('button', { name: 'Resume in checkout' }).click()
-    await expect(tab.locator('#checkout-draft')).toContainText(`Draft ${id}`)
+    await resumeDraft(tab, id)
     // completed while the agent has it open
     const elsewhere = ok(await app.rpc('completeDraft', { sessionID: staff, DraftId: id, Version: made.Version, PaymentDetails: { Type: 'CHECK', Currency: 'USD' } }))
     const before = await orderCount()
