@@ -14,7 +14,7 @@
 import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import { money } from './format.js'
-import { loadCheckout, placeThroughDraft, priceThroughDraft, readCheckout, refreshTotals, showCheckoutError } from './main.js'
+import { loadCheckout, placeThroughDraft, type DraftPlaced, priceThroughDraft, readCheckout, refreshTotals, showCheckoutError } from './main.js'
 import { buildOrder, detectCardType, type Address, type AssistedCall, type CartLine, type Customer, type CustomLine, type Discount, type DiscountType } from './order-draft.js'
 import { call, callWithSession, hasSession, RpcError } from './rpc.js'
 import { loadOrder } from './persist.js'
@@ -370,7 +370,7 @@ function withoutPayment (built: AssistedCall): { Order: Record<string, unknown>,
  * instead of staying OPEN beside a second order. A replacement (payment not required) is
  * completed the same way, with completeDraft's PaymentNotRequired.
  */
-function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
+function placeResumed (call: AssistedCall): Promise<DraftPlaced> | undefined {
   const resumed = state.resumed
   if (resumed === undefined) return undefined
   const content = withoutPayment(call)
@@ -396,7 +396,7 @@ function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
         ...(notRequired !== undefined ? { PaymentNotRequired: notRequired } : {})
       })
       track(undefined)
-      return order
+      return { order }
     } catch (caught) {
       const error = asAssistedPaths(caught)
       if (error instanceof RpcError && error.errorCode === 'DRAFT_VERSION_CONFLICT') {
@@ -404,12 +404,14 @@ function placeResumed (call: AssistedCall): Promise<api.WireOrder> | undefined {
         throw new Error(CONFLICT)
       }
       if (error instanceof RpcError && error.errorCode === 'DRAFT_NOT_OPEN') {
-        // Completed meanwhile (an earlier try whose answer was lost, or the customer paid its link):
-        // the agent is shown the order it became instead of being asked to place a second one.
+        // Completed meanwhile (an earlier try whose answer was lost, the customer paid its link, a
+        // colleague completed it): the agent is shown the order it became instead of being asked to
+        // place a second one, and told that this Place order placed nothing (it may not be the
+        // payment or the replacement they chose).
         const order = await completedOrder(resumed.DraftId)
         if (order !== undefined) {
           track(undefined)
-          return order
+          return { order, said: `Draft ${resumed.DraftId} had already been completed: it became order ${order.RefNo ?? ''}, shown here. Nothing more was placed.` }
         }
       }
       if (error instanceof RpcError && (error.errorCode === 'DRAFT_NOT_OPEN' || error.errorCode === 'DRAFT_NOT_FOUND')) {

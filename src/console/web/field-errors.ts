@@ -74,6 +74,7 @@ const FIELD_NAMES: Record<string, string> = {
   'Discount.Value': 'discount value',
   'Discount.Reason': 'discount reason',
   'PaymentNotRequired.Reason': 'replacement reason',
+  PaymentNotRequired: 'replacement',
   'ShippingMethod.Code': 'shipping method',
   CustomerReference: 'customer reference',
   merchantCode: 'merchant code',
@@ -88,8 +89,12 @@ export function fieldName (path: string): string {
   return FIELD_NAMES[two] ?? FIELD_NAMES[parts[parts.length - 1] ?? ''] ?? 'value'
 }
 
-/** Messages by the API's stable error_code, in the agent's words (codes stay, API wording may change). */
-const BY_CODE: Record<string, (field: string, message: string) => string> = {
+/**
+ * Messages by the API's stable error_code, in the agent's words (codes stay, API wording may change);
+ * undefined: this code has no wording of its own for that field, so the API's message is read as
+ * for a code the page does not know.
+ */
+const BY_CODE: Record<string, (field: string, message: string) => string | undefined> = {
   FIELD_REQUIRED: (field) => `Enter the ${field}.`,
   FIELD_TOO_LONG: (field) => `The ${field} is too long: shorten it.`,
   FIELD_INVALID: (field) => `Check the ${field}: it is not valid.`,
@@ -124,7 +129,14 @@ const BY_CODE: Record<string, (field: string, message: string) => string> = {
   CARD_EXPIRED: () => 'This card has expired: ask for another card.',
   CARD_CCID_INVALID: () => 'The security code is 3 digits (4 on American Express).',
   PURCHASE_ORDER_NUMBER_INVALID: () => 'Enter the PO number (up to 100 characters).',
-  PREVIOUS_ORDER_REFNO_INVALID: () => 'Enter the order number (digits only).'
+  PREVIOUS_ORDER_REFNO_INVALID: () => 'Enter the order number (digits only).',
+  ORDER_NOT_FOUND: (field, message) => {
+    if (field !== 'original order number') return undefined
+    const refNo = /\bno order (\S+)/.exec(message)?.[1]
+    return `There is no order ${refNo ?? 'with this number'} to replace: check the original order's number.`
+  },
+  // completeDraft names PaymentNotRequired when the user lacks REPLACEMENT_ORDERS (taken away since sign-in)
+  NOT_ALLOWED: (field) => field === 'replacement' ? 'Only a user with the replacement orders privilege may place a replacement: ask a supervisor, or choose another way to pay.' : undefined
 }
 
 // The API's own wording, recognised when a problem comes without a code the page knows.
@@ -140,8 +152,8 @@ const RAW_WORDING = /^Invalid|expected|received|Too (small|big)|[A-Z][A-Za-z]+\.
  */
 export function agentMessage (problem: FieldProblem): string {
   const field = fieldName(problem.path)
-  const byCode = problem.error_code !== undefined ? BY_CODE[problem.error_code] : undefined
-  if (byCode !== undefined) return byCode(field, problem.message)
+  const byCode = problem.error_code !== undefined ? BY_CODE[problem.error_code]?.(field, problem.message) : undefined
+  if (byCode !== undefined) return byCode
   if (API_REQUIRED.test(problem.message)) return `Enter the ${field}.`
   if (API_TOO_LONG.test(problem.message)) return `The ${field} is too long: shorten it.`
   if (RAW_WORDING.test(problem.message)) return `Check the ${field}: it is not valid.`

@@ -803,18 +803,20 @@ async function placeOrder (): Promise<void> {
     const key = state.retryKey ?? crypto.randomUUID()
     state.retryKey = key
     let placed: api.WireOrder
+    let said: string | undefined
     try {
       const call = buildOrder(current, returnUrls())
       // A resumed draft is saved as it is now, then completed (one order per draft): drafts-view.ts
       const viaDraft = draftPlacer?.(call)
-      placed = viaDraft !== undefined ? await viaDraft : await api.placeAssistedOrder(call, key)
+      if (viaDraft !== undefined) ({ order: placed, said } = await viaDraft)
+      else placed = await api.placeAssistedOrder(call, key)
       state.retryKey = undefined
     } catch (error) {
       // Only a lost answer keeps the key: the server may have placed the order.
       if (error instanceof RpcError) state.retryKey = undefined
       throw error
     }
-    notice(`Order ${placed.RefNo ?? ''} placed.`)
+    notice(said ?? `Order ${placed.RefNo ?? ''} placed.`)
     closeSummary()
     showConfirmation(placed)
     // Saved only now that the order is placed (issue 19 item 6); a failure is shown, the order stands.
@@ -1164,7 +1166,10 @@ function restoreOrder (): void {
 
 // ---------------------------------------------------------------- hooks for the drafts screen (drafts-view.ts)
 
-let draftPlacer: ((call: AssistedCall) => Promise<api.WireOrder> | undefined) | undefined
+/** The order a resumed draft's Place order ended with; `said`: what the agent is told instead of "Order … placed." */
+export type DraftPlaced = { order: api.WireOrder, said?: string }
+
+let draftPlacer: ((call: AssistedCall) => Promise<DraftPlaced> | undefined) | undefined
 let draftPricer: (() => Promise<api.WireOrder | string>) | undefined
 
 /**
@@ -1178,7 +1183,7 @@ const pricedByDraft = (call: AssistedCall): boolean => call.Assisted.CustomItems
 const NO_DRAFT_PRICE = 'Only a user with the custom line privilege can price custom lines here.'
 
 /** How a resumed draft is placed (updateDraft, then completeDraft); the placer answers undefined when no draft is resumed. */
-export function placeThroughDraft (placer: (call: AssistedCall) => Promise<api.WireOrder> | undefined): void { draftPlacer = placer }
+export function placeThroughDraft (placer: (call: AssistedCall) => Promise<DraftPlaced> | undefined): void { draftPlacer = placer }
 
 /** The totals computed again (after a resumed draft is saved: its server price changed). */
 export function refreshTotals (): void { scheduleQuote() }

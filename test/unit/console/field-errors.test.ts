@@ -11,7 +11,7 @@ t.test('each field the checkout shows has a plain name', async (t) => {
   const names: Array<[string, string]> = [
     ['BillingDetails.City', 'city'], ['Order.BillingDetails.Zip', 'ZIP or postcode'], ['/DeliveryDetails/State', 'state'],
     ['PaymentDetails.PaymentMethod.CardPayment.CCID', 'security code'], ['PaymentDetails.PaymentMethod.CardNumber', 'card number'],
-    ['Assisted.Items.0.Discount.Value', 'discount value'], ['Assisted.Discount.Reason', 'discount reason'], ['Assisted.PaymentNotRequired.Reason', 'replacement reason'],
+    ['Assisted.Items.0.Discount.Value', 'discount value'], ['Assisted.Discount.Reason', 'discount reason'], ['Assisted.PaymentNotRequired.Reason', 'replacement reason'], ['Assisted.PaymentNotRequired', 'replacement'],
     ['Items[1].Quantity', 'quantity'], ['DeliveryInformation.ShippingMethod.Code', 'shipping method'], ['Something.Unknown', 'value']
   ]
   for (const [path, name] of names) t.equal(fieldName(path), name, path)
@@ -27,6 +27,11 @@ t.test('the API\'s messages are reworded by error_code, with no path or Zod text
     [{ path: 'PaymentDetails.PaymentMethod.CCID', error_code: 'CARD_CCID_INVALID', message: 'CCID must be 3 digits (4 for amex).' }, 'The security code is 3 digits (4 on American Express).'],
     [{ path: 'Items.1.Quantity', error_code: 'ORDER_ITEMS_QUANTITY_INVALID', message: 'Quantity must be an integer from 1 to 10000.' }, 'Enter a whole number from 1 to 10,000.'],
     [{ path: 'Items.0.Quantity', error_code: 'ORDER_ITEMS_QUANTITY_INVALID', message: 'only 110 of "BOOK-PRINT" can be ordered (on hand + backorder limit − reserved); the order asks for 200' }, 'Lower the quantity: only 110 can be ordered.'],
+    // completeDraft's refusals of a replacement (draft-replacement.test shows them beside the fields)
+    [{ path: 'Assisted.PaymentNotRequired.OriginalRefNo', error_code: 'ORDER_NOT_FOUND', message: 'no order 999999999 for this merchant to replace' }, 'There is no order 999999999 to replace: check the original order\'s number.'],
+    [{ path: 'Assisted.PaymentNotRequired', error_code: 'NOT_ALLOWED', message: 'only a user with REPLACEMENT_ORDERS may send it' }, 'Only a user with the replacement orders privilege may place a replacement: ask a supervisor, or choose another way to pay.'],
+    // a code worded for one field only: elsewhere the API's message is read as for an unknown code
+    [{ path: 'Assisted.CustomItems.0.Price', error_code: 'NOT_ALLOWED', message: 'Assisted.CustomItems.0.Price may not change' }, 'Check the value: it is not valid.'],
     // no error_code: the API's wording recognised
     [{ path: 'Assisted.Discount.Reason', message: 'Invalid input: expected string, received undefined' }, 'Enter the discount reason.'],
     [{ path: 'Assisted.Items.0.Discount.Value', message: 'Too small: expected number to be >=0' }, 'Check the discount value: it is not valid.'],
