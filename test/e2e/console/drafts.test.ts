@@ -76,13 +76,17 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
   const { page, problems } = await openConsole(t, app.url, 'drafts')
   page.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })
 
-  await t.test('without PLACE_ORDERS_ON_BEHALF no draft control is offered', async (t) => {
-    await signIn(page, 'refunder')
-    await expect(page.locator('#who-text')).toContainText('(refunder @ DEMO)')
-    await expect(page.locator('#nav-orders')).toBeVisible()
-    t.equal(await page.locator('#nav-drafts').isVisible(), false, 'no Drafts in the header')
-    t.equal(await page.getByRole('button', { name: /draft/i }).count(), 0, 'no button about drafts anywhere on the page')
-    await page.getByRole('button', { name: 'Sign out' }).click()
+  await t.test('without PLACE_ORDERS_ON_BEHALF no draft control is offered, at 1280 px and 390 px', async (t) => {
+    for (const width of [1280, 390]) {
+      const tab = await openPage(t, page.context().browser()!, `${app.url}/console`, problems, { width, username: 'refunder' })
+      await expect(tab.locator('#who-text')).toContainText('(refunder @ DEMO)')
+      await expect(tab.locator('#nav-orders')).toBeVisible()
+      t.equal(await tab.locator('#nav-drafts').isVisible(), false, `${width} px: no Drafts in the header`)
+      t.equal(await tab.getByRole('button', { name: /draft/i }).count(), 0, `${width} px: no button about drafts anywhere on the page`)
+      t.equal(await tab.locator('#save-draft').isVisible(), false, `${width} px: no Save as draft`)
+      if (width === 390) t.same(await phoneLayoutProblems(tab), [], '390 px: the console without draft controls fits and is tappable')
+      await tab.close()
+    }
   })
 
   let first = 0
