@@ -59,11 +59,12 @@ export type LifecycleAction = keyof typeof RULES
 
 /**
  * Runs a merchant's action on their order by RefNo and returns the updated Order; the history
- * names the staff user when a user's session asked (`user`), else the merchant's API. Unknown or
+ * names the staff user when a user's session asked (`user`), else the merchant's API, and the
+ * `reason` given (cancelPurchaseOrder's: the Order's Cancellation.Reason). Unknown or
  * another merchant's RefNo → ORDER_NOT_FOUND; an order in the wrong status or of the wrong
  * payment type → ORDER_STATUS_INVALID, and nothing changes.
  */
-export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string, action: LifecycleAction, detail: Record<string, unknown> = {}): Promise<StoredOrder> {
+export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, user: MerchantUser | undefined, refNo: string, action: LifecycleAction, detail: Record<string, unknown> = {}, reason?: string): Promise<StoredOrder> {
   const ref = parseRefNo(refNo)
   const notFound = () => new AppError('ORDER_NOT_FOUND', { fields: [{ path: 'RefNo', error_code: 'ORDER_NOT_FOUND', message: `no order ${refNo} for this merchant` }] })
   if (ref === undefined) throw notFound()
@@ -76,7 +77,7 @@ export async function runOrderAction (deps: LifecycleDeps, merchant: Merchant, u
         fields: [{ path: 'RefNo', error_code: 'ORDER_STATUS_INVALID', message: `order ${refNo} is ${order.paymentType} in ${order.status}; ${action} needs ${rule.expected}` }]
       })
     }
-    await changeOrderStatus(trx, order, { ...rule.change(order), actor: sessionActor(merchant, user), at: deps.clock.now(), detail })
+    await changeOrderStatus(trx, order, { ...rule.change(order), actor: sessionActor(merchant, user), at: deps.clock.now(), detail, ...(reason !== undefined ? { reason } : {}) })
     return await findOrderByRefNo(trx, merchant.id, ref)
   })
   if (stored === undefined) throw notFound()

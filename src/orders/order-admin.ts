@@ -41,7 +41,6 @@ export async function cancelOrder (deps: AdminDeps, merchant: Merchant, user: Me
     const review = order.fraudStatus === 'OPEN'
     const extra = {
       ...order.extra,
-      Cancellation: { By: by(user), At: formatWireDate(now), Reason: reason },
       ...(review ? { FraudReview: { ...(order.extra.FraudReview as Record<string, unknown>), Status: 'REJECTED', ClosedBy: by(user), ClosedAt: formatWireDate(now) } } : {})
     }
     await changeOrderStatus(trx, order, {

@@ -14,6 +14,7 @@ import { AppError } from '../errors.js'
 import { actorColumns, type OrderActor } from './order-actor.js'
 import { recordOrderEvents, type OrderEvent, type OrderEventName } from './order-events.js'
 import type { ApproveStatus, FraudStatus, OrderStatus, VendorApproveStatus } from './order.js'
+import { formatWireDate } from '../wire/wire-date.js'
 
 /** Events that never move an order after it exists: they are recorded with its placement. */
 type PlacementOnly = 'PLACED' | 'PAYMENT_DECLINED' | 'CARD_CONSENT_RECORDED'
@@ -59,6 +60,40 @@ export const ORDER_TRANSITIONS = {
   ELECTRONIC_DELIVERY: { from: ['AUTHRECEIVED'], to: ['COMPLETE'] },
   AUTHORIZATION_REVERSED: { from: ['AUTHRECEIVED'], to: ['REVERSED'] }
 } as const satisfies Record<TransitionEvent, Transition>
+
+/** The events that cancel an order. */
+export type CancelEvent = { [E in TransitionEvent]: 'CANCELED' extends typeof ORDER_TRANSITIONS[E]['to'][number] ? E : never }[TransitionEvent]
+
+/** Why an order was cancelled when no one gave a reason (Cancellation.Reason): one per event that cancels. */
+export const CANCEL_REASONS: Record<CancelEvent, string> = {
+  THREE_DS_CANCELED: 'the shopper canceled the 3-D Secure authentication',
+  REDIRECT_CANCELED: 'the shopper canceled the payment on the payment provider\'s page',
+  PO_CANCELED: 'purchase order canceled',
+  CANCELED_BY_STAFF: 'canceled by staff',
+  FRAUD_REVIEW_REJECTED: 'fraud review rejected',
+  PAYMENT_TERMS_EXPIRED: 'not paid within the payment terms',
+  PAYMENT_ABANDONED: 'the payment page was not completed in time'
+}
+
+const CANCEL_SOURCES = { USER: 'STAFF', MERCHANT_API: 'MERCHANT_API', SHOPPER: 'SHOPPER', SYSTEM: 'SYSTEM' } as const
+
+/**
+ * orders.extra.Cancellation of an order `change` cancels: who (the staff user, or null), which
+ * kind of actor (Source), when (the wire date of the change) and why (the reason given, else the
+ * event's). Written by changeOrderStatus on every way to CANCELED, so no path can leave it out.
+ */
+async function cancellationOf (trx: Kysely<Database>, change: StatusChange & { event: CancelEvent }): Promise<Record<string, unknown>> {
+  const actor = change.actor
+  let by: { UserId: number, Username: string } | null = null
+  if (actor.kind === 'USER') {
+    const username = actor.username ?? (await trx.selectFrom('merchant_users').select('username').where('id', '=', actor.userId).executeTakeFirst())?.username ?? ''
+    by = { UserId: Number(actor.userId), Username: username }
+  }
+  const reason = change.reason !== undefined && change.reason !== '' ? change.reason : CANCEL_REASONS[change.event]
+  return { By: by, Source: CANCEL_SOURCES[actor.kind], At: formatWireDate(change.at), Reason: reason }
+}
+
+const cancels = (change: StatusChange): change is StatusChange & { event: CancelEvent } => change.to === 'CANCELED' && change.event in CANCEL_REASONS
 
 /** The order row as a transition sees it, locked. */
 export type LockedOrder = {
@@ -134,7 +169,7 @@ export type StatusChange = {
   approveStatus?: ApproveStatus
   vendorApproveStatus?: VendorApproveStatus
   fraudStatus?: FraudStatus
-  /** replaces orders.extra (PODetails, FraudReview, Cancellation) */
+  /** replaces orders.extra (PODetails, FraudReview); a change to CANCELED adds its Cancellation */
   extra?: Record<string, unknown>
   /** replaces orders.payment_details (the wire PaymentDetails) */
   paymentDetails?: Record<string, unknown>
@@ -172,6 +207,7 @@ export async function changeOrderStatus (trx: Kysely<Database>, order: LockedOrd
   const follow = change.followedBy
   if (follow !== undefined && !transitionAllowed(follow.event, change.to, change.to)) throw refuse({ ...order, status: change.to }, follow.event, change.to)
   const completes = change.to === 'COMPLETE' && order.status !== 'COMPLETE'
+  const extra = cancels(change) ? { ...(change.extra ?? order.extra), Cancellation: await cancellationOf(trx, change) } : change.extra
   await trx.updateTable('orders')
     .set({
       status: change.to,
@@ -179,7 +215,7 @@ export async function changeOrderStatus (trx: Kysely<Database>, order: LockedOrd
       ...(change.approveStatus !== undefined ? { approve_status: change.approveStatus } : {}),
       ...(change.vendorApproveStatus !== undefined ? { vendor_approve_status: change.vendorApproveStatus } : {}),
       ...(change.fraudStatus !== undefined ? { fraud_status: change.fraudStatus } : {}),
-      ...(change.extra !== undefined ? { extra: JSON.stringify(change.extra) } : {}),
+      ...(extra !== undefined ? { extra: JSON.stringify(extra) } : {}),
       ...(change.paymentDetails !== undefined ? { payment_details: JSON.stringify(change.paymentDetails) } : {}),
       ...(change.errors !== undefined ? { errors: change.errors === null ? null : JSON.stringify(change.errors) } : {}),
       ...(completes ? { finish_date: change.at, order_no: sql<bigint>`nextval('order_no_seq')` } : {})
@@ -222,7 +258,7 @@ export async function changeOrderStatus (trx: Kysely<Database>, order: LockedOrd
     ...order,
     status: change.to,
     ...(change.fraudStatus !== undefined ? { fraudStatus: change.fraudStatus } : {}),
-    ...(change.extra !== undefined ? { extra: change.extra } : {}),
+    ...(extra !== undefined ? { extra } : {}),
     ...(change.paymentDetails !== undefined ? { paymentDetails: change.paymentDetails } : {})
   }
 }

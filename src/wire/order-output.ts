@@ -303,8 +303,13 @@ export const AdjustmentOutputSchema = z.object({
   ApprovedBy: StaffUser.nullable().describe('the supervisor who approved it above the user\'s limit; null when no approval was needed')
 }).describe('Adjustment')
 
-/** cancelOrder's record: who canceled the order, when and why. */
-export const CancellationOutputSchema = z.object({ By: StaffUser, At: WireDateSchema, Reason: z.string() }).describe('Cancellation')
+/** A canceled order's record: who canceled it, when and why, whichever way it was canceled. */
+export const CancellationOutputSchema = z.object({
+  By: StaffUser.nullable().describe('the staff user who canceled it; null when no staff user did (Source)'),
+  Source: z.enum(['STAFF', 'MERCHANT_API', 'SHOPPER', 'SYSTEM']).describe('STAFF: a user\'s session (cancelOrder, cancelPurchaseOrder, a rejected fraud review); MERCHANT_API: the merchant\'s API session (cancelPurchaseOrder); SHOPPER: on the 3-D Secure or payment provider\'s page; SYSTEM: ordergate (a purchase order past its terms, a payment page not completed in time)'),
+  At: WireDateSchema,
+  Reason: z.string().describe('the reason given (cancelOrder\'s Reason, cancelPurchaseOrder\'s, a rejected review\'s Note), else why ordergate canceled it')
+}).describe('Cancellation')
 
 /** An order attachment's metadata, with who attached it. */
 export const AttachmentOutputSchema = z.object({
@@ -374,7 +379,7 @@ export const OrderOutputSchema = z.object({
   PODetails: PODetailsOutputSchema.nullable().describe('PURCHASEORDER only'),
   Errors: z.object({ PAYMENT_ERROR: z.string() }).nullable().describe('null on success; PAYMENT_ERROR: why the payment was declined'),
   Adjustments: z.array(AdjustmentOutputSchema).optional().describe('an assisted sale\'s staff discounts, price overrides and payment-not-required, oldest first; absent when there are none'),
-  Cancellation: CancellationOutputSchema.optional().describe('a canceled order (cancelOrder): who, when, why'),
+  Cancellation: CancellationOutputSchema.optional().describe('a canceled order, however it was canceled: who, when, why (orders canceled before this field existed have none)'),
   Attachments: z.array(AttachmentOutputSchema).optional().describe('the order\'s PDF attachments (without content: getOrderAttachment); absent when there are none'),
   PaymentTerms: PaymentTermsOutputSchema.optional().describe('an order paid later (PURCHASEORDER; WIRE or CHECK with Assisted.PaymentTerms): NET Days or FIXED_DATE, and the DueDate; absent otherwise')
 }).describe('Order')

@@ -8,12 +8,14 @@ import { OrderOutputSchema } from '../../wire/order-output.js'
 import { toWireOrder } from '../../wire/wire-order.js'
 import { defineMethod, SESSION_ERRORS, type MethodDefinition } from '../registry.js'
 
+const ACTION_PARAMS = z.object({ sessionID: z.string(), RefNo: RefNoSchema })
+
 /** A method (sessionID, RefNo) → the updated Order, moving it by one lifecycle action. */
 function orderActionMethod (name: LifecycleAction, summary: string, privilege: Privilege): MethodDefinition {
   return defineMethod({
     name,
     summary,
-    params: z.object({ sessionID: z.string(), RefNo: RefNoSchema }),
+    params: ACTION_PARAMS,
     result: OrderOutputSchema.describe('the updated Order'),
     session: true,
     access: { merchantSession: true, userPrivileges: [privilege] },
@@ -26,9 +28,17 @@ function orderActionMethod (name: LifecycleAction, summary: string, privilege: P
 export const approvePurchaseOrderMethod = orderActionMethod('approvePurchaseOrder',
   'Approves a purchase order awaiting approval (UNFINISHED → PURCHASE_PENDING); a user\'s session needs RECORD_PAYMENTS', 'RECORD_PAYMENTS')
 
-/** cancelPurchaseOrder(sessionID, RefNo): UNFINISHED or PURCHASE_PENDING → CANCELED. */
-export const cancelPurchaseOrderMethod = orderActionMethod('cancelPurchaseOrder',
-  'Cancels an unpaid purchase order (UNFINISHED or PURCHASE_PENDING → CANCELED); a user\'s session needs CANCEL_ORDERS', 'CANCEL_ORDERS')
+/** cancelPurchaseOrder(sessionID, RefNo[, Reason]): UNFINISHED or PURCHASE_PENDING → CANCELED, the reason in its Cancellation. */
+export const cancelPurchaseOrderMethod = defineMethod({
+  name: 'cancelPurchaseOrder',
+  summary: 'Cancels an unpaid purchase order (UNFINISHED or PURCHASE_PENDING → CANCELED), with the Reason given (else "purchase order canceled") in the Order\'s Cancellation and history; a user\'s session needs CANCEL_ORDERS',
+  params: ACTION_PARAMS.extend({ Reason: z.string().min(1).max(255).optional() }),
+  result: OrderOutputSchema.describe('the updated Order'),
+  session: true,
+  access: { merchantSession: true, userPrivileges: ['CANCEL_ORDERS'] },
+  errors: [...SESSION_ERRORS, 'NOT_ALLOWED', 'ORDER_NOT_FOUND', 'ORDER_STATUS_INVALID'],
+  handler: async (params, ctx) => openPageTokens(ctx.deps.pageKey, toWireOrder(await runOrderAction(ctx.deps, ctx.merchant, ctx.user, params.RefNo, 'cancelPurchaseOrder', {}, params.Reason)))
+})
 
 /** markOrderPaid(sessionID, RefNo): PURCHASE_PENDING (PO) or PENDING (offline) → COMPLETE. */
 export const markOrderPaidMethod = orderActionMethod('markOrderPaid',

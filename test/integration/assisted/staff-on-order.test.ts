@@ -42,12 +42,12 @@ t.test('getOrder shows what staff did on the order', async (t) => {
     t.same(got.Adjustments, [{ Kind: 'PAYMENT_NOT_REQUIRED', LineNo: null, DiscountType: null, Value: original.RefNo, OldAmount: 99, NewAmount: 0, Reason: 'lost in transit', ReasonCode: null, User: { UserId: got.ExtraInformation.PlacedBy.UserId, Username: 'agent1' }, ApprovedBy: null }])
   })
 
-  t.test('a canceled order: Cancellation {By, At, Reason} on cancelOrder\'s answer and on getOrder', async (t) => {
+  t.test('a canceled order: Cancellation {By, Source, At, Reason} on cancelOrder\'s answer and on getOrder', async (t) => {
     const placed = (await ta.rpc('placeAssistedOrder', [m.staffSession, testCardOrder()])).result
     const canceled = await ta.rpc('cancelOrder', [m.staffSession, placed.RefNo, 'customer changed their mind'])
     t.notOk(canceled.error, JSON.stringify(canceled.error))
     t.match(canceled.result.Cancellation, { By: supervisor, At: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, Reason: 'customer changed their mind' })
-    t.same(Object.keys(canceled.result.Cancellation).sort(), ['At', 'By', 'Reason'])
+    t.same(Object.keys(canceled.result.Cancellation).sort(), ['At', 'By', 'Reason', 'Source'])
     const got = (await ta.rpc('getOrder', [m.apiSession, placed.RefNo])).result
     t.same(got.Cancellation, canceled.result.Cancellation)
   })

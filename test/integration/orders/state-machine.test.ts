@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { isDeepStrictEqual } from 'node:util'
 import t from 'tap'
 import { AppError } from '../../../src/errors.js'
-import { changeOrderStatus, lockOrder, ORDER_TRANSITIONS, type TransitionEvent } from '../../../src/orders/order-lifecycle.js'
+import { CANCEL_REASONS, changeOrderStatus, lockOrder, ORDER_TRANSITIONS, type CancelEvent, type TransitionEvent } from '../../../src/orders/order-lifecycle.js'
+import { formatWireDate } from '../../../src/wire/wire-date.js'
 import { systemActor } from '../../../src/orders/order-actor.js'
 import { ORDER_STATUSES, type OrderStatus } from '../../../src/orders/order.js'
 import { NOTIFIES_UNCHANGED } from '../../../src/notifications/outbox-store.js'
@@ -114,10 +115,13 @@ for (const [backend, open, walk] of backends) {
               await changeOrderStatus(trx, order, { event, to, actor: systemActor('state-machine-test'), at: ta.clock.now() })
               const after = await snapshot()
               const last = await trx.selectFrom('order_events').select(['from_status', 'to_status', 'event']).where('order_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
-              const ok = after.order.status === to && after.events === before.events + 1 &&
+              // every way to CANCELED leaves its Cancellation on the order (issue 19): by no staff user here, the system's default reason
+              const cancellation = (after.order.extra as Record<string, unknown>).Cancellation
+              const cancellationOk = to !== 'CANCELED' || isDeepStrictEqual(cancellation, { By: null, Source: 'SYSTEM', At: formatWireDate(ta.clock.now()), Reason: CANCEL_REASONS[event as CancelEvent] })
+              const ok = after.order.status === to && after.events === before.events + 1 && cancellationOk &&
                 last.from_status === from && last.to_status === to && last.event === event &&
                 after.notifications === before.notifications + (from === to && event !== NOTIFIES_UNCHANGED ? 0 : 1)
-              result = ok ? 'moved' : `moved wrongly: ${JSON.stringify({ status: after.order.status, last, notifications: after.notifications - before.notifications })}`
+              result = ok ? 'moved' : `moved wrongly: ${JSON.stringify({ status: after.order.status, last, notifications: after.notifications - before.notifications, ...(cancellationOk ? {} : { cancellation }) })}`
             } catch (err) {
               if (!(err instanceof AppError) || err.reason !== 'ORDER_STATUS_INVALID' || err.fields?.[0]?.path !== 'RefNo') throw err
               const after = await snapshot()
