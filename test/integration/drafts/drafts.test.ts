@@ -2,9 +2,14 @@ import t, { type Test } from 'tap'
 import { sweepOrders } from '../../../src/orders/order-sweeps.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { catalogWithStock, DELIVERY, staffMerchant, stock, type Staff } from '../../helpers/assisted.js'
+import { createEmbeddedTestDb, createTestDb, type TestDb } from '../../helpers/db.js'
 import { testCardOrder } from '../../helpers/orders.js'
 
-// Draft orders (issue 19 item 1) on the test database (PostgreSQL when it runs, as in CI).
+// Draft orders (issue 19 item 1) on the test database (PostgreSQL when it runs, as in CI); the
+// acceptance's races and expiry (one update of two from the same version, one order of many
+// completions, stock released on expiry) also on the embedded backend, the default install's.
+
+const BACKENDS: Array<[string, () => Promise<TestDb>]> = [['PostgreSQL', createTestDb], ['the embedded backend', createEmbeddedTestDb]]
 
 const CARD = testCardOrder().PaymentDetails
 const DECLINED = { ...CARD, PaymentMethod: { ...CARD.PaymentMethod, CardNumber: '4000000000000002' } }
@@ -17,8 +22,8 @@ function draftOrder (overrides: Record<string, unknown> = {}): Record<string, an
 
 const BOOKS = (quantity: number) => draftOrder({ Items: [{ Code: 'BOOK-PRINT', Quantity: quantity }], DeliveryDetails: DELIVERY })
 
-async function setup (t: Test, onHand = 100): Promise<{ ta: TestApp, m: Staff, agent: string }> {
-  const ta = await createTestApp(t)
+async function setup (t: Test, onHand = 100, makeDb: () => Promise<TestDb> = createTestDb): Promise<{ ta: TestApp, m: Staff, agent: string }> {
+  const ta = await createTestApp(t, {}, await makeDb())
   const m = await staffMerchant(ta, catalogWithStock(onHand, 0))
   const agent = await m.userSession(['PLACE_ORDERS_ON_BEHALF'])
   return { ta, m, agent }
@@ -106,61 +111,65 @@ t.test('quote == draft price == placed order price for the demo catalog\'s cases
   }
 })
 
-t.test('two updates from the same version at once: exactly one wins, the other is DRAFT_VERSION_CONFLICT', async (t) => {
-  const { ta, agent } = await setup(t)
-  const created = (await ta.rpc('createDraft', [agent, BOOKS(1)])).result
-  for (let round = 0; round < 5; round++) {
-    const version = created.Version + round
-    const replies = await Promise.all([3, 4].map(async (q) => await ta.rpc('updateDraft', [agent, created.DraftId, version, BOOKS(q + round * 2)])))
-    const won = replies.filter((r) => r.error === undefined)
-    const lost = replies.filter((r) => r.error !== undefined)
-    t.equal(won.length, 1, `round ${round}: one wins`)
-    t.equal(lost.length, 1, `round ${round}: one is refused`)
-    t.same(lost[0]?.error, {
-      code: 55201,
-      message: `The draft was changed since the version given: get it again and apply the change to the new version: Version: the draft is at version ${version + 1}, not ${version}`,
-      data: { error_code: 'DRAFT_VERSION_CONFLICT', reason: 'DRAFT_VERSION_CONFLICT', Version: version + 1, fields: [{ path: 'Version', error_code: 'DRAFT_VERSION_CONFLICT', message: `the draft is at version ${version + 1}, not ${version}` }], requestId: lost[0]?.error?.data?.requestId }
-    }, `round ${round}: the whole refusal`)
-    t.equal(won[0]?.result.Version, version + 1)
-    const now = (await ta.rpc('getDraft', [agent, created.DraftId])).result
-    t.same(now.Order.Items, won[0]?.result.Order.Items, 'the winner\'s lines are the draft\'s')
-    const held = await ta.db.db.selectFrom('draft_stock_holds').select('quantity').execute()
-    t.same(held.map((h) => h.quantity), [won[0]?.result.Order.Items[0].Quantity], 'the stock held is the winner\'s quantity')
-  }
-  // a stale version later is refused too, and writes nothing
-  const before = await draftRows(ta)
-  const stale = await ta.rpc('updateDraft', [agent, created.DraftId, 1, BOOKS(9)])
-  t.match(stale.error, { code: 55201, data: { error_code: 'DRAFT_VERSION_CONFLICT', Version: 6 } })
-  t.same(await draftRows(ta), before, 'nothing written')
-})
+for (const [backend, makeDb] of BACKENDS) {
+  t.test(`on ${backend}, two updates from the same version at once: exactly one wins, the other is DRAFT_VERSION_CONFLICT`, async (t) => {
+    const { ta, agent } = await setup(t, 100, makeDb)
+    const created = (await ta.rpc('createDraft', [agent, BOOKS(1)])).result
+    for (let round = 0; round < 5; round++) {
+      const version = created.Version + round
+      const replies = await Promise.all([3, 4].map(async (q) => await ta.rpc('updateDraft', [agent, created.DraftId, version, BOOKS(q + round * 2)])))
+      const won = replies.filter((r) => r.error === undefined)
+      const lost = replies.filter((r) => r.error !== undefined)
+      t.equal(won.length, 1, `round ${round}: one wins`)
+      t.equal(lost.length, 1, `round ${round}: one is refused`)
+      t.same(lost[0]?.error, {
+        code: 55201,
+        message: `The draft was changed since the version given: get it again and apply the change to the new version: Version: the draft is at version ${version + 1}, not ${version}`,
+        data: { error_code: 'DRAFT_VERSION_CONFLICT', reason: 'DRAFT_VERSION_CONFLICT', Version: version + 1, fields: [{ path: 'Version', error_code: 'DRAFT_VERSION_CONFLICT', message: `the draft is at version ${version + 1}, not ${version}` }], requestId: lost[0]?.error?.data?.requestId }
+      }, `round ${round}: the whole refusal`)
+      t.equal(won[0]?.result.Version, version + 1)
+      const now = (await ta.rpc('getDraft', [agent, created.DraftId])).result
+      t.same(now.Order.Items, won[0]?.result.Order.Items, 'the winner\'s lines are the draft\'s')
+      const held = await ta.db.db.selectFrom('draft_stock_holds').select('quantity').execute()
+      t.same(held.map((h) => h.quantity), [won[0]?.result.Order.Items[0].Quantity], 'the stock held is the winner\'s quantity')
+    }
+    // a stale version later is refused too, and writes nothing
+    const before = await draftRows(ta)
+    const stale = await ta.rpc('updateDraft', [agent, created.DraftId, 1, BOOKS(9)])
+    t.match(stale.error, { code: 55201, data: { error_code: 'DRAFT_VERSION_CONFLICT', Version: 6 } })
+    t.same(await draftRows(ta), before, 'nothing written')
+  })
+}
 
-t.test('completing a draft twice, and twice at once, places one order; the second answers the same order', async (t) => {
-  const { ta, m, agent } = await setup(t, 5)
-  const created = (await ta.rpc('createDraft', [agent, BOOKS(2)])).result
-  t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 5, reserved: 2, backorderLimit: 0 }, 'the draft holds 2')
-  const first = await ta.rpc('completeDraft', [agent, created.DraftId, 1, CARD])
-  t.notOk(first.error, JSON.stringify(first.error))
-  t.match(first.result, { Status: 'AUTHRECEIVED', GrossDiscountedPrice: created.Price.GrossDiscountedPrice, ExtraInformation: { AssistedSale: true } })
-  const again = await ta.rpc('completeDraft', [agent, created.DraftId, 1, CARD])
-  t.same(again.result, first.result, 'the same order again')
-  t.equal(await orderCount(ta), 1, 'one order')
-  t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 5, reserved: 2, backorderLimit: 0 }, 'the order reserves what the draft held: 2, not 4')
-  t.equal((await ta.db.db.selectFrom('draft_stock_holds').selectAll().execute()).length, 0, 'the draft holds nothing now')
-  const got = (await ta.rpc('getDraft', [agent, created.DraftId])).result
-  t.match(got, { Status: 'COMPLETED', RefNo: first.result.RefNo, Price: null, ClosedAt: '2026-11-23 10:00:00' })
-  t.match((await ta.rpc('updateDraft', [agent, created.DraftId, 1, BOOKS(1)])).error, { code: 55201, data: { error_code: 'DRAFT_NOT_OPEN', Status: 'COMPLETED' } })
-  t.match((await ta.rpc('abandonDraft', [agent, created.DraftId])).error, { code: 55201, data: { error_code: 'DRAFT_NOT_OPEN', Status: 'COMPLETED' } })
+for (const [backend, makeDb] of BACKENDS) {
+  t.test(`on ${backend}, completing a draft twice, and twice at once, places one order; the second answers the same order`, async (t) => {
+    const { ta, m, agent } = await setup(t, 5, makeDb)
+    const created = (await ta.rpc('createDraft', [agent, BOOKS(2)])).result
+    t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 5, reserved: 2, backorderLimit: 0 }, 'the draft holds 2')
+    const first = await ta.rpc('completeDraft', [agent, created.DraftId, 1, CARD])
+    t.notOk(first.error, JSON.stringify(first.error))
+    t.match(first.result, { Status: 'AUTHRECEIVED', GrossDiscountedPrice: created.Price.GrossDiscountedPrice, ExtraInformation: { AssistedSale: true } })
+    const again = await ta.rpc('completeDraft', [agent, created.DraftId, 1, CARD])
+    t.same(again.result, first.result, 'the same order again')
+    t.equal(await orderCount(ta), 1, 'one order')
+    t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 5, reserved: 2, backorderLimit: 0 }, 'the order reserves what the draft held: 2, not 4')
+    t.equal((await ta.db.db.selectFrom('draft_stock_holds').selectAll().execute()).length, 0, 'the draft holds nothing now')
+    const got = (await ta.rpc('getDraft', [agent, created.DraftId])).result
+    t.match(got, { Status: 'COMPLETED', RefNo: first.result.RefNo, Price: null, ClosedAt: '2026-11-23 10:00:00' })
+    t.match((await ta.rpc('updateDraft', [agent, created.DraftId, 1, BOOKS(1)])).error, { code: 55201, data: { error_code: 'DRAFT_NOT_OPEN', Status: 'COMPLETED' } })
+    t.match((await ta.rpc('abandonDraft', [agent, created.DraftId])).error, { code: 55201, data: { error_code: 'DRAFT_NOT_OPEN', Status: 'COMPLETED' } })
 
-  // at once: 4 completions of a new draft
-  for (let round = 0; round < 3; round++) {
-    const draft = (await ta.rpc('createDraft', [agent, draftOrder()])).result
-    const before = await orderCount(ta)
-    const replies = await Promise.all([0, 1, 2, 3].map(async () => await ta.rpc('completeDraft', [agent, draft.DraftId, 1, CARD])))
-    t.same(replies.map((r) => r.error), [undefined, undefined, undefined, undefined], `round ${round}: every completion answers`)
-    t.same(new Set(replies.map((r) => r.result.RefNo)).size, 1, `round ${round}: one RefNo`)
-    t.equal(await orderCount(ta), before + 1, `round ${round}: one order`)
-  }
-})
+    // at once: 4 completions of a new draft
+    for (let round = 0; round < 3; round++) {
+      const draft = (await ta.rpc('createDraft', [agent, draftOrder()])).result
+      const before = await orderCount(ta)
+      const replies = await Promise.all([0, 1, 2, 3].map(async () => await ta.rpc('completeDraft', [agent, draft.DraftId, 1, CARD])))
+      t.same(replies.map((r) => r.error), [undefined, undefined, undefined, undefined], `round ${round}: every completion answers`)
+      t.same(new Set(replies.map((r) => r.result.RefNo)).size, 1, `round ${round}: one RefNo`)
+      t.equal(await orderCount(ta), before + 1, `round ${round}: one order`)
+    }
+  })
+}
 
 t.test('a declined card leaves the draft OPEN with its stock held, and stores no order', async (t) => {
   const { ta, m, agent } = await setup(t, 5)
@@ -183,34 +192,36 @@ t.test('a declined card leaves the draft OPEN with its stock held, and stores no
   t.match((await ta.rpc('getDraft', [agent, secure.DraftId])).result, { Status: 'COMPLETED', RefNo: pending.result.RefNo })
 })
 
-t.test('an expired draft releases its stock (the sweep, on the test clock) and cannot be changed or completed', async (t) => {
-  const { ta, m, agent: first } = await setup(t, 4)
-  let agent = first
-  const short = (await ta.rpc('createDraft', [agent, BOOKS(3), {}, 60])).result
-  t.equal(short.ExpiresAt, '2026-11-23 11:00:00')
-  const long = (await ta.rpc('createDraft', [agent, BOOKS(1)])).result
-  t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 4, reserved: 4, backorderLimit: 0 })
-  const none = await ta.rpc('quote', [agent, testCardOrder({ Items: [{ Code: 'BOOK-PRINT', Quantity: 1 }], DeliveryDetails: DELIVERY })])
-  t.match(none.error, { data: { error_code: 'ORDER_ITEMS_QUANTITY_INVALID', fields: [{ path: 'Items.0.Quantity' }] } }, 'the held stock is not for sale')
-  const third = await ta.rpc('createDraft', [agent, BOOKS(1)])
-  t.match(third.error, { data: { error_code: 'ORDER_ITEMS_QUANTITY_INVALID', fields: [{ path: 'Items.0.Quantity', message: 'only 0 of "BOOK-PRINT" can be ordered (on hand + backorder limit − reserved); the order asks for 1' }] } }, 'nor for another draft')
+for (const [backend, makeDb] of BACKENDS) {
+  t.test(`on ${backend}, an expired draft releases its stock (the sweep, on the test clock) and cannot be changed or completed`, async (t) => {
+    const { ta, m, agent: first } = await setup(t, 4, makeDb)
+    let agent = first
+    const short = (await ta.rpc('createDraft', [agent, BOOKS(3), {}, 60])).result
+    t.equal(short.ExpiresAt, '2026-11-23 11:00:00')
+    const long = (await ta.rpc('createDraft', [agent, BOOKS(1)])).result
+    t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 4, reserved: 4, backorderLimit: 0 })
+    const none = await ta.rpc('quote', [agent, testCardOrder({ Items: [{ Code: 'BOOK-PRINT', Quantity: 1 }], DeliveryDetails: DELIVERY })])
+    t.match(none.error, { data: { error_code: 'ORDER_ITEMS_QUANTITY_INVALID', fields: [{ path: 'Items.0.Quantity' }] } }, 'the held stock is not for sale')
+    const third = await ta.rpc('createDraft', [agent, BOOKS(1)])
+    t.match(third.error, { data: { error_code: 'ORDER_ITEMS_QUANTITY_INVALID', fields: [{ path: 'Items.0.Quantity', message: 'only 0 of "BOOK-PRINT" can be ordered (on hand + backorder limit − reserved); the order asks for 1' }] } }, 'nor for another draft')
 
-  ta.clock.advance(59 * 60_000)
-  t.same((await sweepOrders(ta.deps)).expiredDrafts, [], 'at 59 minutes nothing expires')
-  ta.clock.advance(60_000)
-  agent = await m.userSession(['PLACE_ORDERS_ON_BEHALF'])
-  t.match((await ta.rpc('updateDraft', [agent, short.DraftId, 1, BOOKS(1)])).error, { data: { error_code: 'DRAFT_NOT_OPEN', Status: 'EXPIRED' } }, 'past its expiry, before the sweep: refused')
-  t.match((await ta.rpc('completeDraft', [agent, short.DraftId, 1, CARD])).error, { data: { error_code: 'DRAFT_NOT_OPEN', Status: 'EXPIRED' } })
-  t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [String(short.DraftId)], expiredPaymentLinks: [] }, 'at 60 minutes the short draft expires')
-  t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 4, reserved: 1, backorderLimit: 0 }, 'its 3 given back; the other draft still holds 1')
-  t.same((await sweepOrders(ta.deps)).expiredDrafts, [], 'once')
-  t.match((await ta.rpc('getDraft', [agent, short.DraftId])).result, { Status: 'EXPIRED', ClosedAt: '2026-11-23 11:00:00', Price: null })
-  t.match((await ta.rpc('getDraft', [agent, long.DraftId])).result, { Status: 'OPEN' })
-  t.equal(await orderCount(ta), 0)
-  ta.clock.advance(7 * 86_400_000)
-  t.same((await sweepOrders(ta.deps)).expiredDrafts, [String(long.DraftId)], 'the default life: 7 days')
-  t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 4, reserved: 0, backorderLimit: 0 })
-})
+    ta.clock.advance(59 * 60_000)
+    t.same((await sweepOrders(ta.deps)).expiredDrafts, [], 'at 59 minutes nothing expires')
+    ta.clock.advance(60_000)
+    agent = await m.userSession(['PLACE_ORDERS_ON_BEHALF'])
+    t.match((await ta.rpc('updateDraft', [agent, short.DraftId, 1, BOOKS(1)])).error, { data: { error_code: 'DRAFT_NOT_OPEN', Status: 'EXPIRED' } }, 'past its expiry, before the sweep: refused')
+    t.match((await ta.rpc('completeDraft', [agent, short.DraftId, 1, CARD])).error, { data: { error_code: 'DRAFT_NOT_OPEN', Status: 'EXPIRED' } })
+    t.same(await sweepOrders(ta.deps), { canceled: [], abandoned: [], completed: [], reversed: [], expiredDrafts: [String(short.DraftId)], expiredPaymentLinks: [] }, 'at 60 minutes the short draft expires')
+    t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 4, reserved: 1, backorderLimit: 0 }, 'its 3 given back; the other draft still holds 1')
+    t.same((await sweepOrders(ta.deps)).expiredDrafts, [], 'once')
+    t.match((await ta.rpc('getDraft', [agent, short.DraftId])).result, { Status: 'EXPIRED', ClosedAt: '2026-11-23 11:00:00', Price: null })
+    t.match((await ta.rpc('getDraft', [agent, long.DraftId])).result, { Status: 'OPEN' })
+    t.equal(await orderCount(ta), 0)
+    ta.clock.advance(7 * 86_400_000)
+    t.same((await sweepOrders(ta.deps)).expiredDrafts, [String(long.DraftId)], 'the default life: 7 days')
+    t.same(await stock(ta, m.merchantId, 'BOOK-PRINT'), { onHand: 4, reserved: 0, backorderLimit: 0 })
+  })
+}
 
 t.test('abandonDraft gives the stock back; searchDrafts by status, customer and creator, a page at a time', async (t) => {
   const { ta, m, agent } = await setup(t)
