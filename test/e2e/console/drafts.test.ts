@@ -160,7 +160,7 @@ t.test('the console\'s drafts: save, list, search, resume, version conflict, aba
           await press(tab.getByRole('button', { name: 'Search drafts' }))
           await expect(tab.locator('#drafts-count')).toHaveText('2 drafts found, page 1 of 1.')
           if (width === 390) t.same(await phoneLayoutProblems(tab, '#drafts-view'), [], 'the drafts list fits and every control is tappable')
-          if (width === 1280) await readmeShot(tab, 'console-drafts-list')
+          await readmeShot(tab, width === 390 ? 'console-drafts-list-mobile' : 'console-drafts-list')
         })
 
         await t.test('a draft opened and resumed in the checkout; saved from its version; a stale version said and reloaded', async (t) => {
