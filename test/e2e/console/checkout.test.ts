@@ -6,7 +6,7 @@ import { ROOT } from '../../helpers/process.js'
 import { expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer, type ConsoleServer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the checkout: Enter in any field never places the order; placing is the
-// button and a summary of what is charged; a discount typed but not applied blocks placing;
+// button and a summary of what is charged; a discount or coupon typed but not applied blocks placing;
 // controls the user may not use are not offered; a customer created in the console is charged
 // on their stored card on the next order; at desktop and 390 px (no horizontal scroll, every
 // control tappable). Screenshots for the README only with UPDATE_SCREENSHOTS=true.
@@ -395,6 +395,40 @@ for (const width of [1280, 390]) {
       t.same([...seen].filter((id) => !tried.has(id)), [], `Enter tried in each of the ${seen.size} fields found in the checkout`)
       t.ok(tried.size >= 70, `${tried.size} fields tried`)
       t.equal(await ordersNow(app), before, 'nothing placed')
+    })
+
+    await t.test('a coupon typed but not applied is not placed without it; applied, the order carries it', async (t) => {
+      const before = await ordersNow(app)
+      await page.locator('#pay-check').check()
+      await page.getByLabel('Coupon code').fill('welcome10')
+      const sent = rpc.methods.length
+      await page.locator('#place-order').click()
+      await expect(page.locator('.error[data-error-for="Promotions"]')).toHaveText('This coupon is typed but not applied: press Apply coupon, or clear it.')
+      await expect(page.locator('#notice')).toContainText('A discount or coupon is typed but not applied')
+      await rpc.settled()
+      t.equal(await page.locator('#place-summary').isVisible(), false, 'no summary while the coupon is unapplied')
+      t.same(rpc.methods.slice(sent).filter((method) => PLACING.includes(method)), [], 'no placing call')
+      t.equal(await ordersNow(app), before, 'nothing placed without the coupon')
+
+      await page.getByRole('button', { name: 'Apply coupon' }).click()
+      await expect(page.locator('#coupons')).toContainText('WELCOME10')
+      await expect(page.getByLabel('Coupon code')).toHaveValue('')
+      await page.locator('#place-order').click()
+      const dialog = page.locator('#place-summary')
+      await expect(dialog).toBeVisible()
+      await expect(dialog.locator('dd[data-summary="Coupons"]')).toHaveText('WELCOME10')
+      const total = (await dialog.locator('dd[data-summary="Total"]').textContent()) ?? ''
+      t.match(total, /^\$\d+\.\d\d$/)
+      await dialog.locator('#place-confirm').click()
+      await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
+      t.equal(await ordersNow(app), before + 1, 'one order')
+      const refNo = (await page.locator('dd[data-field="Order reference (RefNo)"]').textContent()) ?? ''
+      const placed = (await app.rpc('getOrder', { sessionID: await app.merchantSession(), RefNo: refNo })).result
+      t.match(placed, { RefNo: refNo, Promotions: ['WELCOME10'], PaymentDetails: { Type: 'CHECK' } }, 'the order carries the coupon')
+      t.equal(Number(placed.Items?.[0]?.Price?.Discount), 2.5, 'WELCOME10: 10% off the $25.00 book')
+      t.equal(`$${Number(placed.GrossDiscountedPrice).toFixed(2)}`, total, 'the total the summary said')
+      if (width === 390) t.same(await phoneLayoutProblems(page), [], 'the confirmation at 390 px: no horizontal scroll, every control tappable')
+      await page.getByRole('button', { name: 'Done Order' }).click()
     })
 
     t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
