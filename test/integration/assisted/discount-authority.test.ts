@@ -103,6 +103,15 @@ t.test('discount limits per role, a supervisor\'s approval, reason codes', async
       { field: 'Assisted.Items.0.Discount.Value', limit: 'MaxLineAmount', max: 15 },
       { field: 'Assisted.Discount.Value', limit: 'MaxOrderAmount', max: 5 }
     ], 'every limit exceeded, each with its field')
+    const orderPercent = await ta.rpc('placeAssistedOrder', [agent, order, { Discount: { Type: 'PERCENT', Value: 15, Reason: 'loyal' } }])
+    t.match(orderPercent.error, {
+      code: 55201,
+      message: /AGENT limit MaxOrderPercent \(10 %\) at Assisted\.Discount\.Value/,
+      data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'AGENT', fields: [{ path: 'Assisted.Discount.Value', error_code: 'DISCOUNT_LIMIT_EXCEEDED', message: /MaxOrderPercent of 10 %/ }] }
+    }, 'an order discount of 15 % is over the AGENT\'s MaxOrderPercent of 10 %')
+    t.same(orderPercent.error?.data.limits, [{ field: 'Assisted.Discount.Value', limit: 'MaxOrderPercent', max: 10 }], 'named MaxOrderPercent with its value')
+    const small = await ta.rpc('placeAssistedOrder', [agent, testCardOrder({ Items: [{ Code: 'ADDON-1', Quantity: 1 }] }), { Discount: { Type: 'AMOUNT', Value: '4.00', Reason: 'loyal' } }])
+    t.same(small.error?.data.limits, [{ field: 'Assisted.Discount.Value', limit: 'MaxOrderPercent', max: 10 }], 'an order AMOUNT within MaxOrderAmount (5.00) but 40 % of the order is over MaxOrderPercent')
     t.match((await ta.rpc('quote', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }] }])).error, { data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED' } }, 'quote says so too')
     t.same(await written(ta), before)
     const within = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 20, Reason: 'bundle' } }] }])
