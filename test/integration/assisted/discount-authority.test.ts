@@ -47,6 +47,47 @@ t.test('a 100 % discount needs REPLACEMENT_ORDERS even when the order still cost
     t.match(reply.error, { code: 10004, data: { privilege: 'REPLACEMENT_ORDERS', fields: [{ path: 'Assisted.Discount', error_code: 'NOT_ALLOWED' }] } })
   })
 
+  t.test('drafts: an AGENT\'s createDraft and updateDraft of a 100 % line or order discount are refused the same way, nothing written; completeDraft of a draft holding one places nothing', async (t) => {
+    const { PaymentDetails: card, ...draftOrder } = TWO_LINES
+    const drafts = async () => await ta.db.db.selectFrom('drafts').select(['id', 'version', 'status', 'order_json', 'order_id']).orderBy('id').execute()
+    const refusal = (path: string) => ({
+      code: 10004,
+      message: new RegExp(`REPLACEMENT_ORDERS.*${path.replace(/\./g, '\\.')}`),
+      data: { error_code: 'NOT_ALLOWED', privilege: 'REPLACEMENT_ORDERS', privileges: ['REPLACEMENT_ORDERS'], fields: [{ path, error_code: 'NOT_ALLOWED', message: /100 %.*replacement/ }] }
+    })
+    const full: Array<[string, Record<string, unknown>, string]> = [
+      ['a line discount of 100 percent', { Items: [{ Discount: { Type: 'PERCENT', Value: 100, Reason: 'goodwill' } }] }, 'Assisted.Items.0.Discount'],
+      ['an order discount of 100 percent', { Discount: { Type: 'PERCENT', Value: 100, Reason: 'goodwill' } }, 'Assisted.Discount']
+    ]
+    const open = await ta.rpc('createDraft', [agent, draftOrder, {}])
+    t.notOk(open.error, JSON.stringify(open.error))
+    for (const [scenario, assisted, path] of full) {
+      const before = { drafts: await drafts(), written: await written(ta) }
+      const created = await ta.rpc('createDraft', [agent, draftOrder, assisted])
+      t.match(created, { jsonrpc: '2.0', id: 1, error: refusal(path) }, `createDraft, ${scenario}: NOT_ALLOWED naming REPLACEMENT_ORDERS and ${path}`)
+      t.equal(created.error?.data.fields.length, 1)
+      t.notOk(created.result, 'no draft')
+      const updated = await ta.rpc('updateDraft', [agent, open.result.DraftId, 1, draftOrder, assisted])
+      t.match(updated, { jsonrpc: '2.0', id: 1, error: refusal(path) }, `updateDraft, ${scenario}: refused the same way`)
+      t.notOk(updated.result)
+      t.same(await drafts(), before.drafts, 'no draft made, the open draft still at version 1 as it was')
+      t.same(await written(ta), before.written, 'no order, adjustment, payment or idempotency key')
+    }
+    for (const [scenario, assisted, path] of full) {
+      // a supervisor (every privilege, REPLACEMENT_ORDERS among them) may make such a draft
+      const held = await ta.rpc('createDraft', [m.staffSession, draftOrder, assisted])
+      t.notOk(held.error, JSON.stringify(held.error))
+      const before = { drafts: await drafts(), written: await written(ta) }
+      const completed = await ta.rpc('completeDraft', [agent, held.result.DraftId, 1, card])
+      t.match(completed, { jsonrpc: '2.0', id: 1, error: refusal(path) }, `completeDraft by the agent, ${scenario}: refused naming REPLACEMENT_ORDERS and ${path}`)
+      t.notOk(completed.result, 'no order')
+      t.same(await written(ta), before.written, 'no order placed, nothing written')
+      t.same(await drafts(), before.drafts, 'the draft stays OPEN at version 1 with no order')
+      const bySupervisor = await ta.rpc('completeDraft', [m.staffSession, held.result.DraftId, 1, card])
+      t.match(bySupervisor, { result: { Status: 'AUTHRECEIVED' } }, 'the supervisor completes it')
+    }
+  })
+
   t.test('with REPLACEMENT_ORDERS the 100 % line discount is placed and recorded', async (t) => {
     const replacer = await m.userSession(['PLACE_ORDERS_ON_BEHALF', 'REPLACEMENT_ORDERS'])
     const reply = await ta.rpc('placeAssistedOrder', [replacer, TWO_LINES, { Items: [{ Discount: { Type: 'PERCENT', Value: 100, Reason: 'goodwill' } }] }])
