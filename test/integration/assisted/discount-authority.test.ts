@@ -1,6 +1,7 @@
 import t from 'tap'
+import { createMerchantUser } from '../../../src/auth/merchant-users.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
-import { STAFF_PASSWORD, staffMerchant } from '../../helpers/assisted.js'
+import { FIXTURE_HASH_PARAMS, STAFF_PASSWORD, staffMerchant } from '../../helpers/assisted.js'
 import { testCardOrder } from '../../helpers/orders.js'
 
 // Issue 19 item 3, discount authority: a 100 % discount is a replacement order (REPLACEMENT_ORDERS).
@@ -210,6 +211,39 @@ t.test('discount limits per role, a supervisor\'s approval, reason codes', async
     t.ok(await failures() > before, 'the failure is counted against the supervisor\'s login')
     const noPrivilege = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: { Username: 'agent2', Password: STAFF_PASSWORD } }])
     t.match(noPrivilege.error, { data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', message: /APPROVE_DISCOUNTS/ }] } }, 'a user without APPROVE_DISCOUNTS cannot approve')
+  })
+
+  t.test('a self-approval is refused: a supervisor above their own role\'s limit (SUPERVISOR MaxLinePercent 50) cannot approve their own discount, another supervisor can; nothing written', async (t) => {
+    const boss = await m.userSession(['SUPERVISOR' as never])
+    const bossName = (await ta.rpc('getSessionUser', [boss])).result.Username as string
+    const sixty = { Items: [null, { Discount: { Type: 'PERCENT', Value: 60, Reason: 'bundle' } }] }
+    const before = await written(ta)
+    t.match((await ta.rpc('placeAssistedOrder', [boss, order, sixty])).error, { data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'SUPERVISOR', limits: [{ limit: 'MaxLinePercent', max: 50 }] } }, 'above the SUPERVISOR limit without an approval')
+    const self = await ta.rpc('placeAssistedOrder', [boss, order, { ...sixty, Approval: { Username: bossName, Password: STAFF_PASSWORD } }])
+    t.match(self.error, {
+      code: 55201,
+      data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED', message: 'a discount is approved by another user than the one who gives it' }] }
+    }, 'their own credentials: DISCOUNT_APPROVAL_FAILED naming Assisted.Approval')
+    t.match((await ta.rpc('quote', [boss, order, { ...sixty, Approval: { Username: bossName.toUpperCase(), Password: STAFF_PASSWORD } }])).error, { data: { error_code: 'DISCOUNT_APPROVAL_FAILED' } }, 'quote too, and their username in other case is still them')
+    t.same(await written(ta), before, 'nothing written')
+    const other = await ta.rpc('placeAssistedOrder', [boss, order, { ...sixty, Approval: approval }])
+    t.notOk(other.error, JSON.stringify(other.error))
+    t.match(other.result?.Adjustments, [{ LineNo: 2, Value: '60', User: { Username: bossName }, ApprovedBy: { Username: supervisorName } }], 'another supervisor\'s approval: placed, recorded with them')
+  })
+
+  t.test('a supervisor of another merchant cannot approve: the approver is looked up in the order\'s merchant only, and the failure is counted there', async (t) => {
+    const elsewhere = await ta.merchant()
+    const elsewhereId = (await ta.db.db.selectFrom('merchants').select('id').where('code', '=', elsewhere.code).executeTakeFirstOrThrow()).id
+    await createMerchantUser(ta.db.db, elsewhereId, { username: 'elsewhere-boss', password: STAFF_PASSWORD, privileges: ['SUPERVISOR'] }, FIXTURE_HASH_PARAMS)
+    t.match(await ta.rpc('loginUser', [elsewhere.code, 'elsewhere-boss', STAFF_PASSWORD]), { result: /^[0-9a-f]{64}$/ }, 'a supervisor at the other merchant, with this password')
+    const failures = async (code: string) => (await ta.db.db.selectFrom('login_limits').select(['key', 'failures']).execute()).filter((r) => r.key.includes(`user:${code}:elsewhere-boss`)).reduce((n, r) => n + r.failures, 0)
+    const before = { written: await written(ta), here: await failures(m.code) }
+    const reply = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: { Username: 'elsewhere-boss', Password: STAFF_PASSWORD } }])
+    t.match(reply.error, { code: 55201, data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', message: 'unknown supervisor or wrong password' }] } }, 'refused as an unknown supervisor')
+    t.notOk(reply.result, 'no order')
+    t.same(await written(ta), before.written, 'nothing written')
+    t.equal(await failures(m.code), before.here + 1, 'a failed approval at this merchant')
+    t.equal(await failures(elsewhere.code), 0, 'nothing counted against the other merchant\'s user')
   })
 
   t.test('reason codes: set per merchant; then every staff discount names one of them, recorded on the order', async (t) => {
