@@ -4,7 +4,7 @@ import { loadCatalogFile } from '../../src/catalog/catalog-store.js'
 import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.js'
 import { METHODS } from '../../src/rpc/methods/index.js'
 import { createTestApp } from '../helpers/app.js'
-import { STAFF_PASSWORD, staffMerchant } from '../helpers/assisted.js'
+import { FIXTURE_HASH_PARAMS, STAFF_PASSWORD, staffMerchant } from '../helpers/assisted.js'
 import { testCardOrder } from '../helpers/orders.js'
 
 // Merchant B, with a supervisor session holding every privilege, aims every session method at
@@ -231,4 +231,13 @@ t.test('every session method refuses another merchant\'s data', async (t) => {
   t.equal((await ta.rpc('getDraft', [s, bDraft.result.DraftId])).result?.Status, 'OPEN', 'B\'s draft stays OPEN')
   t.same((await ta.rpc('getDraft', [a.staffSession, draft.result.DraftId])).result, draft.result, 'A\'s draft still unchanged')
   t.same((await ta.rpc('getOrder', [a.apiSession, order.RefNo])).result, orderBefore, 'A\'s order still unchanged')
+
+  // A discount above A's limits is not approved by a supervisor of B's (a username only B has, the same password).
+  await createMerchantUser(ta.db.db, b.merchantId, { username: 'only-at-b', password: STAFF_PASSWORD, privileges: ['APPROVE_DISCOUNTS'] }, FIXTURE_HASH_PARAMS)
+  const aAgent = await a.userSession(['AGENT' as never])
+  const aOrders = async () => await ta.db.db.selectFrom('orders').select('id').where('merchant_id', '=', a.merchantId).execute()
+  const aOrdersBefore = await aOrders()
+  const approved = await ta.rpc('placeAssistedOrder', [aAgent, testCardOrder(), { Items: [{ Discount: { Type: 'PERCENT', Value: 20, Reason: 'bundle' } }], ReasonCode: 'A_ONLY', Approval: { Username: 'only-at-b', Password: STAFF_PASSWORD } }])
+  t.match(approved.error, { code: 55201, data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', message: 'unknown supervisor or wrong password' }] } }, 'A\'s agent with B\'s supervisor as approver: DISCOUNT_APPROVAL_FAILED')
+  t.same(await aOrders(), aOrdersBefore, 'no order placed for A')
 })

@@ -1,6 +1,7 @@
 import t from 'tap'
+import { createMerchantUser } from '../../../src/auth/merchant-users.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
-import { STAFF_PASSWORD, staffMerchant } from '../../helpers/assisted.js'
+import { FIXTURE_HASH_PARAMS, STAFF_PASSWORD, staffMerchant } from '../../helpers/assisted.js'
 import { testCardOrder } from '../../helpers/orders.js'
 
 // Issue 19 item 3, discount authority: a 100 % discount is a replacement order (REPLACEMENT_ORDERS).
@@ -45,6 +46,47 @@ t.test('a 100 % discount needs REPLACEMENT_ORDERS even when the order still cost
   t.test('an order discount that makes the total 0 names Assisted.Discount', async (t) => {
     const reply = await ta.rpc('placeAssistedOrder', [agent, testCardOrder({ PaymentDetails: { Type: 'FREE', Currency: 'usd' } }), { Discount: { Type: 'PERCENT', Value: 100, Reason: 'goodwill' } }])
     t.match(reply.error, { code: 10004, data: { privilege: 'REPLACEMENT_ORDERS', fields: [{ path: 'Assisted.Discount', error_code: 'NOT_ALLOWED' }] } })
+  })
+
+  t.test('drafts: an AGENT\'s createDraft and updateDraft of a 100 % line or order discount are refused the same way, nothing written; completeDraft of a draft holding one places nothing', async (t) => {
+    const { PaymentDetails: card, ...draftOrder } = TWO_LINES
+    const drafts = async () => await ta.db.db.selectFrom('drafts').select(['id', 'version', 'status', 'order_json', 'order_id']).orderBy('id').execute()
+    const refusal = (path: string) => ({
+      code: 10004,
+      message: new RegExp(`REPLACEMENT_ORDERS.*${path.replace(/\./g, '\\.')}`),
+      data: { error_code: 'NOT_ALLOWED', privilege: 'REPLACEMENT_ORDERS', privileges: ['REPLACEMENT_ORDERS'], fields: [{ path, error_code: 'NOT_ALLOWED', message: /100 %.*replacement/ }] }
+    })
+    const full: Array<[string, Record<string, unknown>, string]> = [
+      ['a line discount of 100 percent', { Items: [{ Discount: { Type: 'PERCENT', Value: 100, Reason: 'goodwill' } }] }, 'Assisted.Items.0.Discount'],
+      ['an order discount of 100 percent', { Discount: { Type: 'PERCENT', Value: 100, Reason: 'goodwill' } }, 'Assisted.Discount']
+    ]
+    const open = await ta.rpc('createDraft', [agent, draftOrder, {}])
+    t.notOk(open.error, JSON.stringify(open.error))
+    for (const [scenario, assisted, path] of full) {
+      const before = { drafts: await drafts(), written: await written(ta) }
+      const created = await ta.rpc('createDraft', [agent, draftOrder, assisted])
+      t.match(created, { jsonrpc: '2.0', id: 1, error: refusal(path) }, `createDraft, ${scenario}: NOT_ALLOWED naming REPLACEMENT_ORDERS and ${path}`)
+      t.equal(created.error?.data.fields.length, 1)
+      t.notOk(created.result, 'no draft')
+      const updated = await ta.rpc('updateDraft', [agent, open.result.DraftId, 1, draftOrder, assisted])
+      t.match(updated, { jsonrpc: '2.0', id: 1, error: refusal(path) }, `updateDraft, ${scenario}: refused the same way`)
+      t.notOk(updated.result)
+      t.same(await drafts(), before.drafts, 'no draft made, the open draft still at version 1 as it was')
+      t.same(await written(ta), before.written, 'no order, adjustment, payment or idempotency key')
+    }
+    for (const [scenario, assisted, path] of full) {
+      // a supervisor (every privilege, REPLACEMENT_ORDERS among them) may make such a draft
+      const held = await ta.rpc('createDraft', [m.staffSession, draftOrder, assisted])
+      t.notOk(held.error, JSON.stringify(held.error))
+      const before = { drafts: await drafts(), written: await written(ta) }
+      const completed = await ta.rpc('completeDraft', [agent, held.result.DraftId, 1, card])
+      t.match(completed, { jsonrpc: '2.0', id: 1, error: refusal(path) }, `completeDraft by the agent, ${scenario}: refused naming REPLACEMENT_ORDERS and ${path}`)
+      t.notOk(completed.result, 'no order')
+      t.same(await written(ta), before.written, 'no order placed, nothing written')
+      t.same(await drafts(), before.drafts, 'the draft stays OPEN at version 1 with no order')
+      const bySupervisor = await ta.rpc('completeDraft', [m.staffSession, held.result.DraftId, 1, card])
+      t.match(bySupervisor, { result: { Status: 'AUTHRECEIVED' } }, 'the supervisor completes it')
+    }
   })
 
   t.test('with REPLACEMENT_ORDERS the 100 % line discount is placed and recorded', async (t) => {
@@ -103,6 +145,15 @@ t.test('discount limits per role, a supervisor\'s approval, reason codes', async
       { field: 'Assisted.Items.0.Discount.Value', limit: 'MaxLineAmount', max: 15 },
       { field: 'Assisted.Discount.Value', limit: 'MaxOrderAmount', max: 5 }
     ], 'every limit exceeded, each with its field')
+    const orderPercent = await ta.rpc('placeAssistedOrder', [agent, order, { Discount: { Type: 'PERCENT', Value: 15, Reason: 'loyal' } }])
+    t.match(orderPercent.error, {
+      code: 55201,
+      message: /AGENT limit MaxOrderPercent \(10 %\) at Assisted\.Discount\.Value/,
+      data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'AGENT', fields: [{ path: 'Assisted.Discount.Value', error_code: 'DISCOUNT_LIMIT_EXCEEDED', message: /MaxOrderPercent of 10 %/ }] }
+    }, 'an order discount of 15 % is over the AGENT\'s MaxOrderPercent of 10 %')
+    t.same(orderPercent.error?.data.limits, [{ field: 'Assisted.Discount.Value', limit: 'MaxOrderPercent', max: 10 }], 'named MaxOrderPercent with its value')
+    const small = await ta.rpc('placeAssistedOrder', [agent, testCardOrder({ Items: [{ Code: 'ADDON-1', Quantity: 1 }] }), { Discount: { Type: 'AMOUNT', Value: '4.00', Reason: 'loyal' } }])
+    t.same(small.error?.data.limits, [{ field: 'Assisted.Discount.Value', limit: 'MaxOrderPercent', max: 10 }], 'an order AMOUNT within MaxOrderAmount (5.00) but 40 % of the order is over MaxOrderPercent')
     t.match((await ta.rpc('quote', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }] }])).error, { data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED' } }, 'quote says so too')
     t.same(await written(ta), before)
     const within = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 20, Reason: 'bundle' } }] }])
@@ -160,6 +211,39 @@ t.test('discount limits per role, a supervisor\'s approval, reason codes', async
     t.ok(await failures() > before, 'the failure is counted against the supervisor\'s login')
     const noPrivilege = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: { Username: 'agent2', Password: STAFF_PASSWORD } }])
     t.match(noPrivilege.error, { data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', message: /APPROVE_DISCOUNTS/ }] } }, 'a user without APPROVE_DISCOUNTS cannot approve')
+  })
+
+  t.test('a self-approval is refused: a supervisor above their own role\'s limit (SUPERVISOR MaxLinePercent 50) cannot approve their own discount, another supervisor can; nothing written', async (t) => {
+    const boss = await m.userSession(['SUPERVISOR' as never])
+    const bossName = (await ta.rpc('getSessionUser', [boss])).result.Username as string
+    const sixty = { Items: [null, { Discount: { Type: 'PERCENT', Value: 60, Reason: 'bundle' } }] }
+    const before = await written(ta)
+    t.match((await ta.rpc('placeAssistedOrder', [boss, order, sixty])).error, { data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'SUPERVISOR', limits: [{ limit: 'MaxLinePercent', max: 50 }] } }, 'above the SUPERVISOR limit without an approval')
+    const self = await ta.rpc('placeAssistedOrder', [boss, order, { ...sixty, Approval: { Username: bossName, Password: STAFF_PASSWORD } }])
+    t.match(self.error, {
+      code: 55201,
+      data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED', message: 'a discount is approved by another user than the one who gives it' }] }
+    }, 'their own credentials: DISCOUNT_APPROVAL_FAILED naming Assisted.Approval')
+    t.match((await ta.rpc('quote', [boss, order, { ...sixty, Approval: { Username: bossName.toUpperCase(), Password: STAFF_PASSWORD } }])).error, { data: { error_code: 'DISCOUNT_APPROVAL_FAILED' } }, 'quote too, and their username in other case is still them')
+    t.same(await written(ta), before, 'nothing written')
+    const other = await ta.rpc('placeAssistedOrder', [boss, order, { ...sixty, Approval: approval }])
+    t.notOk(other.error, JSON.stringify(other.error))
+    t.match(other.result?.Adjustments, [{ LineNo: 2, Value: '60', User: { Username: bossName }, ApprovedBy: { Username: supervisorName } }], 'another supervisor\'s approval: placed, recorded with them')
+  })
+
+  t.test('a supervisor of another merchant cannot approve: the approver is looked up in the order\'s merchant only, and the failure is counted there', async (t) => {
+    const elsewhere = await ta.merchant()
+    const elsewhereId = (await ta.db.db.selectFrom('merchants').select('id').where('code', '=', elsewhere.code).executeTakeFirstOrThrow()).id
+    await createMerchantUser(ta.db.db, elsewhereId, { username: 'elsewhere-boss', password: STAFF_PASSWORD, privileges: ['SUPERVISOR'] }, FIXTURE_HASH_PARAMS)
+    t.match(await ta.rpc('loginUser', [elsewhere.code, 'elsewhere-boss', STAFF_PASSWORD]), { result: /^[0-9a-f]{64}$/ }, 'a supervisor at the other merchant, with this password')
+    const failures = async (code: string) => (await ta.db.db.selectFrom('login_limits').select(['key', 'failures']).execute()).filter((r) => r.key.includes(`user:${code}:elsewhere-boss`)).reduce((n, r) => n + r.failures, 0)
+    const before = { written: await written(ta), here: await failures(m.code) }
+    const reply = await ta.rpc('placeAssistedOrder', [agent, order, { Items: [null, { Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }], Approval: { Username: 'elsewhere-boss', Password: STAFF_PASSWORD } }])
+    t.match(reply.error, { code: 55201, data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', message: 'unknown supervisor or wrong password' }] } }, 'refused as an unknown supervisor')
+    t.notOk(reply.result, 'no order')
+    t.same(await written(ta), before.written, 'nothing written')
+    t.equal(await failures(m.code), before.here + 1, 'a failed approval at this merchant')
+    t.equal(await failures(elsewhere.code), 0, 'nothing counted against the other merchant\'s user')
   })
 
   t.test('reason codes: set per merchant; then every staff discount names one of them, recorded on the order', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createTestApp } from '../../helpers/app.js'
+import { createTestApp, gmdate } from '../../helpers/app.js'
 import { staffMerchant } from '../../helpers/assisted.js'
 import { testCardOrder } from '../../helpers/orders.js'
 
@@ -44,9 +44,15 @@ t.test('getOrder shows what staff did on the order', async (t) => {
 
   t.test('a canceled order: Cancellation {By, Source, At, Reason} on cancelOrder\'s answer and on getOrder', async (t) => {
     const placed = (await ta.rpc('placeAssistedOrder', [m.staffSession, testCardOrder()])).result
+    // Canceled 7 min 13.6 s after it was placed: At is the cancel's time, to the second (truncated, as every wire date).
+    ta.clock.advance(7 * 60_000 + 13_600)
+    const at = gmdate(ta.clock.now())
+    t.not(at, placed.OrderDate, 'the cancel is at another time than the placing')
     const canceled = await ta.rpc('cancelOrder', [m.staffSession, placed.RefNo, 'customer changed their mind'])
     t.notOk(canceled.error, JSON.stringify(canceled.error))
     t.match(canceled.result.Cancellation, { By: supervisor, At: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, Reason: 'customer changed their mind' })
+    t.equal(canceled.result.Cancellation.At, at, `At is the test clock's time at the cancel (${at})`)
+    ta.clock.advance(60_000)
     t.same(Object.keys(canceled.result.Cancellation).sort(), ['At', 'By', 'Reason', 'Source'])
     const got = (await ta.rpc('getOrder', [m.apiSession, placed.RefNo])).result
     t.same(got.Cancellation, canceled.result.Cancellation)

@@ -310,3 +310,46 @@ t.test('drafts are for staff with PLACE_ORDERS_ON_BEHALF, not the merchant\'s AP
   t.equal((await draftRows(ta)).length, 1)
   t.match((await ta.rpc('getDraft', [agent, draft.DraftId])).result, { Status: 'OPEN', Version: 1 })
 })
+
+t.test('DRAFT_TTL_MINUTES, DRAFT_MAX_TTL_MINUTES and PAYMENT_LINK_TTL_MINUTES set otherwise: drafts and links expire by them (test clock), and a longer ExpiresInMinutes is refused naming DRAFT_MAX_TTL_MINUTES', async (t) => {
+  // SESSION_TTL_SECONDS: the agent's session outlives the four hours the clock moves on
+  const ta = await createTestApp(t, { DRAFT_TTL_MINUTES: '90', DRAFT_MAX_TTL_MINUTES: '240', PAYMENT_LINK_TTL_MINUTES: '30', SESSION_TTL_SECONDS: '86400' })
+  const m = await staffMerchant(ta)
+  const agent = await m.userSession(['PLACE_ORDERS_ON_BEHALF'])
+  const MINUTE = 60_000
+  const start = ta.clock.now().getTime()
+  const at = (ms: number) => ta.clock.set(new Date(start + ms))
+  const sweep = async () => { const swept = await sweepOrders(ta.deps); return { drafts: swept.expiredDrafts, links: swept.expiredPaymentLinks } }
+
+  const plain = (await ta.rpc('createDraft', [agent, draftOrder()])).result
+  t.equal(plain.ExpiresAt, '2026-11-23 11:30:00', 'no ExpiresInMinutes: DRAFT_TTL_MINUTES (90) from now')
+  const before = await draftRows(ta)
+  const refused = { code: -32602, data: { error_code: 'INVALID_PARAMS', fields: [{ path: 'ExpiresInMinutes', error_code: 'FIELD_INVALID', message: 'at most 240 minutes (DRAFT_MAX_TTL_MINUTES)' }] } }
+  t.match((await ta.rpc('createDraft', [agent, draftOrder(), {}, 241])).error, refused, 'createDraft: 241 minutes is above DRAFT_MAX_TTL_MINUTES (240)')
+  t.match((await ta.rpc('updateDraft', [agent, plain.DraftId, 1, draftOrder(), {}, 241])).error, refused, 'updateDraft too')
+  t.same(await draftRows(ta), before, 'nothing written')
+  const longest = (await ta.rpc('createDraft', [agent, draftOrder(), {}, 240])).result
+  t.equal(longest.ExpiresAt, '2026-11-23 14:00:00', 'at DRAFT_MAX_TTL_MINUTES: accepted')
+  const link = (await ta.rpc('createPaymentLink', [agent, longest.DraftId, 1])).result
+  t.equal(link.ExpiresAt, '2026-11-23 10:30:00', 'no ExpiresInMinutes: PAYMENT_LINK_TTL_MINUTES (30) from now')
+
+  at(30 * MINUTE - 1)
+  t.same(await sweep(), { drafts: [], links: [] }, 'a millisecond before 30 minutes nothing expires')
+  t.equal((await ta.rpc('getPaymentLink', [agent, link.LinkId])).result.Status, 'PENDING')
+  at(30 * MINUTE)
+  t.same(await sweep(), { drafts: [], links: [String(link.LinkId)] }, 'at 30 minutes the link expires')
+  t.equal((await ta.rpc('getPaymentLink', [agent, link.LinkId])).result.Status, 'EXPIRED')
+  at(90 * MINUTE - 1)
+  t.same(await sweep(), { drafts: [], links: [] })
+  at(90 * MINUTE)
+  t.same(await sweep(), { drafts: [String(plain.DraftId)], links: [] }, 'at 90 minutes the default draft expires')
+  t.match((await ta.rpc('getDraft', [agent, plain.DraftId])).result, { Status: 'EXPIRED', ClosedAt: '2026-11-23 11:30:00' })
+  at(240 * MINUTE - 1)
+  t.same(await sweep(), { drafts: [], links: [] })
+  at(240 * MINUTE)
+  t.same(await sweep(), { drafts: [String(longest.DraftId)], links: [] }, 'at 240 minutes the longest draft expires')
+
+  const short = (await ta.rpc('createDraft', [agent, draftOrder(), {}, 20])).result
+  const cut = (await ta.rpc('createPaymentLink', [agent, short.DraftId, 1])).result
+  t.equal(cut.ExpiresAt, '2026-11-23 14:20:00', 'a link on a draft with 20 minutes left: cut to the draft\'s expiry, not 30 minutes')
+})

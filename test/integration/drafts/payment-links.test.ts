@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import t, { type Test } from 'tap'
+import type { Log } from '../../../src/logger.js'
+import { startIpnWorker } from '../../../src/notifications/delivery-worker.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { staffMerchant, type Staff } from '../../helpers/assisted.js'
+import { readReceipt, startIpnListener } from '../../helpers/ipn-listener.js'
 import { testCardOrder } from '../../helpers/orders.js'
 
 // Payment links (issue 19 item 2) on the test database: createPaymentLink, getPaymentLink,
@@ -16,8 +19,8 @@ function draftOrder (overrides: Record<string, unknown> = {}): Record<string, an
 
 type Setup = { ta: TestApp, m: Staff, agent: string, draft: { DraftId: number, Version: number } }
 
-async function setup (t: Test, expiresInMinutes?: number): Promise<Setup> {
-  const ta = await createTestApp(t)
+async function setup (t: Test, expiresInMinutes?: number, env: Record<string, string> = {}): Promise<Setup> {
+  const ta = await createTestApp(t, env)
   const m = await staffMerchant(ta)
   const agent = await m.userSession(['PLACE_ORDERS_ON_BEHALF'])
   const created = await ta.rpc('createDraft', [agent, draftOrder({ Items: [{ Code: 'my_subscription_1', Quantity: 2 }] }), {}, ...(expiresInMinutes !== undefined ? [expiresInMinutes] : [])])
@@ -78,6 +81,40 @@ t.test('createPaymentLink answers a PENDING link with its Url once; paying on th
   t.equal(await orderCount(ta), 1, 'one order')
   t.notOk(ta.logs.some((line) => line.includes(token)), 'the token is in no log line')
   t.notOk(ta.logs.some((line) => line.includes(CARD.CardNumber)), 'the card number is in no log line')
+})
+
+t.test('a link paid on the page: the merchant\'s listener receives the order\'s IPN, signed, with its RefNo and ORDERSTATUS, and the notification is DELIVERED', async (t) => {
+  // The listener runs on 127.0.0.1: private networks allowed, as the delivery tests allow them.
+  const { ta, m, agent, draft } = await setup(t, undefined, { IPN_ALLOW_PRIVATE_NETWORKS: 'true', IPN_POLL_MS: '20', IPN_TIMEOUT_MS: '2000' })
+  const listener = await startIpnListener((ipn) => ({ body: readReceipt(ipn.fields, m.secret) }))
+  t.teardown(listener.close)
+  t.notOk((await ta.rpc('setIpnSettings', [m.apiSession, { Urls: [`${listener.url}/ipn`] }])).error, 'the merchant\'s IPN listener is set')
+  const created = (await ta.rpc('createPaymentLink', [agent, draft.DraftId, draft.Version])).result
+  ta.clock.advance(60_000)
+  const paid = await payJson(ta, pathOf(created.Url), tokenOf(created.Url))
+  t.equal(paid.statusCode, 200, JSON.stringify(paid.json))
+  const order = (await ta.rpc('getOrder', [m.apiSession, paid.json.RefNo])).result
+  t.equal(order.Status, 'AUTHRECEIVED')
+
+  const worker = startIpnWorker(ta.deps, ta.app.log as unknown as Log)
+  t.teardown(() => worker.stop(0))
+  await worker.drain()
+  await worker.stop()
+
+  t.equal(listener.received.length, 1, 'one IPN received')
+  const [ipn] = listener.received
+  const field = (name: string) => ipn?.fields.find(([n]) => n === name)?.[1]
+  t.equal(ipn?.path, '/ipn')
+  t.equal(ipn?.refNo, String(order.RefNo), 'for the link\'s order')
+  t.equal(field('REFNO'), String(order.RefNo))
+  t.equal(field('ORDERSTATUS'), 'PAYMENT_AUTHORIZED', 'with the paid order\'s status (AUTHRECEIVED, as the IPN names it)')
+  // As a listener checks it: HMAC over every other value, each prefixed by its UTF-8 byte length.
+  const source = (ipn?.fields ?? []).filter(([n]) => !['HASH', 'SIGNATURE_SHA2_256', 'SIGNATURE_SHA3_256'].includes(n)).map(([, v]) => `${Buffer.byteLength(v, 'utf8')}${v}`).join('')
+  t.equal(field('HASH'), createHmac('md5', m.secret).update(source, 'utf8').digest('hex'), 'HASH is the HMAC-MD5 with the merchant\'s secret')
+  t.equal(field('SIGNATURE_SHA2_256'), createHmac('sha256', m.secret).update(source, 'utf8').digest('hex'), 'SIGNATURE_SHA2_256 too')
+  const outbox = await ta.db.db.selectFrom('ipn_notifications as n').innerJoin('orders as o', 'o.id', 'n.order_id').select(['o.ref_no', 'n.url', 'n.state', 'n.attempts', 'n.delivered_at']).execute()
+  t.same(outbox.map((r) => ({ refNo: String(r.ref_no), url: r.url, state: r.state, attempts: r.attempts, deliveredAt: r.delivered_at })),
+    [{ refNo: String(order.RefNo), url: `${listener.url}/ipn`, state: 'DELIVERED', attempts: 1, deliveredAt: ta.clock.now() }], 'the notification is DELIVERED after one try')
 })
 
 t.test('the page shows the merchant, the lines and the total, no agent data, and is never cached or framed', async (t) => {
