@@ -90,7 +90,8 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
       ...(payment.cardConsent !== undefined ? { CardConsent: payment.cardConsent } : {}),
       ...(payment.paymentNotRequired !== undefined ? { PaymentNotRequired: payment.paymentNotRequired } : {})
     }
-    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, draft: { id: draftId, version, paymentLinkId: payment.paymentLinkId } }, log)
+    // each staff discount is its giver's on the draft, held to their authority, whoever completes it
+    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, givers: content.givers, draft: { id: draftId, version, paymentLinkId: payment.paymentLinkId } }, log)
     if (placed.kind !== 'order') throw new Error('a draft\'s order is placed without an idempotency key')
     return placed.order
   } catch (err) {
