@@ -19,15 +19,18 @@ import type { Order } from '../wire/order-schema.js'
 import { validateDraftOrder } from '../wire/draft-order.js'
 import { z } from 'zod'
 import { CustomItemSchema, DraftAssistedSchema, type DraftAssisted } from './assisted-order.js'
-import type { DiscountGiver } from './discount-authority.js'
+import type { ApprovalContext, DiscountGiver } from './discount-authority.js'
 import { draftNotFound, lockOpenDraft, requireOpen, requireVersion } from './draft-claim.js'
 import { closeDraft, expiredDraftIds, findDraft, insertDraft, lockDraft, searchStoredDrafts, updateDraftContent, type DraftContent, type DraftFilter, type StoredDraft } from './draft-store.js'
 import { priceQuote, type Quote } from './quote-order.js'
 
 export type DraftDeps = { db: Kysely<Database>, clock: Clock, catalogCache?: CatalogCache, config: Pick<Config, 'DRAFT_TTL_MINUTES' | 'DRAFT_MAX_TTL_MINUTES'> }
 
-/** A draft's content as a change gives it: the validated Order (with the placeholder payment) and the staff's part. */
-export type DraftInput = { order: Order, assisted: DraftAssisted, expiresInMinutes?: number | undefined }
+/**
+ * A draft's content as a change gives it: the validated Order (with the placeholder payment) and
+ * the staff's part; `approval`, a supervisor's verified before, of the discounts above the limits.
+ */
+export type DraftInput = { order: Order, assisted: DraftAssisted, expiresInMinutes?: number | undefined, approval?: ApprovalContext | undefined }
 
 /** A draft as its answers show it: the stored draft and, while OPEN, its price now (or why it cannot be priced now). */
 export type DraftView = { draft: StoredDraft, price: Quote | null, priceErrors: FieldError[] }
@@ -145,6 +148,17 @@ function draftGivers (user: MerchantUser, stored: DraftContent | undefined, inpu
   return givers
 }
 
+/** The givers with the approval of each discount an approval covered (priceQuote's `approved`, at …Discount.Value). */
+function withApprovals (givers: DraftGivers, approved: ReadonlyMap<string, ApprovalContext>): DraftGivers {
+  const out: DraftGivers = { ...givers }
+  for (const [field, approval] of approved) {
+    const path = field.replace(/\.Value$/, '')
+    const giver = out[path]
+    if (giver !== undefined) out[path] = { ...giver, ApprovedBy: { UserId: Number(approval.approverId), Username: approval.approverUsername } }
+  }
+  return out
+}
+
 /**
  * A draft's custom lines change (dropped, added, any field of one, the currency of their prices)
  * only with CUSTOM_LINE_ITEMS, whatever the call sends: decided against the lines the locked draft
@@ -177,12 +191,16 @@ async function readDraft (db: Kysely<Database>, merchantId: bigint, draftId: big
   return draft
 }
 
-/** createDraft: a new OPEN draft (version 1) for the customer, priced, its stock held, its discounts the user's. A refusal writes nothing. */
+/**
+ * createDraft: a new OPEN draft (version 1) for the customer, priced, its stock held, its
+ * discounts the user's (those above their limits approved by `input.approval`, recorded on
+ * them). A refusal writes nothing.
+ */
 export async function createDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, input: DraftInput): Promise<DraftView> {
   const now = deps.clock.now()
   const expires = expiresAt(deps, now, input.expiresInMinutes)
-  const price = await priceQuote(deps, merchant, user, input.order, input.assisted)
-  const givers = draftGivers(user, undefined, input)
+  const price = await priceQuote(deps, merchant, user, input.order, input.assisted, input.approval === undefined ? {} : { approval: input.approval })
+  const givers = withApprovals(draftGivers(user, undefined, input), price.approved)
   const id = await deps.db.transaction().execute(async (trx) => {
     const id = await insertDraft(trx, {
       merchantId: merchant.id,
@@ -211,7 +229,8 @@ export async function getDraft (deps: DraftDeps, merchant: Merchant, user: Merch
  * the stock held follows the new lines. ExpiresInMinutes, given, sets a new expiry from now.
  * Its custom lines change only with CUSTOM_LINE_ITEMS (requireCustomLinesKept, under the lock).
  * A staff discount it keeps as it is stays its giver's, held to their authority; one it adds or
- * changes is the user's (draftGivers).
+ * changes is the user's (draftGivers); `input.approval` approves those above their giver's limits
+ * and is recorded on them.
  */
 export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, input: DraftInput): Promise<DraftView> {
   const now = deps.clock.now()
@@ -224,8 +243,12 @@ export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: Me
   requireOpen(current, now)
   requireVersion(current, version)
   if (!user.privileges.includes('CUSTOM_LINE_ITEMS')) requireCustomLinesKept(user, current.content, input)
-  const givers = draftGivers(user, current.content, input)
-  const price = await priceQuote(deps, merchant, user, input.order, input.assisted, { givers: discountGivers({ ...current.content, Givers: givers }) })
+  const given = draftGivers(user, current.content, input)
+  const price = await priceQuote(deps, merchant, user, input.order, input.assisted, {
+    givers: discountGivers({ ...current.content, Givers: given }),
+    ...(input.approval !== undefined ? { approval: input.approval } : {})
+  })
+  const givers = withApprovals(given, price.approved)
   await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOpenDraft(trx, merchant.id, draftId, version, now)
     requireCustomLinesKept(user, locked.content, input)

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
-import { staffMerchant, type Staff } from '../../helpers/assisted.js'
+import { STAFF_PASSWORD, staffMerchant, type Staff } from '../../helpers/assisted.js'
 import { testCardOrder } from '../../helpers/orders.js'
 
 // SPEC §5, what staff did is on the order, for orders placed from drafts: each staff discount
@@ -89,4 +89,65 @@ t.test('a payment link\'s order: each discount is the user\'s who gave it, Place
   const got = (await ta.rpc('getOrder', [m.apiSession, JSON.parse(paid.body).RefNo])).result
   t.same(got.ExtraInformation.PlacedBy, user(ids, 'agent4'))
   t.same(got.Adjustments.map((a: Record<string, unknown>) => [a.LineNo, a.Value, a.User, a.ApprovedBy]), [[2, '20', user(ids, 'agent3'), null]])
+})
+
+const byBigint = (_key: string, value: unknown) => (typeof value === 'bigint' ? String(value) : value)
+
+t.test('an agent\'s discount above their limit in a draft: refused naming the limit without a supervisor\'s approval; with one, accepted and recorded (never the password), placed with its approver whoever completes the draft', async (t) => {
+  const { ta, m, agent3, agent4 } = await setup(t)
+  const ids = await userIds(ta)
+  const over = { Items: [percent(30, 'price match')] }
+  const limitExceeded = { code: 55201, message: /AGENT limit MaxLinePercent \(20 %\) at Assisted\.Items\.0\.Discount\.Value/, data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'AGENT', limits: [{ field: 'Assisted.Items.0.Discount.Value', limit: 'MaxLinePercent', max: 20 }] } }
+  t.match((await ta.rpc('createDraft', [agent3, draftOrder(), over])).error, limitExceeded, 'createDraft without an approval')
+  const created = await ta.rpc('createDraft', [agent3, draftOrder(), { Items: [percent(10, 'loyal')] }])
+  t.notOk(created.error, JSON.stringify(created.error))
+  const id = created.result.DraftId
+  t.match((await ta.rpc('updateDraft', [agent3, id, 1, draftOrder(), over])).error, limitExceeded, 'updateDraft without an approval')
+
+  const failures = async () => (await ta.db.db.selectFrom('login_limits').select(['key', 'failures']).execute()).filter((r) => r.key.includes(`user:${m.code}:agent1`)).reduce((n, r) => n + r.failures, 0)
+  const failed = await failures()
+  const wrong = await ta.rpc('updateDraft', [agent3, id, 1, draftOrder(), { ...over, Approval: { Username: 'agent1', Password: 'wrong password!!' } }])
+  t.match(wrong.error, { code: 55201, data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED' }] } }, 'a wrong password is refused')
+  t.ok(await failures() > failed, 'and counted as a failed login of the supervisor')
+
+  const raised = await ta.rpc('updateDraft', [agent3, id, 1, draftOrder(), { ...over, Approval: { Username: 'agent1', Password: STAFF_PASSWORD } }])
+  t.notOk(raised.error, JSON.stringify(raised.error))
+  t.same([raised.result.Version, raised.result.Assisted, raised.result.PriceErrors], [2, over, []], 'accepted: the draft holds the discount, not the approval')
+  const rows = await ta.db.db.selectFrom('drafts').selectAll().execute()
+  t.notOk(JSON.stringify(rows, byBigint).includes(STAFF_PASSWORD), 'the password is in no column of the drafts table')
+  t.notOk(ta.logs.some((line) => line.includes(STAFF_PASSWORD)), 'nor in any log line')
+  t.notOk(JSON.stringify(raised).includes(STAFF_PASSWORD), 'nor in the answer')
+  t.match((rows[0]?.order_json as { Givers?: unknown }).Givers, { 'Assisted.Items.0.Discount': { ...user(ids, 'agent3'), ApprovedBy: user(ids, 'agent1') } }, 'agent3\'s discount, approved by agent1, in the draft\'s content')
+
+  const seen = await ta.rpc('getDraft', [agent4, id])
+  t.same(seen.result.PriceErrors, [], 'priced for another agent with its approval')
+  const kept = await ta.rpc('updateDraft', [agent4, id, 2, { ...draftOrder(), ExternalReference: 'EXT-2' }, over])
+  t.notOk(kept.error, `another agent saves the draft with the discount as it is, no approval of their own: ${JSON.stringify(kept.error)}`)
+  const placed = await ta.rpc('completeDraft', [agent4, id, 3, CARD])
+  t.notOk(placed.error, JSON.stringify(placed.error))
+  t.same(placed.result.ExtraInformation.PlacedBy, user(ids, 'agent4'))
+  t.same(placed.result.Adjustments.map((a: Record<string, unknown>) => [a.LineNo, a.Value, a.User, a.ApprovedBy]), [[1, '30', user(ids, 'agent3'), user(ids, 'agent1')]], 'agent3\'s discount, approved by agent1')
+})
+
+t.test('createDraft takes a supervisor\'s approval; completeDraft takes one for a discount its giver may no longer give (the limits lowered since)', async (t) => {
+  const { ta, m, agent3, agent4 } = await setup(t)
+  const ids = await userIds(ta)
+  const approval = { Username: 'agent1', Password: STAFF_PASSWORD }
+  const created = await ta.rpc('createDraft', [agent3, draftOrder(), { Items: [percent(30, 'price match')], Approval: approval }])
+  t.notOk(created.error, JSON.stringify(created.error))
+  const placed = await ta.rpc('completeDraft', [agent4, created.result.DraftId, 1, CARD])
+  t.notOk(placed.error, JSON.stringify(placed.error))
+  t.same(placed.result.Adjustments.map((a: Record<string, unknown>) => [a.Value, a.User, a.ApprovedBy]), [['30', user(ids, 'agent3'), user(ids, 'agent1')]])
+
+  const within = await ta.rpc('createDraft', [agent3, draftOrder(), { Items: [percent(15, 'loyal')] }])
+  t.notOk(within.error, JSON.stringify(within.error))
+  t.notOk((await ta.rpc('setDiscountLimits', [m.staffSession, [{ Role: 'AGENT', MaxLinePercent: 10 }]])).error, 'the AGENT limit lowered to 10 %')
+  const refused = await ta.rpc('completeDraft', [agent4, within.result.DraftId, 1, CARD])
+  t.match(refused.error, { code: 55201, message: /AGENT limit MaxLinePercent \(10 %\)/, data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED' } }, 'agent3\'s 15 % is over their limit now')
+  const wrong = await ta.rpc('completeDraft', [agent4, within.result.DraftId, 1, CARD, null, null, { Username: 'agent1', Password: 'wrong password!!' }])
+  t.match(wrong.error, { data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Approval' }] } }, 'a wrong password names completeDraft\'s Approval')
+  const approved = await ta.rpc('completeDraft', [agent4, within.result.DraftId, 1, CARD, null, null, approval])
+  t.notOk(approved.error, JSON.stringify(approved.error))
+  t.same(approved.result.Adjustments.map((a: Record<string, unknown>) => [a.Value, a.User, a.ApprovedBy]), [['15', user(ids, 'agent3'), user(ids, 'agent1')]])
+  t.notOk(ta.logs.some((line) => line.includes(STAFF_PASSWORD)), 'the password in no log line')
 })
