@@ -151,3 +151,18 @@ t.test('createDraft takes a supervisor\'s approval; completeDraft takes one for 
   t.same(approved.result.Adjustments.map((a: Record<string, unknown>) => [a.Value, a.User, a.ApprovedBy]), [['15', user(ids, 'agent3'), user(ids, 'agent1')]])
   t.notOk(ta.logs.some((line) => line.includes(STAFF_PASSWORD)), 'the password in no log line')
 })
+
+t.test('a supervisor does not approve their own discount: their draft\'s 40 % above a lowered SUPERVISOR limit is refused with their approval, placed with another supervisor\'s', async (t) => {
+  const { ta, m, agent3 } = await setup(t)
+  const ids = await userIds(ta)
+  const created = await ta.rpc('createDraft', [m.staffSession, draftOrder(), { Items: [percent(40, 'price match')] }])
+  t.notOk(created.error, JSON.stringify(created.error))
+  t.notOk((await ta.rpc('setDiscountLimits', [m.staffSession, [{ Role: 'SUPERVISOR', MaxLinePercent: 30 }]])).error, 'the SUPERVISOR limit lowered to 30 %')
+  const own = await ta.rpc('completeDraft', [agent3, created.result.DraftId, 1, CARD, null, null, { Username: 'agent1', Password: STAFF_PASSWORD }])
+  t.match(own.error, { code: 55201, message: /SUPERVISOR limit MaxLinePercent \(30 %\)/, data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'SUPERVISOR' } }, 'agent1 approving agent1\'s discount approves nothing')
+  await m.userSession(['SUPERVISOR' as never])
+  const ids5 = await userIds(ta)
+  const placed = await ta.rpc('completeDraft', [agent3, created.result.DraftId, 1, CARD, null, null, { Username: 'agent5', Password: STAFF_PASSWORD }])
+  t.notOk(placed.error, JSON.stringify(placed.error))
+  t.same(placed.result.Adjustments.map((a: Record<string, unknown>) => [a.Value, a.User, a.ApprovedBy]), [['40', user(ids, 'agent1'), user(ids5, 'agent5')]])
+})
