@@ -7,15 +7,15 @@ import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js'
 import { toMerchantUser, type MerchantUser } from './privileges.js'
 import { clientAddressKey } from './rate-limiter.js'
 
-const refused = (message: string) => new AppError('DISCOUNT_APPROVAL_FAILED', { fields: [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED', message }] })
-
 /**
  * A supervisor's approval of discounts above a user's limit (issue 19 item 3): their username
  * and password, checked as loginUser checks them — the same scrypt check, the same login limits
  * in the database (a failed approval is a failed login of that user, and a locked-out user cannot
  * approve) — and the privilege APPROVE_DISCOUNTS. The password is never stored, logged or echoed.
+ * Refusals name `path`, the param the credentials came in.
  */
-export async function verifyApproval (deps: AuthDeps, merchant: Merchant, requester: MerchantUser, approval: { Username: string, Password: string }, clientIp: string, log: Log): Promise<ApprovalContext> {
+export async function verifyApproval (deps: AuthDeps, merchant: Merchant, requester: MerchantUser, approval: { Username: string, Password: string }, clientIp: string, log: Log, path = 'Assisted.Approval'): Promise<ApprovalContext> {
+  const refused = (message: string) => new AppError('DISCOUNT_APPROVAL_FAILED', { fields: [{ path, error_code: 'DISCOUNT_APPROVAL_FAILED', message }] })
   const username = approval.Username
   const begun = await deps.loginLimiter.begin({ credential: `user:${merchant.code}:${username.toLowerCase()}`, clientIp })
   if ('refused' in begun) {

@@ -89,12 +89,17 @@ export function mapAssistedError (err: unknown): unknown {
 }
 
 /**
- * What staff add to a draft order (issue 19 item 1): Assisted without the idempotency key (a
- * draft is versioned instead), without PaymentNotRequired (a replacement is decided with the
- * payment, at completeDraft) and without CardConsent (asked with the card, at
- * completeDraft). CustomItems are kept with the draft and placed by completeDraft as given.
+ * What staff add to a draft order (issue 19 item 1), as the draft keeps it: Assisted without the
+ * idempotency key (a draft is versioned instead), without PaymentNotRequired (a replacement is
+ * decided with the payment, at completeDraft), without CardConsent (asked with the card, at
+ * completeDraft) and without Approval (verified with the change, never kept: its approver is
+ * recorded on the discounts it approved). CustomItems are kept and placed by completeDraft as given.
  */
 export const DraftAssistedSchema = AssistedSchema.omit({ IdempotencyKey: true, PaymentNotRequired: true, CardConsent: true, Approval: true }).strict()
-  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts, custom lines (no Assisted.Approval: a supervisor\'s password is never kept, so a draft stays within the user\'s own discount limits)')
+  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts, custom lines')
 
 export type DraftAssisted = z.output<typeof DraftAssistedSchema>
+
+/** createDraft's and updateDraft's Assisted: the draft's, and a supervisor's Approval of the discounts above the user's limits. */
+export const DraftAssistedParamSchema = DraftAssistedSchema.extend({ Approval: AssistedSchema.shape.Approval })
+  .describe('what the staff member adds to the draft\'s Order: the customer, line and order discounts, custom lines; Approval: a supervisor\'s credentials approving the discounts above the user\'s limits, verified as placeAssistedOrder verifies them and never kept (the approver is recorded on the discounts it approved)')

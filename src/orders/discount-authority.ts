@@ -3,6 +3,7 @@
  * sale. Pure checks over the priced order: a discount that takes a line or the order from above 0
  * to 0 is a replacement order (REPLACEMENT_ORDERS). Each refusal names the Assisted field.
  */
+import type { MerchantUser } from '../auth/privileges.js'
 import type { PricedCart } from '../catalog/pricing.js'
 import type { FieldError } from '../errors.js'
 
@@ -55,6 +56,16 @@ export function fullDiscountFields (given: readonly GivenDiscount[]): FieldError
 
 /** A supervisor's approval, verified (src/auth/discount-approval.ts) before the order is planned. */
 export type ApprovalContext = { approverId: bigint, approverUsername: string }
+
+/**
+ * Who gave a staff discount before the order is placed, by its Assisted path (…Discount, as
+ * GivenDiscount names it): a draft's discount is its giver's, whoever completes the draft, with
+ * the supervisor's approval given with it (verified then; the password is never kept).
+ */
+export type DiscountGiver = { userId: bigint, username: string, approval?: ApprovalContext }
+
+/** A discount's giver as the order is placed: the user as they are now, their role's limits, the approval given with it. */
+export type GiverAuthority = { user: MerchantUser, limit?: AuthorityLimit, approval?: ApprovalContext }
 
 /** A role's limits in the order's currency; null: no limit. */
 export type AuthorityLimit = { role: string, currency: string, linePercentBp: number | null, orderPercentBp: number | null, lineMinor: bigint | null, orderMinor: bigint | null }

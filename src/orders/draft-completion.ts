@@ -13,6 +13,7 @@ import { AppError } from '../errors.js'
 import type { Log } from '../logger.js'
 import { validateOrder } from '../wire/order-schema.js'
 import type { Assisted } from './assisted-order.js'
+import type { ApprovalContext } from './discount-authority.js'
 import { draftNotFound, requireOpen, requireVersion } from './draft-claim.js'
 import { findDraft, type StoredDraft } from './draft-store.js'
 import { draftContent, type DraftDeps } from './drafts.js'
@@ -68,9 +69,11 @@ function toParamPath (err: unknown): unknown {
  * link's page (payment-links.ts), which is marked PAID with the order in the same transaction.
  * `paymentNotRequired`: a replacement order, as placeAssistedOrder's Assisted.PaymentNotRequired
  * (PaymentDetails.Type FREE, an original order of this merchant; the caller holds
- * REPLACEMENT_ORDERS): COMPLETE, uncharged, linked to the original.
+ * REPLACEMENT_ORDERS): COMPLETE, uncharged, linked to the original. Each staff discount is held
+ * to the authority of who gave it on the draft; `approval`, a supervisor's verified before, lets
+ * through those above their giver's limits now (the limits lowered since) and is recorded on them.
  */
-export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, payment: { paymentDetails: unknown, cardConsent?: Assisted['CardConsent'], paymentNotRequired?: Assisted['PaymentNotRequired'], paymentLinkId?: bigint }, log: Log): Promise<StoredOrder> {
+export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, payment: { paymentDetails: unknown, cardConsent?: Assisted['CardConsent'], paymentNotRequired?: Assisted['PaymentNotRequired'], paymentLinkId?: bigint, approval?: ApprovalContext | undefined }, log: Log): Promise<StoredOrder> {
   const now = deps.clock.now()
   const draft = await findDraft(deps.db, merchant.id, draftId)
   if (draft === undefined) throw draftNotFound(draftId)
@@ -90,7 +93,8 @@ export async function completeDraft (deps: CompleteDraftDeps, merchant: Merchant
       ...(payment.cardConsent !== undefined ? { CardConsent: payment.cardConsent } : {}),
       ...(payment.paymentNotRequired !== undefined ? { PaymentNotRequired: payment.paymentNotRequired } : {})
     }
-    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, draft: { id: draftId, version, paymentLinkId: payment.paymentLinkId } }, log)
+    // each staff discount is its giver's on the draft, held to their authority, whoever completes it
+    const placed = await placeOrder(deps, { merchant, user, order: validation.order, assisted, givers: content.givers, approval: payment.approval, draft: { id: draftId, version, paymentLinkId: payment.paymentLinkId } }, log)
     if (placed.kind !== 'order') throw new Error('a draft\'s order is placed without an idempotency key')
     return placed.order
   } catch (err) {

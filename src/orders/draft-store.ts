@@ -10,8 +10,11 @@ import type { DraftStatus } from './order.js'
 
 export type { DraftStatus } from './order.js'
 
-/** What a draft holds: the Order without PaymentDetails and the staff's part, as JSON (never card data). */
-export type DraftContent = { Order: Record<string, unknown>, Assisted: Record<string, unknown> }
+/**
+ * What a draft holds: the Order without PaymentDetails and the staff's part, as JSON (never card
+ * data), and who gave each staff discount (drafts.ts draftGivers; absent on drafts saved before).
+ */
+export type DraftContent = { Order: Record<string, unknown>, Assisted: Record<string, unknown>, Givers?: Record<string, unknown> }
 
 export type DraftUser = { id: bigint, username: string }
 

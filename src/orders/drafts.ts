@@ -19,14 +19,18 @@ import type { Order } from '../wire/order-schema.js'
 import { validateDraftOrder } from '../wire/draft-order.js'
 import { z } from 'zod'
 import { CustomItemSchema, DraftAssistedSchema, type DraftAssisted } from './assisted-order.js'
+import type { ApprovalContext, DiscountGiver } from './discount-authority.js'
 import { draftNotFound, lockOpenDraft, requireOpen, requireVersion } from './draft-claim.js'
 import { closeDraft, expiredDraftIds, findDraft, insertDraft, lockDraft, searchStoredDrafts, updateDraftContent, type DraftContent, type DraftFilter, type StoredDraft } from './draft-store.js'
 import { priceQuote, type Quote } from './quote-order.js'
 
 export type DraftDeps = { db: Kysely<Database>, clock: Clock, catalogCache?: CatalogCache, config: Pick<Config, 'DRAFT_TTL_MINUTES' | 'DRAFT_MAX_TTL_MINUTES'> }
 
-/** A draft's content as a change gives it: the validated Order (with the placeholder payment) and the staff's part. */
-export type DraftInput = { order: Order, assisted: DraftAssisted, expiresInMinutes?: number | undefined }
+/**
+ * A draft's content as a change gives it: the validated Order (with the placeholder payment) and
+ * the staff's part; `approval`, a supervisor's verified before, of the discounts above the limits.
+ */
+export type DraftInput = { order: Order, assisted: DraftAssisted, expiresInMinutes?: number | undefined, approval?: ApprovalContext | undefined }
 
 /** A draft as its answers show it: the stored draft and, while OPEN, its price now (or why it cannot be priced now). */
 export type DraftView = { draft: StoredDraft, price: Quote | null, priceErrors: FieldError[] }
@@ -40,10 +44,31 @@ function expiresAt (deps: DraftDeps, now: Date, minutes: number | undefined): Da
   return new Date(now.getTime() + (minutes ?? deps.config.DRAFT_TTL_MINUTES) * MINUTE_MS)
 }
 
-/** What the store keeps: the Order without its placeholder payment (a draft never holds payment data). */
-function toContent (input: DraftInput): DraftContent {
+const StaffRefSchema = z.object({ UserId: z.number().int(), Username: z.string() })
+
+/**
+ * Who gave each staff discount of a draft, by its Assisted path (…Discount): the user who set it
+ * as it is (Key: discountKeys) and the supervisor who approved it above their limits, verified
+ * then (never their password). Kept in the draft's content beside its Assisted part.
+ */
+const DraftGiversSchema = z.record(z.string(), StaffRefSchema.extend({ Key: z.string(), ApprovedBy: StaffRefSchema.optional() }))
+type DraftGivers = z.output<typeof DraftGiversSchema>
+
+/** What the store keeps: the Order without its placeholder payment (a draft never holds payment data) and the discounts' givers. */
+function toContent (input: DraftInput, givers: DraftGivers): DraftContent {
   const { PaymentDetails: _placeholder, ...order } = input.order
-  return { Order: order, Assisted: input.assisted }
+  return { Order: order, Assisted: input.assisted, Givers: givers }
+}
+
+/** The discounts' givers a draft's content holds, for pricing and placing it; none for a draft saved before they were kept (its discounts are then the user's). */
+function discountGivers (content: DraftContent): Map<string, DiscountGiver> {
+  const givers = DraftGiversSchema.safeParse(content.Givers ?? {})
+  if (!givers.success) return new Map()
+  return new Map(Object.entries(givers.data).map(([path, g]) => [path, {
+    userId: BigInt(g.UserId),
+    username: g.Username,
+    ...(g.ApprovedBy !== undefined ? { approval: { approverId: BigInt(g.ApprovedBy.UserId), approverUsername: g.ApprovedBy.Username } } : {})
+  }]))
 }
 
 /** The stored content as the Order and Assisted part pricing takes, checked again (the rules may have changed since). */
@@ -55,11 +80,11 @@ function fromContent (content: DraftContent, now: Date): { ok: true, order: Orde
   return { ok: true, order: order.order, assisted: assisted.data }
 }
 
-/** The draft's Order (with the placeholder payment) and Assisted part, for completion: refused naming the fields when they no longer validate. */
-export function draftContent (draft: StoredDraft, now: Date): { order: Order, assisted: DraftAssisted } {
+/** The draft's Order (with the placeholder payment), Assisted part and discounts' givers, for completion: refused naming the fields when they no longer validate. */
+export function draftContent (draft: StoredDraft, now: Date): { order: Order, assisted: DraftAssisted, givers: Map<string, DiscountGiver> } {
   const content = fromContent(draft.content, now)
   if (!content.ok) throw new AppError('INVALID_PARAMS', { message: 'The draft no longer validates: update it first', fields: content.fields })
-  return content
+  return { order: content.order, assisted: content.assisted, givers: discountGivers(draft.content) }
 }
 
 /** A decimal as given (50, '50.00', '050.0'): one spelling per value; anything else stays as it is, so it compares unequal. */
@@ -90,6 +115,51 @@ function customLinesKey (currency: unknown, lines: unknown): string {
 }
 
 /**
+ * Each staff discount of a draft by its Assisted path (…Discount, as the discount authority names
+ * it), as money and words: the line it is on (a catalog line's product, a custom line's name and
+ * price), the currency, its type, value and reason. The same discount written otherwise (10 for
+ * '10.0') gives the same key.
+ */
+function discountKeys (order: Order, assisted: DraftAssisted): Map<string, string> {
+  const keys = new Map<string, string>()
+  const key = (line: unknown[], d: { Type: string, Value: number | string, Reason: string }) => JSON.stringify([order.Currency.toUpperCase(), ...line, d.Type, decimalKey(d.Value), d.Reason])
+  ;(assisted.Items ?? []).forEach((item, i) => {
+    const line = order.Items[i]
+    if (item?.Discount !== undefined && item.Discount !== null && line !== undefined) keys.set(`Assisted.Items.${i}.Discount`, key([line.Code.toUpperCase()], item.Discount))
+  })
+  ;(assisted.CustomItems ?? []).forEach((item, i) => {
+    if (item.Discount !== undefined && item.Discount !== null) keys.set(`Assisted.CustomItems.${i}.Discount`, key([item.Name, decimalKey(item.Price)], item.Discount))
+  })
+  if (assisted.Discount !== undefined) keys.set('Assisted.Discount', key([], assisted.Discount))
+  return keys
+}
+
+/**
+ * Who gives each discount of the draft's new content: a discount the draft holds as it is stays
+ * its giver's (with its approval), whoever saves the draft; one the user adds or changes is theirs.
+ */
+function draftGivers (user: MerchantUser, stored: DraftContent | undefined, input: DraftInput): DraftGivers {
+  const before = stored === undefined ? {} : DraftGiversSchema.safeParse(stored.Givers ?? {}).data ?? {}
+  const givers: DraftGivers = {}
+  for (const [path, key] of discountKeys(input.order, input.assisted)) {
+    const kept = before[path]
+    givers[path] = kept !== undefined && kept.Key === key ? kept : { Key: key, UserId: Number(user.id), Username: user.username }
+  }
+  return givers
+}
+
+/** The givers with the approval of each discount an approval covered (priceQuote's `approved`, at …Discount.Value). */
+function withApprovals (givers: DraftGivers, approved: ReadonlyMap<string, ApprovalContext>): DraftGivers {
+  const out: DraftGivers = { ...givers }
+  for (const [field, approval] of approved) {
+    const path = field.replace(/\.Value$/, '')
+    const giver = out[path]
+    if (giver !== undefined) out[path] = { ...giver, ApprovedBy: { UserId: Number(approval.approverId), Username: approval.approverUsername } }
+  }
+  return out
+}
+
+/**
  * A draft's custom lines change (dropped, added, any field of one, the currency of their prices)
  * only with CUSTOM_LINE_ITEMS, whatever the call sends: decided against the lines the locked draft
  * holds, so a user without it saves a colleague's draft by sending them back as they are. Refused
@@ -106,7 +176,8 @@ export async function viewDraft (deps: DraftDeps, merchant: Merchant, user: Merc
   const content = fromContent(draft.content, deps.clock.now())
   if (!content.ok) return { draft, price: null, priceErrors: content.fields }
   try {
-    return { draft, price: await priceQuote(deps, merchant, user, content.order, content.assisted), priceErrors: [] }
+    // each discount held to its giver's authority, as completeDraft holds it
+    return { draft, price: await priceQuote(deps, merchant, user, content.order, content.assisted, { givers: discountGivers(draft.content) }), priceErrors: [] }
   } catch (err) {
     // The catalog changed under the draft (a product archived, a coupon expired): shown, not thrown.
     if (err instanceof AppError && err.fields !== undefined) return { draft, price: null, priceErrors: err.fields }
@@ -120,18 +191,23 @@ async function readDraft (db: Kysely<Database>, merchantId: bigint, draftId: big
   return draft
 }
 
-/** createDraft: a new OPEN draft (version 1) for the customer, priced, its stock held. A refusal writes nothing. */
+/**
+ * createDraft: a new OPEN draft (version 1) for the customer, priced, its stock held, its
+ * discounts the user's (those above their limits approved by `input.approval`, recorded on
+ * them). A refusal writes nothing.
+ */
 export async function createDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, input: DraftInput): Promise<DraftView> {
   const now = deps.clock.now()
   const expires = expiresAt(deps, now, input.expiresInMinutes)
-  const price = await priceQuote(deps, merchant, user, input.order, input.assisted)
+  const price = await priceQuote(deps, merchant, user, input.order, input.assisted, input.approval === undefined ? {} : { approval: input.approval })
+  const givers = withApprovals(draftGivers(user, undefined, input), price.approved)
   const id = await deps.db.transaction().execute(async (trx) => {
     const id = await insertDraft(trx, {
       merchantId: merchant.id,
       customerId: input.assisted.CustomerId === undefined ? null : BigInt(input.assisted.CustomerId),
       customerEmail: input.order.BillingDetails.Email.toLowerCase(),
       currency: input.order.Currency,
-      content: toContent(input),
+      content: toContent(input, givers),
       userId: user.id,
       expiresAt: expires,
       now
@@ -152,20 +228,27 @@ export async function getDraft (deps: DraftDeps, merchant: Merchant, user: Merch
  * (another change since: DRAFT_VERSION_CONFLICT, nothing written); the version grows by one and
  * the stock held follows the new lines. ExpiresInMinutes, given, sets a new expiry from now.
  * Its custom lines change only with CUSTOM_LINE_ITEMS (requireCustomLinesKept, under the lock).
+ * A staff discount it keeps as it is stays its giver's, held to their authority; one it adds or
+ * changes is the user's (draftGivers); `input.approval` approves those above their giver's limits
+ * and is recorded on them.
  */
 export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: MerchantUser, draftId: bigint, version: number, input: DraftInput): Promise<DraftView> {
   const now = deps.clock.now()
   const expires = input.expiresInMinutes === undefined ? undefined : expiresAt(deps, now, input.expiresInMinutes)
-  if (!user.privileges.includes('CUSTOM_LINE_ITEMS')) {
-    // First against the draft as it is now, by the same rules in the same order as under the
-    // lock, so that custom lines sent by a user without the privilege are never priced (their
-    // price errors would answer what the privilege refuses); the lock below decides again.
-    const current = await readDraft(deps.db, merchant.id, draftId)
-    requireOpen(current, now)
-    requireVersion(current, version)
-    requireCustomLinesKept(user, current.content, input)
-  }
-  const price = await priceQuote(deps, merchant, user, input.order, input.assisted)
+  // First against the draft as it is now, by the same rules in the same order as under the lock:
+  // custom lines sent by a user without the privilege are never priced (their price errors would
+  // answer what the privilege refuses), and its discounts' givers are those of `version`, which
+  // the lock below holds (it refuses any other version).
+  const current = await readDraft(deps.db, merchant.id, draftId)
+  requireOpen(current, now)
+  requireVersion(current, version)
+  if (!user.privileges.includes('CUSTOM_LINE_ITEMS')) requireCustomLinesKept(user, current.content, input)
+  const given = draftGivers(user, current.content, input)
+  const price = await priceQuote(deps, merchant, user, input.order, input.assisted, {
+    givers: discountGivers({ ...current.content, Givers: given }),
+    ...(input.approval !== undefined ? { approval: input.approval } : {})
+  })
+  const givers = withApprovals(given, price.approved)
   await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOpenDraft(trx, merchant.id, draftId, version, now)
     requireCustomLinesKept(user, locked.content, input)
@@ -174,7 +257,7 @@ export async function updateDraft (deps: DraftDeps, merchant: Merchant, user: Me
       customerId: input.assisted.CustomerId === undefined ? null : BigInt(input.assisted.CustomerId),
       customerEmail: input.order.BillingDetails.Email.toLowerCase(),
       currency: input.order.Currency,
-      content: toContent(input),
+      content: toContent(input, givers),
       userId: user.id,
       expiresAt: expires ?? locked.expiresAt,
       now

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { Merchant } from '../auth/merchant-store.js'
+import { findMerchantUserById } from '../auth/merchant-users.js'
 import type { MerchantUser } from '../auth/privileges.js'
 import { tryPercentToBasisPoints, tryToMinor } from '../catalog/money.js'
 import type { ManualDiscount, PricedCart } from '../catalog/pricing.js'
@@ -19,10 +20,10 @@ import { chargesCard } from '../payments/payment-types.js'
 import type { Order } from '../wire/order-schema.js'
 import type { WireExtraInformation } from '../wire/order-output.js'
 import type { AssistedRequest } from './assisted-order.js'
-import { lineDiscountPaths, type ApprovalContext, type AuthorityLimit } from './discount-authority.js'
+import { lineDiscountPaths, type ApprovalContext, type AuthorityLimit, type DiscountGiver, type GiverAuthority } from './discount-authority.js'
 import { readDiscountReasons, readRoleLimit } from './discount-settings-store.js'
 import { parseRefNo } from './order-reference.js'
-import { hasOrder, type NewAdjustment } from './order-store.js'
+import { hasOrder, type StaffRef, type StoredAdjustment } from './order-store.js'
 
 /** How the order is priced besides its catalog: read by `priceOrder`. */
 export type PricingPlan = {
@@ -59,8 +60,12 @@ export type StaffPlan = {
   cardConsent?: boolean
   /** Assisted.PaymentTerms, resolved at the plan's `now`: when the order is due */
   paymentTerms?: PaymentTerms
-  /** what the user may give (discount-authority.ts): their role's limits, a supervisor's approval, the reason code */
-  authority: { limit?: AuthorityLimit, approval?: ApprovalContext, reasonCode: string | null }
+  /**
+   * what the user may give (discount-authority.ts): their role's limits, a supervisor's approval,
+   * the reason code; `givers`: a draft's discounts, by Assisted path, are their givers' and held
+   * to their authority (the others are the user's)
+   */
+  authority: { limit?: AuthorityLimit, approval?: ApprovalContext, reasonCode: string | null, givers?: ReadonlyMap<string, GiverAuthority> }
 }
 
 /** planOrder's options (a contract between helpers: /work/wt/BRIEF.md). */
@@ -69,6 +74,8 @@ export interface PlanOptions {
   now?: Date
   /** a supervisor's approval of discounts above the user's limits, verified before planning */
   approval?: ApprovalContext
+  /** who gave each staff discount of a draft, by Assisted path (…Discount); a path not given is the user's */
+  givers?: ReadonlyMap<string, DiscountGiver>
 }
 
 export type OrderPlan = {
@@ -113,6 +120,26 @@ function toManual (discount: { Type: ManualDiscount['Type'], Value: number | str
   const minor = tryToMinor(discount.Value, currency)
   if (!minor.ok) { errors.push({ path: `${path}.Value`, error_code: 'DISCOUNT_INVALID', message: minor.message }); return undefined }
   return { Type: discount.Type, Value: minor.value, Reason: discount.Reason }
+}
+
+/**
+ * Each discount's giver with their authority now: their role's limits in the order's currency
+ * and the approval given with the discount. A giver no longer found is left out (the user's
+ * authority applies to that discount).
+ */
+async function giverAuthorities (db: Kysely<Database>, merchantId: bigint, staff: { user: MerchantUser, limit: AuthorityLimit | undefined }, givers: ReadonlyMap<string, DiscountGiver>, currency: string): Promise<Map<string, GiverAuthority>> {
+  const users = new Map<bigint, { user: MerchantUser, limit?: AuthorityLimit } | undefined>([[staff.user.id, { user: staff.user, ...(staff.limit !== undefined ? { limit: staff.limit } : {}) }]])
+  const authorities = new Map<string, GiverAuthority>()
+  for (const [path, giver] of givers) {
+    if (!users.has(giver.userId)) {
+      const user = await findMerchantUserById(db, merchantId, giver.userId)
+      const limit = user?.role === null || user?.role === undefined ? undefined : await readRoleLimit(db, merchantId, user.role, currency)
+      users.set(giver.userId, user === undefined ? undefined : { user, ...(limit !== undefined ? { limit } : {}) })
+    }
+    const found = users.get(giver.userId)
+    if (found !== undefined) authorities.set(path, { ...found, ...(giver.approval !== undefined ? { approval: giver.approval } : {}) })
+  }
+  return authorities
 }
 
 /**
@@ -205,6 +232,9 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
   const limit = staff?.role !== null && staff?.role !== undefined && staffDiscounted
     ? await readRoleLimit(db, merchant.id, staff.role, order.Currency)
     : undefined
+  const givers = staff !== undefined && staffDiscounted && options.givers !== undefined && options.givers.size > 0
+    ? await giverAuthorities(db, merchant.id, { user: staff, limit }, options.givers, order.Currency)
+    : undefined
 
   const planned = customer === undefined ? {} : { customer: { id: customer.id, customerReference: customer.customerReference, b2b: customer.b2b, fraudReview: customer.fraudReview } }
   const levelPrices = level === undefined ? {} : { level }
@@ -236,34 +266,42 @@ export async function planOrder (db: Kysely<Database>, merchant: Merchant, staff
       givenValues: { lines: givenLines, ...(assisted?.Discount !== undefined ? { order: String(assisted.Discount.Value) } : {}) },
       ...(consent !== undefined ? { cardConsent: consent.Given } : {}),
       ...(paymentTerms !== undefined ? { paymentTerms } : {}),
-      authority: { ...(limit !== undefined ? { limit } : {}), ...(options.approval !== undefined ? { approval: options.approval } : {}), reasonCode }
+      authority: { ...(limit !== undefined ? { limit } : {}), ...(options.approval !== undefined ? { approval: options.approval } : {}), reasonCode, ...(givers !== undefined ? { givers } : {}) }
     }
   }
 }
 
 /**
  * Every staff discount and override of the priced order with its old and new value (minor units),
- * for order_adjustments; `approved`: the Assisted paths (…Discount.Value) a supervisor approved.
+ * who gave it and who approved it, for order_adjustments; `approved`: the approval of each
+ * Assisted path (…Discount.Value) a supervisor approved (requireDiscountAuthority).
  */
-export function orderAdjustments (priced: PricedCart, staff: StaffPlan, approved: ReadonlySet<string> = new Set()): NewAdjustment[] {
-  const rows: NewAdjustment[] = []
+export function orderAdjustments (priced: PricedCart, staff: StaffPlan, approved: ReadonlyMap<string, ApprovalContext> = new Map()): StoredAdjustment[] {
+  const rows: StoredAdjustment[] = []
   const reasonCode = staff.authority.reasonCode
-  const approver = (path: string) => (approved.has(path) && staff.authority.approval !== undefined ? staff.authority.approval.approverId : null)
-  // approved at the path exceededLimits named: a custom line's at Assisted.CustomItems.n
+  const placedBy: StaffRef = { id: staff.userId, username: staff.username }
+  // the giver and approver of the discount at `path` (…Discount), the path exceededLimits names with .Value
+  const who = (path: string) => {
+    const giver = staff.authority.givers?.get(path)?.user
+    const user = giver === undefined ? placedBy : { id: giver.id, username: giver.username }
+    const approval = approved.get(`${path}.Value`)
+    return { userId: user.id, user, approvedByUserId: approval?.approverId ?? null, approvedBy: approval === undefined ? null : { id: approval.approverId, username: approval.approverUsername } }
+  }
+  // a custom line's discount is at Assisted.CustomItems.n
   const pathOf = lineDiscountPaths(priced)
   for (const line of priced.lines) {
     const manual = line.manualDiscount
     if (manual === null) continue
     const before = line.netMinor - (line.crossSell?.discountMinor ?? 0n)
-    rows.push({ lineNo: line.index + 1, kind: 'LINE_DISCOUNT', discountType: manual.Type, value: staff.givenValues.lines.get(line.index) ?? String(manual.Value), oldMinor: before, newMinor: before - manual.discountMinor, reason: manual.Reason, reasonCode, approvedByUserId: approver(`${pathOf(line)}.Value`) })
+    rows.push({ lineNo: line.index + 1, kind: 'LINE_DISCOUNT', discountType: manual.Type, value: staff.givenValues.lines.get(line.index) ?? String(manual.Value), oldMinor: before, newMinor: before - manual.discountMinor, reason: manual.Reason, reasonCode, ...who(pathOf(line)) })
   }
   if (priced.orderDiscount !== null) {
     const d = priced.orderDiscount
-    rows.push({ lineNo: null, kind: 'ORDER_DISCOUNT', discountType: d.Type, value: staff.givenValues.order ?? String(d.Value), oldMinor: priced.grossDiscountedPrice + d.discountMinor, newMinor: priced.grossDiscountedPrice, reason: d.Reason, reasonCode, approvedByUserId: approver('Assisted.Discount.Value') })
+    rows.push({ lineNo: null, kind: 'ORDER_DISCOUNT', discountType: d.Type, value: staff.givenValues.order ?? String(d.Value), oldMinor: priced.grossDiscountedPrice + d.discountMinor, newMinor: priced.grossDiscountedPrice, reason: d.Reason, reasonCode, ...who('Assisted.Discount') })
   }
   const notRequired = staff.paymentNotRequired
   if (notRequired !== undefined) {
-    rows.push({ lineNo: null, kind: 'PAYMENT_NOT_REQUIRED', discountType: null, value: notRequired.originalRefNo, oldMinor: priced.grossDiscountedPrice, newMinor: 0n, reason: notRequired.reason, reasonCode: null, approvedByUserId: null })
+    rows.push({ lineNo: null, kind: 'PAYMENT_NOT_REQUIRED', discountType: null, value: notRequired.originalRefNo, oldMinor: priced.grossDiscountedPrice, newMinor: 0n, reason: notRequired.reason, reasonCode: null, userId: placedBy.id, user: placedBy, approvedByUserId: null, approvedBy: null })
   }
   return rows
 }

@@ -89,7 +89,7 @@ export type NewOrder = Omit<StoredOrder, 'id' | 'refNo' | 'orderNo' | 'merchantC
   fraudReview?: { openedBy: string, reason: string, nextStatus: string } | undefined
   /** the merchant user who placed it on the customer's behalf (orders.placed_by_user_id) */
   placedByUserId?: bigint | undefined
-  /** that user's discounts and overrides, with the amounts before and after (order_adjustments) */
+  /** the staff discounts and overrides, with the amounts before and after and who gave each (order_adjustments) */
   adjustments?: readonly NewAdjustment[] | undefined
   /** when an order paid later is due (its payment terms; orders.payment_due_at) */
   paymentDueAt?: Date | undefined
@@ -112,6 +112,8 @@ export type NewAdjustment = {
   reason: string
   /** the merchant's reason code given with it (Assisted.ReasonCode) */
   reasonCode: string | null
+  /** the merchant user who gave it: the one who placed the order, or on a draft's order the one who set it on the draft */
+  userId: bigint
   /** the supervisor who approved it above the user's limit */
   approvedByUserId: bigint | null
 }
@@ -155,7 +157,7 @@ const INSERT_ORDERS = namedStatement<
   'line_n' | 'line_no' | 'product_code' | 'product_name' | 'sku' | 'quantity' | 'unit_net_price' | 'line_net_price' | 'line_discount' |
   'line_vat' | 'line_gross_price' | 'vat_percent_bp' | 'line_details' |
   'event_n' | 'event_at' | 'event_from' | 'event_to' | 'event_name' | 'event_actor' | 'event_user' | 'event_reason' | 'event_detail' |
-  'adj_n' | 'adj_line_no' | 'adj_kind' | 'adj_type' | 'adj_value' | 'adj_old' | 'adj_new' | 'adj_reason' | 'adj_reason_code' | 'adj_approved_by'
+  'adj_n' | 'adj_line_no' | 'adj_kind' | 'adj_type' | 'adj_value' | 'adj_old' | 'adj_new' | 'adj_reason' | 'adj_reason_code' | 'adj_user' | 'adj_approved_by'
 >(`
 with k as (
   select * from unnest($n::int[], $customer_id::int8[], $merchant_id::int8[], $customer_reference::int8[], $first_name::text[],
@@ -258,10 +260,10 @@ with k as (
   from so where review_reason is not null
 ), adj as (
   insert into order_adjustments (order_id, user_id, line_no, kind, discount_type, value, old_minor, new_minor, reason, reason_code, approved_by_user_id, created_at)
-  select so.order_id, so.placed_by, a.line_no, a.kind, a.discount_type, a.value, a.old_minor, a.new_minor, a.reason, a.reason_code, a.approved_by, so.order_date
+  select so.order_id, a.user_id, a.line_no, a.kind, a.discount_type, a.value, a.old_minor, a.new_minor, a.reason, a.reason_code, a.approved_by, so.order_date
   from unnest($adj_n::int[], $adj_line_no::int[], $adj_kind::text[], $adj_type::text[], $adj_value::text[], $adj_old::int8[],
-    $adj_new::int8[], $adj_reason::text[], $adj_reason_code::text[], $adj_approved_by::int8[])
-    with ordinality as a(n, line_no, kind, discount_type, value, old_minor, new_minor, reason, reason_code, approved_by, position)
+    $adj_new::int8[], $adj_reason::text[], $adj_reason_code::text[], $adj_user::int8[], $adj_approved_by::int8[])
+    with ordinality as a(n, line_no, kind, discount_type, value, old_minor, new_minor, reason, reason_code, user_id, approved_by, position)
   join so on so.n = a.n
   order by a.position
 ), ik as (
@@ -280,8 +282,8 @@ export type InsertedOrder = { id: bigint, refNo: bigint, orderNo: bigint, custom
 /**
  * Stores orders in ONE statement (data-modifying CTEs): each order's customer when it is new,
  * the order, its lines, its payment record, its first history entries (and their IPN
- * notifications), the card kept for the customer, an opened fraud review, the adjustments of
- * the user who placed it and the tie of its idempotency key. Answers, for each order in turn, its id, RefNo, OrderNo
+ * notifications), the card kept for the customer, an opened fraud review, the staff adjustments
+ * and the tie of its idempotency key. Answers, for each order in turn, its id, RefNo, OrderNo
  * and customer id, or undefined when the customer to create already exists (nothing was written
  * for that order: look the customer up and store it again). The statement is atomic: when it
  * fails, none of the orders was written.
@@ -383,6 +385,7 @@ export async function insertOrders (db: Kysely<Database>, orders: readonly NewOr
     adj_new: adjustments.map((a) => String(a.adjustment.newMinor)),
     adj_reason: adjustments.map((a) => a.adjustment.reason),
     adj_reason_code: adjustments.map((a) => a.adjustment.reasonCode),
+    adj_user: adjustments.map((a) => String(a.adjustment.userId)),
     adj_approved_by: adjustments.map((a) => (a.adjustment.approvedByUserId === null ? null : String(a.adjustment.approvedByUserId)))
   })
   const { rows } = await db.executeQuery<{ n: number, id: bigint, ref_no: bigint, order_no: bigint, customer_id: bigint, ipn_queued: number }>(CompiledQuery.raw(INSERT_ORDERS.text, parameters))
@@ -519,6 +522,7 @@ export function toStoredOrder (row: StoredOrderRow): StoredOrder {
       newMinor: BigInt(newMinor),
       reason,
       reasonCode,
+      userId: BigInt(userId),
       approvedByUserId: approverId === null ? null : BigInt(approverId),
       user: { id: BigInt(userId), username },
       approvedBy: approverId === null || approverName === null ? null : { id: BigInt(approverId), username: approverName }

@@ -22,7 +22,7 @@ import type { WireBillingDetails, WireDeliveryDetails, WireOrder, WireOrderItem 
 import { mapAssistedError, type AssistedRequest } from './assisted-order.js'
 import { holdForCustomerReview, openedReview } from './customer-review.js'
 import { claimDraft, settleDraft, type DraftClaim } from './draft-claim.js'
-import { exceededLimits, fullDiscountFields, givenDiscounts, type ApprovalContext, type ExceededLimit } from './discount-authority.js'
+import { exceededLimits, fullDiscountFields, givenDiscounts, type ApprovalContext, type AuthorityLimit, type DiscountGiver, type ExceededLimit, type GiverAuthority } from './discount-authority.js'
 import { idempotent, type PlacedOrder } from './idempotency.js'
 import { sessionActor } from './order-actor.js'
 import { placementEvents } from './order-events.js'
@@ -53,8 +53,11 @@ export type PlaceOrderInput = {
 } & (
   /** placeOrder: the merchant's API session (no user), or a merchant user's session */
   | { user?: MerchantUser | undefined, assisted?: undefined }
-  /** placeAssistedOrder: a merchant user places it on a customer's behalf, with what they add */
-  | { user: MerchantUser, assisted: AssistedRequest, approval?: ApprovalContext | undefined }
+  /**
+   * placeAssistedOrder: a merchant user places it on a customer's behalf, with what they add;
+   * `givers`: a draft's staff discounts are their givers' (completeDraft), the rest the user's
+   */
+  | { user: MerchantUser, assisted: AssistedRequest, approval?: ApprovalContext | undefined, givers?: ReadonlyMap<string, DiscountGiver> | undefined }
 )
 
 /** Builds the pricing cart from a validated Order and its pricing plan; amounts that do not fit the currency are field errors. */
@@ -199,8 +202,11 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const now = deps.clock.now()
     // Staff pricing and what the sale adds only on placeAssistedOrder; a user's plain placeOrder
     // is priced as the merchant's own (the customer's level and B2B apply to both).
-    const plan = await planOrder(deps.db, merchant, input.assisted === undefined ? undefined : input.user, order, input.assisted,
-      { now, ...(input.assisted !== undefined && input.approval !== undefined ? { approval: input.approval } : {}) })
+    const plan = await planOrder(deps.db, merchant, input.assisted === undefined ? undefined : input.user, order, input.assisted, {
+      now,
+      ...(input.assisted !== undefined && input.approval !== undefined ? { approval: input.approval } : {}),
+      ...(input.assisted !== undefined && input.givers !== undefined ? { givers: input.givers } : {})
+    })
     const billing = order.BillingDetails
     // The shopper as the order names them, created with the order when new.
     const shopper: NewCustomer = {
@@ -213,7 +219,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const planned: OrderCustomer | undefined = plan.customer === undefined ? undefined : { id: plan.customer.id, customerReference: plan.customer.customerReference, fraudReview: plan.customer.fraudReview }
     const context = await readOrderContext(deps.db, merchant.id, planned === undefined ? shopper : undefined)
     const priced = await priceOrder(deps, merchant, order, now, plan.pricing, context.catalogVersion)
-    const approved = plan.staff === undefined ? new Set<string>() : requireDiscountAuthority(input.user, priced, plan.staff.authority)
+    const approved = plan.staff === undefined ? new Map<string, ApprovalContext>() : requireDiscountAuthority(input.user, priced, plan.staff.authority)
     await requireFreeOrderPrivilege(deps, merchant, user, order, plan, priced, now, context.catalogVersion)
     const type = order.PaymentDetails.Type
     // The registry is keyed by type, so this strategy's details are the ones of `type`.
@@ -222,17 +228,9 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
     const request = { merchant, order, details: order.PaymentDetails, priced, amountMinor: priced.grossDiscountedPrice, currency: order.Currency, paymentTerms: plan.staff?.paymentTerms }
     const notRequired = plan.staff?.paymentNotRequired
     const staffPlan = plan.staff
-    const adjustments = staffPlan === undefined ? [] : orderAdjustments(priced, staffPlan, approved)
-    const staff = staffPlan === undefined ? {} : { placedByUserId: staffPlan.userId, adjustments }
-    // As the order reads back (order_adjustments joined to the user): the answer and a replay agree.
-    const approver = staffPlan?.authority.approval
-    const staffAdjustments = staffPlan === undefined
-      ? []
-      : adjustments.map((a) => ({
-        ...a,
-        user: { id: staffPlan.userId, username: staffPlan.username },
-        approvedBy: a.approvedByUserId === null || approver === undefined ? null : { id: approver.approverId, username: approver.approverUsername }
-      }))
+    // As the order reads back (order_adjustments joined to the users): the answer and a replay agree.
+    const staffAdjustments = staffPlan === undefined ? [] : orderAdjustments(priced, staffPlan, approved)
+    const staff = staffPlan === undefined ? {} : { placedByUserId: staffPlan.userId, adjustments: staffAdjustments }
 
     // An assisted sale keeps the card only with the customer's consent (issue 19 item 5), whatever
     // else asks for it (RecurringEnabled): not now, and not after a 3-D Secure page (keepCard).
@@ -328,28 +326,40 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
 }
 
 /**
- * An assisted sale's staff discounts within the user's authority: a 100 % discount (a line or the
- * order for nothing) needs REPLACEMENT_ORDERS; one above the user's role's limits needs a
- * supervisor's approval, else DISCOUNT_LIMIT_EXCEEDED names the limit and the field. Answers the
- * fields (…Discount.Value) the approval covered.
+ * An assisted sale's staff discounts within the authority of who gave each (the user, or on a
+ * draft's order the discount's giver: `authority.givers`): a 100 % discount (a line or the order
+ * for nothing) needs REPLACEMENT_ORDERS; one above the giver's role's limits needs a supervisor's
+ * approval (given with the discount, or the call's, from another user than the giver), else
+ * DISCOUNT_LIMIT_EXCEEDED names the limit and the field. Answers the approval of each field
+ * (…Discount.Value) an approval covered.
  */
-export function requireDiscountAuthority (user: MerchantUser | undefined, priced: PricedCart, authority: StaffPlan['authority']): Set<string> {
-  if (user === undefined) return new Set()
-  const given = givenDiscounts(priced)
-  const full = fullDiscountFields(given)
-  if (full.length > 0) requirePrivileges(user, ['REPLACEMENT_ORDERS'], full)
-  if (authority.limit === undefined) return new Set()
-  const exceeded = exceededLimits(given, authority.limit)
-  if (exceeded.length === 0) return new Set()
-  if (authority.approval !== undefined) return new Set(exceeded.map((e) => e.path))
+export function requireDiscountAuthority (user: MerchantUser | undefined, priced: PricedCart, authority: StaffPlan['authority']): Map<string, ApprovalContext> {
+  const approved = new Map<string, ApprovalContext>()
+  if (user === undefined) return approved
+  const own: GiverAuthority = { user, ...(authority.limit !== undefined ? { limit: authority.limit } : {}), ...(authority.approval !== undefined ? { approval: authority.approval } : {}) }
+  const given = givenDiscounts(priced).map((g) => ({ g, giver: authority.givers?.get(g.path) ?? own }))
+  for (const giver of new Set(given.map((d) => d.giver))) {
+    const full = fullDiscountFields(given.filter((d) => d.giver === giver).map((d) => d.g))
+    if (full.length > 0) requirePrivileges(giver.user, ['REPLACEMENT_ORDERS'], full)
+  }
+  const exceeded: Array<ExceededLimit & { role: string }> = []
+  for (const { g, giver } of given) {
+    if (giver.limit === undefined) continue
+    const limit: AuthorityLimit = giver.limit
+    const approval = giver.approval ?? (authority.approval !== undefined && authority.approval.approverId !== giver.user.id ? authority.approval : undefined)
+    for (const e of exceededLimits([g], limit)) {
+      if (approval !== undefined) approved.set(e.path, approval)
+      else exceeded.push({ ...e, role: limit.role })
+    }
+  }
+  if (exceeded.length === 0) return approved
   const figure = (e: ExceededLimit) => (e.unit === 'bp' ? `${basisPointsToPercent(Number(e.max))} %` : `${formatMinor(e.max, priced.currency)} ${priced.currency}`)
-  const role = authority.limit.role
-  const first = exceeded[0] as ExceededLimit
+  const first = exceeded[0] as ExceededLimit & { role: string }
   throw new AppError('DISCOUNT_LIMIT_EXCEEDED', {
-    message: `A staff discount exceeds the ${role} limit ${first.limit} (${figure(first)}) at ${first.path}: a supervisor's approval (Assisted.Approval) is needed`,
-    fields: exceeded.map((e) => ({ path: e.path, error_code: 'DISCOUNT_LIMIT_EXCEEDED', message: `above the ${role} limit ${e.limit} of ${figure(e)}` })),
+    message: `A staff discount exceeds the ${first.role} limit ${first.limit} (${figure(first)}) at ${first.path}: a supervisor's approval (Assisted.Approval) is needed`,
+    fields: exceeded.map((e) => ({ path: e.path, error_code: 'DISCOUNT_LIMIT_EXCEEDED', message: `above the ${e.role} limit ${e.limit} of ${figure(e)}` })),
     data: {
-      role,
+      role: first.role,
       limits: exceeded.map((e) => ({ field: e.path, limit: e.limit, max: e.unit === 'bp' ? basisPointsToPercent(Number(e.max)) : fromMinor(e.max, priced.currency) }))
     }
   })

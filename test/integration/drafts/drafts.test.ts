@@ -267,8 +267,9 @@ t.test('bad inputs name the field and write nothing; a draft never holds card da
     ['a bad discount', [agent, draftOrder(), { Items: [{ Discount: { Type: 'PERCENT', Value: 150, Reason: 'x' } }] }], { code: 55201, data: { error_code: 'DISCOUNT_INVALID', fields: [{ path: 'Assisted.Items.0.Discount.Value' }] } }],
     ['a replacement', [agent, draftOrder(), { PaymentNotRequired: { OriginalRefNo: '1', Reason: 'x' } }], { code: -32602, data: { fields: [{ path: 'Assisted.PaymentNotRequired' }] } }],
     ['card consent (asked with the card, at completeDraft)', [agent, draftOrder(), { CardConsent: { Given: true } }], { code: -32602, data: { fields: [{ path: 'Assisted.CardConsent' }] } }],
-    // A draft is kept in the database: a supervisor's password (Assisted.Approval) must never be.
-    ['a supervisor\'s approval (a password is never kept)', [agent, draftOrder(), { Approval: { Username: 'boss', Password: 'approval-secret-9f3' } }], { code: -32602, data: { fields: [{ path: 'Assisted.Approval' }] } }],
+    // A draft is kept in the database: a supervisor's password (Assisted.Approval) never is; it is
+    // checked as placeAssistedOrder checks it (discount-givers.test: an approval that passes).
+    ['an unknown supervisor\'s approval', [agent, draftOrder(), { Approval: { Username: 'boss', Password: 'approval-secret-9f3' } }], { code: 55201, data: { error_code: 'DISCOUNT_APPROVAL_FAILED', fields: [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED' }] } }],
     ['a life too long', [agent, draftOrder(), {}, 43_201], { code: -32602, data: { fields: [{ path: 'ExpiresInMinutes', error_code: 'FIELD_INVALID' }] } }]
   ]
   for (const [name, params, error] of refusals) {

@@ -180,18 +180,29 @@ for (const [backend, makeDb] of [['PostgreSQL', createTestDb], ['the embedded ba
       t.match(blank.error, { code: -32602, data: { fields: [{ path: 'PaymentNotRequired.Reason' }] } }, 'a replacement says why')
       t.same(await written(ta, m.merchantId), before, 'nothing written, the draft OPEN with its stock')
 
-      // A draft a supervisor priced with 25 % off, completed by an agent whose role allows 20 %:
-      // refused as placeAssistedOrder refuses the same replacement from that agent.
+      // A draft's discount is held to the authority of the user who gave it, whoever completes it:
+      // an agent's 20 % (within the AGENT limit when drafted, above it once the limit is 15 %) is
+      // refused as placeAssistedOrder refuses the same replacement from that agent, also when
+      // another user completes it; a supervisor's 25 % is the supervisor's, placed when that agent
+      // completes it (it was refused, held to the completer's limit).
       t.notOk((await ta.rpc('setDiscountLimits', [m.apiSession, [{ Role: 'AGENT', MaxLinePercent: 20 }]])).error)
       const limited = await m.userSession(['AGENT' as never, 'REPLACEMENT_ORDERS'])
-      const discount = { Items: [{ Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }] }
-      const discounted = await newDraft(ta, m.staffSession, discount)
+      const own = { Items: [{ Discount: { Type: 'PERCENT', Value: 20, Reason: 'bundle' } }] }
+      const ownDraft = await newDraft(ta, limited, own)
+      t.notOk((await ta.rpc('setDiscountLimits', [m.apiSession, [{ Role: 'AGENT', MaxLinePercent: 15 }]])).error)
       const beforeLimit = await written(ta, m.merchantId)
-      const viaDraft = await ta.rpc('completeDraft', [limited, discounted, 1, FREE, null, { OriginalRefNo: original, Reason: 'x' }])
-      const direct = await ta.rpc('placeAssistedOrder', [limited, { ...BOOKS, PaymentDetails: FREE }, { ...discount, PaymentNotRequired: { OriginalRefNo: original, Reason: 'x' } }])
+      const viaDraft = await ta.rpc('completeDraft', [replacer, ownDraft, 1, FREE, null, { OriginalRefNo: original, Reason: 'x' }])
+      const direct = await ta.rpc('placeAssistedOrder', [limited, { ...BOOKS, PaymentDetails: FREE }, { ...own, PaymentNotRequired: { OriginalRefNo: original, Reason: 'x' } }])
       t.match(viaDraft.error, { code: 55201, data: { error_code: 'DISCOUNT_LIMIT_EXCEEDED', role: 'AGENT', fields: [{ path: 'Assisted.Items.0.Discount.Value', error_code: 'DISCOUNT_LIMIT_EXCEEDED' }] } })
       t.same({ ...viaDraft.error, data: { ...viaDraft.error?.data, requestId: null } }, { ...direct.error, data: { ...direct.error?.data, requestId: null } }, 'the same refusal as placeAssistedOrder\'s')
       t.same(await written(ta, m.merchantId), beforeLimit, 'nothing written')
+      const discounted = await newDraft(ta, m.staffSession, { Items: [{ Discount: { Type: 'PERCENT', Value: 25, Reason: 'bundle' } }] })
+      const placed = await ta.rpc('completeDraft', [limited, discounted, 1, FREE, null, { OriginalRefNo: original, Reason: 'x' }])
+      t.notOk(placed.error, JSON.stringify(placed.error))
+      t.match(placed.result?.Adjustments, [
+        { Kind: 'LINE_DISCOUNT', Value: '25', User: { Username: 'agent1' }, ApprovedBy: null },
+        { Kind: 'PAYMENT_NOT_REQUIRED', User: { Username: 'agent5' } }
+      ], 'the supervisor\'s discount, the agent\'s replacement')
     })
   })
 }
