@@ -328,7 +328,7 @@ async function place (deps: PlaceOrderDeps, input: PlaceOrderInput, log: Log, id
 /**
  * An assisted sale's staff discounts within the authority of who gave each (the user, or on a
  * draft's order the discount's giver: `authority.givers`): a 100 % discount (a line or the order
- * for nothing) needs REPLACEMENT_ORDERS; one above the giver's role's limits needs a supervisor's
+ * for nothing) needs REPLACEMENT_ORDERS, of its giver and of the user placing the order; one above the giver's role's limits needs a supervisor's
  * approval (given with the discount, or the call's, from another user than the giver), else
  * DISCOUNT_LIMIT_EXCEEDED names the limit and the field. Answers the approval of each field
  * (…Discount.Value) an approval covered.
@@ -338,6 +338,10 @@ export function requireDiscountAuthority (user: MerchantUser | undefined, priced
   if (user === undefined) return approved
   const own: GiverAuthority = { user, ...(authority.limit !== undefined ? { limit: authority.limit } : {}), ...(authority.approval !== undefined ? { approval: authority.approval } : {}) }
   const given = givenDiscounts(priced).map((g) => ({ g, giver: authority.givers?.get(g.path) ?? own }))
+  // A line or order given away is a replacement: the user who places it needs the privilege as
+  // well as the one who gave it (an agent completing a supervisor's 100 % draft places a free line).
+  const allFull = fullDiscountFields(given.map((d) => d.g))
+  if (allFull.length > 0) requirePrivileges(user, ['REPLACEMENT_ORDERS'], allFull)
   for (const giver of new Set(given.map((d) => d.giver))) {
     const full = fullDiscountFields(given.filter((d) => d.giver === giver).map((d) => d.g))
     if (full.length > 0) requirePrivileges(giver.user, ['REPLACEMENT_ORDERS'], full)
