@@ -324,3 +324,98 @@ t.test('the console\'s order management: list, search, detail, history, actions 
 
   t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
 })
+
+// The console asks for 20 orders a page (workspace.ts PAGE_SIZE).
+const PAGE = 20
+
+t.test('the order list\'s Status and Placed since filters, its customer id, customer reference and product code searches and Next page, at 1280 and 390 px', { skip: skip ?? false, timeout: 300_000 }, async (t) => {
+  const app = await startConsoleServer(t)
+  const merchant = await app.merchantSession()
+  await app.createUser('super', ['SUPERVISOR'])
+  const ok = (reply: { result?: any, error?: unknown }): any => { if (reply.error !== undefined) throw new Error(JSON.stringify(reply.error)); return reply.result }
+  const staff = ok(await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'super', password: PASSWORD })) as string
+  const check = (n: number): Record<string, unknown> => ({ Currency: 'USD', BillingDetails: billing(`list-${n}@example.com`), PaymentDetails: { Type: 'CHECK', Currency: 'USD' } })
+  let n = 0
+  const place = async (items = [{ Code: 'ADDON-1' }]): Promise<string> => ok(await app.rpc('placeOrder', { sessionID: merchant, Order: { ...check(++n), Items: items } })).RefNo
+  const ann = ok(await app.rpc('createCustomer', { sessionID: staff, Customer: { FirstName: 'Ann', LastName: 'Account', Email: 'ann@example.com' } }))
+  const rita = ok(await app.rpc('createCustomer', { sessionID: staff, Customer: { FirstName: 'Rita', LastName: 'Reference', Email: 'rita@example.com', CustomerReference: 770001 } }))
+  const assisted = async (customer: any): Promise<string> => ok(await app.rpc('placeAssistedOrder', { sessionID: staff, Order: { ...check(++n), Items: [{ Code: 'ADDON-1' }] }, Assisted: { CustomerId: customer.CustomerId, IdempotencyKey: `list-${n}` } })).RefNo
+  // One at a time, so each is newer than the one before.
+  const bulk: string[] = []
+  for (let i = 0; i < 18; i++) bulk.push(await place())
+  const annOrders = [await assisted(ann), await assisted(ann), await assisted(ann)]
+  const ritaOrders = [await assisted(rita), await assisted(rita)]
+  const subscriptions = [await place([{ Code: 'my_subscription_1' }]), await place([{ Code: 'my_subscription_1' }, { Code: 'ADDON-1' }])]
+  const paid = bulk.slice(0, 3)
+  for (const refNo of paid) ok(await app.rpc('markOrderPaid', { sessionID: merchant, RefNo: refNo }))
+  const canceled = bulk.slice(3, 5)
+  for (const refNo of canceled) ok(await app.rpc('cancelOrder', { sessionID: staff, RefNo: refNo, Reason: 'Listed as cancelled' }))
+  // Placed 10 days ago (outside the default last 7 days) and 3 days ago.
+  const old = bulk.slice(5, 7)
+  const lastWeek = bulk.slice(7, 9)
+  await app.query('update orders set order_date = now() - interval \'10 days\' where ref_no = any($1::bigint[])', [old])
+  await app.query('update orders set order_date = now() - interval \'3 days\' where ref_no = any($1::bigint[])', [lastWeek])
+  const all = [...bulk, ...annOrders, ...ritaOrders, ...subscriptions]
+  const recent = all.filter((r) => !old.includes(r))
+  t.equal(recent.length, 23, 'more orders of the last 7 days than one page holds')
+  // The console lists newest first: the RefNos in the order the database has them.
+  const newestFirst = async (refNos: string[]): Promise<string[]> =>
+    (await app.query('select ref_no::text as r from orders where ref_no = any($1::bigint[]) order by order_date desc, id desc', [refNos])).map((row) => row.r as string)
+  const day = (daysAgo: number): string => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)
+
+  const { browser, problems } = await openConsole(t, app.url, 'order-list')
+  for (const width of [1280, 390]) {
+    await t.test(`at ${width} px each filter and search lists exactly its orders, and Next page the rest`, async (t) => {
+      const page = await openPage(t, browser, `${app.url}/console`, problems, { width, username: 'super' })
+      const press = async (name: string): Promise<void> => { const button = page.getByRole('button', { name, exact: true }); await (width === 390 ? button.tap() : button.click()) }
+      await expect(page.locator('#nav-orders')).toBeVisible()
+      await press('Orders')
+      /** Sets the search form and searches; answers after the list shows exactly `expected`, newest first (page 1). */
+      const search = async (label: string, form: { by?: string, text?: string, status?: string, since?: string }, expected: string[]): Promise<void> => {
+        await page.locator('#orders-search-by').selectOption(form.by ?? 'CustomerEmail')
+        await page.getByLabel('Find orders').fill(form.text ?? '')
+        await page.getByLabel('Status', { exact: true }).selectOption(form.status ?? '')
+        await page.getByLabel('Placed since').fill(form.since ?? '')
+        await press('Search orders')
+        const ordered = await newestFirst(expected)
+        t.equal(ordered.length, expected.length, `${label}: each expected order exists`)
+        if (expected.length === 0) {
+          await expect(page.locator('#orders-results')).toContainText('No order matches.')
+          t.equal(await page.locator('.order-row').count(), 0, `${label} at ${width} px: no order`)
+          return
+        }
+        await expect(page.locator('#orders-count')).toHaveText(`${expected.length} order${expected.length === 1 ? '' : 's'} found, page 1 of ${Math.max(1, Math.ceil(expected.length / PAGE))}.`)
+        await expect(page.locator('.order-row .ref')).toHaveTexts(ordered.slice(0, PAGE))
+        t.pass(`${label} at ${width} px: exactly ${ordered.slice(0, PAGE).join(', ')}`)
+      }
+
+      // Every order of the last 7 days: 20 on page 1, the other 3 on page 2, none twice.
+      await search('no filter', {}, recent)
+      const first = await page.locator('.order-row .ref').allTextContents()
+      t.equal(await page.getByRole('button', { name: 'Previous page' }).count(), 0, 'no Previous page on page 1')
+      await press('Next page')
+      await expect(page.locator('#orders-count')).toHaveText('23 orders found, page 2 of 2.')
+      const second = await newestFirst(recent)
+      await expect(page.locator('.order-row .ref')).toHaveTexts(second.slice(PAGE))
+      const next = await page.locator('.order-row .ref').allTextContents()
+      t.same([...first, ...next].sort(), [...recent].sort(), 'the two pages hold every order of the last 7 days, none twice')
+      t.equal(new Set([...first, ...next]).size, first.length + next.length, 'no order on both pages')
+      t.equal(await page.getByRole('button', { name: 'Next page' }).count(), 0, 'no Next page on the last page')
+      if (width === 390) t.same(await phoneLayoutProblems(page, '#orders-view'), [], 'page 2 fits at 390 px; Previous page is tappable')
+      await press('Previous page')
+      await expect(page.locator('#orders-count')).toHaveText('23 orders found, page 1 of 2.')
+      await expect(page.locator('.order-row .ref')).toHaveTexts(first)
+
+      await search('Status COMPLETE', { status: 'COMPLETE' }, paid)
+      await search('Status CANCELED', { status: 'CANCELED' }, canceled)
+      await search('Status PENDING, placed since 2 days ago', { status: 'PENDING', since: day(2) }, recent.filter((r) => !paid.includes(r) && !canceled.includes(r) && !lastWeek.includes(r)))
+      await search('placed since 12 days ago', { since: day(12) }, all)
+      await search('placed since 2 days ago', { since: day(2) }, recent.filter((r) => !lastWeek.includes(r)))
+      await search('customer id', { by: 'CustomerId', text: String(ann.CustomerId) }, annOrders)
+      await search('customer reference', { by: 'CustomerReference', text: '770001' }, ritaOrders)
+      await search('product code', { by: 'ProductCode', text: 'my_subscription_1' }, subscriptions)
+      await search('customer id and Status COMPLETE', { by: 'CustomerId', text: String(ann.CustomerId), status: 'COMPLETE' }, [])
+    })
+  }
+  t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+})
