@@ -405,6 +405,15 @@ t.test('the order list\'s Status and Placed since filters, its customer id, cust
       await press('Previous page')
       await expect(page.locator('#orders-count')).toHaveText('23 orders found, page 1 of 2.')
       await expect(page.locator('.order-row .ref')).toHaveTexts(first)
+      // By keyboard: Enter on Next page, then on Previous page; each leaves the focus on the first order of the page it shows.
+      t.ok(await tabTo(page, '#orders-next', 60), 'Tab reaches Next page')
+      await page.keyboard.press('Enter')
+      await expect(page.locator('#orders-count')).toHaveText('23 orders found, page 2 of 2.')
+      await expect(page.locator(`.order-row[data-refno="${second[PAGE] ?? ''}"]`)).toBeFocused()
+      t.ok(await tabTo(page, '#orders-prev', 10), 'Tab reaches Previous page')
+      await page.keyboard.press('Enter')
+      await expect(page.locator('#orders-count')).toHaveText('23 orders found, page 1 of 2.')
+      await expect(page.locator(`.order-row[data-refno="${first[0] ?? ''}"]`)).toBeFocused()
 
       await search('Status COMPLETE', { status: 'COMPLETE' }, paid)
       await search('Status CANCELED', { status: 'CANCELED' }, canceled)
