@@ -171,6 +171,37 @@ export async function openPage (t: Test, browser: Browser, url: string, problems
   return page
 }
 
+/** Presses Tab (Shift+Tab with `back`) until the focused element matches `selector`; answers whether it got there. */
+export async function tabTo (page: Page, selector: string, max = 120, back = false): Promise<boolean> {
+  const focused = async (): Promise<boolean> => await page.evaluate((selector) => document.activeElement?.matches(selector) === true, selector)
+  for (let i = 0; i < max; i++) {
+    if (await focused()) return true
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab')
+  }
+  return await focused()
+}
+
+/** An order's confirmation: its RefNo, each line (what, price), its total. */
+export type Confirmation = { RefNo: string, lines: string[][], total: string }
+
+/** What the page's order confirmation shows now (print media or screen): only what is visible. */
+export async function printedConfirmation (page: Page): Promise<Confirmation> {
+  const confirmation = page.locator('.confirmation')
+  const shown = async (locator: Locator): Promise<string> => (await locator.filter({ visible: true }).count()) === 1 ? (await locator.textContent()) ?? '' : ''
+  const lines: string[][] = []
+  for (const line of await confirmation.locator('#order-items li').filter({ visible: true }).all()) {
+    lines.push([await shown(line.locator('span').first()), await shown(line.locator('.num'))])
+  }
+  return { RefNo: await shown(confirmation.locator('dd[data-field="Order reference (RefNo)"]')), lines, total: await shown(confirmation.locator('dd[data-field="Total"]')) }
+}
+
+/** The confirmation of `refNo` as getOrder answers the order (amounts in USD). */
+export async function confirmationOf (app: ConsoleServer, sessionID: string, refNo: string): Promise<Confirmation> {
+  const order = (await app.rpc('getOrder', { sessionID, RefNo: refNo })).result
+  const usd = (amount: number): string => `$${amount.toFixed(2)}`
+  return { RefNo: order.RefNo, lines: order.Items.map((i: any) => [`${i.Quantity} × ${i.Name} ${i.Code}`, usd(i.Price.GrossDiscountedPrice)]), total: usd(order.GrossDiscountedPrice) }
+}
+
 /** Signs in on the console's form. */
 export async function signIn (page: Page, username: string, password = PASSWORD): Promise<void> {
   await page.getByLabel('Merchant code').fill('DEMO')

@@ -126,8 +126,15 @@ function orderList (list: orders.Order[], count: number, page: number, limit: nu
         h('span', { class: 'when' }, order.OrderDate),
         h('span', { class: 'num' }, money(order.GrossDiscountedPrice, order.Currency)))))),
     h('div', { class: 'pager' },
-      page > 1 ? h('button', { type: 'button', id: 'orders-prev', onclick: () => { state.page = page - 1; run(searchOrders()) } }, 'Previous page') : null,
-      page < pages ? h('button', { type: 'button', id: 'orders-next', onclick: () => { state.page = page + 1; run(searchOrders()) } }, 'Next page') : null))
+      page > 1 ? h('button', { type: 'button', id: 'orders-prev', onclick: () => { run(turnPage(page - 1)) } }, 'Previous page') : null,
+      page < pages ? h('button', { type: 'button', id: 'orders-next', onclick: () => { run(turnPage(page + 1)) } }, 'Next page') : null))
+}
+
+/** Another page of the list. The pager's button pressed is replaced with the list, so the focus goes to the page's first order, not back to the top of the page. */
+async function turnPage (page: number): Promise<void> {
+  state.page = page
+  await searchOrders()
+  document.querySelector<HTMLElement>('#orders-results .order-row')?.focus()
 }
 
 /** Opens an order (also from the drafts screen: a completed draft's order). */

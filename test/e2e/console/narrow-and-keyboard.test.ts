@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import type { BrowserContext, Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { confirmationOf, expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, printedConfirmation, signIn, startConsoleServer, tabTo, useCustomer } from '../../helpers/console.js'
 
 // Issue 19 item 6, what the other console tests leave out at 390 px or by keyboard: the order
 // list searched, an order opened with its history and acted on (refund, approve PO, release fraud
@@ -21,15 +21,6 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n')
 const YEAR = String(new Date().getUTCFullYear() + 2)
 const billing = (email: string, extra: Record<string, string> = {}) => ({ FirstName: 'Olga', LastName: 'Order', Email: email, Address1: '5 Elm St', City: 'Austin', State: 'TX', Zip: '73301', CountryCode: 'US', ...extra })
 const card = { Type: 'CC', Currency: 'USD', PaymentMethod: { CardNumber: '4111111111111111', CardType: 'visa', ExpirationYear: YEAR, ExpirationMonth: '12', HolderName: 'Nora Narrow', CCID: '123', Vendor3DSReturnURL: 'https://merchant.example/ok', Vendor3DSCancelURL: 'https://merchant.example/cancel' } }
-
-/** Presses Tab (Shift+Tab with `back`) until the focused element matches `selector`; answers whether it got there. */
-async function tabTo (page: Page, selector: string, max = 120, back = false): Promise<boolean> {
-  for (let i = 0; i < max; i++) {
-    if (await page.evaluate((selector) => document.activeElement?.matches(selector) === true, selector)) return true
-    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab')
-  }
-  return await page.evaluate((selector) => document.activeElement?.matches(selector) === true, selector)
-}
 
 async function phonePage (context: BrowserContext, problems: string[], url: string): Promise<Page> {
   const page = await context.newPage()
@@ -141,7 +132,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await expect(small.locator('#notice')).toContainText('Customer Nora Narrow saved.')
     t.equal(ok(await app.rpc('getCustomer', { sessionID: staff, CustomerId: nora.CustomerId })).Phone, '555-0390', 'the customer is updated')
 
-    // The printable confirmation: the Print button prints; on paper the order, no controls, no overflow.
+    // The printable confirmation: the Print button prints; on paper the order (RefNo, lines, total), no controls, no overflow.
     await small.evaluate(() => { window.printed = 0; window.print = () => { window.printed++ } })
     await small.getByRole('button', { name: 'Print confirmation' }).tap()
     t.equal(await small.evaluate(() => window.printed), 1, 'Print confirmation opens the print dialog')
@@ -152,6 +143,7 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     t.equal(await small.locator('#workspace-nav').isVisible(), false, 'no navigation on paper')
     t.equal(await small.locator('#order-detail-print').isVisible(), false, 'no Print button on paper')
     await expect(small.locator('.confirmation')).toContainText(complete)
+    t.same(await printedConfirmation(small), await confirmationOf(app, merchant, complete), 'on paper: the RefNo, each line with its price, the total')
     t.ok(Number(await small.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'the printed confirmation is no wider than the page')
     await small.emulateMedia({ media: 'screen' })
 
