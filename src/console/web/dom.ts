@@ -77,7 +77,9 @@ export function showError (scope: HTMLElement, error: unknown, options: { prefix
     focusable.setAttribute('aria-invalid', 'true')
     focusable.setAttribute('aria-describedby', [focusable.getAttribute('aria-describedby'), id].filter(Boolean).join(' '))
     const container = target.closest('.field') ?? target
-    if (container === target && target.matches('fieldset, div, table, section')) target.append(message)
+    // Inside a stacked .field, under its input: after it, in a .grid of fields, the message would be
+    // the next grid cell (at 1280 px a right-hand field's message went to the next row, under another field).
+    if (container === target ? target.matches('fieldset, div, table, section') : container.matches('.field:not(.check, .inline)')) container.append(message)
     else container.after(message)
     first ??= focusable
     count += 1

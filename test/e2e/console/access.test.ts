@@ -1,6 +1,7 @@
 import { join } from 'node:path'
-import t from 'tap'
-import { ARTIFACTS, expect, missingPrerequisite, openConsole, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer } from '../../helpers/console.js'
+import t, { type Test } from 'tap'
+import type { Page } from 'playwright-core'
+import { ARTIFACTS, expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer } from '../../helpers/console.js'
 
 // Issue 9, acceptance 2 and the page's own promises: who may do what, errors beside the fields
 // the API names, an expired session back to sign-in, security headers, labelled fields.
@@ -192,3 +193,123 @@ t.test('at 390 px: the sign-in screen, the console without privileges and the se
   t.same(await phoneLayoutProblems(page), [], 'after the expiry: the sign-in form and the notice, no horizontal scroll, every control tappable')
   t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
 })
+
+// The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
+declare const document: any, getComputedStyle: any, scrollX: number, scrollY: number
+
+type Box = { left: number, top: number, right: number, bottom: number }
+type ShownError = { path: string, id: string, text: string, box: Box, described: Array<{ id: string, invalid: string | null, path: string | null, box: Box }> }
+
+/**
+ * Every error message shown beside a field inside `scope`: its data-error-for, text and box, and
+ * the fields whose aria-describedby names it (their aria-invalid, data-path and box); also each
+ * field marked aria-invalid that no message describes, the form's summary and every visible
+ * field's box (to see that no message covers another field).
+ */
+async function shownErrors (page: Page, scope: string): Promise<{ errors: ShownError[], undescribed: string[], summary: string, fields: Array<{ id: string, box: Box }> }> {
+  return await page.evaluate((scope: string) => {
+    const box = (el: any): Box => { const r = el.getBoundingClientRect(); return { left: r.left + scrollX, top: r.top + scrollY, right: r.right + scrollX, bottom: r.bottom + scrollY } }
+    const root = document.querySelector(scope)
+    const visible = (el: any): boolean => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+    const messages = [...root.querySelectorAll('.error[data-error-for]')].filter(visible)
+    const described = (id: string): any[] => [...document.querySelectorAll('[aria-describedby]')].filter((el: any) => el.getAttribute('aria-describedby').split(/\s+/).includes(id))
+    return {
+      errors: messages.map((m: any) => ({
+        path: m.dataset.errorFor,
+        id: m.id,
+        text: m.textContent.trim(),
+        box: box(m),
+        described: described(m.id).map((el: any) => ({ id: el.id, invalid: el.getAttribute('aria-invalid'), path: el.closest('[data-path]')?.dataset.path ?? null, box: box(el) }))
+      })),
+      undescribed: [...root.querySelectorAll('[aria-invalid=true]')]
+        .filter((el: any) => !(el.getAttribute('aria-describedby') ?? '').split(/\s+/).some((id: string) => document.getElementById(id)?.matches('.error[data-error-for]')))
+        .map((el: any) => el.id),
+      summary: (root.querySelector('.form-error:not([hidden])')?.textContent ?? '').trim(),
+      fields: [...root.querySelectorAll('input, select, textarea')].filter(visible).map((el: any) => ({ id: el.id, box: box(el) }))
+    }
+  }, scope)
+}
+
+// What the API says in its own words and must never reach the agent: a wire path, Zod's wording.
+const API_WORDING = /\b(BillingDetails|DeliveryDetails|PaymentDetails|PaymentMethod|Customer|Assisted|Order|Items)\.|^Required$|Invalid (email|input|string|enum|type)|String must|Expected \w+, received|Number must|too_(small|big)|invalid_\w+/
+
+/**
+ * The errors shown in `scope` are exactly one per path of `expected`, each tied to its field
+ * (aria-describedby → the message, aria-invalid=true, the field's data-path), set directly below
+ * or beside the field (within 40 px) without covering another field, in the agent's words.
+ */
+async function checkFieldErrors (t: Test, page: Page, scope: string, expected: string[]): Promise<ShownError[]> {
+  const shown = await shownErrors(page, scope)
+  t.same(shown.errors.map((e) => e.path).sort(), [...expected].sort(), `one message for each field in error (${shown.errors.map((e) => `${e.path}: ${e.text}`).join(' | ')}; summary: "${shown.summary}")`)
+  t.same(shown.undescribed, [], 'no field marked invalid without its message')
+  for (const error of shown.errors) {
+    t.equal(error.described.length, 1, `${error.path}: one field has aria-describedby naming its message`)
+    const field = error.described[0]
+    if (field === undefined) continue
+    t.equal(field.invalid, 'true', `${error.path}: the field has aria-invalid=true`)
+    t.equal(field.path, error.path, `${error.path}: the message describes that field (${field.id})`)
+    const below = error.box.top >= field.box.bottom - 1 && error.box.top - field.box.bottom <= 40 && error.box.left < field.box.right && error.box.right > field.box.left
+    const beside = error.box.left >= field.box.right - 1 && error.box.left - field.box.right <= 40 && error.box.top < field.box.bottom && error.box.bottom > field.box.top
+    t.ok(below || beside, `${error.path}: the message is directly below or beside ${field.id} (message ${JSON.stringify(error.box)}, field ${JSON.stringify(field.box)})`)
+    const covered = shown.fields.filter((other) => other.id !== field.id && other.box.left < error.box.right && other.box.right > error.box.left && other.box.top < error.box.bottom && other.box.bottom > error.box.top)
+    t.same(covered.map((other) => other.id), [], `${error.path}: the message covers no other field`)
+    t.notMatch(error.text, API_WORDING, `${error.path}: in the agent's words ("${error.text}")`)
+  }
+  t.notMatch(shown.summary, API_WORDING, `the summary in the agent's words ("${shown.summary}")`)
+  return shown.errors
+}
+
+// "Errors in the agent's words, one per field, beside the field", with several fields wrong at
+// once: the new-customer form (no last name, a bad e-mail) and the checkout (no city, a US
+// address without a state, a ZIP too long, a card number and an expiry month that are not
+// valid). 1280 and 390 px.
+for (const width of [1280, 390]) {
+  t.test(`several fields in error at once: one message each, tied to its field and beside it, in the agent's words, at ${width} px`, { skip: skip ?? false, timeout: 90_000 }, async (t) => {
+    const app = await startConsoleServer(t)
+    await app.createUser('agent', ['AGENT'])
+    const ordersNow = async (): Promise<number> => Number((await app.query('select count(*)::int as n from orders'))[0].n)
+    const { browser, page: desktop, problems } = await openConsole(t, app.url, `access-errors-${width}`)
+    const page = width === 390 ? await openPage(t, browser, `${app.url}/console`, problems, { width }) : desktop
+    await signIn(page, 'agent')
+    await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
+
+    await page.getByRole('button', { name: 'New customer' }).click()
+    const form = page.locator('#new-customer-form')
+    await form.getByLabel('First name').fill('Sev')
+    await form.getByLabel('E-mail').fill('sev at example')
+    await form.getByRole('button', { name: 'Create customer' }).click()
+    await expect(page.locator('#new-customer-form .error[data-error-for="Customer.Email"]')).toBeVisible()
+    await checkFieldErrors(t, page, '#new-customer-form', ['Customer.LastName', 'Customer.Email'])
+    if (width === 390) t.same(await phoneLayoutProblems(page, '#new-customer-form'), [], 'the form with its messages fits at 390 px')
+    await page.screenshot({ path: join(ARTIFACTS, `access-errors-${width}-01-new-customer.png`), fullPage: true })
+    await form.getByLabel('Last name').fill('Several')
+    await form.getByLabel('E-mail').fill('sev@example.com')
+    await form.getByRole('button', { name: 'Create customer' }).click()
+    await expect(page.locator('#customer-summary')).toContainText('sev@example.com')
+
+    await page.getByLabel('Find a product').fill('BOOK')
+    await page.getByLabel('Find a product').press('Enter')
+    await page.getByRole('button', { name: 'Add Printed book to the cart' }).click()
+    const billing = page.locator('#billing-fields')
+    await billing.getByLabel('Address', { exact: true }).fill('1 Many Errors Way')
+    // The API takes any ZIP up to 32 characters: this one is too long.
+    await billing.getByLabel('ZIP / postcode').fill('1'.repeat(40))
+    await billing.getByLabel('Country (two letters)').fill('US')
+    await page.getByLabel('Name on card').fill('Sev Several')
+    await page.getByLabel('Card number').fill('4111111111111112')
+    await page.getByLabel('Expiry month').fill('13')
+    await page.getByLabel('Expiry year').fill(String(new Date().getUTCFullYear() + 2))
+    await page.getByLabel('Security code (CVV)').fill('123')
+    await page.locator('#place-order').click()
+    await expect(page.locator('#order-view .error[data-error-for="BillingDetails.City"]')).toBeVisible()
+    const errors = await checkFieldErrors(t, page, '#order-view', ['BillingDetails.City', 'BillingDetails.State', 'BillingDetails.Zip', 'PaymentDetails.PaymentMethod.CardNumber', 'PaymentDetails.PaymentMethod.ExpirationMonth'])
+    const shown = await shownErrors(page, '#order-view')
+    const saysState = [...errors.map((e) => e.text), shown.summary].filter((text) => /\bstate\b/i.test(text))
+    t.equal(saysState.length, 1, `the missing state is said once (${JSON.stringify(saysState)})`)
+    t.equal(await page.locator('#place-summary').isVisible(), false, 'no summary for an order the API refuses')
+    if (width === 390) t.same(await phoneLayoutProblems(page), [], 'the checkout with its messages fits at 390 px')
+    await page.screenshot({ path: join(ARTIFACTS, `access-errors-${width}-02-checkout.png`), fullPage: true })
+    t.equal(await ordersNow(), 0, 'no order was placed')
+    t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+  })
+}

@@ -1,11 +1,12 @@
 import t from 'tap'
 import type { Locator, Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, PASSWORD, placeOrder, signIn, startConsoleServer, type ConsoleServer, useCustomer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, type ConsoleServer, useCustomer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the address book in the checkout: a new address is saved to the customer only
 // when "Save this address to the customer" is ticked, and only once the order is placed; the next
-// checkout for that customer offers the last order's address first. At 390 px: no horizontal
-// scroll, the new box at least 24 px and reachable by Tab.
+// checkout for that customer offers the last order's address first. At 1280 and 390 px; at 390 px
+// (a touch phone) no horizontal scroll, every control 44 px and tappable (phoneLayoutProblems),
+// the new box at least 24 px and reachable by Tab.
 
 // The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
 declare const document: any, window: any
@@ -56,89 +57,101 @@ async function fillHarbourRd (fields: Locator): Promise<void> {
   await fields.getByLabel('Country (two letters)').fill('US')
 }
 
-t.test('the checkout\'s address book at 390 px', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
-  const app = await startConsoleServer(t)
-  await app.createUser('agent', ['AGENT'])
-  await app.createUser('checker', ['AGENT'])
-  const { page, problems } = await openConsole(t, app.url, 'address-book')
-  await page.setViewportSize({ width: 390, height: 860 })
-  await signIn(page, 'agent')
-  await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
-  const email = 'ada.book@example.com'
-  const billing = page.locator('#billing-fields')
-  const saveBox = page.getByLabel('Save this address to the customer')
+for (const width of [1280, 390]) {
+  t.test(`the checkout's address book at ${width} px`, { skip: skip ?? false, timeout: 120_000 }, async (t) => {
+    const app = await startConsoleServer(t)
+    await app.createUser('agent', ['AGENT'])
+    await app.createUser('checker', ['AGENT'])
+    // 390 px: a touch phone, as the other 390-px tests.
+    const { browser, page: desktop, problems } = await openConsole(t, app.url, 'address-book')
+    const page = width === 390 ? await openPage(t, browser, `${app.url}/console`, problems, { width }) : desktop
+    const phoneLayout = async (what: string): Promise<void> => {
+      if (width === 390) t.same(await phoneLayoutProblems(page), [], `${what}: no horizontal scroll, every control 44 px (a box 24 px) and tappable`)
+    }
+    await signIn(page, 'agent')
+    await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
+    const email = 'ada.book@example.com'
+    const billing = page.locator('#billing-fields')
+    const saveBox = page.getByLabel('Save this address to the customer')
 
-  // A new customer, a new address, the box ticked: saved once the order is placed.
-  await newCustomer(page, 'Ada', 'Book', email)
-  await expect(page.locator('#billing-source')).toHaveValue('new')
-  await addBook(page)
-  await fillHarbourRd(billing)
-  await page.getByLabel('Check', { exact: true }).check()
+    // A new customer, a new address, the box ticked: saved once the order is placed.
+    await newCustomer(page, 'Ada', 'Book', email)
+    await expect(page.locator('#billing-source')).toHaveValue('new')
+    await addBook(page)
+    await fillHarbourRd(billing)
+    await page.getByLabel('Check', { exact: true }).check()
 
-  // 390 px: no horizontal scroll; the new box is big enough and next after the address in the Tab order.
-  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll at 390 px')
-  const box = await saveBox.boundingBox()
-  t.ok(box !== null && box.width >= 24 && box.height >= 24, `the save box is ${box?.width ?? 0}×${box?.height ?? 0} px`)
-  await billing.getByLabel('Phone').focus()
-  await page.keyboard.press('Tab')
-  t.equal(await page.evaluate(() => document.activeElement?.id), 'billing-save', 'Tab from the last address field reaches the box')
-  await page.keyboard.press('Space')
-  await expect(saveBox).toBeChecked()
-  t.same(await addresses(app, email), [], 'nothing saved before the order is placed')
+    // No horizontal scroll; the new box is big enough and next after the address in the Tab order.
+    t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${width} px`)
+    await phoneLayout('the new address with its box')
+    if (width === 390) {
+      const box = await saveBox.boundingBox()
+      t.ok(box !== null && box.width >= 24 && box.height >= 24, `the save box is ${box?.width ?? 0}×${box?.height ?? 0} px`)
+    }
+    await billing.getByLabel('Phone').focus()
+    await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'billing-save', 'Tab from the last address field reaches the box')
+    await page.keyboard.press('Space')
+    await expect(saveBox).toBeChecked()
+    t.same(await addresses(app, email), [], 'nothing saved before the order is placed')
 
-  await placeOrder(page)
-  await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
-  await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
-  const saved = await addresses(app, email)
-  t.match(saved, [{ FirstName: 'Ada', LastName: 'Book', Address1: '12 Harbour Rd', City: 'Albany', State: 'NY', Zip: '12207', CountryCode: /^us$/i }], 'getCustomer shows the address')
-  t.equal(saved.length, 1, 'one address')
-  await page.getByRole('button', { name: 'Done Order' }).click()
+    await placeOrder(page)
+    await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
+    await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
+    const saved = await addresses(app, email)
+    t.match(saved, [{ FirstName: 'Ada', LastName: 'Book', Address1: '12 Harbour Rd', City: 'Albany', State: 'NY', Zip: '12207', CountryCode: /^us$/i }], 'getCustomer shows the address')
+    t.equal(saved.length, 1, 'one address')
+    await page.getByRole('button', { name: 'Done Order' }).click()
 
-  // The next checkout: the last order's address first, chosen, its fields filled.
-  await chooseCustomer(page, email, 'Ada Book')
-  const picker = page.locator('#billing-source')
-  await expect(picker).toHaveValue('last')
-  await expect(picker.locator('option')).toHaveTexts([
-    'Last order: Ada Book, 12 Harbour Rd, Albany, NY, 12207, US',
-    'Ada Book, 12 Harbour Rd, Albany, NY, 12207, US',
-    'New address'
-  ])
-  await picker.selectOption('new')
-  await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('')
-  await picker.selectOption('last')
-  await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('12 Harbour Rd')
-  await expect(billing.getByLabel('State / region')).toHaveValue('NY')
-  await expect(billing.getByLabel('Country (two letters)')).toHaveValue('US')
+    // The next checkout: the last order's address first, chosen, its fields filled.
+    await chooseCustomer(page, email, 'Ada Book')
+    const picker = page.locator('#billing-source')
+    await expect(picker).toHaveValue('last')
+    await expect(picker.locator('option')).toHaveTexts([
+      'Last order: Ada Book, 12 Harbour Rd, Albany, NY, 12207, US',
+      'Ada Book, 12 Harbour Rd, Albany, NY, 12207, US',
+      'New address'
+    ])
+    await picker.selectOption('new')
+    await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('')
+    await picker.selectOption('last')
+    await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('12 Harbour Rd')
+    await expect(billing.getByLabel('State / region')).toHaveValue('NY')
+    await expect(billing.getByLabel('Country (two letters)')).toHaveValue('US')
+    await phoneLayout('the last order\'s address offered first')
 
-  // Another billing address, its box left unticked: not saved; a new delivery address, ticked: saved.
-  await addBook(page)
-  await billing.getByLabel('Address', { exact: true }).fill('7 Quay St')
-  t.equal(await saveBox.isChecked(), false, 'the box starts unticked')
-  await page.getByLabel('Ship to').selectOption('new')
-  const shipping = page.locator('#shipping-fields')
-  await shipping.getByLabel('Address', { exact: true }).fill('3 Dock Ln')
-  await shipping.getByLabel('City').fill('Troy')
-  await shipping.getByLabel('State / region').fill('NY')
-  await shipping.getByLabel('ZIP / postcode').fill('12180')
-  await shipping.getByLabel('Country (two letters)').fill('US')
-  await page.getByLabel('Save this delivery address to the customer').check()
-  await page.getByLabel('Check', { exact: true }).check()
-  await placeOrder(page)
-  await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
-  await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
-  await page.getByRole('button', { name: 'Done Order' }).click()
-  const after = await addresses(app, email)
-  t.same(after.map((a) => a.Address1), ['12 Harbour Rd', '3 Dock Ln'], 'the unticked billing address was not saved; the ticked delivery address was')
+    // Another billing address, its box left unticked: not saved; a new delivery address, ticked: saved.
+    await addBook(page)
+    await billing.getByLabel('Address', { exact: true }).fill('7 Quay St')
+    t.equal(await saveBox.isChecked(), false, 'the box starts unticked')
+    await page.getByLabel('Ship to').selectOption('new')
+    const shipping = page.locator('#shipping-fields')
+    await shipping.getByLabel('Address', { exact: true }).fill('3 Dock Ln')
+    await shipping.getByLabel('City').fill('Troy')
+    await shipping.getByLabel('State / region').fill('NY')
+    await shipping.getByLabel('ZIP / postcode').fill('12180')
+    await shipping.getByLabel('Country (two letters)').fill('US')
+    await page.getByLabel('Save this delivery address to the customer').check()
+    await page.getByLabel('Check', { exact: true }).check()
+    await phoneLayout('an unticked billing address and a ticked delivery address')
+    await placeOrder(page)
+    await expect(page.getByRole('heading', { name: /^Order \d+ placed$/ })).toBeVisible()
+    await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
+    await page.getByRole('button', { name: 'Done Order' }).click()
+    const after = await addresses(app, email)
+    t.same(after.map((a) => a.Address1), ['12 Harbour Rd', '3 Dock Ln'], 'the unticked billing address was not saved; the ticked delivery address was')
 
-  // That order is now the last one: offered first.
-  await chooseCustomer(page, email, 'Ada Book')
-  await expect(page.locator('#billing-source option').first()).toHaveText('Last order: Ada Book, 7 Quay St, Albany, NY, 12207, US')
-  await expect(page.locator('#shipping-source')).toHaveValue('last')
-  await expect(page.locator('#shipping-source option').first()).toHaveText('Last order: Ada Book, 3 Dock Ln, Troy, NY, 12180, US')
-  await expect(page.locator('#shipping-fields').getByLabel('Address', { exact: true })).toHaveValue('3 Dock Ln')
-  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'still no horizontal scroll')
-  t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
-})
+    // That order is now the last one: offered first.
+    await chooseCustomer(page, email, 'Ada Book')
+    await expect(page.locator('#billing-source option').first()).toHaveText('Last order: Ada Book, 7 Quay St, Albany, NY, 12207, US')
+    await expect(page.locator('#shipping-source')).toHaveValue('last')
+    await expect(page.locator('#shipping-source option').first()).toHaveText('Last order: Ada Book, 3 Dock Ln, Troy, NY, 12180, US')
+    await expect(page.locator('#shipping-fields').getByLabel('Address', { exact: true })).toHaveValue('3 Dock Ln')
+    t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'still no horizontal scroll')
+    await phoneLayout('the last order\'s addresses offered again')
+    t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+  })
+}
 
 // A saved address chosen and then edited offers "Save changes to this address" (the saved entry
 // replaced, saveCustomerAddress with its AddressId) or "Save as a new address"; after a reload the
@@ -149,8 +162,12 @@ for (const width of [1280, 390]) {
     const app = await startConsoleServer(t)
     await app.createUser('agent', ['AGENT'])
     await app.createUser('checker', ['AGENT'])
-    const { page, problems } = await openConsole(t, app.url, `address-book-edit-${width}`)
-    await page.setViewportSize({ width, height: 900 })
+    // 390 px: a touch phone, as the other 390-px tests.
+    const { browser, page: desktop, problems } = await openConsole(t, app.url, `address-book-edit-${width}`)
+    const page = width === 390 ? await openPage(t, browser, `${app.url}/console`, problems, { width }) : desktop
+    const phoneLayout = async (what: string): Promise<void> => {
+      if (width === 390) t.same(await phoneLayoutProblems(page), [], `${what}: no horizontal scroll, every control 44 px (a box 24 px) and tappable`)
+    }
     await signIn(page, 'agent')
     const email = `grace.edit${width}@example.com`
     const billing = page.locator('#billing-fields')
@@ -187,6 +204,7 @@ for (const width of [1280, 390]) {
     await expect(asNewBox).toBeVisible()
     await saveNewBox.waitFor({ state: 'hidden' })
     t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${width} px`)
+    await phoneLayout('a saved address edited, its two choices shown')
     if (width === 390) {
       for (const box of [changesBox, asNewBox]) {
         const size = await box.boundingBox()
@@ -239,6 +257,7 @@ for (const width of [1280, 390]) {
     await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('9 Mill Rd')
     await expect(billing.getByLabel('Phone')).toHaveValue('555-0100')
     t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll after the reload')
+    await phoneLayout('the order restored after the reload')
 
     // A reload with a saved address chosen (the picker's first before the Last order option comes
     // back): the option is back, but the saved address stays chosen, its fields as they were.
@@ -270,8 +289,12 @@ for (const width of [1280, 390]) {
     const app = await startConsoleServer(t)
     await app.createUser('agent', ['AGENT'])
     await app.createUser('checker', ['AGENT'])
-    const { page, problems } = await openConsole(t, app.url, `address-book-both-${width}`)
-    await page.setViewportSize({ width, height: 900 })
+    // 390 px: a touch phone, as the other 390-px tests.
+    const { browser, page: desktop, problems } = await openConsole(t, app.url, `address-book-both-${width}`)
+    const page = width === 390 ? await openPage(t, browser, `${app.url}/console`, problems, { width }) : desktop
+    const phoneLayout = async (what: string): Promise<void> => {
+      if (width === 390) t.same(await phoneLayoutProblems(page), [], `${what}: no horizontal scroll, every control 44 px (a box 24 px) and tappable`)
+    }
     const email = `hal.both${width}@example.com`
     const checker = (await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'checker', password: PASSWORD })).result as string
     const created = await app.rpc('createCustomer', { sessionID: checker, Customer: { FirstName: 'Hal', LastName: 'Both', Email: email } })
@@ -308,6 +331,7 @@ for (const width of [1280, 390]) {
     t.same(writes, [], 'no address written')
     t.match(await addresses(app, email), [{ AddressId: Number(homeId), Address1: '4 Elm St', City: 'Albany', Label: 'Home' }], 'the saved address as it was')
     if (width === 390) t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll with the message shown')
+    await phoneLayout('both addresses edited, the message beside the delivery\'s box')
 
     // The agent chooses: the delivery address saved as a new one; billing's edit goes into "Home".
     await page.getByLabel('Save as a new delivery address').check()
@@ -334,6 +358,7 @@ for (const width of [1280, 390]) {
     await expect(page.locator('#notice')).toContainText('the address was saved to the customer\'s address book')
     t.equal(writes.length, 1, 'one write')
     t.match(await addresses(app, email), [{ AddressId: Number(homeId), City: 'Utica', Label: 'Home' }, { Address1: '5 Dock St' }])
+    await phoneLayout('the order placed')
     t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
   })
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { expect, missingPrerequisite, openConsole, PASSWORD, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the session: a warning before it ends (the server's 10-minute sessions, with
 // the page's clock run forward by Playwright's page.clock, so nothing waits and nothing depends on
@@ -110,3 +110,105 @@ t.test('the console session: a warning before it ends; the order in progress sur
 
   t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
 })
+
+// The warning's "Sign in again now": the sign-in form at once, and signing in there is a new
+// session (a new loginUser, the calls after it carry its sessionID), the warning gone and not
+// brought back by the old session's end, the next search and quote answered, and the order in
+// progress (customer, cart, addresses, name on card) as the agent left it. 1280 and 390 px.
+for (const width of [1280, 390]) {
+  t.test(`"Sign in again now" in the session warning renews the session and keeps the order in progress, at ${width} px`, { skip: skip ?? false, timeout: 90_000 }, async (t) => {
+    const app = await startConsoleServer(t)
+    await app.createUser('agent', ['AGENT'])
+    const staff = (await app.rpc('loginUser', { merchantCode: 'DEMO', username: 'agent', password: PASSWORD })).result as string
+    const created = await app.rpc('createCustomer', { sessionID: staff, Customer: { FirstName: 'Rene', LastName: 'Renew', Email: 'rene.renew@example.com' } })
+    t.ok(created.result?.CustomerId, JSON.stringify(created.error))
+    const { browser, page: desktop, problems } = await openConsole(t, app.url, `session-renew-${width}`)
+    const page = width === 390 ? await openPage(t, browser, `${app.url}/console`, problems, { width }) : desktop
+    await page.clock.install()
+    await page.goto(`${app.url}/console`)
+    // Each call the page makes after sign-in, with the session it carries.
+    const calls: Array<{ method: string, sessionID: unknown }> = []
+    page.on('request', (request) => {
+      if (!request.url().endsWith('/rpc')) return
+      const body = JSON.parse(request.postData() ?? '{}')
+      if (body.method !== 'loginUser') calls.push({ method: body.method, sessionID: body.params?.sessionID })
+    })
+    const signInAnswered = async (): Promise<string> => {
+      const answered = page.waitForResponse((response) => (response.request().postData() ?? '').includes('"loginUser"'))
+      await signIn(page, 'agent')
+      const reply = await (await answered).json()
+      t.type(reply.result, 'string', `loginUser answered a session (${JSON.stringify(reply.error)})`)
+      return reply.result
+    }
+    const press = async (name: string): Promise<void> => {
+      const button = page.getByRole('button', { name })
+      if (width === 390) await button.tap()
+      else await button.click()
+    }
+
+    const first = await signInAnswered()
+    await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
+    await page.getByLabel('Search by').selectOption('Email')
+    await page.getByLabel('Find a customer').fill('rene.renew@example.com')
+    await page.getByLabel('Find a customer').press('Enter')
+    await useCustomer(page, 'Rene Renew')
+    await page.getByLabel('Find a product').fill('BOOK')
+    await page.getByLabel('Find a product').press('Enter')
+    await page.getByLabel('Quantity of Printed book to add').fill('2')
+    await press('Add Printed book to the cart')
+    const billing = page.locator('#billing-fields')
+    await billing.getByLabel('Address', { exact: true }).fill('6 Renewal Rd')
+    await billing.getByLabel('City').fill('Eugene')
+    await billing.getByLabel('State / region').fill('OR')
+    await billing.getByLabel('ZIP / postcode').fill('97401')
+    await billing.getByLabel('Country (two letters)').fill('US')
+    await page.getByLabel('Name on card').fill('Rene Renew')
+    // 2 × 25.00 + STANDARD shipping 5.00, no US VAT.
+    await expect(page.locator('#totals tr[data-total="Total"] td')).toHaveText('$55.00')
+
+    const warning = page.locator('#session-warning')
+    await page.clock.fastForward('08:10')
+    await expect(warning).toBeVisible()
+    await expect(page.locator('#session-warning-text')).toContainText('Your session ends in 1 min')
+    await press('Sign in again now')
+    await expect(page.locator('#sign-in-view')).toBeVisible()
+    await expect(page.locator('#notice')).toContainText('Sign in again to go on: the order in progress is kept.')
+    t.equal(await warning.isVisible(), false, 'the warning is gone with the old session')
+    await expect(page.getByLabel('Password')).toBeFocused()
+    if (width === 390) t.same(await phoneLayoutProblems(page), [], 'the sign-in form after "Sign in again now": no horizontal scroll, every control 44 px and tappable')
+
+    const renewedAt = calls.length
+    const second = await signInAnswered()
+    t.not(second, first, 'a new session: the second loginUser answered another sessionID')
+    await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
+    await expect(page.locator('#order-view')).toBeVisible()
+    t.equal(await warning.isVisible(), false, 'no warning with the new session')
+    await expect(page.locator('#customer-summary')).toContainText('rene.renew@example.com')
+    await expect(page.getByLabel('Quantity of Printed book', { exact: true })).toHaveValue('2')
+    await expect(billing.getByLabel('Address', { exact: true })).toHaveValue('6 Renewal Rd')
+    await expect(billing.getByLabel('City')).toHaveValue('Eugene')
+    await expect(billing.getByLabel('State / region')).toHaveValue('OR')
+    await expect(billing.getByLabel('ZIP / postcode')).toHaveValue('97401')
+    await expect(billing.getByLabel('Country (two letters)')).toHaveValue('US')
+    await expect(page.getByLabel('Name on card')).toHaveValue('Rene Renew')
+    await expect(page.locator('#totals tr[data-total="Total"] td')).toHaveText('$55.00')
+
+    // The old session's end (2 minutes on) passes: no expiry, no warning; a search and a quote are answered.
+    await page.clock.fastForward('02:00')
+    t.equal(await page.locator('#order-view').isVisible(), true, 'still on the order after the old session\'s end')
+    t.equal(await warning.isVisible(), false, 'and no warning')
+    t.notMatch(await page.locator('#notice').textContent(), /expired/, 'no "session expired"')
+    await page.getByLabel('Find a product').fill('ADDON')
+    await page.getByLabel('Find a product').press('Enter')
+    await press('Add Add-on 1 to the cart')
+    await expect(page.getByLabel('Quantity of Add-on 1', { exact: true })).toHaveValue('1')
+    await page.getByLabel('Quantity of Printed book', { exact: true }).fill('3')
+    await page.getByLabel('Quantity of Printed book', { exact: true }).press('Tab')
+    // 3 × 25.00 + 10.00 + STANDARD shipping 5.00.
+    await expect(page.locator('#totals tr[data-total="Total"] td')).toHaveText('$90.00')
+    const after = calls.slice(renewedAt)
+    t.ok(after.some((call) => call.method === 'searchCatalog') && after.some((call) => call.method === 'quote'), `a search and a quote after the renewal (${after.map((call) => call.method).join(', ')})`)
+    t.same(after.filter((call) => call.sessionID !== second), [], 'every call after the renewal carries the new session')
+    t.same(problems, [], 'no script error and no Content-Security-Policy violation in the page')
+  })
+}
