@@ -226,6 +226,9 @@ function historySection (order: orders.Order, history: orders.History): HTMLElem
         h('li', {}, `${n.CreatedAt}: ${n.Event} to ${n.Url}: ${n.State.toLowerCase()}`)))))
 }
 
+/** Who canceled an order when no staff user did (Cancellation.Source). */
+const CANCELED_BY = { STAFF: 'staff', MERCHANT_API: 'the merchant\'s API', SHOPPER: 'the shopper', SYSTEM: 'ordergate' } as const
+
 /** Fills `container` with the order: confirmation (printable), actions, customer, attachments, history. */
 export function renderOrderDetail (container: HTMLElement, order: orders.Order, history: orders.History, ctx: DetailContext): void {
   const cur = order.Currency
@@ -239,6 +242,7 @@ export function renderOrderDetail (container: HTMLElement, order: orders.Order, 
     ['Payment', order.PaymentDetails.Type],
     ['Purchase order', order.PODetails == null ? undefined : `${order.PODetails.InternalPONumber}: ${order.PODetails.Status}, due ${order.PODetails.DueDate}`],
     ['Fraud review', order.FraudReview == null ? undefined : `${order.FraudReview.Status}: ${order.FraudReview.Reason}`],
+    ['Canceled', order.Cancellation === undefined ? undefined : `${order.Cancellation.At} by ${order.Cancellation.By?.Username ?? CANCELED_BY[order.Cancellation.Source]}: ${order.Cancellation.Reason}`],
     ['Placed by', placedBy === undefined ? undefined : placedBy.Username],
     ['Total', money(order.GrossDiscountedPrice, cur)]
   ])

@@ -26,6 +26,7 @@ export type Order = Record<string, any> & {
   ExtraInformation?: { CustomerId?: number, PlacedBy?: StaffUser } | null
   FraudReview?: { Status: string, Reason: string } | null
   PODetails?: { Status: string, InternalPONumber: string, DueDate: string } | null
+  Cancellation?: { By: StaffUser | null, Source: 'STAFF' | 'MERCHANT_API' | 'SHOPPER' | 'SYSTEM', At: string, Reason: string }
 }
 
 export type History = {

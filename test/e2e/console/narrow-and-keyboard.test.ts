@@ -165,6 +165,8 @@ t.test('the console at 390 px and by keyboard: orders, actions, attachments, cus
     await small.getByRole('button', { name: 'Cancel order' }).tap()
     await expect(small.locator('#order-history')).toContainText('Customer changed their mind')
     t.equal(await status(authorised), 'CANCELED')
+    const cancellation = ok(await app.rpc('getOrder', { sessionID: merchant, RefNo: authorised })).Cancellation
+    t.equal(await small.locator('dd[data-field="Canceled"]').textContent(), `${cancellation.At} by ${cancellation.By.Username}: Customer changed their mind`, 'the order shows who canceled it, when and why (its Cancellation)')
     await small.close()
   })
 

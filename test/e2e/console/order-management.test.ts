@@ -174,6 +174,8 @@ t.test('the console\'s order management: list, search, detail, history, actions 
     await page.getByRole('button', { name: 'Cancel order' }).click()
     await expect(page.locator('#order-history')).toContainText('Customer changed their mind')
     t.equal(await status(authorised), 'CANCELED')
+    const cancellation = ok(await app.rpc('getOrder', { sessionID: merchant, RefNo: authorised })).Cancellation
+    t.equal(await page.locator('dd[data-field="Canceled"]').textContent(), `${cancellation.At} by ${cancellation.By.Username}: Customer changed their mind`, 'the order shows who canceled it, when and why (its Cancellation)')
     t.same(await page.locator('#order-actions button').allTextContents(), ['Resend IPN'], 'a cancelled order offers no cancel')
 
     // Customer edit on the assisted order.
