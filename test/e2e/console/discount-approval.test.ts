@@ -8,7 +8,7 @@ import { runOrdergate } from '../../helpers/process.js'
 // Supervisor approval panel is offered; a wrong supervisor password is refused beside the
 // approval fields; the right one places the order, its adjustment ApprovedBy the supervisor. The
 // supervisor's password is kept in no storage and written to no server log line; the panel is
-// used with the keyboard only, and fits at 390 px.
+// used with the keyboard only, and fits at 390 px. Save as draft takes the approval the same way.
 
 // The page's globals, in the functions page.evaluate runs in the browser (no DOM lib here).
 declare const localStorage: any, sessionStorage: any
@@ -164,6 +164,32 @@ t.test('a supervisor\'s approval of a discount above the agent\'s limit, in the 
     t.equal(JSON.parse((await sent).postData() ?? '{}').params.Assisted.Approval, undefined, 'the quote of the changed discount carries no approval')
     await expect(page.locator('#approval')).toBeVisible()
     t.same([await page.locator('#approval-username').inputValue(), await page.locator('#approval-password').inputValue()], ['', ''], 'a changed discount clears the approval fields: offered again, empty')
+  })
+
+  await t.test('Save as draft: refused above the limit, saved with the approval (createDraft Assisted.Approval), the password kept nowhere', async (t) => {
+    const page = desktop
+    const drafts = async (): Promise<any[]> => await app.query('select id, order_json from drafts order by id')
+    t.same(await drafts(), [], 'no draft yet')
+    // 40 % off the line, no approval typed: Save as draft is refused beside the discount.
+    await page.getByRole('button', { name: 'Save as draft' }).click()
+    await expect(page.locator('.error[data-error-for="Assisted.Items.0.Discount.Value"]')).toHaveText(LIMIT_MESSAGE)
+    t.same(await drafts(), [], 'no draft saved')
+    await page.getByLabel('Supervisor username').fill('sam')
+    await page.getByLabel('Supervisor password').fill(SUPERVISOR_PASSWORD)
+    await page.getByLabel('Supervisor password').press('Enter')
+    await expect(page.locator('#notice')).toContainText('Approval by sam added')
+    const sent = page.waitForRequest((request) => request.url().endsWith('/rpc') && (request.postData() ?? '').includes('"createDraft"'))
+    await page.getByRole('button', { name: 'Save as draft' }).click()
+    t.same(JSON.parse((await sent).postData() ?? '{}').params.Assisted.Approval, { Username: 'sam', Password: SUPERVISOR_PASSWORD }, 'createDraft carries Assisted.Approval')
+    await expect(page.locator('#notice')).toContainText('saved (version 1)')
+    const [draft] = await drafts()
+    t.match(Object.values(draft?.order_json.Givers ?? {}), [{ Username: 'agent', ApprovedBy: { Username: 'sam' } }], 'the draft records the 40 % as the agent\'s, approved by sam')
+    t.notOk(JSON.stringify(draft?.order_json).includes(SUPERVISOR_PASSWORD), 'the draft holds no password')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const stored = await storage(page)
+    t.match(stored, /"DraftId":/, 'the draft resumed is kept for a reload')
+    t.notOk(stored.includes(SUPERVISOR_PASSWORD), 'but no supervisor password in localStorage or sessionStorage')
+    t.notOk(app.server.output().includes(SUPERVISOR_PASSWORD), 'no server log line holds it')
     t.same(problems, [], 'no script or console errors')
   })
 })
