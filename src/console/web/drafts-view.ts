@@ -355,12 +355,21 @@ function draftContent (): { Order: Record<string, unknown>, Assisted: Record<str
   return withoutPayment(buildOrder({ ...current, payment: { kind: 'CHECK' } }, { Vendor3DSReturnURL: location.origin, Vendor3DSCancelURL: location.origin }))
 }
 
-/** An order call as a draft's content: no payment (completeDraft takes it), no card consent. */
+/**
+ * An order call as a draft's content: no payment (completeDraft takes it), no card consent, no
+ * supervisor's approval (sent beside it, withApproval: the content is kept in sessionStorage).
+ */
 function withoutPayment (built: AssistedCall): { Order: Record<string, unknown>, Assisted: Record<string, unknown> } {
   const { PaymentDetails: _payment, ...order } = built.Order
-  const { CardConsent: _consent, PaymentNotRequired: _free, ...assisted } = built.Assisted
+  const { CardConsent: _consent, PaymentNotRequired: _free, Approval: _approval, ...assisted } = built.Assisted
   if (order.DeliveryDetails === null) delete order.DeliveryDetails
   return { Order: order, Assisted: assisted }
+}
+
+/** createDraft's or updateDraft's params: the content, with the checkout's supervisor approval (Assisted.Approval) if one is typed. */
+function withApproval (content: { Order: Record<string, unknown>, Assisted: Record<string, unknown> }): { Order: Record<string, unknown>, Assisted: Record<string, unknown> } {
+  const approval = readCheckout().approval
+  return approval === undefined ? content : { ...content, Assisted: { ...content.Assisted, Approval: approval } }
 }
 
 /**
@@ -382,18 +391,20 @@ function placeResumed (call: AssistedCall): Promise<DraftPlaced> | undefined {
     let version = resumed.Version
     try {
       if (!asSaved) {
-        const saved = await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...content })
+        const saved = await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...withApproval(content) })
         version = saved.Version
         track({ DraftId: saved.DraftId, Version: saved.Version }, JSON.stringify(content))
       }
       const consent = call.Assisted.CardConsent
       const notRequired = call.Assisted.PaymentNotRequired
+      const approval = call.Assisted.Approval
       const order = await callWithSession<api.WireOrder>('completeDraft', {
         DraftId: resumed.DraftId,
         Version: version,
         PaymentDetails: call.Order.PaymentDetails,
         ...(consent !== undefined ? { CardConsent: consent } : {}),
-        ...(notRequired !== undefined ? { PaymentNotRequired: notRequired } : {})
+        ...(notRequired !== undefined ? { PaymentNotRequired: notRequired } : {}),
+        ...(approval !== undefined ? { Approval: approval } : {})
       })
       track(undefined)
       return { order }
@@ -425,7 +436,7 @@ function placeResumed (call: AssistedCall): Promise<DraftPlaced> | undefined {
 
 /** completeDraft names CardConsent and PaymentNotRequired as its own params; the page's inputs edit them under Assisted. */
 function asAssistedPaths (error: unknown): unknown {
-  const own = /^(CardConsent|PaymentNotRequired)(?=\.|$)/
+  const own = /^(CardConsent|PaymentNotRequired|Approval)(?=\.|$)/
   if (!(error instanceof RpcError) || !error.fields.some((f) => own.test(f.path))) return error
   const fields = error.fields.map((f) => ({ ...f, path: f.path.replace(own, 'Assisted.$1') }))
   return new RpcError({ code: error.code, message: error.message, data: { error_code: error.errorCode, fields, ...(error.requestId !== undefined ? { requestId: error.requestId } : {}) } })
@@ -469,8 +480,8 @@ async function saveDraft (): Promise<void> {
   try {
     const resumed = state.resumed
     const saved = resumed === undefined
-      ? await callWithSession<WireDraft>('createDraft', content)
-      : await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...content })
+      ? await callWithSession<WireDraft>('createDraft', withApproval(content))
+      : await callWithSession<WireDraft>('updateDraft', { DraftId: resumed.DraftId, Version: resumed.Version, ...withApproval(content) })
     track({ DraftId: saved.DraftId, Version: saved.Version }, JSON.stringify(content))
     notice(`Draft ${saved.DraftId} saved (version ${saved.Version}).`)
     if (content.Assisted.CustomItems !== undefined && !can('CUSTOM_LINE_ITEMS')) refreshTotals()

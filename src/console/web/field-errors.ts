@@ -135,6 +135,17 @@ const BY_CODE: Record<string, (field: string, message: string) => string | undef
     const refNo = /\bno order (\S+)/.exec(message)?.[1]
     return `There is no order ${refNo ?? 'with this number'} to replace: check the original order's number.`
   },
+  // "above the AGENT limit MaxLinePercent of 10 %" (or "of 15.00 USD"): the limit, and who can lift it
+  DISCOUNT_LIMIT_EXCEEDED: (_field, message) => {
+    const limit = /\blimit (Max(Line|Order)(Percent|Amount)) of (.+)$/.exec(message)
+    if (limit === null) return 'Above your discount limit: a supervisor can approve it.'
+    return `Above your limit of ${limit[4] ?? ''} for ${limit[2] === 'Line' ? 'a line' : 'an order'} discount: a supervisor can approve it.`
+  },
+  DISCOUNT_APPROVAL_FAILED: (_field, message) => {
+    if (/\bAPPROVE_DISCOUNTS\b/.test(message)) return 'This user may not approve discounts: ask a supervisor.'
+    if (/another user/.test(message)) return 'You cannot approve your own discount: ask a supervisor.'
+    return 'The supervisor\'s username or password is wrong: ask them to type it again (each wrong try counts as a failed sign-in of theirs).'
+  },
   // completeDraft names PaymentNotRequired when the user lacks REPLACEMENT_ORDERS (taken away since sign-in)
   NOT_ALLOWED: (field) => field === 'replacement' ? 'Only a user with the replacement orders privilege may place a replacement: ask a supervisor, or choose another way to pay.' : undefined
 }

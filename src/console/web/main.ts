@@ -7,7 +7,7 @@ import * as api from './api.js'
 import { byId, clearErrors, errorText, h, show, showError } from './dom.js'
 import type { FieldProblem } from './field-errors.js'
 import { money } from './format.js'
-import { buildOrder, buildQuote, defaultPriceOptions, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type CustomLine, type Discount, type DiscountType, type Draft, type Payment, type ReturnUrls, type AssistedCall } from './order-draft.js'
+import { buildOrder, buildQuote, defaultPriceOptions, detectCardType, notQuotableYet, DISCOUNT_TYPES, stockWarning, type Address, type CartLine, type Customer, type CustomLine, type Discount, type DiscountType, type Draft, type Approval, type Payment, type ReturnUrls, type AssistedCall } from './order-draft.js'
 import { unappliedDiscounts, type TypedDiscount } from './checkout-guard.js'
 import { chosenOptionNames, priceOptionFields, relabelPriceOptions } from './price-options.js'
 import { clearSavedOrder, loadOrder, readFields, saveOrder, writeFields } from './persist.js'
@@ -26,6 +26,8 @@ const state = {
   customLines: [] as CustomLine[],
   coupons: [] as string[],
   orderDiscount: undefined as Discount | undefined,
+  /** a supervisor's approval typed in the checkout (Assisted.Approval): in memory only, never saved */
+  approval: undefined as Approval | undefined,
   /** kept only when the last placeOrder got no answer: the retry must not place a second order */
   retryKey: undefined as string | undefined,
   placed: undefined as api.WireOrder | undefined,
@@ -479,7 +481,54 @@ function showOrderError (scope: HTMLElement, error: unknown): void {
     const fields = error.fields.map((problem) => ({ ...problem, path: problem.path.replace(/^(Order\.)?DeliveryDetails(?=\.|$)/, 'BillingDetails') }))
     error = new RpcError({ code: error.code, message: error.message, data: { error_code: error.errorCode, fields, ...(error.requestId !== undefined ? { requestId: error.requestId } : {}) } })
   }
+  offerApproval(error)
   showError(scope, error)
+}
+
+// ---------------------------------------------------------------- a supervisor's approval
+
+/** A discount above the user's limit: the Supervisor approval panel is offered (before the errors are placed, so the approval's own goes beside its fields). */
+function offerApproval (error: unknown): void {
+  const panel = byId('approval')
+  if (error instanceof RpcError && error.errorCode === 'DISCOUNT_LIMIT_EXCEEDED' && panel.hidden) {
+    byId('approval-fields').replaceChildren(
+      h('div', { class: 'field' }, h('label', { for: 'approval-username' }, 'Supervisor username'),
+        h('input', { id: 'approval-username', 'data-path': 'Assisted.Approval.Username', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' })),
+      h('div', { class: 'field' }, h('label', { for: 'approval-password' }, 'Supervisor password'),
+        h('input', { id: 'approval-password', type: 'password', 'data-path': 'Assisted.Approval.Password', autocomplete: 'off' })),
+      h('button', { type: 'button', id: 'approval-apply', onclick: applyApproval }, 'Approve'))
+    show(panel, true)
+  }
+  // A refused approval is not sent again with the next quote: each wrong password is a failed sign-in of the supervisor's.
+  if (error instanceof RpcError && error.errorCode === 'DISCOUNT_APPROVAL_FAILED') {
+    state.approval = undefined
+    const password = document.getElementById('approval-password')
+    if (password instanceof HTMLInputElement) password.value = ''
+  }
+}
+
+/** Approve: the supervisor's username and password go with the quote and the order (Assisted.Approval); checked by the next quote. */
+function applyApproval (): void {
+  const panel = byId('approval')
+  clearErrors(panel)
+  const username = value('approval-username')
+  const password = byId<HTMLInputElement>('approval-password').value
+  const problems: FieldProblem[] = []
+  if (username === '') problems.push({ path: 'Assisted.Approval.Username', message: 'Enter the supervisor\'s username.' })
+  if (password === '') problems.push({ path: 'Assisted.Approval.Password', message: 'The supervisor types their password.' })
+  if (problems.length > 0) { localProblems(panel, problems); return }
+  state.approval = { Username: username, Password: password }
+  notice(`Approval by ${username} added: the totals are checked with it.`)
+  scheduleQuote()
+}
+
+/** The approval is for these discounts and this order only: its fields removed (the panel closed) when a discount changes or the order is placed or left. */
+function clearApproval (): void {
+  state.approval = undefined
+  const panel = byId('approval')
+  clearErrors(panel)
+  byId('approval-fields').replaceChildren()
+  show(panel, false)
 }
 
 function localProblems (scope: HTMLElement, problems: FieldProblem[]): void {
@@ -493,6 +542,7 @@ function applyLineDiscount (index: number): void {
   const discount = readDiscount(`line-${index}-discount-type`, `line-${index}-discount-value`, `line-${index}-discount-reason`, `Assisted.Items.${index}.Discount`)
   if (Array.isArray(discount)) { localProblems(byId('cart-step'), discount); return }
   line.discount = discount
+  clearApproval()
   byId(`line-${index}-discount`).textContent = describeDiscount(discount)
   notice(discount === undefined ? `Discount removed from ${line.name}.` : `${describeDiscount(discount)} on ${line.name}.`)
   scheduleQuote()
@@ -627,6 +677,7 @@ function applyOrderDiscount (): void {
   clearErrors(byId('order-view'))
   if (Array.isArray(discount)) { localProblems(byId('order-view'), discount); return }
   state.orderDiscount = discount
+  clearApproval()
   notice(discount === undefined ? 'Order discount removed.' : `Order discount: ${discount.Type === 'PERCENT' ? `${discount.Value}%` : money(discount.Value, currency())} (${discount.Reason}).`)
   scheduleQuote()
 }
@@ -643,6 +694,7 @@ function draft (): Draft {
     shippingMethod: byId<HTMLSelectElement>('shipping-method').value,
     coupons: state.coupons,
     orderDiscount: state.orderDiscount,
+    approval: state.approval,
     payment: readPayment()
   }
 }
@@ -660,7 +712,7 @@ function scheduleQuote (): void {
 
 // Quote errors about what the user is editing right now go beside those fields; the rest (an
 // incomplete billing address, say) wait for Place order, so the page does not shout while typing.
-const LIVE_PATHS = /^(Items|Promotions|Assisted\.(Items|Discount)|DeliveryInformation|Currency)/
+const LIVE_PATHS = /^(Items|Promotions|Assisted\.(Items|Discount|Approval)|DeliveryInformation|Currency)/
 
 async function refreshQuote (): Promise<void> {
   const body = byId('totals-body')
@@ -688,6 +740,7 @@ async function refreshQuote (): Promise<void> {
   } catch (error) {
     if (seq !== quoteSeq) return
     clearQuoteErrors()
+    offerApproval(error)
     const live = error instanceof RpcError ? error.fields.filter((problem) => LIVE_PATHS.test(problem.path)) : []
     if (live.length > 0) showError(byId('order-view'), error, { quiet: true, only: (problem) => LIVE_PATHS.test(problem.path) })
     body.replaceChildren(h('p', { class: live.length > 0 ? 'error' : 'hint' },
@@ -817,6 +870,7 @@ async function placeOrder (): Promise<void> {
       throw error
     }
     notice(said ?? `Order ${placed.RefNo ?? ''} placed.`)
+    clearApproval()
     closeSummary()
     showConfirmation(placed)
     // Saved only now that the order is placed (issue 19 item 6); a failure is shown, the order stands.
@@ -938,6 +992,7 @@ function resetOrder (keepSaved = false): void {
   state.customLines = []
   state.coupons = []
   state.orderDiscount = undefined
+  clearApproval()
   state.retryKey = undefined
   state.placed = undefined
   state.threeDsUrl = undefined
@@ -1263,6 +1318,10 @@ function start (): void {
     event.preventDefault()
     const field = document.activeElement
     if (field instanceof HTMLElement && field.closest('[data-path="Assisted.Discount"]') !== null) applyOrderDiscount()
+    if (field instanceof HTMLElement && field.closest('#approval') !== null) applyApproval()
+  })
+  byId('approval').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.target as HTMLElement).matches('input')) { event.preventDefault(); applyApproval() }
   })
   document.querySelector('#checkout-form [data-path="Assisted.Discount"]')?.addEventListener('keydown', (event) => {
     if ((event as KeyboardEvent).key === 'Enter' && (event.target as HTMLElement).matches('input')) { event.preventDefault(); applyOrderDiscount() }

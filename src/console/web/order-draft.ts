@@ -107,8 +107,13 @@ export type Draft = {
   shippingMethod: string
   coupons: string[]
   orderDiscount?: Discount | undefined
+  /** a supervisor's approval of discounts above the user's limit (Assisted.Approval): kept in memory only */
+  approval?: Approval | undefined
   payment: Payment
 }
+
+/** A supervisor's credentials for Assisted.Approval; never saved, never logged. */
+export type Approval = { Username: string, Password: string }
 
 export type ReturnUrls = { Vendor3DSReturnURL: string, Vendor3DSCancelURL: string }
 
@@ -226,6 +231,7 @@ export function buildOrder (draft: Draft, urls: ReturnUrls): AssistedCall {
     }))
   }
   if (draft.orderDiscount !== undefined) assisted.Discount = draft.orderDiscount
+  if (draft.approval !== undefined) assisted.Approval = { ...draft.approval }
   // The agent asked the customer: the card is kept for later orders only with their consent, and
   // the answer (yes or no) is recorded in the order's history.
   if (draft.payment.kind === 'NEW_CARD') assisted.CardConsent = { Given: draft.payment.keepCard === true }

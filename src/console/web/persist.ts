@@ -2,12 +2,12 @@
  * No lost work on reload (issue 19 item 6): the order in progress is kept in this tab's
  * sessionStorage (gone when the tab closes) and offered back to the same user after signing in
  * again. Never the card number or the security code (PCI DSS 3.2: no CVV after authorisation,
- * none before either here), never the password or the sessionID.
+ * none before either here), never a password (the user's, a supervisor's approval) or the sessionID.
  */
 const KEY = 'ordergate-console-order'
 
 /** Inputs whose values are never written anywhere. */
-export const NEVER_STORED = new Set(['card-number', 'card-cvv', 'sign-in-password'])
+export const NEVER_STORED = new Set(['card-number', 'card-cvv', 'sign-in-password', 'approval-password'])
 
 export type SavedOrder = {
   merchantCode: string

@@ -30,6 +30,12 @@ t.test('the API\'s messages are reworded by error_code, with no path or Zod text
     // completeDraft's refusals of a replacement (draft-replacement.test shows them beside the fields)
     [{ path: 'Assisted.PaymentNotRequired.OriginalRefNo', error_code: 'ORDER_NOT_FOUND', message: 'no order 999999999 for this merchant to replace' }, 'There is no order 999999999 to replace: check the original order\'s number.'],
     [{ path: 'Assisted.PaymentNotRequired', error_code: 'NOT_ALLOWED', message: 'only a user with REPLACEMENT_ORDERS may send it' }, 'Only a user with the replacement orders privilege may place a replacement: ask a supervisor, or choose another way to pay.'],
+    // discount authority: the limit in the agent's words, and who can lift it; a refused approval
+    [{ path: 'Assisted.Items.0.Discount.Value', error_code: 'DISCOUNT_LIMIT_EXCEEDED', message: 'above the AGENT limit MaxLinePercent of 10 %' }, 'Above your limit of 10 % for a line discount: a supervisor can approve it.'],
+    [{ path: 'Assisted.Discount.Value', error_code: 'DISCOUNT_LIMIT_EXCEEDED', message: 'above the AGENT limit MaxOrderAmount of 5.00 USD' }, 'Above your limit of 5.00 USD for an order discount: a supervisor can approve it.'],
+    [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED', message: 'unknown supervisor or wrong password' }, 'The supervisor\'s username or password is wrong: ask them to type it again (each wrong try counts as a failed sign-in of theirs).'],
+    [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED', message: 'user anna lacks the privilege APPROVE_DISCOUNTS' }, 'This user may not approve discounts: ask a supervisor.'],
+    [{ path: 'Assisted.Approval', error_code: 'DISCOUNT_APPROVAL_FAILED', message: 'a discount is approved by another user than the one who gives it' }, 'You cannot approve your own discount: ask a supervisor.'],
     // a code worded for one field only: elsewhere the API's message is read as for an unknown code
     [{ path: 'Assisted.CustomItems.0.Price', error_code: 'NOT_ALLOWED', message: 'Assisted.CustomItems.0.Price may not change' }, 'Check the value: it is not valid.'],
     // no error_code: the API's wording recognised

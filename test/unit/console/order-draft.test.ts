@@ -60,6 +60,13 @@ t.test('buildOrder: a new card carries the 3-D Secure return URLs; a replacement
   t.notOk('DeliveryInformation' in replacement.Order)
 })
 
+t.test('buildOrder: a supervisor\'s approval goes as Assisted.Approval, on the order and its quote', async (t) => {
+  const approval = { Username: 'sam', Password: 'secret' }
+  t.strictSame(buildOrder(draft({ approval }), URLS).Assisted.Approval, approval)
+  t.strictSame(buildQuote(draft({ approval }), URLS).Assisted.Approval, approval)
+  t.notOk('Approval' in buildOrder(draft(), URLS).Assisted, 'none typed, none sent')
+})
+
 t.test('buildQuote prices the cart before the address lines and the card are typed', async (t) => {
   const early = draft({ billing: { ...BILLING, FirstName: '', Address1: '', City: '', Zip: '' }, payment: { kind: 'NEW_CARD', card: { HolderName: '', CardNumber: '', CardType: '', ExpirationMonth: '', ExpirationYear: '', CCID: '' } } })
   const quote = buildQuote(early, URLS)
