@@ -264,6 +264,14 @@ export async function useCustomer (page: Page, name: string): Promise<void> {
   await expect(page.locator('#customer-summary h3')).toContainText(name)
 }
 
+/** Finds the customer by e-mail in the checkout's customer search, then uses them (useCustomer). */
+export async function chooseCustomer (page: Page, email: string, name: string): Promise<void> {
+  await page.getByLabel('Search by').selectOption('Email')
+  await page.getByLabel('Find a customer').fill(email)
+  await page.getByLabel('Find a customer').press('Enter')
+  await useCustomer(page, name)
+}
+
 /** Place order…, then the summary's confirmation (placing needs both, issue 19 item 6). */
 export async function placeOrder (page: Page): Promise<void> {
   await page.locator('#place-order').click()

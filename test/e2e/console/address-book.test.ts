@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Locator, Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, type ConsoleServer, useCustomer } from '../../helpers/console.js'
+import { chooseCustomer, expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, type ConsoleServer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the address book in the checkout: a new address is saved to the customer only
 // when "Save this address to the customer" is ticked, and only once the order is placed; the next
@@ -21,13 +21,6 @@ async function addresses (app: ConsoleServer, email: string): Promise<Array<Reco
   const reply = await app.rpc('getCustomer', { sessionID, CustomerId: customerId })
   if (reply.result === undefined) throw new Error(`getCustomer failed: ${JSON.stringify(reply.error)}`)
   return reply.result.Addresses ?? []
-}
-
-async function chooseCustomer (page: Page, email: string, name: string): Promise<void> {
-  await page.getByLabel('Search by').selectOption('Email')
-  await page.getByLabel('Find a customer').fill(email)
-  await page.getByLabel('Find a customer').press('Enter')
-  await useCustomer(page, name)
 }
 
 async function addBook (page: Page): Promise<void> {

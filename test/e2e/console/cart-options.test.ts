@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { DEMO_CATALOG } from '../../../src/catalog/demo-catalog.js'
-import { ARTIFACTS, expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { ARTIFACTS, chooseCustomer, expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer } from '../../helpers/console.js'
 import { runOrdergate } from '../../helpers/process.js'
 
 // Issue 19 item 6, the cart: price options chosen per line (sent as Items[].PriceOptions, the
@@ -64,10 +64,7 @@ t.test('the console cart: price options per line, the merchant\'s currencies and
       }
       const screenshot = async (name: string): Promise<void> => { if (width === 1280) await shot(name) }
       await expect(page.getByText('agent @ DEMO')).toBeVisible()
-      await page.getByLabel('Search by').selectOption('Email')
-      await page.getByLabel('Find a customer').fill('otto.options@example.com')
-      await page.getByLabel('Find a customer').press('Enter')
-      await useCustomer(page, 'Otto Options')
+      await chooseCustomer(page, 'otto.options@example.com', 'Otto Options')
       const billing = page.locator('#billing-fields')
       await billing.getByLabel('Address', { exact: true }).fill('9 Option Rd')
       await billing.getByLabel('City').fill('Denver')

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, tabTo, useCustomer, type ConsoleServer } from '../../helpers/console.js'
+import { chooseCustomer, expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, placeOrder, signIn, startConsoleServer, tabTo, type ConsoleServer } from '../../helpers/console.js'
 import { runOrdergate } from '../../helpers/process.js'
 
 // Discount authority in the console (README "Discount authority"): an agent's line discount above
@@ -34,10 +34,7 @@ async function storage (page: Page): Promise<string> {
 
 /** Abby Approval's order of My Subscription 1, billed in Denver, paid by check. */
 async function startOrder (page: Page): Promise<void> {
-  await page.getByLabel('Search by').selectOption('Email')
-  await page.getByLabel('Find a customer').fill('abby.approval@example.com')
-  await page.getByLabel('Find a customer').press('Enter')
-  await useCustomer(page, 'Abby Approval')
+  await chooseCustomer(page, 'abby.approval@example.com', 'Abby Approval')
   const billing = page.locator('#billing-fields')
   await billing.getByLabel('Address', { exact: true }).fill('1 Limit St')
   await billing.getByLabel('City').fill('Denver')

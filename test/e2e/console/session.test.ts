@@ -1,5 +1,5 @@
 import t from 'tap'
-import { expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer, useCustomer } from '../../helpers/console.js'
+import { chooseCustomer, expect, missingPrerequisite, openConsole, openPage, PASSWORD, phoneLayoutProblems, signIn, startConsoleServer } from '../../helpers/console.js'
 
 // Issue 19 item 6, the session: a warning before it ends (the server's 10-minute sessions, with
 // the page's clock run forward by Playwright's page.clock, so nothing waits and nothing depends on
@@ -32,10 +32,7 @@ t.test('the console session: a warning before it ends; the order in progress sur
   await t.test('after a reload the customer, cart and addresses come back; the card number and CVV are stored nowhere', async (t) => {
     await signIn(page, 'agent')
     await expect(page.getByText('agent @ DEMO')).toBeVisible()
-    await page.getByLabel('Search by').selectOption('Email')
-    await page.getByLabel('Find a customer').fill('rita.reload@example.com')
-    await page.getByLabel('Find a customer').press('Enter')
-    await useCustomer(page, 'Rita Reload')
+    await chooseCustomer(page, 'rita.reload@example.com', 'Rita Reload')
     await page.getByLabel('Find a product').fill('BOOK')
     await page.getByLabel('Find a product').press('Enter')
     await page.getByLabel('Quantity of Printed book to add').fill('3')
@@ -148,10 +145,7 @@ for (const width of [1280, 390]) {
 
     const first = await signInAnswered()
     await expect(page.locator('#who-text')).toContainText('(agent @ DEMO)')
-    await page.getByLabel('Search by').selectOption('Email')
-    await page.getByLabel('Find a customer').fill('rene.renew@example.com')
-    await page.getByLabel('Find a customer').press('Enter')
-    await useCustomer(page, 'Rene Renew')
+    await chooseCustomer(page, 'rene.renew@example.com', 'Rene Renew')
     await page.getByLabel('Find a product').fill('BOOK')
     await page.getByLabel('Find a product').press('Enter')
     await page.getByLabel('Quantity of Printed book to add').fill('2')
